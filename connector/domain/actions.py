@@ -1,0 +1,101 @@
+"""What the connector asks a shop to do, and what the shop answered, in platform-neutral terms.
+
+Every instruction that moves money or stock carries ``idempotency_key``: stored by us before the
+platform call, reused on every retry, and used to look for an earlier effect after an unknown outcome.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from connector.domain.money import Money
+from connector.domain.returns import Disposition
+
+
+class ActionKind(enum.StrEnum):
+    APPROVE = "approve"
+    DECLINE = "decline"
+    CREATE_RETURN = "create_return"
+    REFUND = "refund"
+    STORE_CREDIT = "store_credit"
+    EXCHANGE = "exchange"
+    RESTOCK = "restock"
+    CLOSE = "close"
+    CANCEL = "cancel"
+    NOTIFY = "notify"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class RefundLine:
+    order_line_id: str
+    quantity: int
+    amount: Money
+    tax: Money
+    disposition: Disposition | None = None
+    restock_location_id: str | None = None
+    platform_return_line_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundInstruction:
+    """Refund to the original payment (and/or to store credit where the platform supports it)."""
+
+    idempotency_key: str
+    order_id: str
+    amount: Money
+    lines: tuple[RefundLine, ...]
+    shipping: Money
+    reason: str
+    return_id: str
+    platform_return_id: str | None = None
+    store_credit_amount: Money | None = None
+    notify_customer: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCreditInstruction:
+    idempotency_key: str
+    customer_email: str
+    customer_id: str | None
+    amount: Money
+    return_id: str
+    order_id: str
+    expires_at: datetime | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeItem:
+    variant_id: str
+    quantity: int
+    price: Money
+    product_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeInstruction:
+    """Send replacement items; ``credit_value`` is what the returned goods are worth towards them."""
+
+    idempotency_key: str
+    order_id: str
+    return_id: str
+    items: tuple[ExchangeItem, ...]
+    credit_value: Money
+    customer_email: str
+    platform_return_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformEffect:
+    """A confirmed effect at the shop: the platform's id for it, the amount, and whether it was manual."""
+
+    kind: ActionKind
+    platform_id: str
+    amount: Money | None = None
+    manual: bool = False
+    detail: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)

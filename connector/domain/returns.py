@@ -1,0 +1,399 @@
+"""The ReturnRequest aggregate: lines, resolutions, method, fees, amounts and the guarded lifecycle."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from connector.domain.errors import IllegalTransition, InvalidReturn
+from connector.domain.events import Actor, ReturnEvent
+from connector.domain.money import Money
+from connector.domain.orders import Order
+from connector.domain.reasons import ReasonCode
+from connector.domain.states import ReturnStatus, target_of
+from connector.domain.timeutil import require_utc
+
+
+class ReturnMethod(enum.StrEnum):
+    PREPAID_LABEL = "prepaid_label"
+    RELAY_POINT = "relay_point"
+    IN_STORE = "in_store"
+    HOME_PICKUP = "home_pickup"
+
+
+class ResolutionKind(enum.StrEnum):
+    REFUND = "refund"
+    STORE_CREDIT = "store_credit"
+    EXCHANGE = "exchange"
+
+
+class Condition(enum.StrEnum):
+    NEW = "new"
+    OPENED = "opened"
+    USED = "used"
+    DAMAGED = "damaged"
+    DEFECTIVE = "defective"
+
+
+class Disposition(enum.StrEnum):
+    RESTOCK = "restock"
+    DISPOSE = "dispose"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What the customer gets for a line. A bonus only ever comes with credit or an exchange."""
+
+    kind: ResolutionKind
+    bonus: Money | None = None
+    exchange_variant_id: str | None = None
+    exchange_product_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.bonus is not None:
+            if self.kind is ResolutionKind.REFUND:
+                raise InvalidReturn("a bonus is only offered with store credit or an exchange")
+            if self.bonus.is_negative():
+                raise InvalidReturn("a bonus cannot be negative")
+        is_exchange = self.kind is ResolutionKind.EXCHANGE
+        has_target = bool(self.exchange_variant_id or self.exchange_product_id)
+        if is_exchange and not has_target:
+            raise InvalidReturn("an exchange names the variant or product to send")
+        if has_target and not is_exchange:
+            raise InvalidReturn("only an exchange names a variant or product")
+
+    @classmethod
+    def refund(cls) -> Resolution:
+        return cls(ResolutionKind.REFUND)
+
+    @classmethod
+    def store_credit(cls, bonus: Money | None = None) -> Resolution:
+        return cls(ResolutionKind.STORE_CREDIT, bonus=bonus)
+
+    @classmethod
+    def exchange(
+        cls, variant_id: str | None = None, product_id: str | None = None, bonus: Money | None = None
+    ) -> Resolution:
+        return cls(ResolutionKind.EXCHANGE, bonus, variant_id, product_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnFees:
+    return_shipping: Money
+    restocking: Money
+
+    @classmethod
+    def none(cls, currency: str) -> ReturnFees:
+        return cls(Money.zero(currency), Money.zero(currency))
+
+    @property
+    def total(self) -> Money:
+        return self.return_shipping + self.restocking
+
+
+@dataclass(frozen=True, slots=True)
+class LineAmounts:
+    """Per-line figures: ``paid`` is what the customer paid for the returned units (tax included)."""
+
+    line_id: str
+    paid: Money
+    tax: Money
+    restocking_fee: Money
+    bonus: Money
+
+    @property
+    def net(self) -> Money:
+        """What this line gives back before return-level fees; never below zero."""
+        return (self.paid - self.restocking_fee).clamp_non_negative()
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnAmounts:
+    """Computed money for a return, split by outcome. ``refund`` never exceeds what was paid."""
+
+    currency: str
+    lines: tuple[LineAmounts, ...]
+    return_shipping_fee: Money
+    shipping_refund: Money
+    refund: Money
+    store_credit: Money
+    exchange_value: Money
+
+    @property
+    def paid(self) -> Money:
+        return Money.sum((line.paid for line in self.lines), self.currency)
+
+    @property
+    def bonus(self) -> Money:
+        return Money.sum((line.bonus for line in self.lines), self.currency)
+
+
+@dataclass(slots=True)
+class ReturnLine:
+    id: str
+    order_line_id: str
+    quantity: int
+    reason: ReasonCode
+    resolution: Resolution
+    customer_note: str = ""
+    reason_handle: str | None = None
+    received_quantity: int = 0
+    condition: Condition | None = None
+    disposition: Disposition | None = None
+    platform_line_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.quantity <= 0:
+            raise InvalidReturn(f"line {self.id}: quantity must be at least 1")
+        if not 0 <= self.received_quantity <= self.quantity:
+            raise InvalidReturn(f"line {self.id}: received quantity must be between 0 and {self.quantity}")
+
+    @property
+    def inspected(self) -> bool:
+        return self.disposition is not None
+
+
+@dataclass(slots=True)
+class ReturnRequest:
+    """A customer's return of some lines of one order. All changes go through the methods below."""
+
+    id: str
+    shop_id: str
+    order_id: str
+    order_name: str
+    currency: str
+    customer_email: str
+    method: ReturnMethod
+    lines: list[ReturnLine]
+    created_at: datetime
+    status: ReturnStatus = ReturnStatus.REQUESTED
+    fees: ReturnFees | None = None
+    amounts: ReturnAmounts | None = None
+    platform_return_id: str | None = None
+    decline_reason: str | None = None
+    keep_item: bool = False
+    refund_due_by: datetime | None = None
+    money_moved: bool = False
+    version: int = 0
+    events: list[ReturnEvent] = field(default_factory=list)
+    updated_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        require_utc(self.created_at)
+        if not self.lines:
+            raise InvalidReturn("a return needs at least one line")
+        ids = [line.id for line in self.lines]
+        if len(ids) != len(set(ids)):
+            raise InvalidReturn("return line ids must be unique")
+        if self.fees is None:
+            self.fees = ReturnFees.none(self.currency)
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        id: str,
+        order: Order,
+        lines: Sequence[ReturnLine],
+        method: ReturnMethod,
+        actor: Actor,
+        at: datetime,
+        pending_quantities: Mapping[str, int] | None = None,
+        platform_return_id: str | None = None,
+        keep_item: bool = False,
+    ) -> ReturnRequest:
+        """Open a return against ``order``, refusing more units than were fulfilled and not yet returned.
+
+        ``pending_quantities`` counts units already on other open returns that the order snapshot
+        does not yet show as returned.
+        """
+        pending = pending_quantities or {}
+        wanted: dict[str, int] = {}
+        for line in lines:
+            wanted[line.order_line_id] = wanted.get(line.order_line_id, 0) + line.quantity
+        for order_line_id, quantity in wanted.items():
+            order_line = order.line(order_line_id)
+            available = order_line.returnable_quantity - pending.get(order_line_id, 0)
+            if quantity > available:
+                raise InvalidReturn(
+                    f"line {order_line_id} ({order_line.title}): {quantity} asked, "
+                    f"{max(available, 0)} can be returned"
+                )
+        request = cls(
+            id=id,
+            shop_id=order.shop_id,
+            order_id=order.id,
+            order_name=order.name,
+            currency=order.currency,
+            customer_email=order.email,
+            method=method,
+            lines=list(lines),
+            created_at=at,
+            platform_return_id=platform_return_id,
+            keep_item=keep_item,
+            updated_at=at,
+        )
+        request._record(actor, at, "request", None, ReturnStatus.REQUESTED, "")
+        return request
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def line(self, line_id: str) -> ReturnLine:
+        for line in self.lines:
+            if line.id == line_id:
+                return line
+        raise InvalidReturn(f"return {self.id} has no line {line_id}")
+
+    @property
+    def total_quantity(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def received_quantity(self) -> int:
+        return sum(line.received_quantity for line in self.lines)
+
+    @property
+    def goods_moved(self) -> bool:
+        return self.received_quantity > 0 or self.status in (ReturnStatus.IN_TRANSIT, ReturnStatus.RECEIVED)
+
+    @property
+    def fully_received(self) -> bool:
+        return all(
+            line.received_quantity == line.quantity or line.disposition is Disposition.MISSING
+            for line in self.lines
+        )
+
+    def can(self, action: str) -> bool:
+        return target_of(action, self.status) is not None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def approve(self, actor: Actor, at: datetime, reason: str = "") -> None:
+        self._move("approve", actor, at, reason)
+
+    def decline(self, actor: Actor, at: datetime, reason: str) -> None:
+        if not reason.strip():
+            raise InvalidReturn("a decline needs a reason the customer can read")
+        self._move("decline", actor, at, reason)
+        self.decline_reason = reason
+
+    def mark_in_transit(self, actor: Actor, at: datetime, tracking: str = "") -> None:
+        self._move("mark_in_transit", actor, at, "", {"tracking": tracking} if tracking else {})
+
+    def receive(self, actor: Actor, at: datetime, quantities: Mapping[str, int], reason: str = "") -> None:
+        """Record units arriving; may be called again for a later parcel (partial receipt)."""
+        if not quantities or any(q <= 0 for q in quantities.values()):
+            raise InvalidReturn("receive at least one unit on each line named")
+        for line_id, quantity in quantities.items():
+            line = self.line(line_id)
+            if line.received_quantity + quantity > line.quantity:
+                raise InvalidReturn(
+                    f"line {line_id}: {line.received_quantity + quantity} received, {line.quantity} expected"
+                )
+        self._guard("receive")
+        for line_id, quantity in quantities.items():
+            self.line(line_id).received_quantity += quantity
+        self._move("receive", actor, at, reason, {"quantities": dict(quantities)})
+
+    def inspect(
+        self,
+        actor: Actor,
+        at: datetime,
+        line_id: str,
+        condition: Condition | None,
+        disposition: Disposition,
+        reason: str = "",
+    ) -> None:
+        """Inspect one line; the return reaches ``inspected`` once every line has a disposition."""
+        self._guard("inspect")
+        line = self.line(line_id)
+        if disposition is not Disposition.MISSING and line.received_quantity == 0:
+            raise InvalidReturn(f"line {line_id}: nothing received yet, so only 'missing' can be decided")
+        line.condition = condition
+        line.disposition = disposition
+        data = {"line_id": line_id, "condition": condition, "disposition": disposition}
+        if all(item.inspected for item in self.lines):
+            self._move("inspect", actor, at, reason, data)
+        else:
+            self._record(actor, at, "inspect_line", self.status, self.status, reason, data)
+
+    def resolve(self, actor: Actor, at: datetime, reason: str = "") -> None:
+        if self.status is ReturnStatus.APPROVED and not self.keep_item:
+            raise IllegalTransition(self.status, "resolve", "the goods have not been received and inspected")
+        self._move("resolve", actor, at, reason)
+
+    def close(self, actor: Actor, at: datetime, reason: str = "") -> None:
+        self._move("close", actor, at, reason)
+
+    def cancel(self, actor: Actor, at: datetime, reason: str) -> None:
+        if self.money_moved:
+            raise IllegalTransition(self.status, "cancel", "money has already been paid out")
+        if self.received_quantity:
+            raise IllegalTransition(self.status, "cancel", "goods have already been received")
+        self._move("cancel", actor, at, reason)
+
+    def record_money_moved(self, actor: Actor, at: datetime, what: str, amount: Money) -> None:
+        """Called once a refund or credit is confirmed by the shop; from then on no cancel."""
+        if amount.currency != self.currency:
+            raise InvalidReturn(f"{what} is in {amount.currency}, the return is in {self.currency}")
+        self.money_moved = True
+        self._record(actor, at, what, self.status, self.status, "", {"amount": str(amount.amount)})
+
+    def set_amounts(self, fees: ReturnFees, amounts: ReturnAmounts, order: Order) -> None:
+        """Attach computed money, refusing any figure above what was paid for the returned units."""
+        if amounts.currency != self.currency or fees.total.currency != self.currency:
+            raise InvalidReturn("amounts must be in the return's currency")
+        for line_amounts in amounts.lines:
+            line = self.line(line_amounts.line_id)
+            ceiling = order.line(line.order_line_id).paid_for(line.quantity)
+            if line_amounts.paid > ceiling or line_amounts.net > ceiling:
+                raise InvalidReturn(f"line {line.id}: {line_amounts.paid} is more than the {ceiling} paid")
+        ceiling = amounts.paid + amounts.shipping_refund
+        if amounts.shipping_refund > order.shipping_total:
+            raise InvalidReturn("cannot refund more shipping than was paid")
+        if amounts.refund + amounts.store_credit - amounts.bonus > ceiling:
+            raise InvalidReturn(f"refund and credit exceed the {ceiling} paid")
+        if any(m.is_negative() for m in (amounts.refund, amounts.store_credit, amounts.exchange_value)):
+            raise InvalidReturn("amounts cannot be negative")
+        self.fees = fees
+        self.amounts = amounts
+
+    def with_events(self, events: Sequence[ReturnEvent]) -> ReturnRequest:
+        return replace(self, events=list(events))
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _guard(self, action: str) -> ReturnStatus:
+        target = target_of(action, self.status)
+        if target is None:
+            raise IllegalTransition(self.status, action)
+        return target
+
+    def _move(
+        self, action: str, actor: Actor, at: datetime, reason: str, data: Mapping[str, Any] | None = None
+    ) -> None:
+        target = self._guard(action)
+        previous = self.status
+        self.status = target
+        self._record(actor, at, action, previous, target, reason, data or {})
+
+    def _record(
+        self,
+        actor: Actor,
+        at: datetime,
+        action: str,
+        previous: ReturnStatus | None,
+        target: ReturnStatus,
+        reason: str,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        require_utc(at)
+        seq = self.events[-1].seq + 1 if self.events else 1
+        self.events.append(ReturnEvent(seq, at, actor, action, previous, target, reason, dict(data or {})))
+        self.updated_at = at

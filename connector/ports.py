@@ -1,0 +1,77 @@
+"""The ports the core depends on. Platform adapters implement ``ShopAdapter`` over the common model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from connector.domain.actions import (
+    ExchangeInstruction,
+    PlatformEffect,
+    RefundInstruction,
+    StoreCreditInstruction,
+)
+from connector.domain.orders import Order
+from connector.domain.returns import ReturnRequest
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingEvent:
+    """A webhook or polled change, translated by an adapter; the core never sees the raw payload.
+
+    ``kind`` is one of: order_changed, order_deleted, return_requested, return_approved,
+    return_declined, return_canceled, return_closed, return_reopened, refund_created,
+    app_uninstalled, customer_data_request, customer_redact, shop_redact, ignored.
+    """
+
+    kind: str
+    shop_address: str
+    resource_id: str
+    occurred_at: datetime | None
+    order: Order | None = None
+    return_request: ReturnRequest | None = None
+    data: Mapping[str, Any] | None = None
+
+
+class ShopAdapter(Protocol):
+    """One shop's platform, seen through the common model. Methods raise ``connector.errors`` types."""
+
+    platform: str
+
+    def fetch_order(self, order_id: str) -> Order: ...
+
+    def find_order(self, order_number: str, email: str) -> Order | None: ...
+
+    def orders_changed_since(self, since: datetime | None) -> Iterator[Order]: ...
+
+    def translate_webhook(self, topic: str, payload: Mapping[str, Any]) -> IncomingEvent: ...
+
+    def create_return(self, request: ReturnRequest, order: Order) -> str | None: ...
+
+    def approve_return(self, request: ReturnRequest) -> None: ...
+
+    def decline_return(self, request: ReturnRequest, reason: str) -> None: ...
+
+    def refund(self, instruction: RefundInstruction) -> PlatformEffect: ...
+
+    def find_refund(self, order_id: str, idempotency_key: str) -> PlatformEffect | None: ...
+
+    def issue_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect: ...
+
+    def find_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect | None: ...
+
+    def create_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect: ...
+
+    def find_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect | None: ...
+
+    def available_stock(self, variant_id: str) -> int | None: ...
+
+    def close_return(self, request: ReturnRequest) -> None: ...
+
+    def cancel_return(self, request: ReturnRequest) -> None: ...
+
+    def add_order_note(self, order_id: str, note: str) -> None: ...
+
+    def subscribe_webhooks(self, callback_url: str) -> list[str]: ...

@@ -1,0 +1,1 @@
+"""Shopify: GraphQL Admin API adapter, install flow, webhook translation, and the sandbox shop."""

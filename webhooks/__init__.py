@@ -1,0 +1,1 @@
+"""Webhook intake: verify, deduplicate, persist, enqueue, answer fast."""
