@@ -1,0 +1,52 @@
+"""Wire the pieces together once per process: config → engine, cipher, Redis. Entry points call this."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from redis import Redis
+from sqlalchemy import Engine
+
+from connector.config.model import Config
+from connector.store.crypto import CredentialCipher
+from connector.store.engine import make_engine
+from connector.store.uow import UnitOfWork
+
+log = logging.getLogger("connector.bootstrap")
+
+
+@dataclass
+class Container:
+    """The process-wide collaborators; cheap to build, connections opened lazily."""
+
+    config: Config
+    _cipher: CredentialCipher | None = field(default=None, repr=False)
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.config.database.url)
+
+    @property
+    def cipher(self) -> CredentialCipher:
+        if self._cipher is None:
+            dev_key = None if self.config.is_production else self.config.data_path / "secret.key"
+            self._cipher = CredentialCipher.from_env(dev_key_file=dev_key)
+        return self._cipher
+
+    @cached_property
+    def redis(self) -> Redis | None:
+        url = self.config.redis.url
+        if not url:
+            return None
+        return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, self.cipher)
+
+    def close(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+        if "redis" in self.__dict__ and self.redis is not None:
+            self.redis.close()

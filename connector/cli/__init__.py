@@ -1,0 +1,1 @@
+"""The ``returns-connector`` command line."""

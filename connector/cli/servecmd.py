@@ -1,0 +1,60 @@
+"""``serve``: the web app under gunicorn (or Flask's development server with --dev)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from connector.cli.common import Subparsers, container_from
+from connector.services.shops import sync_declared_shops
+from connector.store.migrate import upgrade
+from connector.web.app import create_app
+
+
+def register(sub: Subparsers) -> None:
+    parser = sub.add_parser(
+        "serve",
+        help="run the web app (API, webhooks, admin, portal)",
+        description="Serve the web app. Migrates the database first. Uses gunicorn with sync workers "
+        "(default (2 x cores) + 1); --dev uses Flask's single-process development server instead.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn worker processes")
+    parser.add_argument("--dev", action="store_true", help="Flask development server (never in production)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    container = container_from(args)
+    upgrade(container.engine)
+    sync_declared_shops(container)
+    container.close()
+    if args.dev:
+        create_app(container.config).run(host=args.host, port=args.port, threaded=True)
+        return 0
+    workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
+    _Gunicorn(container.config.source, {"bind": f"{args.host}:{args.port}", "workers": workers}).run()
+    return 0
+
+
+class _Gunicorn:
+    """Embeds gunicorn so ``serve`` needs no separate command line."""
+
+    def __new__(cls, source: Any, options: dict[str, Any]) -> Any:
+        from gunicorn.app.base import BaseApplication
+
+        class Application(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                for key, value in options.items():
+                    self.cfg.set(key, value)
+                self.cfg.set("accesslog", "-")
+                self.cfg.set("timeout", 30)
+
+            def load(self) -> Any:
+                from connector.config.loader import load_config
+
+                return create_app(load_config(source))
+
+        return Application()

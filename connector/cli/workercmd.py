@@ -1,0 +1,33 @@
+"""``worker``: an RQ worker on the configured Redis, running the connector's jobs."""
+
+from __future__ import annotations
+
+import argparse
+
+from connector.cli.common import Subparsers, container_from
+from connector.errors import ConfigError
+
+
+def register(sub: Subparsers) -> None:
+    parser = sub.add_parser(
+        "worker",
+        help="run a background worker (RQ)",
+        description="Run an RQ worker for the connector's queue on REDIS_URL (or [redis].url). Run as many as "
+        "you like, on as many machines as you like, sharing the same database and Redis.",
+    )
+    parser.add_argument("--burst", action="store_true", help="exit once the queue is empty")
+    parser.add_argument("--with-scheduler", action="store_true", help="also run RQ's scheduler (retries)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rq import Queue, Worker
+
+    container = container_from(args)
+    redis = container.redis
+    if redis is None:
+        raise ConfigError("worker needs Redis: set REDIS_URL (or [redis].url in the config)")
+    queue = Queue(container.config.queue.name, connection=redis)
+    worker = Worker([queue], connection=redis)
+    worker.work(burst=args.burst, with_scheduler=args.with_scheduler)
+    return 0

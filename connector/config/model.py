@@ -1,0 +1,113 @@
+"""The validated configuration as frozen dataclasses."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class AppSettings:
+    environment: str = "development"
+    base_url: str = "http://127.0.0.1:8000"
+    data_dir: str = "var"
+    log_level: str = "INFO"
+    default_locale: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    url: str = "sqlite:///var/connector.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class RedisSettings:
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSettings:
+    name: str = "returns"
+    job_timeout_seconds: int = 180
+    max_attempts: int = 8
+    backoff_base_seconds: int = 2
+    backoff_max_seconds: int = 600
+    stuck_after_seconds: int = 300
+    reconcile_every_seconds: int = 300
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSettings:
+    max_body_bytes: int = 1_048_576
+
+
+@dataclass(frozen=True, slots=True)
+class ShopifySettings:
+    api_version: str = "2026-04"
+    api_key: str = ""
+    api_secret_env: str = "SHOPIFY_API_SECRET"
+    scopes: tuple[str, ...] = (
+        "read_orders",
+        "write_orders",
+        "read_returns",
+        "write_returns",
+        "read_products",
+        "read_customers",
+        "write_store_credit_account_transactions",
+        "write_gift_cards",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WooCommerceSettings:
+    app_name: str = "Returns Connector"
+    poll_every_seconds: int = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ShopDeclaration:
+    """A shop declared in the file; ``credentials_env`` maps a credential name to an env var name."""
+
+    platform: str
+    address: str
+    currency: str = "EUR"
+    locale: str = "en"
+    name: str = ""
+    credentials_env: Mapping[str, str] = field(default_factory=dict)
+    policy_file: str | None = None
+
+    def credentials(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+        env = os.environ if environ is None else environ
+        return {key: env[var] for key, var in self.credentials_env.items() if var in env}
+
+    def missing_env(self, environ: Mapping[str, str] | None = None) -> list[str]:
+        env = os.environ if environ is None else environ
+        return [var for var in self.credentials_env.values() if var not in env]
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    app: AppSettings = AppSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    redis: RedisSettings = RedisSettings()
+    queue: QueueSettings = QueueSettings()
+    webhooks: WebhookSettings = WebhookSettings()
+    shopify: ShopifySettings = ShopifySettings()
+    woocommerce: WooCommerceSettings = WooCommerceSettings()
+    shops: tuple[ShopDeclaration, ...] = ()
+    source: Path | None = None
+
+    @property
+    def is_production(self) -> bool:
+        return self.app.environment == "production"
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.app.data_dir)
+
+    @staticmethod
+    def secret(env_var: str, environ: Mapping[str, str] | None = None) -> str | None:
+        env = os.environ if environ is None else environ
+        return env.get(env_var) or None

@@ -1,0 +1,99 @@
+"""Marshmallow schemas for the config file: unknown keys and wrong types are errors naming the key."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+_CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="must be an ISO 4217 code such as EUR")
+_API_VERSION = re.compile(r"^(\d{4})-(01|04|07|10)$")
+_ENV_NAME = validate.Regexp(r"^[A-Z_][A-Z0-9_]*$", error="must be an environment variable name")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class AppSchema(_Strict):
+    environment = fields.String(validate=validate.OneOf(["development", "production", "test"]))
+    base_url = fields.Url(require_tld=False, schemes={"http", "https"})
+    data_dir = fields.String(validate=validate.Length(min=1))
+    log_level = fields.String(validate=validate.OneOf(["DEBUG", "INFO", "WARNING", "ERROR"]))
+    default_locale = fields.String(validate=validate.OneOf(["en", "fr"]))
+
+
+class DatabaseSchema(_Strict):
+    url = fields.String(validate=validate.Length(min=1))
+
+
+class RedisSchema(_Strict):
+    url = fields.String()
+
+
+class QueueSchema(_Strict):
+    name = fields.String(validate=validate.Regexp(r"^[a-z0-9_-]+$"))
+    job_timeout_seconds = fields.Integer(strict=True, validate=validate.Range(min=1))
+    max_attempts = fields.Integer(strict=True, validate=validate.Range(min=1, max=50))
+    backoff_base_seconds = fields.Integer(strict=True, validate=validate.Range(min=0))
+    backoff_max_seconds = fields.Integer(strict=True, validate=validate.Range(min=1))
+    stuck_after_seconds = fields.Integer(strict=True, validate=validate.Range(min=10))
+    reconcile_every_seconds = fields.Integer(strict=True, validate=validate.Range(min=10))
+
+
+class WebhookSchema(_Strict):
+    max_body_bytes = fields.Integer(strict=True, validate=validate.Range(min=1024))
+
+
+class ShopifySchema(_Strict):
+    api_version = fields.String()
+    api_key = fields.String()
+    api_secret_env = fields.String(validate=_ENV_NAME)
+    scopes = fields.List(fields.String())
+
+    @validates_schema
+    def _version(self, data: dict[str, Any], **_: Any) -> None:
+        version = data.get("api_version")
+        if version is None:
+            return
+        match = _API_VERSION.match(version)
+        if not match:
+            raise ValidationError("must look like 2026-04", "api_version")
+        if version < "2026-04":
+            raise ValidationError("must be 2026-04 or later (refund idempotency is enforced from 2026-04)", "api_version")
+
+
+class WooCommerceSchema(_Strict):
+    app_name = fields.String(validate=validate.Length(min=1))
+    poll_every_seconds = fields.Integer(strict=True, validate=validate.Range(min=10))
+
+
+class ShopSchema(_Strict):
+    platform = fields.String(required=True, validate=validate.OneOf(["shopify", "woocommerce"]))
+    address = fields.String(required=True, validate=validate.Length(min=1))
+    currency = fields.String(validate=_CURRENCY)
+    locale = fields.String(validate=validate.OneOf(["en", "fr"]))
+    name = fields.String()
+    credentials_env = fields.Dict(keys=fields.String(), values=fields.String(validate=_ENV_NAME))
+    policy_file = fields.String()
+
+    @validates_schema
+    def _address(self, data: dict[str, Any], **_: Any) -> None:
+        address = data.get("address", "")
+        if data.get("platform") == "shopify" and not re.match(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$", address):
+            raise ValidationError("a Shopify shop is its myshopify.com domain", "address")
+        if data.get("platform") == "woocommerce" and not re.match(r"^https?://[^\s/]+", address):
+            raise ValidationError("a WooCommerce shop is its site URL (https://...)", "address")
+
+
+class ConfigSchema(_Strict):
+    app = fields.Nested(AppSchema)
+    database = fields.Nested(DatabaseSchema)
+    redis = fields.Nested(RedisSchema)
+    queue = fields.Nested(QueueSchema)
+    webhooks = fields.Nested(WebhookSchema)
+    shopify = fields.Nested(ShopifySchema)
+    woocommerce = fields.Nested(WooCommerceSchema)
+    shops = fields.List(fields.Nested(ShopSchema))

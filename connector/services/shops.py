@@ -1,0 +1,81 @@
+"""Registering shops: from the config file, or by hand with ``returns-connector shops add``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from connector.bootstrap import Container
+from connector.domain.orders import Platform, Shop
+from connector.store.errors import UnknownShop
+
+log = logging.getLogger("connector.shops")
+
+
+def sync_declared_shops(container: Container, environ: Mapping[str, str] | None = None) -> int:
+    """Register every ``[[shops]]`` entry that is not known yet; refresh credentials from the environment."""
+    added = 0
+    with container.uow() as uow:
+        for declared in container.config.shops:
+            platform = Platform(declared.platform)
+            credentials = declared.credentials(environ)
+            existing = uow.shops.find(platform, declared.address)
+            if existing is None:
+                uow.shops.add(
+                    platform,
+                    declared.address,
+                    currency=declared.currency,
+                    locale=declared.locale,
+                    name=declared.name,
+                    credentials=credentials or None,
+                    declared_in_config=True,
+                )
+                added += 1
+                log.info("shops.declared-added", extra={"platform": platform.value, "address": declared.address})
+            elif credentials:
+                uow.shops.set_credentials(existing.id, credentials)
+        uow.commit()
+    return added
+
+
+def add_shop(
+    container: Container,
+    platform: Platform,
+    address: str,
+    *,
+    currency: str,
+    locale: str,
+    name: str = "",
+    credentials: Mapping[str, str] | None = None,
+) -> Shop:
+    with container.uow() as uow:
+        shop = uow.shops.add(platform, address, currency=currency, locale=locale, name=name, credentials=credentials)
+        uow.commit()
+    return shop
+
+
+def list_shops(container: Container) -> list[Shop]:
+    with container.uow() as uow:
+        return uow.shops.list()
+
+
+def remove_shop(container: Container, shop_id_or_address: str) -> Shop:
+    with container.uow() as uow:
+        shop = _resolve(uow.shops.list(), shop_id_or_address)
+        uow.shops.remove(shop.id)
+        uow.commit()
+    return shop
+
+
+def rotate_keys(container: Container) -> int:
+    with container.uow() as uow:
+        count = uow.shops.rotate_keys()
+        uow.commit()
+    return count
+
+
+def _resolve(shops: list[Shop], key: str) -> Shop:
+    for shop in shops:
+        if key in (shop.id, shop.address):
+            return shop
+    raise UnknownShop(f"no shop with id or address {key!r}")

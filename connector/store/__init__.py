@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy Core tables, shop-scoped repositories and a unit of work."""

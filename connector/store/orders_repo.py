@@ -1,0 +1,81 @@
+"""Order snapshots for one shop: the common-model order as last seen at the platform."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from connector.domain.orders import Order
+from connector.domain.timeutil import utcnow
+from connector.store import codec
+from connector.store.tables import order_snapshots
+
+
+class OrderSnapshotRepository:
+    def __init__(self, conn: Connection, shop_id: str) -> None:
+        if not shop_id:
+            raise ValueError("an order repository is always for one named shop")
+        self._conn = conn
+        self.shop_id = shop_id
+
+    def upsert(self, order: Order) -> bool:
+        """Store ``order`` unless we already hold a newer copy; returns whether it was written."""
+        if order.shop_id != self.shop_id:
+            raise PermissionError(f"order {order.id} belongs to another shop")
+        values = {
+            "shop_id": self.shop_id,
+            "order_id": order.id,
+            "name": order.name,
+            "email": order.email,
+            "document": codec.order_to_json(order),
+            "platform_updated_at": order.updated_at,
+            "fetched_at": utcnow(),
+        }
+        current = self._conn.execute(
+            select(order_snapshots.c.platform_updated_at).where(
+                order_snapshots.c.shop_id == self.shop_id, order_snapshots.c.order_id == order.id
+            )
+        ).first()
+        if current is None:
+            dialect = self._conn.dialect.name
+            statement = pg_insert if dialect == "postgresql" else sqlite_insert
+            self._conn.execute(statement(order_snapshots).values(**values).on_conflict_do_nothing())
+            return True
+        held = current[0]
+        if held is not None and order.updated_at is not None and order.updated_at < held:
+            return False
+        self._conn.execute(
+            update(order_snapshots)
+            .where(order_snapshots.c.shop_id == self.shop_id, order_snapshots.c.order_id == order.id)
+            .values(**values)
+        )
+        return True
+
+    def get(self, order_id: str) -> Order | None:
+        document = self._conn.execute(
+            select(order_snapshots.c.document).where(
+                order_snapshots.c.shop_id == self.shop_id, order_snapshots.c.order_id == order_id
+            )
+        ).scalar_one_or_none()
+        return None if document is None else codec.order_from_json(document)
+
+    def find_by_name(self, name: str) -> list[Order]:
+        """Orders whose name matches, with or without the leading '#'."""
+        bare = name.strip().lstrip("#")
+        rows = self._conn.execute(
+            select(order_snapshots.c.document).where(
+                order_snapshots.c.shop_id == self.shop_id,
+                order_snapshots.c.name.in_([bare, f"#{bare}"]),
+            )
+        ).scalars()
+        return [codec.order_from_json(doc) for doc in rows]
+
+    def delete_for_email(self, email: str) -> int:
+        """Compliance redaction: forget a customer's orders."""
+        result = self._conn.execute(
+            delete(order_snapshots).where(
+                order_snapshots.c.shop_id == self.shop_id, func.lower(order_snapshots.c.email) == email.lower()
+            )
+        )
+        return result.rowcount

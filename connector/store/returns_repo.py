@@ -1,0 +1,297 @@
+"""Returns, their lines and their events, for ONE shop: every query is filtered by ``shop_id``.
+
+Saving uses optimistic concurrency: the row's ``version`` must still be the one we loaded, so two
+concurrent updates of the same return cannot both win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, insert, select, update
+
+from connector.domain.events import Actor, ActorKind, ReturnEvent
+from connector.domain.reasons import ReasonCode
+from connector.domain.returns import (
+    Condition,
+    Disposition,
+    ReturnLine,
+    ReturnMethod,
+    ReturnRequest,
+)
+from connector.domain.states import ReturnStatus
+from connector.store import codec
+from connector.store.errors import ConcurrentUpdate
+from connector.store.tables import events, return_lines, returns
+
+OPEN_STATUSES = frozenset(
+    {
+        ReturnStatus.REQUESTED,
+        ReturnStatus.APPROVED,
+        ReturnStatus.IN_TRANSIT,
+        ReturnStatus.RECEIVED,
+        ReturnStatus.INSPECTED,
+        ReturnStatus.RESOLVED,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnFilter:
+    status: ReturnStatus | None = None
+    order_id: str | None = None
+    customer_email: str | None = None
+    reason: ReasonCode | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class ReturnRepository:
+    def __init__(self, conn: Connection, shop_id: str) -> None:
+        if not shop_id:
+            raise ValueError("a return repository is always for one named shop")
+        self._conn = conn
+        self.shop_id = shop_id
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def add(self, request: ReturnRequest) -> None:
+        self._require_shop(request)
+        row = self._return_values(request)
+        row.update(id=request.id, shop_id=self.shop_id, created_at=request.created_at, version=1)
+        self._conn.execute(insert(returns).values(**row))
+        self._conn.execute(insert(return_lines), [self._line_values(request, i) for i in range(len(request.lines))])
+        self._insert_events(request, request.events)
+        request.version = 1
+
+    def save(self, request: ReturnRequest) -> None:
+        self._require_shop(request)
+        result = self._conn.execute(
+            update(returns)
+            .where(
+                returns.c.id == request.id,
+                returns.c.shop_id == self.shop_id,
+                returns.c.version == request.version,
+            )
+            .values(version=returns.c.version + 1, **self._return_values(request))
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(f"return {request.id} was changed by someone else; reload it")
+        for index, line in enumerate(request.lines):
+            values = self._line_values(request, index)
+            values.pop("id")
+            self._conn.execute(
+                update(return_lines)
+                .where(return_lines.c.id == line.id, return_lines.c.shop_id == self.shop_id)
+                .values(**values)
+            )
+        stored = self._conn.execute(
+            select(func.coalesce(func.max(events.c.seq), 0)).where(events.c.return_id == request.id)
+        ).scalar_one()
+        self._insert_events(request, [e for e in request.events if e.seq > stored])
+        request.version += 1
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def get(self, return_id: str) -> ReturnRequest | None:
+        return self._one(select(returns).where(returns.c.id == return_id))
+
+    def get_by_platform_id(self, platform_return_id: str) -> ReturnRequest | None:
+        return self._one(select(returns).where(returns.c.platform_return_id == platform_return_id))
+
+    def list(self, criteria: ReturnFilter | None = None) -> list[ReturnRequest]:
+        criteria = criteria or ReturnFilter()
+        query = select(returns).where(returns.c.shop_id == self.shop_id)
+        if criteria.status is not None:
+            query = query.where(returns.c.status == criteria.status.value)
+        if criteria.order_id:
+            query = query.where(returns.c.order_id == criteria.order_id)
+        if criteria.customer_email:
+            query = query.where(func.lower(returns.c.customer_email) == criteria.customer_email.lower())
+        if criteria.created_from:
+            query = query.where(returns.c.created_at >= criteria.created_from)
+        if criteria.created_to:
+            query = query.where(returns.c.created_at < criteria.created_to)
+        if criteria.reason is not None:
+            with_reason = select(return_lines.c.return_id).where(
+                return_lines.c.shop_id == self.shop_id, return_lines.c.reason == criteria.reason.value
+            )
+            query = query.where(returns.c.id.in_(with_reason))
+        query = query.order_by(returns.c.created_at.desc(), returns.c.id).limit(criteria.limit)
+        return self._many(query.offset(criteria.offset))
+
+    def for_order(self, order_id: str) -> list[ReturnRequest]:
+        return self._many(select(returns).where(returns.c.order_id == order_id).order_by(returns.c.created_at))
+
+    def pending_quantities(self, order_id: str, exclude_return_id: str | None = None) -> dict[str, int]:
+        """Units per order line on this order's open returns (not yet closed at the platform)."""
+        query = (
+            select(return_lines.c.order_line_id, func.sum(return_lines.c.quantity))
+            .join(returns, returns.c.id == return_lines.c.return_id)
+            .where(
+                returns.c.shop_id == self.shop_id,
+                returns.c.order_id == order_id,
+                returns.c.status.in_([s.value for s in OPEN_STATUSES]),
+            )
+            .group_by(return_lines.c.order_line_id)
+        )
+        if exclude_return_id:
+            query = query.where(returns.c.id != exclude_return_id)
+        return {line_id: int(total) for line_id, total in self._conn.execute(query)}
+
+    # -- mapping ------------------------------------------------------------------------------
+
+    def _require_shop(self, request: ReturnRequest) -> None:
+        if request.shop_id != self.shop_id:
+            raise PermissionError(f"return {request.id} belongs to another shop")
+
+    def _one(self, query: Select[Any]) -> ReturnRequest | None:
+        found = self._many(query)
+        return found[0] if found else None
+
+    def _many(self, query: Select[Any]) -> list[ReturnRequest]:
+        rows = self._conn.execute(query.where(returns.c.shop_id == self.shop_id)).all()
+        if not rows:
+            return []
+        ids = [row._mapping["id"] for row in rows]
+        lines: dict[str, list[ReturnLine]] = {i: [] for i in ids}
+        for line_row in self._conn.execute(
+            select(return_lines)
+            .where(return_lines.c.return_id.in_(ids), return_lines.c.shop_id == self.shop_id)
+            .order_by(return_lines.c.return_id, return_lines.c.position)
+        ):
+            lines[line_row._mapping["return_id"]].append(_line(line_row._mapping))
+        history: dict[str, list[ReturnEvent]] = {i: [] for i in ids}
+        for event_row in self._conn.execute(
+            select(events)
+            .where(events.c.return_id.in_(ids), events.c.shop_id == self.shop_id)
+            .order_by(events.c.return_id, events.c.seq)
+        ):
+            history[event_row._mapping["return_id"]].append(_event(event_row._mapping))
+        return [_request(row._mapping, lines[row._mapping["id"]], history[row._mapping["id"]]) for row in rows]
+
+    def _return_values(self, request: ReturnRequest) -> dict[str, Any]:
+        return {
+            "order_id": request.order_id,
+            "order_name": request.order_name,
+            "status": request.status.value,
+            "method": request.method.value,
+            "currency": request.currency,
+            "customer_email": request.customer_email,
+            "platform_return_id": request.platform_return_id,
+            "decline_reason": request.decline_reason,
+            "keep_item": request.keep_item,
+            "money_moved": request.money_moved,
+            "refund_due_by": request.refund_due_by,
+            "fees": None if request.fees is None else codec.fees_to_json(request.fees),
+            "amounts": None if request.amounts is None else codec.amounts_to_json(request.amounts),
+            "updated_at": request.updated_at or request.created_at,
+        }
+
+    def _line_values(self, request: ReturnRequest, index: int) -> dict[str, Any]:
+        line = request.lines[index]
+        return {
+            "id": line.id,
+            "return_id": request.id,
+            "shop_id": self.shop_id,
+            "position": index,
+            "order_line_id": line.order_line_id,
+            "quantity": line.quantity,
+            "reason": line.reason.value,
+            "reason_handle": line.reason_handle,
+            "customer_note": line.customer_note,
+            "resolution": codec.resolution_to_json(line.resolution),
+            "received_quantity": line.received_quantity,
+            "condition": None if line.condition is None else line.condition.value,
+            "disposition": None if line.disposition is None else line.disposition.value,
+            "platform_line_id": line.platform_line_id,
+        }
+
+    def _insert_events(self, request: ReturnRequest, new_events: Iterable[ReturnEvent]) -> None:
+        rows = [
+            {
+                "shop_id": self.shop_id,
+                "return_id": request.id,
+                "seq": e.seq,
+                "at": e.at,
+                "actor_kind": e.actor.kind.value,
+                "actor_id": e.actor.id,
+                "action": e.action,
+                "from_status": None if e.from_status is None else e.from_status.value,
+                "to_status": e.to_status.value,
+                "reason": e.reason,
+                "data": _jsonable(e.data),
+            }
+            for e in new_events
+        ]
+        if rows:
+            self._conn.execute(insert(events), rows)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def _line(m: Any) -> ReturnLine:
+    return ReturnLine(
+        id=m["id"],
+        order_line_id=m["order_line_id"],
+        quantity=m["quantity"],
+        reason=ReasonCode(m["reason"]),
+        resolution=codec.resolution_from_json(m["resolution"]),
+        customer_note=m["customer_note"],
+        reason_handle=m["reason_handle"],
+        received_quantity=m["received_quantity"],
+        condition=None if m["condition"] is None else Condition(m["condition"]),
+        disposition=None if m["disposition"] is None else Disposition(m["disposition"]),
+        platform_line_id=m["platform_line_id"],
+    )
+
+
+def _event(m: Any) -> ReturnEvent:
+    return ReturnEvent(
+        seq=m["seq"],
+        at=m["at"],
+        actor=Actor(ActorKind(m["actor_kind"]), m["actor_id"]),
+        action=m["action"],
+        from_status=None if m["from_status"] is None else ReturnStatus(m["from_status"]),
+        to_status=ReturnStatus(m["to_status"]),
+        reason=m["reason"],
+        data=m["data"],
+    )
+
+
+def _request(m: Any, lines: Sequence[ReturnLine], history: Sequence[ReturnEvent]) -> ReturnRequest:
+    return ReturnRequest(
+        id=m["id"],
+        shop_id=m["shop_id"],
+        order_id=m["order_id"],
+        order_name=m["order_name"],
+        currency=m["currency"],
+        customer_email=m["customer_email"],
+        method=ReturnMethod(m["method"]),
+        lines=list(lines),
+        created_at=m["created_at"],
+        status=ReturnStatus(m["status"]),
+        fees=None if m["fees"] is None else codec.fees_from_json(m["fees"]),
+        amounts=None if m["amounts"] is None else codec.amounts_from_json(m["amounts"]),
+        platform_return_id=m["platform_return_id"],
+        decline_reason=m["decline_reason"],
+        keep_item=m["keep_item"],
+        refund_due_by=m["refund_due_by"],
+        money_moved=m["money_moved"],
+        version=m["version"],
+        events=list(history),
+        updated_at=m["updated_at"],
+    )

@@ -1,0 +1,40 @@
+"""Single-use values (OAuth ``state``, wc-auth ``user_id``): issued once, consumed at most once."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import Connection, insert, update
+
+from connector.domain.timeutil import utcnow
+from connector.store.tables import oauth_states
+
+
+class SingleUseValues:
+    def __init__(self, conn: Connection, purpose: str, max_age: timedelta = timedelta(minutes=15)) -> None:
+        self._conn = conn
+        self._purpose = purpose
+        self._max_age = max_age
+
+    def issue(self, subject: str = "") -> str:
+        value = secrets.token_urlsafe(24)
+        self._conn.execute(
+            insert(oauth_states).values(value=value, purpose=self._purpose, subject=subject, created_at=utcnow())
+        )
+        return value
+
+    def consume(self, value: str) -> bool:
+        """True once for a fresh value of this purpose; False if unknown, expired or already used."""
+        now = utcnow()
+        result = self._conn.execute(
+            update(oauth_states)
+            .where(
+                oauth_states.c.value == value,
+                oauth_states.c.purpose == self._purpose,
+                oauth_states.c.used_at.is_(None),
+                oauth_states.c.created_at > now - self._max_age,
+            )
+            .values(used_at=now)
+        )
+        return result.rowcount == 1

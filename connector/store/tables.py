@@ -1,0 +1,200 @@
+"""Table definitions. Every table that holds a shop's data carries ``shop_id``; repositories filter on it."""
+
+from __future__ import annotations
+
+from connector.store.types import UTCDateTime
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+
+def _stamp(name: str, nullable: bool = False) -> Column[object]:
+    return Column(name, UTCDateTime(), nullable=nullable)
+
+
+shops = Table(
+    "shops",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("address", String(255), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("locale", String(16), nullable=False),
+    Column("name", String(255), nullable=False, default=""),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("credentials", LargeBinary, nullable=True),
+    Column("declared_in_config", Boolean, nullable=False, default=False),
+    Column("last_synced_at", UTCDateTime(), nullable=True),
+    _stamp("created_at"),
+    _stamp("updated_at"),
+    UniqueConstraint("platform", "address", name="uq_shops_platform_address"),
+)
+
+order_snapshots = Table(
+    "order_snapshots",
+    metadata,
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True),
+    Column("order_id", String(128), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("document", JSON, nullable=False),
+    _stamp("platform_updated_at", nullable=True),
+    _stamp("fetched_at"),
+    Index("ix_order_snapshots_shop_name", "shop_id", "name"),
+)
+
+returns = Table(
+    "returns",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("order_id", String(128), nullable=False),
+    Column("order_name", String(64), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("method", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("customer_email", String(320), nullable=False),
+    Column("platform_return_id", String(128), nullable=True),
+    Column("decline_reason", Text, nullable=True),
+    Column("keep_item", Boolean, nullable=False, default=False),
+    Column("money_moved", Boolean, nullable=False, default=False),
+    Column("refund_due_by", UTCDateTime(), nullable=True),
+    Column("fees", JSON, nullable=True),
+    Column("amounts", JSON, nullable=True),
+    Column("version", Integer, nullable=False, default=0),
+    _stamp("created_at"),
+    _stamp("updated_at"),
+    UniqueConstraint("shop_id", "platform_return_id", name="uq_returns_shop_platform_return"),
+    Index("ix_returns_shop_status", "shop_id", "status"),
+    Index("ix_returns_shop_order", "shop_id", "order_id"),
+)
+
+return_lines = Table(
+    "return_lines",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("return_id", String(64), ForeignKey("returns.id", ondelete="CASCADE"), nullable=False),
+    Column("shop_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("order_line_id", String(128), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("reason_handle", String(128), nullable=True),
+    Column("customer_note", Text, nullable=False, default=""),
+    Column("resolution", JSON, nullable=False),
+    Column("received_quantity", Integer, nullable=False, default=0),
+    Column("condition", String(32), nullable=True),
+    Column("disposition", String(32), nullable=True),
+    Column("platform_line_id", String(128), nullable=True),
+    Index("ix_return_lines_return", "return_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("shop_id", String(64), nullable=False),
+    Column("return_id", String(64), ForeignKey("returns.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    _stamp("at"),
+    Column("actor_kind", String(16), nullable=False),
+    Column("actor_id", String(255), nullable=False, default=""),
+    Column("action", String(64), nullable=False),
+    Column("from_status", String(32), nullable=True),
+    Column("to_status", String(32), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("return_id", "seq", name="uq_events_return_seq"),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("return_id", String(64), nullable=True),
+    Column("kind", String(32), nullable=False),
+    Column("idempotency_key", String(255), nullable=False, unique=True),
+    Column("state", String(16), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("result", JSON, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    _stamp("next_attempt_at", nullable=True),
+    _stamp("created_at"),
+    _stamp("updated_at"),
+    Index("ix_actions_state_next", "state", "next_attempt_at"),
+    Index("ix_actions_shop_return", "shop_id", "return_id"),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("document", JSON, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    _stamp("created_at"),
+)
+
+webhook_inbox = Table(
+    "webhook_inbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("platform", String(32), nullable=False),
+    Column("dedup_key", String(255), nullable=False),
+    Column("topic", String(128), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    _stamp("received_at"),
+    _stamp("processed_at", nullable=True),
+    UniqueConstraint("platform", "dedup_key", name="uq_webhook_inbox_platform_dedup"),
+    Index("ix_webhook_inbox_state", "state", "received_at"),
+)
+
+oauth_states = Table(
+    "oauth_states",
+    metadata,
+    Column("value", String(128), primary_key=True),
+    Column("purpose", String(32), nullable=False),
+    Column("subject", String(255), nullable=False, default=""),
+    _stamp("created_at"),
+    _stamp("used_at", nullable=True),
+)
+
+__all__ = [
+    "actions",
+    "events",
+    "metadata",
+    "oauth_states",
+    "order_snapshots",
+    "policies",
+    "return_lines",
+    "returns",
+    "shops",
+    "webhook_inbox",
+]

@@ -1,0 +1,74 @@
+"""Unit of work: one transaction, the repositories bound to it, rollback unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from connector.store.actions_repo import ActionRepository
+from connector.store.crypto import CredentialCipher
+from connector.store.orders_repo import OrderSnapshotRepository
+from connector.store.policies_repo import PolicyRepository
+from connector.store.returns_repo import ReturnRepository
+from connector.store.shops_repo import ShopRepository
+from connector.store.states_repo import SingleUseValues
+
+
+class UnitOfWork:
+    """``with UnitOfWork(engine, cipher) as uow: ...; uow.commit()``."""
+
+    def __init__(self, engine: Engine, cipher: CredentialCipher) -> None:
+        self._engine = engine
+        self._cipher = cipher
+        self._conn: Connection | None = None
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        self._conn = self._engine.connect()
+        self._conn.begin()
+        self._committed = False
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        conn = self.connection
+        try:
+            if not self._committed:
+                conn.rollback()
+        finally:
+            conn.close()
+            self._conn = None
+
+    @property
+    def connection(self) -> Connection:
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._conn
+
+    def commit(self) -> None:
+        self.connection.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+
+    @property
+    def shops(self) -> ShopRepository:
+        return ShopRepository(self.connection, self._cipher)
+
+    def returns(self, shop_id: str) -> ReturnRepository:
+        return ReturnRepository(self.connection, shop_id)
+
+    def orders(self, shop_id: str) -> OrderSnapshotRepository:
+        return OrderSnapshotRepository(self.connection, shop_id)
+
+    def actions(self, shop_id: str) -> ActionRepository:
+        return ActionRepository(self.connection, shop_id)
+
+    def policies(self, shop_id: str) -> PolicyRepository:
+        return PolicyRepository(self.connection, shop_id)
+
+    def single_use(self, purpose: str) -> SingleUseValues:
+        return SingleUseValues(self.connection, purpose)

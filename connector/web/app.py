@@ -1,0 +1,21 @@
+"""Flask app factory: ``create_app(config)`` builds a fresh app with its blueprints registered."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from connector.bootstrap import Container
+from connector.config.model import Config
+from connector.web.errors import register_error_handlers
+from connector.web.health import bp as health_bp
+
+
+def create_app(config: Config | None = None, container: Container | None = None) -> Flask:
+    container = container or Container(config or Config())
+    app = Flask("connector")
+    app.config["MAX_CONTENT_LENGTH"] = container.config.webhooks.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["connector"] = container
+    register_error_handlers(app)
+    app.register_blueprint(health_bp)
+    return app
