@@ -1,0 +1,498 @@
+"""``ShopAdapter`` for Shopify: the connector's actions as GraphQL Admin calls.
+
+Each method is a short sequence: read what the mutation needs, build its input with ``mapping``,
+call it through ``GraphQLClient`` (which classifies every failure), map the answer back.
+Money-moving calls can be retried safely:
+
+* ``refundCreate`` carries ``@idempotent(key: <instruction.idempotency_key>)``, so a retry with the
+  same key returns the first refund instead of paying again;
+* every refund we create (``refundCreate`` or ``returnProcess``) has ``[rc:<key>]`` in its note, which
+  ``find_refund`` looks for after an ``OutcomeUnknown``;
+* store credit has no note field: ``find_store_credit`` matches a credit of the same amount (and
+  expiry) within ``credit_lookback``, erring towards "already paid" (never twice).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import requests
+
+from connector.domain.actions import (
+    ActionKind,
+    ExchangeInstruction,
+    PlatformEffect,
+    RefundInstruction,
+    StoreCreditInstruction,
+)
+from connector.domain.money import Money
+from connector.domain.orders import Order
+from connector.domain.returns import ReturnRequest
+from connector.errors import ConfigError, NotFound, PermanentError
+from connector.ports import IncomingEvent
+from platforms.shopify import mapping, queries, webhooks
+from platforms.shopify.client import DEFAULT_API_VERSION, GraphQLClient, TokenProvider, idempotent_directive
+from platforms.shopify.errors import ShopifyUserError
+
+log = logging.getLogger(__name__)
+
+ORDERS_PAGE_SIZE: Final = 50
+CREDIT_LOOKBACK: Final = timedelta(days=2)
+_STORE_CREDIT_UNAVAILABLE: Final = frozenset({"UNSUPPORTED_CURRENCY"})
+
+
+class ShopifyAdapter:
+    """One Shopify shop. ``token_provider`` is usually an ``auth.TokenManager`` (refreshes in time)."""
+
+    platform = "shopify"
+
+    def __init__(
+        self,
+        shop_domain: str,
+        token_provider: TokenProvider,
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        shop_id: str | None = None,
+        restock_location_id: str | None = None,
+        store_credit_fallback: bool = True,
+        session: requests.Session | None = None,
+        base_url: str | None = None,
+        client: GraphQLClient | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        credit_lookback: timedelta = CREDIT_LOOKBACK,
+    ) -> None:
+        self.shop_domain = shop_domain
+        self.shop_id = shop_id or shop_domain
+        self.client = client or GraphQLClient(
+            shop_domain, token_provider, api_version=api_version, session=session, base_url=base_url
+        )
+        self._location = restock_location_id
+        self._fallback = store_credit_fallback
+        self._now = now
+        self._lookback = credit_lookback
+        self._reason_definitions: dict[str, str] | None = None
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def fetch_order(self, order_id: str) -> Order:
+        data = self.client.query(queries.ORDER, {"id": mapping.gid("Order", order_id)})
+        node = data.get("order")
+        if not node:
+            raise NotFound(f"order {order_id} not found on {self.shop_domain}")
+        return mapping.order_from_graphql(node, self.shop_id)
+
+    def find_order(self, order_number: str, email: str) -> Order | None:
+        name = order_number.strip()
+        name = name if name.startswith("#") else f"#{name}"
+        data = self.client.query(queries.ORDERS_PAGE, {"first": 5, "after": None, "query": f"name:{name}"})
+        wanted = email.strip().lower()
+        for node in data["orders"]["nodes"]:
+            order = mapping.order_from_graphql(node, self.shop_id)
+            if order.name == name and order.email.strip().lower() == wanted:
+                return order
+        return None
+
+    def orders_changed_since(self, since: datetime | None) -> Iterator[Order]:
+        """Stream orders updated after ``since``, one page in memory at a time (cursor pagination)."""
+        search = f"updated_at:>'{since.astimezone(UTC).isoformat()}'" if since else None
+        cursor: str | None = None
+        while True:
+            data = self.client.query(
+                queries.ORDERS_PAGE, {"first": ORDERS_PAGE_SIZE, "after": cursor, "query": search}
+            )
+            page = data["orders"]
+            for node in page["nodes"]:
+                yield mapping.order_from_graphql(node, self.shop_id)
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return
+            cursor = info.get("endCursor")
+
+    def fetch_return(self, return_id: str) -> ReturnRequest:
+        return mapping.return_from_graphql(self._return_node(return_id), self.shop_id)
+
+    def translate_webhook(self, topic: str, payload: Mapping[str, Any]) -> IncomingEvent:
+        return webhooks.translate(topic, payload, self.shop_domain, self.shop_id)
+
+    def available_stock(self, variant_id: str) -> int | None:
+        data = self.client.query(queries.VARIANT_STOCK, {"id": mapping.gid("ProductVariant", variant_id)})
+        variant = data.get("productVariant")
+        if not variant:
+            raise NotFound(f"variant {variant_id} not found")
+        if not (variant.get("inventoryItem") or {}).get("tracked", True):
+            return None
+        quantity = variant.get("inventoryQuantity")
+        return int(quantity) if quantity is not None else None
+
+    # -- returns --------------------------------------------------------------------------------
+
+    def create_return(self, request: ReturnRequest, order: Order) -> str | None:
+        """``returnCreate`` (an OPEN return) for a return started in our portal; returns its GID."""
+        returnable = self._returnable(order.id)
+        return_input = mapping.return_create_input(
+            request, returnable, self._definitions(), request.created_at
+        )
+        payload = self.client.mutate(
+            queries.RETURN_CREATE, {"returnInput": return_input}, payload_key="returnCreate"
+        )
+        return str(payload["return"]["id"])
+
+    def approve_return(self, request: ReturnRequest) -> None:
+        rid = self._platform_return(request)
+        self._transition(
+            queries.RETURN_APPROVE,
+            {"input": {"id": rid, "notifyCustomer": False}},
+            "returnApproveRequest",
+            rid,
+            "OPEN",
+        )
+
+    def decline_return(self, request: ReturnRequest, reason: str) -> None:
+        rid = self._platform_return(request)
+        self._transition(
+            queries.RETURN_DECLINE,
+            {"input": mapping.decline_input(rid, reason, True)},
+            "returnDeclineRequest",
+            rid,
+            "DECLINED",
+        )
+
+    def close_return(self, request: ReturnRequest) -> None:
+        rid = self._platform_return(request)
+        self._transition(queries.RETURN_CLOSE, {"id": rid}, "returnClose", rid, "CLOSED")
+
+    def reopen_return(self, request: ReturnRequest) -> None:
+        rid = self._platform_return(request)
+        self._transition(queries.RETURN_REOPEN, {"id": rid}, "returnReopen", rid, "OPEN")
+
+    def cancel_return(self, request: ReturnRequest) -> None:
+        rid = self._platform_return(request)
+        self._transition(queries.RETURN_CANCEL, {"id": rid}, "returnCancel", rid, "CANCELED")
+
+    def create_reverse_delivery(
+        self,
+        request: ReturnRequest,
+        tracking_number: str,
+        tracking_url: str | None = None,
+        notify: bool = True,
+    ) -> str:
+        """Attach tracking to the return's first reverse fulfillment order (all its lines)."""
+        node = self._return_node(self._platform_return(request))
+        rfos = mapping._nodes(node.get("reverseFulfillmentOrders"))
+        if not rfos:
+            raise PermanentError(f"return {node['id']} has no reverse fulfillment order yet")
+        tracking = {"number": tracking_number, **({"url": tracking_url} if tracking_url else {})}
+        payload = self.client.mutate(
+            queries.REVERSE_DELIVERY_CREATE,
+            {"rfo": rfos[0]["id"], "lines": [], "tracking": tracking, "notify": notify},
+            payload_key="reverseDeliveryCreateWithShipping",
+        )
+        return str(payload["reverseDelivery"]["id"])
+
+    # -- money ----------------------------------------------------------------------------------
+
+    def refund(self, instruction: RefundInstruction) -> PlatformEffect:
+        """``returnProcess`` for a Shopify return, else ``refundCreate`` with ``@idempotent``."""
+        parents = self._parents(instruction.order_id, instruction.amount.currency)
+        if instruction.platform_return_id:
+            node = self._return_node(instruction.platform_return_id)
+            process_input = mapping.return_process_input(instruction, node, parents, self._location)
+            payload = self.client.mutate(
+                queries.RETURN_PROCESS, {"input": process_input}, payload_key="returnProcess"
+            )
+            refunds = mapping._nodes((payload.get("return") or {}).get("refunds"))
+            found = self._match_refund(refunds, instruction.idempotency_key, instruction.amount.currency)
+            if found is not None:
+                return found
+            # Processed without money (credit only / zero amount): the return itself is the effect.
+            return PlatformEffect(
+                ActionKind.REFUND, str(payload["return"]["id"]), instruction.amount, detail="returnProcess"
+            )
+        document = queries.REFUND_CREATE.replace(
+            "{idempotent}", idempotent_directive(instruction.idempotency_key)
+        )
+        refund_input = mapping.refund_create_input(instruction, parents, self._location)
+        payload = self.client.mutate(
+            document, {"input": refund_input}, payload_key="refundCreate", idempotent=True
+        )
+        return self._effect(payload["refund"], instruction.amount.currency, "refundCreate")
+
+    def find_refund(self, order_id: str, idempotency_key: str) -> PlatformEffect | None:
+        data = self.client.query(queries.ORDER_REFUNDS, {"id": mapping.gid("Order", order_id)})
+        order = data.get("order")
+        if not order:
+            raise NotFound(f"order {order_id} not found")
+        refunds = order.get("refunds") or []
+        currency = None
+        for refund in refunds:
+            shop_money = (refund.get("totalRefundedSet") or {}).get("shopMoney") or {}
+            currency = shop_money.get("currencyCode") or currency
+        return self._match_refund(refunds, idempotency_key, currency)
+
+    def issue_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect:
+        """``storeCreditAccountCredit`` on the customer; gift card when store credit is unavailable."""
+        if instruction.customer_id:
+            try:
+                return self._store_credit(instruction)
+            except ShopifyUserError as exc:
+                if not (self._fallback and set(exc.codes) & _STORE_CREDIT_UNAVAILABLE):
+                    raise
+                log.warning("shopify.store-credit.fallback-gift-card", extra={"codes": exc.codes})
+            except ConfigError:
+                if not self._fallback:
+                    raise
+                log.warning("shopify.store-credit.fallback-gift-card", extra={"codes": ("ACCESS_DENIED",)})
+        elif not self._fallback:
+            raise PermanentError("store credit needs a Shopify customer id")
+        return self._gift_card(instruction)
+
+    def find_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect | None:
+        found = self._find_gift_card(instruction)
+        if found is not None or not instruction.customer_id:
+            return found
+        data = self.client.query(
+            queries.STORE_CREDIT_TRANSACTIONS, {"id": mapping.gid("Customer", instruction.customer_id)}
+        )
+        customer = data.get("customer") or {}
+        since = self._now() - self._lookback
+        for account in mapping._nodes(customer.get("storeCreditAccounts")):
+            for tx in mapping._nodes(account.get("transactions")):
+                amount = tx.get("amount") or {}
+                if amount.get("currencyCode") != instruction.amount.currency:
+                    continue
+                if (
+                    Money(mapping._amount(amount.get("amount")), instruction.amount.currency)
+                    != instruction.amount
+                ):
+                    continue
+                created = mapping.parse_time(tx.get("createdAt"))
+                if created is None or created < since or not tx.get("id"):
+                    continue
+                expires = mapping.parse_time(tx.get("expiresAt"))
+                if instruction.expires_at is not None and expires != instruction.expires_at.astimezone(UTC):
+                    continue
+                return PlatformEffect(
+                    ActionKind.STORE_CREDIT,
+                    str(tx["id"]),
+                    instruction.amount,
+                    detail="storeCreditAccountCredit (matched by amount)",
+                )
+        return None
+
+    def create_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect:
+        """Release a Shopify exchange: ``returnProcess`` with the return's exchange lines (no refund)."""
+        if not instruction.platform_return_id:
+            raise PermanentError(
+                "Shopify exchanges are created with the return (returnCreate exchangeLineItems)"
+            )
+        node = self._return_node(instruction.platform_return_id)
+        lines = [
+            {"id": str(e["id"]), "quantity": int(e.get("processableQuantity") or 0)}
+            for e in mapping._nodes(node.get("exchangeLineItems"))
+            if int(e.get("processableQuantity") or 0) > 0
+        ]
+        if not lines:
+            raise PermanentError(f"return {node['id']} has no exchange left to release")
+        payload = self.client.mutate(
+            queries.RETURN_PROCESS,
+            {
+                "input": {
+                    "returnId": node["id"],
+                    "returnLineItems": [],
+                    "exchangeLineItems": lines,
+                    "notifyCustomer": True,
+                }
+            },
+            payload_key="returnProcess",
+        )
+        return PlatformEffect(
+            ActionKind.EXCHANGE,
+            str(payload["return"]["id"]),
+            instruction.credit_value,
+            detail="returnProcess exchange",
+        )
+
+    def find_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect | None:
+        if not instruction.platform_return_id:
+            return None
+        node = self._return_node(instruction.platform_return_id)
+        exchanges = mapping._nodes(node.get("exchangeLineItems"))
+        if exchanges and all(
+            int(e.get("processedQuantity") or 0) >= int(e.get("quantity") or 0) for e in exchanges
+        ):
+            return PlatformEffect(
+                ActionKind.EXCHANGE,
+                str(node["id"]),
+                instruction.credit_value,
+                detail="exchange already processed",
+            )
+        return None
+
+    # -- misc -----------------------------------------------------------------------------------
+
+    def add_order_note(self, order_id: str, note: str) -> None:
+        oid = mapping.gid("Order", order_id)
+        data = self.client.query(queries.ORDER_NOTE, {"id": oid})
+        current = str((data.get("order") or {}).get("note") or "")
+        if note in current:
+            return  # already there: a retried job must not append twice
+        combined = f"{current}\n{note}".strip()
+        self.client.mutate(
+            queries.ORDER_UPDATE_NOTE, {"input": {"id": oid, "note": combined}}, payload_key="orderUpdate"
+        )
+
+    def subscribe_webhooks(self, callback_url: str) -> list[str]:
+        """Subscribe ``SUBSCRIBED_TOPICS`` to ``callback_url``; existing subscriptions are kept."""
+        existing: dict[str, str] = {}
+        cursor: str | None = None
+        while True:
+            page = self.client.query(queries.WEBHOOK_SUBSCRIPTIONS, {"after": cursor})["webhookSubscriptions"]
+            for sub in page["nodes"]:
+                if sub.get("uri") == callback_url:
+                    existing[str(sub["topic"])] = str(sub["id"])
+            if not (page.get("pageInfo") or {}).get("hasNextPage"):
+                break
+            cursor = page["pageInfo"]["endCursor"]
+        ids = []
+        for topic in webhooks.SUBSCRIBED_TOPICS:
+            enum = topic.upper().replace("/", "_")
+            if enum in existing:
+                ids.append(existing[enum])
+                continue
+            payload = self.client.mutate(
+                queries.WEBHOOK_SUBSCRIBE,
+                {"topic": enum, "webhookSubscription": {"uri": callback_url, "format": "JSON"}},
+                payload_key="webhookSubscriptionCreate",
+            )
+            ids.append(str(payload["webhookSubscription"]["id"]))
+        return ids
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _platform_return(self, request: ReturnRequest) -> str:
+        if not request.platform_return_id:
+            raise PermanentError(f"return {request.id} has no Shopify return id")
+        return request.platform_return_id
+
+    def _return_node(self, return_id: str) -> Mapping[str, Any]:
+        data = self.client.query(queries.RETURN, {"id": mapping.gid("Return", return_id)})
+        node = data.get("return")
+        if not node:
+            raise NotFound(f"return {return_id} not found")
+        return node  # type: ignore[no-any-return]
+
+    def _transition(
+        self, document: str, variables: Mapping[str, Any], key: str, rid: str, target: str
+    ) -> None:
+        """Run a status mutation; a refusal because the return is already there counts as done."""
+        try:
+            self.client.mutate(document, variables, payload_key=key)
+        except ShopifyUserError:
+            status = (self.client.query(queries.RETURN_STATUS, {"id": rid}).get("return") or {}).get("status")
+            if status != target:
+                raise
+            log.info("shopify.return.already", extra={"return": rid, "status": status})
+
+    def _returnable(self, order_id: str) -> dict[str, list[tuple[str, int]]]:
+        data = self.client.query(queries.RETURNABLE_FULFILLMENTS, {"orderId": mapping.gid("Order", order_id)})
+        per_line: dict[str, list[tuple[str, int]]] = {}
+        for fulfillment in mapping._nodes(data.get("returnableFulfillments")):
+            for item in mapping._nodes(fulfillment.get("returnableFulfillmentLineItems")):
+                fli = item.get("fulfillmentLineItem") or {}
+                line = str((fli.get("lineItem") or {}).get("id"))
+                per_line.setdefault(line, []).append((str(fli["id"]), int(item.get("quantity") or 0)))
+        return per_line
+
+    def _definitions(self) -> dict[str, str]:
+        """Reason-definition handle → id, fetched once per adapter (2026-01+)."""
+        if self._reason_definitions is None:
+            try:
+                data = self.client.query(queries.RETURN_REASON_DEFINITIONS)
+                nodes = mapping._nodes(data.get("returnReasonDefinitions"))
+            except PermanentError:
+                nodes = []  # older shop/API without definitions: fall back to the enum
+            self._reason_definitions = {
+                str(n["handle"]): str(n["id"]) for n in nodes if n.get("handle") and not n.get("deleted")
+            }
+        return self._reason_definitions
+
+    def _parents(self, order_id: str, currency: str) -> list[mapping.ParentTransaction]:
+        data = self.client.query(queries.ORDER_TRANSACTIONS, {"id": mapping.gid("Order", order_id)})
+        order = data.get("order")
+        if not order:
+            raise NotFound(f"order {order_id} not found")
+        return mapping.refundable_transactions(order.get("transactions") or [], currency)
+
+    def _match_refund(self, refunds: Any, key: str, currency: str | None) -> PlatformEffect | None:
+        for refund in refunds or []:
+            if mapping.has_marker(refund.get("note"), key):
+                code = currency or ((refund.get("totalRefundedSet") or {}).get("shopMoney") or {}).get(
+                    "currencyCode"
+                )
+                return self._effect(refund, str(code), "found by key")
+        return None
+
+    @staticmethod
+    def _effect(refund: Mapping[str, Any], currency: str, detail: str) -> PlatformEffect:
+        amount = (
+            mapping.money_of(refund.get("totalRefundedSet"), currency)
+            if refund.get("totalRefundedSet")
+            else None
+        )
+        return PlatformEffect(ActionKind.REFUND, str(refund["id"]), amount, detail=detail)
+
+    def _store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect:
+        assert instruction.customer_id is not None
+        credit: dict[str, Any] = {"creditAmount": mapping.money_input(instruction.amount), "notify": True}
+        if instruction.expires_at is not None:
+            credit["expiresAt"] = instruction.expires_at.astimezone(UTC).isoformat()
+        payload = self.client.mutate(
+            queries.STORE_CREDIT_CREDIT,
+            {"id": mapping.gid("Customer", instruction.customer_id), "creditInput": credit},
+            payload_key="storeCreditAccountCredit",
+        )
+        tx = payload["storeCreditAccountTransaction"]
+        return PlatformEffect(
+            ActionKind.STORE_CREDIT,
+            str(tx["id"]),
+            instruction.amount,
+            detail="storeCreditAccountCredit",
+            extra={"account_id": str((tx.get("account") or {}).get("id") or "")},
+        )
+
+    def _gift_card(self, instruction: StoreCreditInstruction) -> PlatformEffect:
+        card: dict[str, Any] = {
+            "initialValue": str(instruction.amount.amount),
+            "note": f"{instruction.note} {mapping.marker(instruction.idempotency_key)}".strip(),
+            "notify": True,
+        }
+        if instruction.customer_id:
+            card["customerId"] = mapping.gid("Customer", instruction.customer_id)
+        if instruction.expires_at is not None:
+            card["expiresOn"] = instruction.expires_at.astimezone(UTC).date().isoformat()
+        payload = self.client.mutate(queries.GIFT_CARD_CREATE, {"input": card}, payload_key="giftCardCreate")
+        return PlatformEffect(
+            ActionKind.STORE_CREDIT,
+            str(payload["giftCard"]["id"]),
+            instruction.amount,
+            detail="giftCardCreate",
+        )
+
+    def _find_gift_card(self, instruction: StoreCreditInstruction) -> PlatformEffect | None:
+        since = (self._now() - self._lookback).date().isoformat()
+        query = f"created_at:>={since}"
+        if instruction.customer_id:
+            query += f" customer_id:{mapping.legacy_id(instruction.customer_id)}"
+        data = self.client.query(queries.GIFT_CARDS_BY_CUSTOMER, {"query": query})
+        for card in mapping._nodes(data.get("giftCards")):
+            if mapping.has_marker(card.get("note"), instruction.idempotency_key):
+                return PlatformEffect(
+                    ActionKind.STORE_CREDIT,
+                    str(card["id"]),
+                    instruction.amount,
+                    detail="giftCardCreate (found by key)",
+                )
+        return None

@@ -1,0 +1,101 @@
+"""Flask routes for installing the app. Thin: every decision is in ``auth.InstallFlow``.
+
+Routes (all under the blueprint's prefix, default ``/shopify``):
+
+* ``GET /install``  - checks shop + HMAC, redirects to Shopify's consent screen with a fresh state.
+* ``GET /callback`` - checks shop, HMAC and single-use state, stores the token, subscribes webhooks,
+  then redirects to ``after_install`` (or answers 200).
+* ``POST /session`` - embedded apps: ``Authorization: Bearer <App Bridge session token>``; verifies
+  it and, for a shop we hold no token for, runs the token exchange. Answers ``{"shop": ...}``.
+
+Collaborators: pass ``flow_factory`` (a zero-argument callable returning an ``InstallFlow``), or
+register one at ``current_app.extensions["returns_connector"]["shopify_install_flow"]``. The flow
+needs ``AppConfig``, a ``StateStore``, a ``CredentialStore``, a ``TokenEndpoint`` and optionally a
+``subscribe(shop_domain)`` callable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, redirect, request
+from werkzeug.wrappers import Response
+
+from connector.errors import ConfigError, RetryableError
+from platforms.shopify.auth import InstallFlow, OAuthError
+
+log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "returns_connector"
+FLOW_KEY = "shopify_install_flow"
+
+
+def _flow_from_app() -> InstallFlow:
+    registry: Any = current_app.extensions.get(EXTENSION_KEY) or {}
+    flow = registry.get(FLOW_KEY) if isinstance(registry, dict) else getattr(registry, FLOW_KEY, None)
+    if callable(flow) and not isinstance(flow, InstallFlow):
+        flow = flow()
+    if not isinstance(flow, InstallFlow):
+        raise ConfigError(f"app.extensions[{EXTENSION_KEY!r}][{FLOW_KEY!r}] is not configured")
+    return flow
+
+
+def _params() -> dict[str, Any]:
+    """The query as a flat dict; ``k[]`` keys keep their list (ShopifyAPI's HMAC rules need it)."""
+    return {k: (request.args.getlist(k) if k.endswith("[]") else request.args.get(k)) for k in request.args}
+
+
+def create_blueprint(
+    flow_factory: Callable[[], InstallFlow] | None = None,
+    *,
+    url_prefix: str = "/shopify",
+    after_install: Callable[[str], str] | None = None,
+) -> Blueprint:
+    """The install blueprint. ``after_install(shop)`` may return the URL to send the merchant to."""
+    get_flow = flow_factory or _flow_from_app
+    bp = Blueprint("shopify_install", __name__, url_prefix=url_prefix)
+
+    @bp.get("/install")
+    def install() -> Response | tuple[Response, int]:
+        try:
+            target = get_flow().begin(_params())
+        except OAuthError as exc:
+            log.warning("shopify.install.refused", extra={"why": str(exc)})
+            return jsonify(error=str(exc)), 400
+        return redirect(target, code=302)
+
+    @bp.get("/callback")
+    def callback() -> Response | tuple[Response, int]:
+        try:
+            shop = get_flow().complete(_params())
+        except OAuthError as exc:
+            log.warning("shopify.callback.refused", extra={"why": str(exc)})
+            return jsonify(error=str(exc)), 400
+        except ConfigError as exc:
+            log.error("shopify.callback.token-refused", extra={"why": str(exc)})
+            return jsonify(error="Shopify refused the authorization code"), 400
+        except RetryableError:
+            return jsonify(error="Shopify is unreachable, please retry the install"), 503
+        if after_install is not None:
+            return redirect(after_install(shop), code=302)
+        return jsonify(shop=shop, installed=True), 200
+
+    @bp.post("/session")
+    def session() -> tuple[Response, int]:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return jsonify(error="missing session token"), 401
+        try:
+            shop = get_flow().exchange_session(header)
+        except OAuthError as exc:
+            log.warning("shopify.session.refused", extra={"why": str(exc)})
+            return jsonify(error="invalid session token"), 401
+        except ConfigError:
+            return jsonify(error="Shopify refused the token exchange"), 401
+        except RetryableError:
+            return jsonify(error="Shopify is unreachable"), 503
+        return jsonify(shop=shop), 200
+
+    return bp

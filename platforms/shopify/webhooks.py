@@ -1,0 +1,156 @@
+"""Webhook signature check and topic → ``IncomingEvent`` translation.
+
+The HTTP endpoint itself (raw bytes → verify → inbox → enqueue → 200) lives in the shared
+``webhooks/`` package; this module gives it the two Shopify-specific pieces:
+
+* ``verify_signature``: ``X-Shopify-Hmac-Sha256`` is base64(HMAC-SHA256(raw body, app secret)),
+  compared in constant time against each secret in turn (an app-secret rotation can take an hour
+  to reach every delivery, so old and new must both pass). Hash the raw bytes, never re-serialised
+  JSON (https://shopify.dev/docs/apps/build/webhooks/verify-deliveries).
+* ``translate``: the REST-style, snake_case bodies of shopify.md §4/§8 into the kinds listed on
+  ``connector.ports.IncomingEvent``. Unknown topics become ``ignored`` (answered 200 upstream).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+from connector.ports import IncomingEvent
+from platforms.shopify import mapping
+
+HMAC_HEADER: Final = "X-Shopify-Hmac-Sha256"
+TOPIC_HEADER: Final = "X-Shopify-Topic"
+SHOP_HEADER: Final = "X-Shopify-Shop-Domain"
+EVENT_ID_HEADER: Final = "X-Shopify-Event-Id"
+TRIGGERED_AT_HEADER: Final = "X-Shopify-Triggered-At"
+
+SUBSCRIBED_TOPICS: Final = (
+    "returns/request",
+    "returns/approve",
+    "returns/decline",
+    "returns/cancel",
+    "returns/close",
+    "returns/reopen",
+    "refunds/create",
+    "orders/updated",
+    "app/uninstalled",
+)
+"""Topics we subscribe per shop after install. Compliance topics come from the app TOML only."""
+
+_RETURN_KINDS: Final = {
+    "returns/request": "return_requested",
+    "returns/approve": "return_approved",
+    "returns/decline": "return_declined",
+    "returns/cancel": "return_canceled",
+    "returns/close": "return_closed",
+    "returns/reopen": "return_reopened",
+}
+_SIMPLE_KINDS: Final = {
+    "app/uninstalled": "app_uninstalled",
+    "customers/data_request": "customer_data_request",
+    "customers/redact": "customer_redact",
+    "shop/redact": "shop_redact",
+}
+
+
+def compute_signature(raw_body: bytes, secret: str) -> str:
+    digest = hmac.new(secret.encode("utf-8"), raw_body, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def verify_signature(raw_body: bytes, header_value: str | None, app_secrets: Sequence[str]) -> bool:
+    """True when ``header_value`` is the body's HMAC under any of ``app_secrets``."""
+    if not header_value or not app_secrets:
+        return False
+    given = header_value.strip().encode("ascii", "replace")
+    matched = False
+    for secret in app_secrets:
+        if not secret:
+            continue
+        expected = compute_signature(raw_body, secret).encode("ascii")
+        # Check every secret (no early exit) so timing does not reveal which one matched.
+        matched |= hmac.compare_digest(expected, given)
+    return matched
+
+
+def translate(topic: str, payload: Mapping[str, Any], shop_domain: str, shop_id: str) -> IncomingEvent:
+    """One webhook (topic header + parsed body) as an ``IncomingEvent``."""
+    topic = topic.strip().lower()
+    handler = _HANDLERS.get(topic)
+    if handler is not None:
+        return handler(topic, payload, shop_domain, shop_id)
+    if topic in _RETURN_KINDS:
+        return _return_event(topic, payload, shop_domain)
+    if topic in _SIMPLE_KINDS:
+        return IncomingEvent(
+            kind=_SIMPLE_KINDS[topic],
+            shop_address=shop_domain,
+            resource_id=str(payload.get("shop_domain") or payload.get("myshopify_domain") or shop_domain),
+            occurred_at=None,
+            data=dict(payload),
+        )
+    return IncomingEvent(
+        kind="ignored", shop_address=shop_domain, resource_id="", occurred_at=None, data={"topic": topic}
+    )
+
+
+def _return_event(topic: str, payload: Mapping[str, Any], shop_domain: str) -> IncomingEvent:
+    data = mapping.return_event_data(payload)
+    return IncomingEvent(
+        kind=_RETURN_KINDS[topic],
+        shop_address=shop_domain,
+        resource_id=str(data["return_id"] or ""),
+        occurred_at=mapping.parse_time(payload.get("updated_at") or payload.get("created_at")),
+        data=data,
+    )
+
+
+def _order_event(topic: str, payload: Mapping[str, Any], shop_domain: str, shop_id: str) -> IncomingEvent:
+    order_id = str(payload.get("admin_graphql_api_id") or mapping.gid("Order", payload["id"]))
+    if topic == "orders/delete":
+        return IncomingEvent("order_deleted", shop_domain, order_id, None, data={"order_id": order_id})
+    try:
+        order = mapping.order_from_rest(payload, shop_id)
+    except (mapping.MappingError, KeyError, ValueError):
+        # A partial body still tells the core which order to refetch.
+        order = None
+    return IncomingEvent(
+        kind="order_changed",
+        shop_address=shop_domain,
+        resource_id=order_id,
+        occurred_at=mapping.parse_time(payload.get("updated_at")),
+        order=order,
+        data={"order_id": order_id},
+    )
+
+
+def _refund_event(topic: str, payload: Mapping[str, Any], shop_domain: str, shop_id: str) -> IncomingEvent:
+    refund_id = str(payload.get("admin_graphql_api_id") or mapping.gid("Refund", payload["id"]))
+    order_id = mapping.gid("Order", payload["order_id"]) if payload.get("order_id") else None
+    return IncomingEvent(
+        kind="refund_created",
+        shop_address=shop_domain,
+        resource_id=refund_id,
+        occurred_at=mapping.parse_time(payload.get("processed_at") or payload.get("created_at")),
+        data={
+            "refund_id": refund_id,
+            "order_id": order_id,
+            "note": payload.get("note"),
+            "return_id": mapping.gid("Return", payload["return"]["id"])
+            if isinstance(payload.get("return"), Mapping) and payload["return"].get("id")
+            else None,
+        },
+    )
+
+
+_HANDLERS: Final[dict[str, Callable[[str, Mapping[str, Any], str, str], IncomingEvent]]] = {
+    "orders/updated": _order_event,
+    "orders/create": _order_event,
+    "orders/cancelled": _order_event,
+    "orders/delete": _order_event,
+    "refunds/create": _refund_event,
+}
