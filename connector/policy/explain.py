@@ -49,8 +49,8 @@ class Item:
     line_id: str | None = None
 
     @classmethod
-    def of(cls, rule: str, key: str, line_id: str | None = None, **params: Param) -> Item:
-        return cls(rule, key, tuple(sorted(params.items())), line_id)
+    def of(cls, rule_id: str, key: str, line_id: str | None = None, /, **params: Param) -> Item:
+        return cls(rule_id, key, tuple(sorted(params.items())), line_id)
 
     def param(self, name: str) -> Param | None:
         return dict(self.params).get(name)

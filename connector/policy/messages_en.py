@@ -1,5 +1,6 @@
 """English wording of every explanation key: plain words a shopper and an agent can both read."""
 
+
 from __future__ import annotations
 
 from typing import Final
@@ -76,6 +77,7 @@ MESSAGES: Final[dict[str, str]] = {
     "fee.return_shipping": "Return shipping fee: {amount}.",
     "fee.return_shipping.waived": "Return shipping fee of {amount} waived for store credit and exchanges.",
     "fee.return_shipping.keep_item": "No return shipping fee: the item stays with you.",
+    "fee.return_shipping.merchant_fault": "No return shipping fee ({amount}): the problem is ours.",
     "fee.restocking": "{item}: restocking fee of {percent} % for the reason “{reason}”: {amount}.",
     "fee.restocking.merchant_fault": "{item}: no restocking fee, the reason is “{reason}”.",
     "shipping.refunded.always": "Original shipping refunded: {amount}.",

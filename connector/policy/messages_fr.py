@@ -1,5 +1,6 @@
 """Formulations françaises de chaque clé d'explication, lisibles par un client comme par un agent."""
 
+
 from __future__ import annotations
 
 from typing import Final
@@ -64,9 +65,7 @@ MESSAGES: Final[dict[str, str]] = {
         "Limite de retours atteinte : {count} retours ces {days} derniers jours, {max} au maximum."
     ),
     "limit.ok": "{count} retour(s) sur {max} utilisés ces {days} derniers jours.",
-    "outcome.not_allowed": (
-        "{item} : {outcome} n'est pas possible pour cet article et ce motif ({reason})."
-    ),
+    "outcome.not_allowed": ("{item} : {outcome} n'est pas possible pour cet article et ce motif ({reason})."),
     "outcome.other_product": "{item} : l'échange se limite à une autre taille ou couleur du même produit.",
     "outcome.chosen": "{item} : {outcome} choisi pour {quantity} unité(s) d'une valeur de {paid}.",
     "exchange.balance_due": "{item} : l'article de remplacement coûte {price}, il reste {amount} à payer.",
@@ -78,14 +77,13 @@ MESSAGES: Final[dict[str, str]] = {
     "keep_item.granted": (
         "Gardez l'article : le retour vaut {value}, moins que {threshold} ; rien à renvoyer."
     ),
-    "keep_item.refused": (
-        "Garder l'article n'est pas possible ici (retour de {value}, limite {threshold})."
-    ),
+    "keep_item.refused": ("Garder l'article n'est pas possible ici (retour de {value}, limite {threshold})."),
     "keep_item.not_offered": "Cette boutique ne propose pas de garder l'article.",
     "fee.free_returns": "Retour gratuit.",
     "fee.return_shipping": "Frais de retour : {amount}.",
     "fee.return_shipping.waived": "Frais de retour de {amount} offerts pour un avoir ou un échange.",
     "fee.return_shipping.keep_item": "Pas de frais de retour : vous gardez l'article.",
+    "fee.return_shipping.merchant_fault": "Pas de frais de retour ({amount}) : le problème vient de nous.",
     "fee.restocking": "{item} : frais de remise en stock de {percent} % pour le motif « {reason} » : {amount}.",
     "fee.restocking.merchant_fault": "{item} : pas de frais de remise en stock, motif « {reason} ».",
     "shipping.refunded.always": "Frais de livraison remboursés : {amount}.",
@@ -112,9 +110,7 @@ MESSAGES: Final[dict[str, str]] = {
         "peut être différé jusqu'à la récupération des biens ou la preuve de leur expédition."
     ),
     "eu.refund_original_payment": "{item} : remboursé sur le moyen de paiement initial (L221-24).",
-    "eu.credit_chosen": (
-        "{item} : avoir choisi par le client ; le remboursement reste possible (L221-24)."
-    ),
+    "eu.credit_chosen": ("{item} : avoir choisi par le client ; le remboursement reste possible (L221-24)."),
     "eu.delivery_refunded": (
         "Livraison remboursée à hauteur de la livraison standard la moins chère : {amount} (L221-24)."
     ),

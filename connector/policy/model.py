@@ -78,8 +78,6 @@ class Amounts:
         return None if value is None else Money(value, currency)
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class WindowOverride:
     kind: OverrideKind
@@ -164,8 +162,6 @@ class Fees:
     shipping_refund: ShippingRefund = ShippingRefund.NEVER
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class RuleConditions:
     """All non-empty conditions must hold. Set conditions match when any line (or the order) matches."""
@@ -194,11 +190,12 @@ class Rule:
     message: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # locale -> text
 
 
-
-
 EU_COUNTRIES: frozenset[str] = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
-)
+    {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

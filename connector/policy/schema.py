@@ -85,7 +85,9 @@ class DecimalText(fields.Field[Decimal]):
         self.min_value = min_value
         self.max_value = max_value
 
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Decimal:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any
+    ) -> Decimal:
         result = _to_decimal(value)
         if self.min_value is not None and result < self.min_value:
             raise ValidationError(f"Must be greater than or equal to {self.min_value}.")
@@ -100,7 +102,9 @@ class DecimalText(fields.Field[Decimal]):
 class AmountsField(fields.Field[Amounts]):
     """``{EUR = "4.90", JPY = 600}``: non-negative amounts per ISO currency, exact to the minor unit."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Amounts:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any
+    ) -> Amounts:
         if not isinstance(value, Mapping):
             raise ValidationError("Not a valid mapping of currency to amount.")
         result: dict[str, Decimal] = {}
@@ -118,7 +122,7 @@ class AmountsField(fields.Field[Amounts]):
             except ValidationError as exc:
                 errors[str(code)] = list(exc.messages) if isinstance(exc.messages, list) else [str(exc)]
         if errors:
-            raise ValidationError(errors)  # type: ignore[arg-type]
+            raise ValidationError(errors)
         return Amounts(MappingProxyType(dict(sorted(result.items()))))
 
     def _serialize(self, value: Amounts | None, attr: str | None, obj: Any, **kw: Any) -> Any:
@@ -127,7 +131,7 @@ class AmountsField(fields.Field[Amounts]):
         return {code: str(Money(amount, code).amount) for code, amount in sorted(value.by_currency.items())}
 
 
-class SetField(fields.List):
+class SetField(fields.List[Any]):
     """A list in documents, a frozenset in the model, a sorted list in storage."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Any:
@@ -161,7 +165,7 @@ class PercentByReason(fields.Field[Mapping[ReasonCode, Decimal]]):
             except ValidationError as exc:
                 errors[str(key)] = list(exc.messages) if isinstance(exc.messages, list) else [str(exc)]
         if errors:
-            raise ValidationError(errors)  # type: ignore[arg-type]
+            raise ValidationError(errors)
         return MappingProxyType(dict(sorted(result.items())))
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kw: Any) -> Any:
@@ -172,7 +176,8 @@ class PercentByReason(fields.Field[Mapping[ReasonCode, Decimal]]):
 
 class TextByLocale(fields.Dict):
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Any:
-        return MappingProxyType(dict(sorted(super()._deserialize(value, attr, data, **kw).items())))
+        loaded = super()._deserialize(value, attr, data, **kw)  # type: ignore[no-untyped-call]
+        return MappingProxyType(dict(sorted(loaded.items())))
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kw: Any) -> Any:
         return None if value is None else dict(sorted(value.items()))
@@ -365,7 +370,9 @@ def _valid_timezone(name: str) -> None:
 class PolicySchema(_Base):
     model = Policy
     name = fields.String(required=True, validate=validate.Length(min=1))
-    version = fields.Integer(strict=True, validate=validate.Equal(SCHEMA_VERSION), load_default=SCHEMA_VERSION)
+    version = fields.Integer(
+        strict=True, validate=validate.Equal(SCHEMA_VERSION), load_default=SCHEMA_VERSION
+    )
     timezone = fields.String(validate=_valid_timezone, load_default="UTC")
     locale = fields.String(validate=validate.OneOf(["en", "fr"]), load_default="en")
     windows = fields.Nested(WindowsSchema, load_default=Windows())
@@ -435,4 +442,3 @@ def canonical_json(policy: Policy) -> str:
 def fingerprint(policy: Policy) -> str:
     """sha256 of the canonical JSON form: equal policies, however written, share a fingerprint."""
     return hashlib.sha256(canonical_json(policy).encode("utf-8")).hexdigest()
-

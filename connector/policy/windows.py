@@ -7,6 +7,7 @@ is not counted; the period ends at the end of its last day).
 
 from __future__ import annotations
 
+import calendar
 import enum
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -55,14 +56,10 @@ def end_of_day(day: date, tz: ZoneInfo) -> datetime:
 
 
 def add_months(day: date, months: int) -> date:
+    """Same day ``months`` later, or the month's last day (29 Feb + 12 months = 28 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _anchor(
@@ -111,8 +108,14 @@ def commercial_window(policy: Policy, order: Order, line: OrderLine) -> tuple[Wi
     if override is not None:
         days = override.days
         items.append(
-            Item.of(f"windows.overrides.{override.kind}", f"window.override.{override.kind}", line.id,
-                    item=line.title, days=days, match=override.match)
+            Item.of(
+                f"windows.overrides.{override.kind}",
+                f"window.override.{override.kind}",
+                line.id,
+                item=line.title,
+                days=days,
+                match=override.match,
+            )
         )
     deadline = start + timedelta(days=buffer + days)
     ordered_on = local_date(order.created_at, tz)
@@ -120,8 +123,15 @@ def commercial_window(policy: Policy, order: Order, line: OrderLine) -> tuple[Wi
         if holiday.start <= ordered_on <= holiday.end and holiday.until > deadline:
             deadline = holiday.until
             items.append(
-                Item.of("windows.holidays", "window.holiday", line.id, item=line.title,
-                        start=holiday.start, end=holiday.end, until=holiday.until)
+                Item.of(
+                    "windows.holidays",
+                    "window.holiday",
+                    line.id,
+                    item=line.title,
+                    start=holiday.start,
+                    end=holiday.end,
+                    until=holiday.until,
+                )
             )
     window = Window(kind, start, days, buffer, deadline, end_of_day(deadline, tz))
     return window, items

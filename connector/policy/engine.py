@@ -1,0 +1,366 @@
+"""``evaluate``: the one call the portal, webhooks and agents use to decide a return under a policy.
+
+Pure and deterministic: no clock, no I/O. Windows are checked at the time the return was requested
+(``ReturnRequest.created_at`` or ``ReturnDraft.requested_at``, else ``context.now``), so re-evaluating an old
+request later gives the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from connector.domain.money import Money
+from connector.domain.orders import Order
+from connector.domain.reasons import ReasonCode
+from connector.domain.returns import (
+    LineAmounts,
+    Resolution,
+    ResolutionKind,
+    ReturnAmounts,
+    ReturnFees,
+    ReturnMethod,
+    ReturnRequest,
+)
+from connector.policy.amounts import PricedLine, compute
+from connector.policy.context import EvaluationContext, ReturnDraft
+from connector.policy.eligibility import Assessment, assess, withdrawal_applies
+from connector.policy.explain import Explanation, Item, Label, Text
+from connector.policy.model import Decision, ExchangeScope, Policy
+from connector.policy.rules import Facts, first_match, gather_tags
+from connector.policy.windows import local_date
+
+
+@dataclass(frozen=True, slots=True)
+class LineResult:
+    line_id: str
+    order_line_id: str
+    quantity: int
+    reason: ReasonCode
+    outcome: ResolutionKind
+    eligible: bool
+    withdrawal: bool
+    deadline: date | None
+    allowed_outcomes: frozenset[ResolutionKind]
+    amounts: LineAmounts
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The decision, the money and why. ``decline_reason`` is the message key of the deciding item."""
+
+    decision: Decision
+    decline_reason: str | None
+    fees: ReturnFees
+    amounts: ReturnAmounts
+    refund_due_by: datetime | None
+    explanation: Explanation
+    lines: tuple[LineResult, ...]
+    balance_due: Money
+    keep_item: bool
+    keep_item_offered: bool
+    withdrawal: bool
+    policy_decision: Decision  # before any agent override
+    policy_fingerprint: str
+    decline_item: Item | None = None
+
+    def decline_text(self, locale: str) -> str | None:
+        return None if self.decline_item is None else self.decline_item.render(locale)
+
+
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    id: str
+    order_line_id: str
+    quantity: int
+    reason: ReasonCode
+    resolution: Resolution
+    exchange_price: Money | None
+
+
+def _normalise(
+    request: ReturnDraft | ReturnRequest, context: EvaluationContext
+) -> tuple[list[_Wanted], ReturnMethod, bool, datetime]:
+    if isinstance(request, ReturnRequest):
+        lines = [
+            _Wanted(
+                line.id,
+                line.order_line_id,
+                line.quantity,
+                line.reason,
+                line.resolution,
+                context.exchange_prices.get(line.id),
+            )
+            for line in request.lines
+        ]
+        return lines, request.method, request.keep_item, request.created_at
+    lines = [
+        _Wanted(
+            line.id,
+            line.order_line_id,
+            line.quantity,
+            line.reason,
+            line.resolution,
+            line.exchange_price if line.exchange_price is not None else context.exchange_prices.get(line.id),
+        )
+        for line in request.lines
+    ]
+    return lines, request.method, request.keep_item, request.requested_at or context.now
+
+
+def _line_violation(
+    policy: Policy, found: Assessment, want: _Wanted, asked: int, pending: int
+) -> Item | None:
+    line = found.line
+    if not found.eligible:
+        return found.blocker
+    if asked > found.available:
+        return Item.of(
+            "quantities",
+            "quantity.too_many",
+            want.id,
+            item=line.title,
+            asked=asked,
+            available=found.available,
+            returned=line.quantity_returned,
+            pending=pending,
+        )
+    kind = want.resolution.kind
+    if kind not in found.outcomes(policy, want.reason):
+        return Item.of(
+            "outcomes",
+            "outcome.not_allowed",
+            want.id,
+            item=line.title,
+            outcome=Label(f"outcome.{kind}"),
+            reason=Label(f"reason.{want.reason}"),
+        )
+    other_product = (
+        kind is ResolutionKind.EXCHANGE
+        and want.resolution.exchange_product_id is not None
+        and want.resolution.exchange_product_id != line.product_id
+    )
+    if other_product and policy.outcomes.exchange_scope is ExchangeScope.VARIANT:
+        return Item.of("outcomes.exchange_scope", "outcome.other_product", want.id, item=line.title)
+    return None
+
+
+def evaluate(
+    policy: Policy, order: Order, request: ReturnDraft | ReturnRequest, context: EvaluationContext
+) -> Evaluation:
+    wanted, method, keep_requested, at = _normalise(request, context)
+    currency = order.currency
+    tz = ZoneInfo(policy.timezone)
+    pending = context.pending_quantities
+    items: list[Item] = []
+
+    asked: dict[str, int] = {}
+    for want in wanted:
+        asked[want.order_line_id] = asked.get(want.order_line_id, 0) + want.quantity
+    found: dict[str, Assessment] = {}
+    for order_line_id in asked:
+        found[order_line_id] = assess(
+            policy, order, order.line(order_line_id), at, pending.get(order_line_id, 0)
+        )
+        items.extend(found[order_line_id].items)
+
+    violations: list[Item] = []
+    for want in wanted:
+        here = found[want.order_line_id]
+        problem = _line_violation(
+            policy, here, want, asked[want.order_line_id], pending.get(want.order_line_id, 0)
+        )
+        if problem is not None:
+            violations.append(problem)
+            if problem not in items:
+                items.append(problem)
+    withdrawal_lines = [found[w.order_line_id].withdrawal for w in wanted]
+    any_withdrawal, all_withdrawal = any(withdrawal_lines), all(withdrawal_lines)
+
+    # customer limit (never against a legal withdrawal)
+    force_review = False
+    limit_block: Item | None = None
+    if policy.customer_limit is not None:
+        limit = policy.customer_limit
+        since = at - timedelta(days=limit.period_days)
+        count = sum(1 for stamp in context.customer_returns if since < stamp <= at)
+        if count >= limit.max_returns:
+            item = Item.of(
+                "customer_limit", "limit.reached", count=count, days=limit.period_days, max=limit.max_returns
+            )
+            items.append(item)
+            if all_withdrawal:
+                items.append(Item.of("eu_withdrawal", "eu.limit_not_applied"))
+            elif any_withdrawal:
+                items.append(Item.of("eu_withdrawal", "eu.limit_not_applied"))
+                force_review = True
+            else:
+                limit_block = item
+        else:
+            items.append(
+                Item.of(
+                    "customer_limit", "limit.ok", count=count, days=limit.period_days, max=limit.max_returns
+                )
+            )
+
+    # keep the item
+    value = Money.sum(
+        (
+            order.line(w.order_line_id).paid_for(
+                min(w.quantity, order.line(w.order_line_id).quantity_ordered)
+            )
+            for w in wanted
+        ),
+        currency,
+    )
+    threshold = policy.keep_item.below.get(currency) if policy.keep_item is not None else None
+    keep_offered = (
+        policy.keep_item is not None
+        and threshold is not None
+        and value < threshold
+        and all(w.resolution.kind in policy.keep_item.outcomes for w in wanted)
+    )
+    keep_item = keep_requested and keep_offered
+    if keep_requested:
+        if keep_item:
+            items.append(Item.of("keep_item", "keep_item.granted", value=value, threshold=threshold or value))
+        elif threshold is None:
+            items.append(Item.of("keep_item", "keep_item.not_offered"))
+            force_review = True
+        else:
+            items.append(Item.of("keep_item", "keep_item.refused", value=value, threshold=threshold))
+            force_review = True
+
+    # money
+    full_return = all(
+        line.quantity_returned + pending.get(line.id, 0) + asked.get(line.id, 0) >= line.quantity_ordered
+        for line in order.lines
+    )
+    eu = withdrawal_applies(policy, order)
+    priced = [
+        PricedLine(
+            w.id,
+            order.line(w.order_line_id),
+            w.quantity,
+            w.reason,
+            w.resolution.kind,
+            found[w.order_line_id].withdrawal,
+            w.exchange_price,
+        )
+        for w in wanted
+    ]
+    money = compute(
+        policy,
+        order,
+        priced,
+        keep_item=keep_item,
+        full_return=full_return,
+        eu=eu,
+        shipping_refunded=context.shipping_refunded,
+    )
+    items.extend(money.items)
+
+    # decision
+    decline_item: Item | None = None
+    if violations:
+        decision, decline_item = Decision.DECLINE, violations[0]
+        items.append(Item.of("eligibility", "decision.ineligible"))
+    elif limit_block is not None:
+        decision, decline_item = Decision.DECLINE, limit_block
+    else:
+        facts = Facts(
+            order=order,
+            reasons=frozenset(w.reason for w in wanted),
+            value=value,
+            tags=gather_tags(order, [order.line(w.order_line_id).tags for w in wanted]),
+            method=method,
+            outcomes=frozenset(w.resolution.kind for w in wanted),
+            keep_item=keep_requested,
+            history=context.customer_returns,
+            now=at,
+        )
+        rule = first_match(policy, facts)
+        rule_id = rule.id if rule is not None else "default"
+        decision = rule.action if rule is not None else policy.default_action
+        if rule is None:
+            item = Item.of("default_action", f"default.{decision}")
+        elif decision is Decision.DECLINE:
+            text = Text(tuple(sorted(rule.message.items()))) if rule.message else Label("decision.decline")
+            item = Item.of(f"rules.{rule.id}", "rule.decline", rule=rule.id, message=text)
+        else:
+            item = Item.of(f"rules.{rule.id}", f"rule.{decision}", rule=rule.id)
+        items.append(item)
+        if decision is Decision.DECLINE and any_withdrawal:
+            decision = Decision.REVIEW
+            items.append(Item.of("eu_withdrawal", "eu.no_auto_decline", rule=rule_id))
+        elif decision is Decision.DECLINE:
+            decline_item = item
+        if force_review and decision is Decision.APPROVE:
+            decision = Decision.REVIEW
+
+    refund_due_by: datetime | None = None
+    if eu is not None and any_withdrawal and decision is not Decision.DECLINE:
+        refund_due_by = at + timedelta(days=eu.refund_days)
+        items.append(
+            Item.of(
+                "eu_withdrawal.refund_days",
+                "eu.refund_due",
+                due=local_date(refund_due_by, tz),
+                days=eu.refund_days,
+            )
+        )
+
+    policy_decision = decision
+    if context.override is not None:
+        decision = context.override.decision
+        items.append(
+            Item.of(
+                "agent_override",
+                "agent.override",
+                decision=Label(f"decision.{decision}"),
+                previous=Label(f"decision.{policy_decision}"),
+                agent=context.actor.id or "?",
+                reason=context.override.reason.strip(),
+            )
+        )
+        if decision is not Decision.DECLINE:
+            decline_item = None
+        elif decline_item is None:
+            decline_item = items[-1]
+        if refund_due_by is None and eu is not None and any_withdrawal and decision is not Decision.DECLINE:
+            refund_due_by = at + timedelta(days=eu.refund_days)
+
+    lines = tuple(
+        LineResult(
+            line_id=w.id,
+            order_line_id=w.order_line_id,
+            quantity=w.quantity,
+            reason=w.reason,
+            outcome=w.resolution.kind,
+            eligible=found[w.order_line_id].eligible,
+            withdrawal=found[w.order_line_id].withdrawal,
+            deadline=found[w.order_line_id].deadline,
+            allowed_outcomes=found[w.order_line_id].outcomes(policy, w.reason)
+            if found[w.order_line_id].eligible
+            else frozenset(),
+            amounts=amounts,
+        )
+        for w, amounts in zip(wanted, money.amounts.lines, strict=True)
+    )
+    return Evaluation(
+        decision=decision,
+        decline_reason=None if decline_item is None else decline_item.key,
+        fees=money.fees,
+        amounts=money.amounts,
+        refund_due_by=refund_due_by,
+        explanation=Explanation(tuple(items)),
+        lines=lines,
+        balance_due=money.balance_due,
+        keep_item=keep_item,
+        keep_item_offered=keep_offered,
+        withdrawal=any_withdrawal,
+        policy_decision=policy_decision,
+        policy_fingerprint=policy.fingerprint(),
+        decline_item=decline_item,
+    )
