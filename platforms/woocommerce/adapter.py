@@ -1,0 +1,623 @@
+"""``ShopAdapter`` for WooCommerce: the connector is the system of record and pushes effects to the shop.
+
+WooCommerce has no return object, so ``create/approve/decline/close/cancel_return`` only leave an order
+note. Money and goods move through three writes, none of which Woo makes idempotent:
+
+* refund  -> ``POST orders/<id>/refunds``; our key in ``reason`` (saved before the gateway runs) and meta;
+* credit  -> ``POST coupons`` with a code derived from the key (codes are unique per shop);
+* exchange-> ``POST orders`` with ``parent_id`` = original order and our key in meta.
+
+Each write looks for its own earlier effect first, and ``find_*`` looks for it after ``OutcomeUnknown``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, Literal
+
+from connector.domain.actions import (
+    ActionKind,
+    ExchangeInstruction,
+    PlatformEffect,
+    RefundInstruction,
+    RefundLine,
+    StoreCreditInstruction,
+)
+from connector.domain.money import Money
+from connector.domain.orders import Order
+from connector.domain.returns import Disposition, ReturnRequest
+from connector.domain.timeutil import require_utc, utcnow
+from connector.errors import ConfigError, ConnectorError, NotFound, PermanentError
+from connector.ports import IncomingEvent
+from platforms.woocommerce import webhooks
+from platforms.woocommerce.client import WooClient
+from platforms.woocommerce.echo import EchoRegistry, InMemoryEchoRegistry
+from platforms.woocommerce.errors import COUPON_CODE_EXISTS, GATEWAY_CANNOT_REFUND, WooApiError
+from platforms.woocommerce.mapping import (
+    DELIVERED_META_KEYS,
+    MappingError,
+    money,
+    order_from_woo,
+    to_int,
+)
+from platforms.woocommerce.markers import (
+    CURRENCY_META,
+    EXCHANGE_FOR_META,
+    KEY_META,
+    LINES_META,
+    RETURN_META,
+    carries_key,
+    coupon_code,
+    meta_list,
+    meta_value,
+    refund_marker,
+)
+from platforms.woocommerce.subscriptions import ensure_webhooks
+
+log = logging.getLogger(__name__)
+
+StoreCreditMode = Literal["fixed_cart", "smart_coupon", "auto"]
+POLL_OVERLAP: Final = timedelta(seconds=1)
+"""``modified_after`` is exclusive and has one-second resolution: re-read the boundary second."""
+
+
+class OutOfStock(PermanentError):
+    """The exchange cannot be promised: not enough stock of a variant."""
+
+
+def _gmt(stamp: datetime) -> str:
+    """Woo's GMT format (no zone suffix) for an aware datetime."""
+    require_utc(stamp)
+    return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class WooCommerceAdapter:
+    """One WooCommerce shop seen through the common model (see module docstring)."""
+
+    platform: str = "woocommerce"
+
+    def __init__(
+        self,
+        client: WooClient,
+        *,
+        shop_id: str,
+        webhook_secret: str | None = None,
+        store_credit_mode: StoreCreditMode = "fixed_cart",
+        credit_validity: timedelta = timedelta(days=365),
+        manual_refund_fallback: bool = True,
+        echo_registry: EchoRegistry | None = None,
+        delivered_meta_keys: Sequence[str] = DELIVERED_META_KEYS,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.client = client
+        self.shop_id = shop_id
+        self.shop_address = client.store_url
+        self.webhook_secret = webhook_secret
+        self.store_credit_mode = store_credit_mode
+        self.credit_validity = credit_validity
+        self.manual_refund_fallback = manual_refund_fallback
+        self.echoes = echo_registry if echo_registry is not None else InMemoryEchoRegistry()
+        self.delivered_meta_keys = tuple(delivered_meta_keys)
+        self._clock = clock
+        self._smart_coupons: bool | None = None
+
+    @classmethod
+    def from_credentials(
+        cls, store_url: str, credentials: Mapping[str, str], *, shop_id: str, **options: Any
+    ) -> WooCommerceAdapter:
+        """Build from what ``auth`` stored: ``consumer_key``, ``consumer_secret``, ``webhook_secret``."""
+        try:
+            client = WooClient(store_url, credentials["consumer_key"], credentials["consumer_secret"])
+        except KeyError as exc:
+            raise ConfigError(f"{store_url}: no WooCommerce keys stored") from exc
+        options.setdefault("webhook_secret", credentials.get("webhook_secret"))
+        return cls(client, shop_id=shop_id, **options)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _order_raw(self, order_id: str) -> dict[str, Any]:
+        raw = self.client.get(f"orders/{int(order_id)}")
+        if not isinstance(raw, dict):
+            raise PermanentError(f"order {order_id}: unexpected answer")
+        return raw
+
+    def _refunds_raw(self, order_id: str) -> list[dict[str, Any]]:
+        return [r for r in self.client.paginate(f"orders/{int(order_id)}/refunds") if isinstance(r, dict)]
+
+    def _map(self, raw: Mapping[str, Any], with_refunds: bool = True) -> Order:
+        refunds = self._refunds_raw(str(raw["id"])) if with_refunds and raw.get("refunds") else []
+        return order_from_woo(raw, shop_id=self.shop_id, refunds=refunds,
+                              delivered_meta_keys=self.delivered_meta_keys)
+
+    def fetch_order(self, order_id: str) -> Order:
+        return self._map(self._order_raw(order_id))
+
+    def find_order(self, order_number: str, email: str) -> Order | None:
+        """The order the customer names (number as shown, ``#`` optional) if the billing email matches."""
+        number = order_number.strip().lstrip("#").strip()
+        wanted = email.strip().lower()
+        if not number or not wanted:
+            return None
+        candidates: list[dict[str, Any]] = []
+        if number.isdigit():
+            with contextlib.suppress(NotFound):
+                candidates.append(self._order_raw(number))
+        if not any(str(c.get("number")) == number for c in candidates):
+            page = self.client.get_page("orders", {"search": number, "per_page": 20})
+            candidates.extend(c for c in page.items if isinstance(c, dict))
+        for raw in candidates:
+            billing = raw.get("billing") or {}
+            if str(raw.get("number")) == number and str(billing.get("email", "")).strip().lower() == wanted:
+                return self._map(raw)
+        return None
+
+    def orders_changed_since(self, since: datetime | None) -> Iterator[Order]:
+        """Orders modified after ``since`` (oldest first), streamed page by page. Webhooks are only hints."""
+        params: dict[str, Any] = {"orderby": "modified", "order": "asc", "dates_are_gmt": True}
+        if since is not None:
+            params["modified_after"] = _gmt(since - POLL_OVERLAP)
+        for raw in self.client.paginate("orders", params):
+            if not isinstance(raw, dict):
+                continue
+            try:
+                yield self._map(raw)
+            except (MappingError, ValueError) as exc:
+                log.warning("woocommerce.order.unmappable", extra={"order_id": raw.get("id"), "error": str(exc)})
+
+    def available_stock(self, variant_id: str, product_id: str | None = None) -> int | None:
+        """Units that can be promised now; None = not stock-managed or backorders allowed (no limit)."""
+        if product_id and product_id != variant_id:
+            product = self.client.get(f"products/{int(product_id)}/variations/{int(variant_id)}")
+        else:
+            product = self.client.get(f"products/{int(variant_id)}")
+        if not isinstance(product, dict):
+            return 0
+        if product.get("status") not in (None, "publish") or product.get("purchasable") is False:
+            return 0
+        if product.get("stock_status") == "outofstock":
+            return 0
+        managed = product.get("manage_stock") is True or product.get("manage_stock") == "parent"
+        quantity = product.get("stock_quantity")
+        if not managed or quantity is None:
+            return None
+        if product.get("backorders_allowed") is True:
+            return None
+        return max(0, to_int(quantity))
+
+    # -- webhooks -----------------------------------------------------------------------------
+
+    def is_own_echo(self, payload: Mapping[str, Any]) -> bool:
+        """True when the payload shows exactly the state our last write left the order in."""
+        modified = payload.get("date_modified_gmt")
+        return isinstance(modified, str) and self.echoes.matches(str(payload.get("id")), modified)
+
+    def translate_webhook(self, topic: str, payload: Mapping[str, Any]) -> IncomingEvent:
+        return webhooks.translate(
+            topic,
+            payload,
+            shop_address=self.shop_address,
+            map_order=lambda raw: order_from_woo(
+                raw, shop_id=self.shop_id, delivered_meta_keys=self.delivered_meta_keys
+            ),
+            own_write=self.is_own_echo(payload),
+        )
+
+    def subscribe_webhooks(self, callback_url: str) -> list[str]:
+        if not self.webhook_secret:
+            raise ConfigError(f"{self.shop_address}: no webhook secret; connect the shop first")
+        return ensure_webhooks(self.client, callback_url, self.webhook_secret).ids
+
+    def _remember_echo(self, order_id: str, modified_gmt: Any = None) -> None:
+        """Record the order's state after our write; a failure here never fails the write."""
+        try:
+            if not isinstance(modified_gmt, str):
+                fresh = self.client.get(f"orders/{int(order_id)}", {"_fields": "id,date_modified_gmt"})
+                modified_gmt = fresh.get("date_modified_gmt") if isinstance(fresh, dict) else None
+            if isinstance(modified_gmt, str):
+                self.echoes.remember(str(order_id), modified_gmt)
+        except ConnectorError as exc:
+            log.info("woocommerce.echo.unknown", extra={"order_id": order_id, "error": str(exc)})
+
+    # -- notes and the local-only return lifecycle --------------------------------------------
+
+    def add_order_note(self, order_id: str, note: str) -> None:
+        """A private note (the customer is not emailed): the merchant's history inside WooCommerce."""
+        self.client.post(f"orders/{int(order_id)}/notes", {"note": note, "customer_note": False})
+
+    def _note_quietly(self, order_id: str, note: str) -> None:
+        try:
+            self.add_order_note(order_id, note)
+        except ConnectorError as exc:
+            log.warning("woocommerce.note.failed", extra={"order_id": order_id, "error": str(exc)})
+
+    def create_return(self, request: ReturnRequest, order: Order) -> str | None:
+        units = sum(line.quantity for line in request.lines)
+        self._note_quietly(order.id, f"Return {request.id} requested: {units} item(s) (returns connector).")
+        return None
+
+    def approve_return(self, request: ReturnRequest) -> None:
+        self._note_quietly(request.order_id, f"Return {request.id} approved.")
+
+    def decline_return(self, request: ReturnRequest, reason: str) -> None:
+        self._note_quietly(request.order_id, f"Return {request.id} declined: {reason}")
+
+    def close_return(self, request: ReturnRequest) -> None:
+        self._note_quietly(request.order_id, f"Return {request.id} closed.")
+
+    def cancel_return(self, request: ReturnRequest) -> None:
+        self._note_quietly(request.order_id, f"Return {request.id} cancelled.")
+
+    # -- refunds ------------------------------------------------------------------------------
+
+    def find_refund(self, order_id: str, idempotency_key: str) -> PlatformEffect | None:
+        """Our refund for ``idempotency_key`` on this order, if Woo has it (marker in reason or meta)."""
+        for refund in self._refunds_raw(order_id):
+            if carries_key(refund, idempotency_key):
+                currency = meta_value(refund.get("meta_data"), CURRENCY_META)
+                if not isinstance(currency, str):
+                    currency = str(self.client.get(f"orders/{int(order_id)}", {"_fields": "currency"})["currency"])
+                return self._refund_effect(order_id, refund, currency)
+        return None
+
+    def _refund_effect(self, order_id: str, refund: Mapping[str, Any], currency: str) -> PlatformEffect:
+        paid_by_gateway = refund.get("refunded_payment") is True
+        return PlatformEffect(
+            kind=ActionKind.REFUND,
+            platform_id=str(refund["id"]),
+            amount=money(refund.get("amount"), currency),
+            manual=not paid_by_gateway,
+            detail="refunded through the payment gateway" if paid_by_gateway
+            else "recorded in WooCommerce; the merchant must pay the customer back",
+            extra={"order_id": str(order_id), "refunded_payment": str(paid_by_gateway).lower()},
+        )
+
+    def refund(self, instruction: RefundInstruction) -> PlatformEffect:
+        """Refund lines (and shipping) through the gateway; fall back to a manual refund if it cannot."""
+        if instruction.store_credit_amount:
+            raise PermanentError("WooCommerce refunds cannot go to store credit: issue a coupon instead")
+        earlier = self.find_refund(instruction.order_id, instruction.idempotency_key)
+        if earlier is not None:
+            return earlier
+        raw = self._order_raw(instruction.order_id)
+        currency = str(raw.get("currency") or "").upper()
+        if instruction.amount.currency != currency:
+            raise PermanentError(f"refund in {instruction.amount.currency}, order is in {currency}")
+        body = build_refund_body(raw, instruction)
+        path = f"orders/{int(instruction.order_id)}/refunds"
+        manual = False
+        try:
+            made = self.client.post(path, body)
+        except WooApiError as exc:
+            if exc.code != GATEWAY_CANNOT_REFUND or not self.manual_refund_fallback:
+                raise
+            # Woo deleted the failed refund before answering, so a second POST cannot double it.
+            log.warning("woocommerce.refund.gateway_refused",
+                        extra={"order_id": instruction.order_id, "error": str(exc)})
+            made = self.client.post(path, {**body, "api_refund": False})
+            manual = True
+            self._note_quietly(
+                instruction.order_id,
+                f"Return {instruction.return_id}: the payment gateway ({raw.get('payment_method_title') or '?'}) "
+                f"could not refund automatically, so a refund of {instruction.amount} was recorded manually. "
+                "Pay the customer back outside WooCommerce.",
+            )
+        self._remember_echo(instruction.order_id)
+        effect = self._refund_effect(instruction.order_id, made, currency)
+        if manual and not effect.manual:  # pragma: no cover - Woo reports refunded_payment=false here
+            effect = PlatformEffect(effect.kind, effect.platform_id, effect.amount, True, effect.detail, effect.extra)
+        self._note_quietly(
+            instruction.order_id,
+            f"Return {instruction.return_id}: refund {effect.platform_id} of {instruction.amount} "
+            f"({'manual' if effect.manual else 'via gateway'}; restock: {body['api_restock']}).",
+        )
+        return effect
+
+    # -- store credit -------------------------------------------------------------------------
+
+    def _credit_type(self) -> str:
+        if self.store_credit_mode != "auto":
+            return self.store_credit_mode
+        if self._smart_coupons is None:
+            self._smart_coupons = self._detect_smart_coupons()
+        return "smart_coupon" if self._smart_coupons else "fixed_cart"
+
+    def _detect_smart_coupons(self) -> bool:
+        """Smart Coupons registers ``smart_coupon`` in the coupon schema's ``discount_type`` enum."""
+        try:
+            schema = self.client.options("coupons")
+        except ConnectorError:
+            return False
+        try:
+            enum = schema["schema"]["properties"]["discount_type"]["enum"]
+        except (KeyError, TypeError):
+            return False
+        return isinstance(enum, list) and "smart_coupon" in enum
+
+    def find_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect | None:
+        code = coupon_code(instruction.idempotency_key)
+        found = self.client.get("coupons", {"code": code})
+        for coupon in found if isinstance(found, list) else []:
+            if isinstance(coupon, dict) and str(coupon.get("code", "")).lower() == code.lower():
+                return self._credit_effect(coupon, instruction)
+        return None
+
+    def _credit_effect(self, coupon: Mapping[str, Any], instruction: StoreCreditInstruction) -> PlatformEffect:
+        return PlatformEffect(
+            kind=ActionKind.STORE_CREDIT,
+            platform_id=str(coupon["id"]),
+            amount=money(coupon.get("amount"), instruction.amount.currency),
+            detail=f"coupon {str(coupon.get('code', '')).upper()}",
+            extra={"code": str(coupon.get("code", "")).upper(),
+                   "discount_type": str(coupon.get("discount_type", ""))},
+        )
+
+    def issue_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect:
+        """A coupon for the customer's email, its code fixed by the idempotency key (amount incl. bonus)."""
+        earlier = self.find_store_credit(instruction)
+        if earlier is not None:
+            return earlier
+        body = build_coupon_body(
+            instruction,
+            discount_type=self._credit_type(),
+            expires_at=instruction.expires_at or self._clock() + self.credit_validity,
+        )
+        try:
+            made = self.client.post("coupons", body)
+        except WooApiError as exc:
+            if exc.code != COUPON_CODE_EXISTS:
+                raise
+            found = self.find_store_credit(instruction)  # a concurrent attempt won the race
+            if found is None:
+                raise
+            return found
+        effect = self._credit_effect(made, instruction)
+        self._note_quietly(
+            instruction.order_id,
+            f"Return {instruction.return_id}: store credit {instruction.amount} issued as coupon "
+            f"{effect.extra['code']} for {instruction.customer_email}.",
+        )
+        return effect
+
+    # -- exchanges ----------------------------------------------------------------------------
+
+    def find_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect | None:
+        for raw in self.client.paginate("orders", {"parent": int(instruction.order_id)}):
+            if isinstance(raw, dict) and carries_key(raw, instruction.idempotency_key):
+                return self._exchange_effect(raw, instruction, None)
+        return None
+
+    def _exchange_effect(
+        self, raw: Mapping[str, Any], instruction: ExchangeInstruction, applied: Money | None
+    ) -> PlatformEffect:
+        currency = instruction.credit_value.currency
+        total = money(raw.get("total"), currency)
+        goods = money(meta_value(raw.get("meta_data"), "_returns_connector_goods") or 0, currency)
+        credit = applied if applied is not None else (goods - total).clamp_non_negative()
+        refund_due = (instruction.credit_value - goods).clamp_non_negative() if goods else Money.zero(currency)
+        needs_payment = raw.get("status") == "pending" and bool(total)
+        if needs_payment:
+            detail = f"customer pays the difference {total}"
+        elif refund_due:
+            detail = f"refund_due={refund_due.amount} {currency}"
+        else:
+            detail = "paid by the returned goods"
+        return PlatformEffect(
+            kind=ActionKind.EXCHANGE,
+            platform_id=str(raw["id"]),
+            amount=credit,
+            detail=detail,
+            extra={
+                "order_number": str(raw.get("number", raw["id"])),
+                "status": str(raw.get("status", "")),
+                "amount_due": str(total.amount) if needs_payment else "0",
+                "payment_url": str(raw.get("payment_url") or ""),
+                "refund_due": str(refund_due.amount),
+                "currency": currency,
+            },
+        )
+
+    def create_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect:
+        """A new order for the replacement items, paid by the return's value; stock checked first."""
+        earlier = self.find_exchange(instruction)
+        if earlier is not None:
+            return earlier
+        original = self._order_raw(instruction.order_id)
+        currency = str(original.get("currency") or "").upper()
+        if instruction.credit_value.currency != currency:
+            raise PermanentError(f"exchange credit in {instruction.credit_value.currency}, order in {currency}")
+        for item in instruction.items:
+            stock = self.available_stock(item.variant_id, item.product_id)
+            if stock is not None and stock < item.quantity:
+                raise OutOfStock(f"variant {item.variant_id}: {item.quantity} wanted, {stock} in stock")
+        body, applied = build_exchange_body(original, instruction)
+        made = self.client.post("orders", body)
+        self._remember_echo(str(made["id"]), made.get("date_modified_gmt"))
+        effect = self._exchange_effect(made, instruction, applied)
+        self._note_quietly(
+            instruction.order_id,
+            f"Return {instruction.return_id}: exchange order #{effect.extra['order_number']} created "
+            f"({effect.detail}).",
+        )
+        self._note_quietly(
+            str(made["id"]),
+            f"Exchange for order #{original.get('number', instruction.order_id)}, return {instruction.return_id}.",
+        )
+        return effect
+
+
+# -- request bodies (pure) --------------------------------------------------------------------
+
+
+def _split_by_weights(amount: Money, weights: Sequence[tuple[str, Money]]) -> list[tuple[str, Money]]:
+    """``amount`` shared across ``weights`` (e.g. tax rates) in proportion, adding up exactly."""
+    usable = [(key, w) for key, w in weights if w.to_minor() > 0]
+    if not usable:
+        return []
+    shares = amount.allocate([w.to_minor() for _, w in usable])
+    return [(key, share) for (key, _), share in zip(usable, shares, strict=True)]
+
+
+def _tax_rates(item: Mapping[str, Any], currency: str) -> list[tuple[str, Money]]:
+    return [
+        (str(t.get("id")), money(t.get("total"), currency))
+        for t in item.get("taxes") or []
+        if isinstance(t, Mapping)
+    ]
+
+
+def _refund_item(
+    item_id: int, quantity: int, gross: Money, tax: Money, rates: list[tuple[str, Money]]
+) -> dict[str, Any]:
+    split = _split_by_weights(tax, rates) if tax else []
+    net = gross - tax if split else gross  # no rate to carry the tax: refund it inside the line total
+    return {
+        "id": item_id,
+        "quantity": quantity,
+        "refund_total": str(net.amount),
+        "refund_tax": [{"id": int(rate), "refund_total": str(share.amount)} for rate, share in split],
+    }
+
+
+def restock_plan(lines: Sequence[RefundLine]) -> tuple[bool, set[str]]:
+    """(``api_restock``, order line ids sent with their quantity).
+
+    Woo's ``api_restock`` is one flag for the whole refund and restocks every line sent *with a quantity*.
+    So: all lines restocked -> flag on, all quantities; none -> flag off, all quantities (recorded, not
+    restocked); mixed -> flag on, quantities only on restocked lines, the others sent with quantity 0 (money
+    only). Every returned unit is still recorded in the refund's ``_returns_connector_lines`` meta.
+    """
+    restock = {line.order_line_id for line in lines if line.disposition is Disposition.RESTOCK}
+    every = {line.order_line_id for line in lines}
+    if not restock:
+        return False, every
+    return True, restock
+
+
+def build_refund_body(order: Mapping[str, Any], instruction: RefundInstruction) -> dict[str, Any]:
+    """``POST orders/<id>/refunds`` body. ``RefundLine.amount`` includes its ``tax``; Woo wants them apart."""
+    currency = instruction.amount.currency
+    items = {str(i.get("id")): i for i in order.get("line_items") or [] if isinstance(i, Mapping)}
+    api_restock, with_quantity = restock_plan(instruction.lines)
+    lines: list[dict[str, Any]] = []
+    returned: dict[str, int] = {}
+    for line in instruction.lines:
+        item = items.get(line.order_line_id)
+        if item is None:
+            raise PermanentError(f"order {instruction.order_id} has no line item {line.order_line_id}")
+        quantity = line.quantity if line.order_line_id in with_quantity else 0
+        returned[line.order_line_id] = returned.get(line.order_line_id, 0) + line.quantity
+        lines.append(_refund_item(int(line.order_line_id), quantity, line.amount, line.tax,
+                                  _tax_rates(item, currency)))
+    if instruction.shipping:
+        shipping = [s for s in order.get("shipping_lines") or [] if isinstance(s, Mapping)]
+        gross = [(str(s.get("id")), money(s.get("total"), currency) + money(s.get("total_tax"), currency))
+                 for s in shipping]
+        by_id = {str(s.get("id")): s for s in shipping}
+        split = _split_by_weights(instruction.shipping, gross)
+        if not split:
+            raise PermanentError(f"order {instruction.order_id} has no shipping to refund")
+        for ship_id, share in split:
+            ship = by_id[ship_id]
+            ship_gross = money(ship.get("total"), currency) + money(ship.get("total_tax"), currency)
+            ship_tax = money(ship.get("total_tax"), currency)
+            tax = ship_tax.prorate(share.to_minor(), ship_gross.to_minor()) if ship_tax else Money.zero(currency)
+            lines.append(_refund_item(int(ship_id), 0, share, tax, _tax_rates(ship, currency)))
+    reason = " ".join(
+        p for p in (instruction.reason.strip(), f"(return {instruction.return_id})",
+                    refund_marker(instruction.idempotency_key)) if p
+    )
+    return {
+        "amount": str(instruction.amount.amount),
+        "reason": reason,
+        "api_refund": True,
+        "api_restock": api_restock,
+        "line_items": lines,
+        "meta_data": meta_list(
+            [
+                (KEY_META, instruction.idempotency_key),
+                (RETURN_META, instruction.return_id),
+                (LINES_META, json.dumps(returned, sort_keys=True)),
+                (CURRENCY_META, currency),
+            ]
+        ),
+    }
+
+
+def build_coupon_body(
+    instruction: StoreCreditInstruction, *, discount_type: str, expires_at: datetime
+) -> dict[str, Any]:
+    code = coupon_code(instruction.idempotency_key)
+    body: dict[str, Any] = {
+        "code": code,
+        "discount_type": discount_type,
+        "amount": str(instruction.amount.amount),
+        "description": " ".join(
+            p for p in (f"Store credit for return {instruction.return_id} (order {instruction.order_id}).",
+                        instruction.note.strip(), refund_marker(instruction.idempotency_key)) if p
+        ),
+        "email_restrictions": [instruction.customer_email],
+        "individual_use": False,
+        "date_expires_gmt": _gmt(expires_at),
+        "meta_data": meta_list(
+            [(KEY_META, instruction.idempotency_key), (RETURN_META, instruction.return_id),
+             (CURRENCY_META, instruction.amount.currency)]
+        ),
+    }
+    if discount_type == "fixed_cart":
+        # core coupons have no balance: one use, then it is spent
+        body.update(usage_limit=1, usage_limit_per_user=1)
+    return body
+
+
+def build_exchange_body(
+    original: Mapping[str, Any], instruction: ExchangeInstruction
+) -> tuple[dict[str, Any], Money]:
+    """``POST orders`` body and the credit applied.
+
+    ``ExchangeItem.price`` is a unit price. The credit is applied as a line discount (``subtotal`` = full
+    price, ``total`` = price - credit share), which Woo shows as the order's discount. Fully covered ->
+    ``set_paid`` (processing; stock reduced once); otherwise the order stays pending and the customer pays
+    the difference at its ``payment_url``. Credit above the goods' value is reported as ``refund_due``.
+    """
+    currency = instruction.credit_value.currency
+    values = [item.price * item.quantity for item in instruction.items]
+    goods = Money.sum(values, currency)
+    applied = instruction.credit_value.min(goods).clamp_non_negative()
+    shares = applied.allocate([v.to_minor() for v in values]) if goods else [Money.zero(currency) for _ in values]
+    line_items = []
+    for item, value, share in zip(instruction.items, values, shares, strict=True):
+        line: dict[str, Any] = {
+            "quantity": item.quantity,
+            "subtotal": str(value.amount),
+            "total": str((value - share).amount),
+        }
+        if item.product_id and item.product_id != item.variant_id:
+            line.update(product_id=int(item.product_id), variation_id=int(item.variant_id))
+        else:
+            line["product_id"] = int(item.variant_id)
+        line_items.append(line)
+    fully_paid = applied >= goods
+    body: dict[str, Any] = {
+        "parent_id": int(instruction.order_id),
+        "customer_id": to_int(original.get("customer_id")),
+        "billing": original.get("billing") or {},
+        "shipping": original.get("shipping") or {},
+        "line_items": line_items,
+        "shipping_lines": [{"method_id": "free_shipping", "method_title": "Exchange", "total": "0"}],
+        "set_paid": fully_paid,
+        "meta_data": meta_list(
+            [
+                (EXCHANGE_FOR_META, str(instruction.order_id)),
+                (KEY_META, instruction.idempotency_key),
+                (RETURN_META, instruction.return_id),
+                ("_returns_connector_goods", str(goods.amount)),
+            ]
+        ),
+    }
+    if fully_paid:
+        body["payment_method_title"] = "Exchange (returned goods)"
+    return body, applied
