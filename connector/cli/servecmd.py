@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import Any
 
 from connector.cli.common import Subparsers, container_from
+from connector.config.loader import load_config
 from connector.services.shops import sync_declared_shops
 from connector.store.migrate import upgrade
 from connector.web.app import create_app
@@ -35,26 +37,22 @@ def run(args: argparse.Namespace) -> int:
         create_app(container.config).run(host=args.host, port=args.port, threaded=True)
         return 0
     workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
-    _Gunicorn(container.config.source, {"bind": f"{args.host}:{args.port}", "workers": workers}).run()
+    _run_gunicorn(container.config.source, {"bind": f"{args.host}:{args.port}", "workers": workers})
     return 0
 
 
-class _Gunicorn:
-    """Embeds gunicorn so ``serve`` needs no separate command line."""
+def _run_gunicorn(source: Path | None, options: dict[str, Any]) -> None:
+    """Embed gunicorn so ``serve`` needs no separate command line; each worker builds its own app."""
+    from gunicorn.app.base import BaseApplication
 
-    def __new__(cls, source: Any, options: dict[str, Any]) -> Any:
-        from gunicorn.app.base import BaseApplication
+    class Application(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 30)
 
-        class Application(BaseApplication):  # type: ignore[misc]
-            def load_config(self) -> None:
-                for key, value in options.items():
-                    self.cfg.set(key, value)
-                self.cfg.set("accesslog", "-")
-                self.cfg.set("timeout", 30)
+        def load(self) -> Any:
+            return create_app(load_config(source))
 
-            def load(self) -> Any:
-                from connector.config.loader import load_config
-
-                return create_app(load_config(source))
-
-        return Application()
+    Application().run()

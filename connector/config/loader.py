@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -72,7 +73,8 @@ def load_config_text(text: str, filename: str = "<config>", environ: Mapping[str
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
         raise ConfigError([Problem("(syntax)", str(exc), filename, line)]) from exc
     try:
         data = ConfigSchema().load(raw)
@@ -90,10 +92,7 @@ def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            if isinstance(key, int):
-                path = f"{prefix}[{key}]"
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
+            path = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else str(key))
             out.extend(_flatten(value, path))
     elif isinstance(messages, list):
         for item in messages:

@@ -47,7 +47,7 @@ class WebhookSettings:
 class ShopifySettings:
     api_version: str = "2026-04"
     api_key: str = ""
-    api_secret_env: str = "SHOPIFY_API_SECRET"
+    api_secret_env: str = "SHOPIFY_API_SECRET"  # noqa: S105 - the NAME of the env var, not a secret
     scopes: tuple[str, ...] = (
         "read_orders",
         "write_orders",

@@ -62,7 +62,9 @@ class ShopifySchema(_Strict):
         if not match:
             raise ValidationError("must look like 2026-04", "api_version")
         if version < "2026-04":
-            raise ValidationError("must be 2026-04 or later (refund idempotency is enforced from 2026-04)", "api_version")
+            raise ValidationError(
+                "must be 2026-04 or later (refund idempotency is enforced from 2026-04)", "api_version"
+            )
 
 
 class WooCommerceSchema(_Strict):

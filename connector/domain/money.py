@@ -30,7 +30,7 @@ def _quantum(currency: str) -> Decimal:
 
 
 def _to_decimal(value: Decimal | int | str) -> Decimal:
-    if isinstance(value, float):  # type: ignore[unreachable]
+    if isinstance(value, float):
         raise TypeError("money never comes from a float; pass a Decimal, int or str")
     try:
         result = Decimal(value)
@@ -96,7 +96,7 @@ class Money:
         return Money(-self.amount, self.currency)
 
     def __mul__(self, factor: int | Decimal) -> Money:
-        if isinstance(factor, float) or isinstance(factor, bool):
+        if isinstance(factor, float | bool):
             raise TypeError("multiply money by an int or a Decimal")
         return Money(self.amount * factor, self.currency)
 

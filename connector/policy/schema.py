@@ -320,6 +320,13 @@ class FeesSchema(_Base):
     restocking_percent = PercentByReason(load_default=MappingProxyType({}))
     shipping_refund = fields.Enum(ShippingRefund, by_value=True, load_default=ShippingRefund.NEVER)
 
+    @validates_schema
+    def _never_merchant_fault(self, data: dict[str, Any], **kw: Any) -> None:
+        faulty = sorted(str(r) for r in data.get("restocking_percent", {}) if r.is_merchant_fault)
+        if faulty:
+            message = f"No restocking fee for merchant-fault reasons: {', '.join(faulty)}."
+            raise ValidationError(message, "restocking_percent")
+
 
 class RuleConditionsSchema(_Base):
     model = RuleConditions

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -63,7 +66,7 @@ class OrderSnapshotRepository:
     def find_by_name(self, name: str) -> list[Order]:
         """Orders whose name matches, with or without the leading '#'."""
         bare = name.strip().lstrip("#")
-        rows = self._conn.execute(
+        rows: Iterable[Any] = self._conn.execute(
             select(order_snapshots.c.document).where(
                 order_snapshots.c.shop_id == self.shop_id,
                 order_snapshots.c.name.in_([bare, f"#{bare}"]),

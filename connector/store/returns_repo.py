@@ -6,6 +6,7 @@ concurrent updates of the same return cannot both win.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,7 +91,7 @@ class ReturnRepository:
                 .where(return_lines.c.id == line.id, return_lines.c.shop_id == self.shop_id)
                 .values(**values)
             )
-        stored = self._conn.execute(
+        stored: int = self._conn.execute(
             select(func.coalesce(func.max(events.c.seq), 0)).where(events.c.return_id == request.id)
         ).scalar_one()
         self._insert_events(request, [e for e in request.events if e.seq > stored])
@@ -104,7 +105,7 @@ class ReturnRepository:
     def get_by_platform_id(self, platform_return_id: str) -> ReturnRequest | None:
         return self._one(select(returns).where(returns.c.platform_return_id == platform_return_id))
 
-    def list(self, criteria: ReturnFilter | None = None) -> list[ReturnRequest]:
+    def list(self, criteria: ReturnFilter | None = None) -> builtins.list[ReturnRequest]:
         criteria = criteria or ReturnFilter()
         query = select(returns).where(returns.c.shop_id == self.shop_id)
         if criteria.status is not None:
@@ -125,7 +126,7 @@ class ReturnRepository:
         query = query.order_by(returns.c.created_at.desc(), returns.c.id).limit(criteria.limit)
         return self._many(query.offset(criteria.offset))
 
-    def for_order(self, order_id: str) -> list[ReturnRequest]:
+    def for_order(self, order_id: str) -> builtins.list[ReturnRequest]:
         return self._many(select(returns).where(returns.c.order_id == order_id).order_by(returns.c.created_at))
 
     def pending_quantities(self, order_id: str, exclude_return_id: str | None = None) -> dict[str, int]:
@@ -142,7 +143,7 @@ class ReturnRepository:
         )
         if exclude_return_id:
             query = query.where(returns.c.id != exclude_return_id)
-        return {line_id: int(total) for line_id, total in self._conn.execute(query)}
+        return {str(line_id): int(str(total)) for line_id, total in self._conn.execute(query)}
 
     # -- mapping ------------------------------------------------------------------------------
 
@@ -154,19 +155,19 @@ class ReturnRepository:
         found = self._many(query)
         return found[0] if found else None
 
-    def _many(self, query: Select[Any]) -> list[ReturnRequest]:
+    def _many(self, query: Select[Any]) -> builtins.list[ReturnRequest]:
         rows = self._conn.execute(query.where(returns.c.shop_id == self.shop_id)).all()
         if not rows:
             return []
         ids = [row._mapping["id"] for row in rows]
-        lines: dict[str, list[ReturnLine]] = {i: [] for i in ids}
+        lines: dict[str, builtins.list[ReturnLine]] = {i: [] for i in ids}
         for line_row in self._conn.execute(
             select(return_lines)
             .where(return_lines.c.return_id.in_(ids), return_lines.c.shop_id == self.shop_id)
             .order_by(return_lines.c.return_id, return_lines.c.position)
         ):
             lines[line_row._mapping["return_id"]].append(_line(line_row._mapping))
-        history: dict[str, list[ReturnEvent]] = {i: [] for i in ids}
+        history: dict[str, builtins.list[ReturnEvent]] = {i: [] for i in ids}
         for event_row in self._conn.execute(
             select(events)
             .where(events.c.return_id.in_(ids), events.c.shop_id == self.shop_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -115,7 +116,7 @@ class ShopRepository:
         rows = self._conn.execute(select(shops.c.id, shops.c.credentials).where(shops.c.credentials.isnot(None)))
         count = 0
         for shop_id, token in rows.all():
-            self._update(shop_id, credentials=self._cipher.rotate(token))
+            self._update(str(shop_id), credentials=self._cipher.rotate(cast(bytes, token)))
             count += 1
         return count
 

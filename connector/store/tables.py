@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from connector.store.types import UTCDateTime
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -17,6 +16,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+from connector.store.types import UTCDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

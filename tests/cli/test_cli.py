@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from connector.cli.main import build_parser, main
+
+COMMANDS = ["serve", "worker", "migrate", "check-config", "shops", "sandbox"]
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    for command in COMMANDS:
+        assert command in out
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_has_useful_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert f"returns-connector {command}" in out
+    assert len(out.splitlines()) >= 4
+
+
+def test_serve_has_host_and_port() -> None:
+    args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9001"])
+    assert (args.host, args.port) == ("0.0.0.0", 9001)
+
+
+def test_check_config_names_key_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[queue]\nmax_attempts = \"many\"\n")
+    assert main(["check-config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2: queue.max_attempts: Not a valid integer." in err
+    good = tmp_path / "good.toml"
+    good.write_text("[app]\nenvironment = \"test\"\n")
+    assert main(["check-config", str(good)]) == 0
+    assert "is valid" in capsys.readouterr().out
+
+
+def test_shops_add_list_remove_keeps_secrets_out_of_output(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f"[app]\ndata_dir = \"{tmp_path}\"\n[database]\nurl = \"sqlite:///{tmp_path}/c.sqlite3\"\n")
+    env = {"PATH": "/usr/bin:/bin", "SHOP_TOKEN": "shpat_very_secret", "HOME": str(tmp_path)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "connector.cli.main", "--config", str(config), *args],
+                              capture_output=True, text=True, env=env, timeout=60, check=False)
+
+    added = run("shops", "add", "--platform", "shopify", "--address", "cli.myshopify.com",
+                "--credential", "access_token=SHOP_TOKEN")
+    assert added.returncode == 0, added.stderr
+    listed = run("shops", "list", "--json")
+    shops = json.loads(listed.stdout)
+    assert [s["address"] for s in shops] == ["cli.myshopify.com"]
+    assert "shpat_very_secret" not in listed.stdout + listed.stderr + added.stdout + added.stderr
+    missing = run("shops", "add", "--platform", "shopify", "--address", "x.myshopify.com",
+                  "--credential", "access_token=NOT_SET")
+    assert missing.returncode == 1 and "NOT_SET is not set" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    assert run("shops", "remove", "cli.myshopify.com").returncode == 0
+    assert json.loads(run("shops", "list", "--json").stdout) == []
