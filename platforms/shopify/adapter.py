@@ -112,7 +112,7 @@ class ShopifyAdapter:
             cursor = info.get("endCursor")
 
     def fetch_return(self, return_id: str) -> ReturnRequest:
-        return mapping.return_from_graphql(self._return_node(return_id), self.shop_id)
+        return mapping.return_from_graphql(self._return_node(return_id, queries.RETURN), self.shop_id)
 
     def translate_webhook(self, topic: str, payload: Mapping[str, Any]) -> IncomingEvent:
         return webhooks.translate(topic, payload, self.shop_domain, self.shop_id)
@@ -122,8 +122,6 @@ class ShopifyAdapter:
         variant = data.get("productVariant")
         if not variant:
             raise NotFound(f"variant {variant_id} not found")
-        if not (variant.get("inventoryItem") or {}).get("tracked", True):
-            return None
         quantity = variant.get("inventoryQuantity")
         return int(quantity) if quantity is not None else None
 
@@ -181,7 +179,7 @@ class ShopifyAdapter:
     ) -> str:
         """Attach tracking to the return's first reverse fulfillment order (all its lines)."""
         node = self._return_node(self._platform_return(request))
-        rfos = mapping._nodes(node.get("reverseFulfillmentOrders"))
+        rfos = mapping.nodes_of(node.get("reverseFulfillmentOrders"))
         if not rfos:
             raise PermanentError(f"return {node['id']} has no reverse fulfillment order yet")
         tracking = {"number": tracking_number, **({"url": tracking_url} if tracking_url else {})}
@@ -203,7 +201,7 @@ class ShopifyAdapter:
             payload = self.client.mutate(
                 queries.RETURN_PROCESS, {"input": process_input}, payload_key="returnProcess"
             )
-            refunds = mapping._nodes((payload.get("return") or {}).get("refunds"))
+            refunds = mapping.nodes_of((payload.get("return") or {}).get("refunds"))
             found = self._match_refund(refunds, instruction.idempotency_key, instruction.amount.currency)
             if found is not None:
                 return found
@@ -258,13 +256,13 @@ class ShopifyAdapter:
         )
         customer = data.get("customer") or {}
         since = self._now() - self._lookback
-        for account in mapping._nodes(customer.get("storeCreditAccounts")):
-            for tx in mapping._nodes(account.get("transactions")):
+        for account in mapping.nodes_of(customer.get("storeCreditAccounts")):
+            for tx in mapping.nodes_of(account.get("transactions")):
                 amount = tx.get("amount") or {}
                 if amount.get("currencyCode") != instruction.amount.currency:
                     continue
                 if (
-                    Money(mapping._amount(amount.get("amount")), instruction.amount.currency)
+                    Money(mapping.amount_of(amount.get("amount")), instruction.amount.currency)
                     != instruction.amount
                 ):
                     continue
@@ -291,7 +289,7 @@ class ShopifyAdapter:
         node = self._return_node(instruction.platform_return_id)
         lines = [
             {"id": str(e["id"]), "quantity": int(e.get("processableQuantity") or 0)}
-            for e in mapping._nodes(node.get("exchangeLineItems"))
+            for e in mapping.nodes_of(node.get("exchangeLineItems"))
             if int(e.get("processableQuantity") or 0) > 0
         ]
         if not lines:
@@ -319,7 +317,7 @@ class ShopifyAdapter:
         if not instruction.platform_return_id:
             return None
         node = self._return_node(instruction.platform_return_id)
-        exchanges = mapping._nodes(node.get("exchangeLineItems"))
+        exchanges = mapping.nodes_of(node.get("exchangeLineItems"))
         if exchanges and all(
             int(e.get("processedQuantity") or 0) >= int(e.get("quantity") or 0) for e in exchanges
         ):
@@ -377,8 +375,8 @@ class ShopifyAdapter:
             raise PermanentError(f"return {request.id} has no Shopify return id")
         return request.platform_return_id
 
-    def _return_node(self, return_id: str) -> Mapping[str, Any]:
-        data = self.client.query(queries.RETURN, {"id": mapping.gid("Return", return_id)})
+    def _return_node(self, return_id: str, document: str = queries.RETURN_FOR_PROCESSING) -> Mapping[str, Any]:
+        data = self.client.query(document, {"id": mapping.gid("Return", return_id)})
         node = data.get("return")
         if not node:
             raise NotFound(f"return {return_id} not found")
@@ -399,8 +397,8 @@ class ShopifyAdapter:
     def _returnable(self, order_id: str) -> dict[str, list[tuple[str, int]]]:
         data = self.client.query(queries.RETURNABLE_FULFILLMENTS, {"orderId": mapping.gid("Order", order_id)})
         per_line: dict[str, list[tuple[str, int]]] = {}
-        for fulfillment in mapping._nodes(data.get("returnableFulfillments")):
-            for item in mapping._nodes(fulfillment.get("returnableFulfillmentLineItems")):
+        for fulfillment in mapping.nodes_of(data.get("returnableFulfillments")):
+            for item in mapping.nodes_of(fulfillment.get("returnableFulfillmentLineItems")):
                 fli = item.get("fulfillmentLineItem") or {}
                 line = str((fli.get("lineItem") or {}).get("id"))
                 per_line.setdefault(line, []).append((str(fli["id"]), int(item.get("quantity") or 0)))
@@ -411,7 +409,7 @@ class ShopifyAdapter:
         if self._reason_definitions is None:
             try:
                 data = self.client.query(queries.RETURN_REASON_DEFINITIONS)
-                nodes = mapping._nodes(data.get("returnReasonDefinitions"))
+                nodes = mapping.nodes_of(data.get("returnReasonDefinitions"))
             except PermanentError:
                 nodes = []  # older shop/API without definitions: fall back to the enum
             self._reason_definitions = {
@@ -487,7 +485,7 @@ class ShopifyAdapter:
         if instruction.customer_id:
             query += f" customer_id:{mapping.legacy_id(instruction.customer_id)}"
         data = self.client.query(queries.GIFT_CARDS_BY_CUSTOMER, {"query": query})
-        for card in mapping._nodes(data.get("giftCards")):
+        for card in mapping.nodes_of(data.get("giftCards")):
             if mapping.has_marker(card.get("note"), instruction.idempotency_key):
                 return PlatformEffect(
                     ActionKind.STORE_CREDIT,

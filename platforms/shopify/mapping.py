@@ -72,7 +72,7 @@ def parse_time(value: Any) -> datetime | None:
     return stamp.astimezone(UTC)
 
 
-def _amount(value: Any) -> Decimal:
+def amount_of(value: Any) -> Decimal:
     if isinstance(value, float):
         raise MappingError("money arrived as a float; parse JSON with parse_float=Decimal")
     return Decimal(str(value)) if value not in (None, "") else Decimal(0)
@@ -86,7 +86,7 @@ def money_of(money_set: Mapping[str, Any] | None, currency: str) -> Money:
     code = str(node.get("currencyCode") or currency)
     if code != currency:
         raise MappingError(f"amount in {code}, expected {currency}")
-    return Money(_amount(node.get("amount")), currency)
+    return Money(amount_of(node.get("amount")), currency)
 
 
 def money_input(amount: Money) -> dict[str, str]:
@@ -102,7 +102,7 @@ def has_marker(note: str | None, key: str) -> bool:
     return bool(note) and marker(key) in str(note)
 
 
-def _nodes(connection: Any) -> list[Mapping[str, Any]]:
+def nodes_of(connection: Any) -> list[Mapping[str, Any]]:
     """Both list fields and connections (``{nodes: [...]}`` or ``{edges: [{node}]}``)."""
     if connection is None:
         return []
@@ -127,14 +127,14 @@ def order_from_graphql(node: Mapping[str, Any], shop_id: str) -> Order:
     """An ``Order`` node from ``queries.ORDER_FIELDS`` to the common ``Order``."""
     currency = str(node["currencyCode"])
     taxes_included = bool(node.get("taxesIncluded"))
-    fulfillments = [f for f in _nodes(node.get("fulfillments")) if str(f.get("status")) in _FULFILLMENT_OK]
+    fulfillments = [f for f in nodes_of(node.get("fulfillments")) if str(f.get("status")) in _FULFILLMENT_OK]
     per_line = _fulfilled_per_line(
-        (f.get("createdAt"), f.get("deliveredAt"), _nodes(f.get("fulfillmentLineItems")))
+        (f.get("createdAt"), f.get("deliveredAt"), nodes_of(f.get("fulfillmentLineItems")))
         for f in fulfillments
     )
-    returned = _returned_per_line(_nodes(node.get("returns")))
+    returned = _returned_per_line(nodes_of(node.get("returns")))
     lines = []
-    for item in _nodes(node.get("lineItems")):
+    for item in nodes_of(node.get("lineItems")):
         line_id = str(item["id"])
         product = item.get("product") or {}
         tags = _tags(product.get("tags"))
@@ -244,7 +244,7 @@ def _returned_per_line(returns: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     for ret in returns:
         if str(ret.get("status")) not in _RETURN_COUNTS:
             continue
-        for item in _nodes(ret.get("returnLineItems")):
+        for item in nodes_of(ret.get("returnLineItems")):
             line = ((item.get("fulfillmentLineItem") or {}).get("lineItem") or {}).get("id")
             if line:
                 counts[str(line)] = counts.get(str(line), 0) + int(item.get("quantity") or 0)
@@ -304,8 +304,8 @@ def _rest_money(item: Mapping[str, Any], plain: str, set_key: str, currency: str
     money_set = item.get(set_key) or {}
     shop = money_set.get("shop_money") if isinstance(money_set, Mapping) else None
     if shop:
-        return Money(_amount(shop.get("amount")), currency)
-    return Money(_amount(item.get(plain)), currency)
+        return Money(amount_of(shop.get("amount")), currency)
+    return Money(amount_of(item.get(plain)), currency)
 
 
 def order_from_rest(payload: Mapping[str, Any], shop_id: str) -> Order:
@@ -405,9 +405,9 @@ def return_from_graphql(node: Mapping[str, Any], shop_id: str) -> ReturnRequest:
     """
     order = node.get("order") or {}
     currency = str(order.get("currencyCode") or "")
-    exchanges = [str(e["variantId"]) for e in _nodes(node.get("exchangeLineItems")) if e.get("variantId")]
+    exchanges = [str(e["variantId"]) for e in nodes_of(node.get("exchangeLineItems")) if e.get("variantId")]
     lines = []
-    for index, item in enumerate(_nodes(node.get("returnLineItems"))):
+    for index, item in enumerate(nodes_of(node.get("returnLineItems"))):
         fli = item.get("fulfillmentLineItem") or {}
         definition = item.get("returnReasonDefinition") or {}
         handle = definition.get("handle")
@@ -629,15 +629,15 @@ def return_process_input(
     release_exchanges: bool = True,
 ) -> dict[str, Any]:
     """``ReturnProcessInput`` from our instruction and the return's current lines and RFO lines."""
-    return_lines = _nodes(return_node.get("returnLineItems"))
+    return_lines = nodes_of(return_node.get("returnLineItems"))
     by_id = {str(r["id"]): r for r in return_lines}
     by_order_line: dict[str, list[Mapping[str, Any]]] = {}
     for r in return_lines:
         order_line = ((r.get("fulfillmentLineItem") or {}).get("lineItem") or {}).get("id")
         by_order_line.setdefault(str(order_line), []).append(r)
     rfo_line_by_fli: dict[str, str] = {}
-    for rfo in _nodes(return_node.get("reverseFulfillmentOrders")):
-        for rfo_item in _nodes(rfo.get("lineItems")):
+    for rfo in nodes_of(return_node.get("reverseFulfillmentOrders")):
+        for rfo_item in nodes_of(rfo.get("lineItems")):
             fli = (rfo_item.get("fulfillmentLineItem") or {}).get("id")
             if fli:
                 rfo_line_by_fli[str(fli)] = str(rfo_item["id"])
@@ -675,7 +675,7 @@ def return_process_input(
     if release_exchanges:
         exchanges = [
             {"id": str(e["id"]), "quantity": int(e.get("processableQuantity") or 0)}
-            for e in _nodes(return_node.get("exchangeLineItems"))
+            for e in nodes_of(return_node.get("exchangeLineItems"))
             if int(e.get("processableQuantity") or 0) > 0
         ]
         if exchanges:

@@ -16,7 +16,7 @@ ORDER_FIELDS: Final = f"""
 fragment OrderFields on Order {{
   id legacyResourceId name email createdAt updatedAt processedAt closedAt cancelledAt
   currencyCode taxesIncluded tags displayFinancialStatus displayFulfillmentStatus returnStatus
-  customer {{ id email firstName lastName locale }}
+  customer {{ id email firstName lastName }}
   shippingAddress {{ countryCodeV2 }}
   totalShippingPriceSet {{ {MONEY} }}
   transactions(first: 50) {{ id kind status gateway amountSet {{ {MONEY} }} parentTransaction {{ id }} }}
@@ -122,6 +122,25 @@ query Return($id: ID!) { return(id: $id) { ...ReturnFields } }
 """
     + RETURN_FIELDS
 )
+
+RETURN_FOR_PROCESSING: Final = """
+query ReturnForProcessing($id: ID!) {
+  return(id: $id) {
+    id status
+    returnLineItems(first: 250) {
+      nodes {
+        id quantity processableQuantity processedQuantity
+        ... on ReturnLineItem { fulfillmentLineItem { id lineItem { id } } }
+      }
+    }
+    exchangeLineItems(first: 250) { nodes { id quantity processableQuantity processedQuantity variantId } }
+    reverseFulfillmentOrders(first: 20) {
+      nodes { id lineItems(first: 250) { nodes { id totalQuantity fulfillmentLineItem { id } } } }
+    }
+  }
+}
+"""
+"""The lean read before ``returnProcess``/reverse deliveries: ids and quantities, no reasons or money."""
 
 RETURNABLE_FULFILLMENTS: Final = """
 query Returnable($orderId: ID!) {
@@ -266,7 +285,7 @@ mutation ReverseDelivery($rfo: ID!, $lines: [ReverseDeliveryLineItemInput!]!,
 
 VARIANT_STOCK: Final = """
 query VariantStock($id: ID!) {
-  productVariant(id: $id) { id inventoryQuantity inventoryItem { tracked } }
+  productVariant(id: $id) { id inventoryQuantity }
 }
 """
 
