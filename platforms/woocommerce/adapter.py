@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from connector.domain.actions import (
     ActionKind,
@@ -32,7 +32,7 @@ from connector.domain.orders import Order
 from connector.domain.returns import Disposition, ReturnRequest
 from connector.domain.timeutil import require_utc, utcnow
 from connector.errors import ConfigError, ConnectorError, NotFound, PermanentError
-from connector.ports import IncomingEvent
+from connector.ports import IncomingEvent, ShopAdapter
 from platforms.woocommerce import webhooks
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.echo import EchoRegistry, InMemoryEchoRegistry
@@ -621,3 +621,7 @@ def build_exchange_body(
     if fully_paid:
         body["payment_method_title"] = "Exchange (returned goods)"
     return body, applied
+
+
+if TYPE_CHECKING:  # the adapter must keep satisfying the port
+    _port_check: type[ShopAdapter] = WooCommerceAdapter

@@ -1,0 +1,229 @@
+"""Refunds: body shape, restock flags, marker, no duplicate after a lost answer, manual fallback."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import requests
+import responses
+
+from connector.domain.actions import ActionKind, RefundInstruction, RefundLine
+from connector.domain.money import Money
+from connector.domain.returns import Disposition
+from connector.errors import OutcomeUnknown, PermanentError
+from platforms.woocommerce.adapter import WooCommerceAdapter, build_refund_body, restock_plan
+from platforms.woocommerce.markers import meta_value
+from tests.woocommerce.conftest import API, dump, load, order
+
+
+def usd(x: str) -> Money:
+    return Money(x, "USD")
+
+
+def instruction(
+    *lines: RefundLine, shipping: str = "0", key: str = "ret-1:refund:1", amount: str | None = None
+) -> RefundInstruction:
+    total = Money.sum((line.amount for line in lines), "USD") + usd(shipping)
+    return RefundInstruction(
+        idempotency_key=key,
+        order_id="727",
+        amount=usd(amount) if amount else total,
+        lines=lines,
+        shipping=usd(shipping),
+        reason="Wrong size",
+        return_id="R-123",
+    )
+
+
+LINE_316 = RefundLine("316", 1, usd("19.35"), usd("1.35"), Disposition.RESTOCK)
+LINE_315 = RefundLine("315", 1, usd("3.22"), usd("0.22"), Disposition.DISPOSE)
+
+
+def refund_response(body: dict[str, Any], refund_id: int = 801, refunded_payment: bool = True) -> dict[str, Any]:
+    return {
+        "id": refund_id,
+        "amount": body["amount"],
+        "reason": body["reason"],
+        "refunded_payment": refunded_payment,
+        "meta_data": [{"id": 1, **m} for m in body["meta_data"]],
+        "line_items": [],
+    }
+
+
+def test_body_lines_taxes_marker_and_meta() -> None:
+    body = build_refund_body(order(), instruction(LINE_316))
+    assert body["amount"] == "19.35"
+    assert body["api_refund"] is True and body["api_restock"] is True
+    assert body["line_items"] == [
+        {"id": 316, "quantity": 1, "refund_total": "18.00", "refund_tax": [{"id": 75, "refund_total": "1.35"}]}
+    ]
+    assert body["reason"] == "Wrong size (return R-123) [rc:ret-1:refund:1]"
+    assert meta_value(body["meta_data"], "_returns_connector_key") == "ret-1:refund:1"
+    assert json.loads(meta_value(body["meta_data"], "_returns_connector_lines")) == {"316": 1}
+
+
+def test_shipping_refund_goes_on_the_shipping_item() -> None:
+    body = build_refund_body(order(), instruction(LINE_316, shipping="10.00"))
+    assert body["amount"] == "29.35"
+    assert body["line_items"][1] == {"id": 319, "quantity": 0, "refund_total": "10.00", "refund_tax": []}
+
+
+def test_unknown_line_is_refused() -> None:
+    with pytest.raises(PermanentError):
+        build_refund_body(order(), instruction(RefundLine("999", 1, usd("1.00"), usd("0"))))
+
+
+@pytest.mark.parametrize(
+    ("dispositions", "flag", "with_qty"),
+    [
+        ((Disposition.RESTOCK, Disposition.RESTOCK), True, {"315", "316"}),
+        ((Disposition.DISPOSE, None), False, {"315", "316"}),
+        ((Disposition.RESTOCK, Disposition.MISSING), True, {"316"}),
+    ],
+)
+def test_restock_plan(dispositions: tuple[Disposition | None, ...], flag: bool, with_qty: set[str]) -> None:
+    lines = [
+        RefundLine("316", 1, usd("19.35"), usd("1.35"), dispositions[0]),
+        RefundLine("315", 1, usd("3.22"), usd("0.22"), dispositions[1]),
+    ]
+    assert restock_plan(lines) == (flag, with_qty)
+    body = build_refund_body(order(), instruction(*lines))
+    assert body["api_restock"] is flag
+    sent = {str(item["id"]): item["quantity"] for item in body["line_items"]}
+    assert {k for k, q in sent.items() if q} == with_qty
+    # every returned unit is recorded, restocked or not
+    assert json.loads(meta_value(body["meta_data"], "_returns_connector_lines")) == {"316": 1, "315": 1}
+
+
+def _stub_order(rsps: responses.RequestsMock, refunds: list[dict[str, Any]]) -> None:
+    rsps.get(f"{API}/orders/727/refunds", json=refunds, headers={"X-WP-TotalPages": "1"})
+    rsps.get(f"{API}/orders/727", body=dump(order()))
+
+
+def test_refund_happy_path(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
+    _stub_order(rsps, [])
+    sent: list[dict[str, Any]] = []
+
+    def create(request: Any) -> tuple[int, dict[str, str], str]:
+        body = json.loads(request.body)
+        sent.append(body)
+        return 201, {}, json.dumps(refund_response(body))
+
+    rsps.add_callback(responses.POST, f"{API}/orders/727/refunds", callback=create)
+    notes = rsps.post(f"{API}/orders/727/notes", json={"id": 1})
+    effect = adapter.refund(instruction(LINE_316))
+    assert effect.kind is ActionKind.REFUND and effect.platform_id == "801"
+    assert effect.amount == usd("19.35") and not effect.manual
+    assert len(sent) == 1 and sent[0]["api_refund"] is True
+    assert notes.call_count == 1
+    assert "refund 801" in json.loads(rsps.calls[-1].request.body)["note"]
+
+
+def test_lost_answer_then_find_refund_no_second_post(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
+    ins = instruction(LINE_316)
+    body = build_refund_body(order(), ins)
+    # first attempt: Woo saved the refund but the answer never came back
+    rsps.get(f"{API}/orders/727/refunds", json=[], headers={"X-WP-TotalPages": "1"})
+    rsps.get(f"{API}/orders/727", body=dump(order()))
+    post = rsps.post(f"{API}/orders/727/refunds", body=requests.ReadTimeout("lost"))
+    with pytest.raises(OutcomeUnknown):
+        adapter.refund(ins)
+    assert post.call_count == 1
+    # the executor looks for the effect: Woo now lists the refund with our marker in its reason
+    rsps.replace(
+        responses.GET,
+        f"{API}/orders/727/refunds",
+        json=[
+            {**load("refund_726.json")},
+            {**refund_response(body, 802), "meta_data": []},  # meta not saved yet, only the reason
+        ],
+        headers={"X-WP-TotalPages": "1"},
+    )
+    rsps.replace(responses.GET, f"{API}/orders/727", json={"currency": "USD"})
+    found = adapter.find_refund("727", ins.idempotency_key)
+    assert found is not None and found.platform_id == "802" and found.amount == usd("19.35")
+    # and a retry of refund() itself finds it too, without posting again
+    again = adapter.refund(ins)
+    assert again.platform_id == "802"
+    assert post.call_count == 1
+
+
+def test_find_refund_ignores_other_keys(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
+    other = build_refund_body(order(), instruction(LINE_316, key="ret-9:refund:1"))
+    rsps.get(f"{API}/orders/727/refunds", json=[refund_response(other)], headers={"X-WP-TotalPages": "1"})
+    assert adapter.find_refund("727", "ret-1:refund:1") is None
+    # "ret-1:refund:1" is a prefix-safe match: a longer key is not ours
+    assert adapter.find_refund("727", "ret-9:refund") is None
+
+
+def test_gateway_cannot_refund_falls_back_to_manual(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
+    _stub_order(rsps, [])
+    bodies: list[dict[str, Any]] = []
+
+    def create(request: Any) -> tuple[int, dict[str, str], str]:
+        body = json.loads(request.body)
+        bodies.append(body)
+        if body["api_refund"]:
+            return (
+                500,
+                {},
+                json.dumps(
+                    {
+                        "code": "woocommerce_rest_cannot_create_order_refund",
+                        "message": "The payment gateway for this order does not support automatic refunds.",
+                        "data": 500,
+                    }
+                ),
+            )
+        return 201, {}, json.dumps(refund_response(body, 803, refunded_payment=False))
+
+    rsps.add_callback(responses.POST, f"{API}/orders/727/refunds", callback=create)
+    rsps.post(f"{API}/orders/727/notes", json={"id": 1})
+    effect = adapter.refund(instruction(LINE_316))
+    assert [b["api_refund"] for b in bodies] == [True, False]
+    assert effect.manual and effect.platform_id == "803"
+    assert "merchant must pay" in effect.detail
+    notes = [json.loads(c.request.body)["note"] for c in rsps.calls if c.request.url.endswith("/notes")]
+    assert any("could not refund automatically" in n for n in notes)
+
+
+def test_no_fallback_when_disabled(client: Any, rsps: responses.RequestsMock) -> None:
+    adapter = WooCommerceAdapter(client, shop_id="s", manual_refund_fallback=False)
+    _stub_order(rsps, [])
+    post = rsps.post(
+        f"{API}/orders/727/refunds",
+        status=500,
+        json={"code": "woocommerce_rest_cannot_create_order_refund", "message": "no", "data": 500},
+    )
+    with pytest.raises(PermanentError):
+        adapter.refund(instruction(LINE_316))
+    assert post.call_count == 1
+
+
+def test_other_refusals_are_not_retried_as_manual(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
+    _stub_order(rsps, [])
+    post = rsps.post(
+        f"{API}/orders/727/refunds",
+        status=400,
+        json={"code": "rest_invalid_param", "message": "Invalid parameter(s): line_items", "data": {"status": 400}},
+    )
+    with pytest.raises(PermanentError):
+        adapter.refund(instruction(LINE_316))
+    assert post.call_count == 1
+
+
+def test_currency_mismatch_refused_before_posting(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
+    _stub_order(rsps, [])
+    post = rsps.post(f"{API}/orders/727/refunds", json={})
+    eur = RefundInstruction("k", "727", Money("1.00", "EUR"), (), Money.zero("EUR"), "r", "R-1")
+    with pytest.raises(PermanentError):
+        adapter.refund(eur)
+    assert post.call_count == 0
+
+
+def test_amount_is_decimal_string() -> None:
+    body = build_refund_body(order(), instruction(LINE_316, amount="19.35"))
+    assert isinstance(body["amount"], str) and Decimal(body["amount"]) == Decimal("19.35")
