@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from redis import Redis
 from sqlalchemy import Engine
 
 from connector.config.model import Config
+from connector.domain.orders import Shop
+from connector.domain.timeutil import utcnow
+from connector.ports import ShopAdapter
 from connector.store.crypto import CredentialCipher
 from connector.store.engine import make_engine
 from connector.store.uow import UnitOfWork
 
 log = logging.getLogger("connector.bootstrap")
+
+AdapterFactory = Callable[["Container", Shop, dict[str, str]], ShopAdapter]
 
 
 @dataclass
@@ -23,6 +30,8 @@ class Container:
 
     config: Config
     _cipher: CredentialCipher | None = field(default=None, repr=False)
+    clock: Callable[[], datetime] = utcnow
+    adapter_factory: AdapterFactory | None = None
 
     @cached_property
     def engine(self) -> Engine:
@@ -44,6 +53,18 @@ class Container:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.cipher)
+
+    def adapter_for(self, uow: UnitOfWork, shop: Shop) -> ShopAdapter | None:
+        """The shop's adapter, built from its stored credentials; None when it has none yet."""
+        credentials = uow.shops.credentials(shop.id)
+        if not credentials:
+            return None
+        factory = self.adapter_factory
+        if factory is None:
+            from platforms.registry import build_adapter
+
+            factory = build_adapter
+        return factory(self, shop, credentials)
 
     def close(self) -> None:
         if "engine" in self.__dict__:

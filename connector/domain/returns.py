@@ -207,11 +207,13 @@ class ReturnRequest:
         pending_quantities: Mapping[str, int] | None = None,
         platform_return_id: str | None = None,
         keep_item: bool = False,
+        check_quantities: bool = True,
     ) -> ReturnRequest:
         """Open a return against ``order``, refusing more units than were fulfilled and not yet returned.
 
         ``pending_quantities`` counts units already on other open returns that the order snapshot
-        does not yet show as returned.
+        does not yet show as returned. ``check_quantities=False`` is for returns the platform itself
+        already accepted (a Shopify return request), whose units the order snapshot may already count.
         """
         pending = pending_quantities or {}
         wanted: dict[str, int] = {}
@@ -219,6 +221,8 @@ class ReturnRequest:
             wanted[line.order_line_id] = wanted.get(line.order_line_id, 0) + line.quantity
         for order_line_id, quantity in wanted.items():
             order_line = order.line(order_line_id)
+            if not check_quantities:
+                continue
             available = order_line.returnable_quantity - pending.get(order_line_id, 0)
             if quantity > available:
                 raise InvalidReturn(
@@ -344,6 +348,12 @@ class ReturnRequest:
             raise InvalidReturn(f"{what} is in {amount.currency}, the return is in {self.currency}")
         self.money_moved = True
         self._record(actor, at, what, self.status, self.status, "", {"amount": str(amount.amount)})
+
+    def note(self, actor: Actor, at: datetime, text: str, data: Mapping[str, Any] | None = None) -> None:
+        """Add to the history without changing state (agent notes, amount overrides)."""
+        if not text.strip():
+            raise InvalidReturn("a note needs some text")
+        self._record(actor, at, "note", self.status, self.status, text, data)
 
     def set_amounts(self, fees: ReturnFees, amounts: ReturnAmounts, order: Order) -> None:
         """Attach computed money, refusing any figure above what was paid for the returned units."""

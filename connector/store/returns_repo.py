@@ -97,6 +97,20 @@ class ReturnRepository:
         self._insert_events(request, [e for e in request.events if e.seq > stored])
         request.version += 1
 
+    def set_evaluation(self, return_id: str, evaluation: dict[str, Any]) -> None:
+        """Keep the policy's decision and explanation beside the return, for the portal and the admin."""
+        self._conn.execute(
+            update(returns)
+            .where(returns.c.id == return_id, returns.c.shop_id == self.shop_id)
+            .values(evaluation=evaluation)
+        )
+
+    def evaluation(self, return_id: str) -> dict[str, Any] | None:
+        value = self._conn.execute(
+            select(returns.c.evaluation).where(returns.c.id == return_id, returns.c.shop_id == self.shop_id)
+        ).scalar_one_or_none()
+        return value if isinstance(value, dict) else None
+
     # -- reads --------------------------------------------------------------------------------
 
     def get(self, return_id: str) -> ReturnRequest | None:

@@ -82,6 +82,7 @@ returns = Table(
     Column("refund_due_by", UTCDateTime(), nullable=True),
     Column("fees", JSON, nullable=True),
     Column("amounts", JSON, nullable=True),
+    Column("evaluation", JSON, nullable=True),
     Column("version", Integer, nullable=False, default=0),
     _stamp("created_at"),
     _stamp("updated_at"),
@@ -177,6 +178,21 @@ webhook_inbox = Table(
     Index("ix_webhook_inbox_state", "state", "received_at"),
 )
 
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("job", String(32), nullable=False),
+    Column("ref_id", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    _stamp("created_at"),
+    _stamp("enqueued_at", nullable=True),
+    _stamp("done_at", nullable=True),
+    Index("ix_outbox_state", "state", "enqueued_at"),
+)
+
 oauth_states = Table(
     "oauth_states",
     metadata,
@@ -193,6 +209,7 @@ __all__ = [
     "metadata",
     "oauth_states",
     "order_snapshots",
+    "outbox",
     "policies",
     "return_lines",
     "returns",

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 from connector.store.actions_repo import ActionRepository
 from connector.store.crypto import CredentialCipher
 from connector.store.orders_repo import OrderSnapshotRepository
+from connector.store.outbox_repo import Outbox
 from connector.store.policies_repo import PolicyRepository
 from connector.store.returns_repo import ReturnRepository
 from connector.store.shops_repo import ShopRepository
@@ -69,6 +70,10 @@ class UnitOfWork:
 
     def policies(self, shop_id: str) -> PolicyRepository:
         return PolicyRepository(self.connection, shop_id)
+
+    @property
+    def outbox(self) -> Outbox:
+        return Outbox(self.connection)
 
     def single_use(self, purpose: str) -> SingleUseValues:
         return SingleUseValues(self.connection, purpose)

@@ -1,0 +1,256 @@
+"""Run one recorded action against the shop, exactly once in effect.
+
+The action row (with its idempotency key) was stored before any platform call. Here we claim it with a
+compare-and-set, call the shop outside any transaction, and record the outcome. When an earlier attempt's
+outcome is unknown (timeout after sending, a worker killed mid-call), we first ask the shop whether the
+effect already exists, and only then try again with the same key.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+
+from connector.bootstrap import Container
+from connector.domain.actions import ActionKind, PlatformEffect
+from connector.domain.errors import DomainError
+from connector.domain.events import Actor
+from connector.domain.orders import Shop
+from connector.domain.returns import ReturnRequest
+from connector.errors import ConfigError, OutcomeUnknown, PermanentError, RetryableError
+from connector.ports import ShopAdapter
+from connector.services import instructions
+from connector.services.orders import current_order
+from connector.services.returns import ReturnService, record_planned
+from connector.store.actions_repo import ActionRecord, ActionState
+from connector.store.errors import ConcurrentUpdate
+from connector.store.tables import actions
+from connector.store.uow import UnitOfWork
+
+log = logging.getLogger("connector.executor")
+EXECUTOR = Actor.system("executor")
+MONEY = frozenset({ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE})
+ORDERED_BEFORE = {
+    ActionKind.APPROVE: frozenset({ActionKind.CREATE_RETURN}),
+    ActionKind.REFUND: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
+    ActionKind.STORE_CREDIT: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
+    ActionKind.EXCHANGE: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
+    ActionKind.CLOSE: frozenset({ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    record: ActionRecord
+    uncertain: bool
+
+
+def backoff(attempts: int, base: int, cap: int, rng: random.Random | None = None) -> timedelta:
+    """Exponential backoff with full jitter, at least one second."""
+    ceiling = min(cap, base * (2 ** max(attempts - 1, 0)))
+    return timedelta(seconds=max(1.0, (rng or random).uniform(0, ceiling)))
+
+
+class ActionExecutor:
+    def __init__(self, container: Container, service: ReturnService | None = None) -> None:
+        self.container = container
+        self.service = service or ReturnService(container)
+        self.settings = container.config.queue
+
+    def run(self, shop_id: str, action_id: str) -> ActionState | None:
+        claim = self._claim(shop_id, action_id)
+        if claim is None:
+            return None
+        record = claim.record
+        try:
+            with self.container.uow() as uow:
+                shop = uow.shops.get(shop_id)
+                adapter = self.container.adapter_for(uow, shop)
+                request = uow.returns(shop_id).get(record.return_id) if record.return_id else None
+            if adapter is None:
+                raise ConfigError(f"shop {shop.address} has no credentials")
+            effect = self._find(adapter, record, request) if claim.uncertain else None
+            if effect is None:
+                effect = self._perform(adapter, shop, record, request)
+        except OutcomeUnknown as exc:
+            return self._retry(shop_id, record, ActionState.UNKNOWN, exc)
+        except RetryableError as exc:
+            return self._retry(shop_id, record, ActionState.PENDING, exc)
+        except (PermanentError, ConfigError, DomainError) as exc:
+            return self._fail(shop_id, record, exc)
+        return self._succeed(shop_id, record, effect)
+
+    # -- claiming ------------------------------------------------------------------------------------
+
+    def _claim(self, shop_id: str, action_id: str) -> Claim | None:
+        now = self.container.clock()
+        with self.container.uow() as uow:
+            repo = uow.actions(shop_id)
+            record = repo.get(action_id)
+            if record is None or record.state in (ActionState.SUCCEEDED, ActionState.FAILED):
+                return None
+            if record.state is ActionState.RUNNING:
+                if now - record.updated_at < timedelta(seconds=self.settings.stuck_after_seconds):
+                    return None  # another worker holds it
+            if record.next_attempt_at is not None and record.next_attempt_at > now + timedelta(seconds=1):
+                return None  # not due yet; the reconciler will bring it back
+            if self._waiting_on_earlier(uow, shop_id, record):
+                repo.transition(record.id, record.state, record.state, next_attempt_at=now + timedelta(seconds=1))
+                uow.commit()
+                return None
+            uncertain = record.state in (ActionState.UNKNOWN, ActionState.RUNNING) or record.attempts > 0
+            if not repo.transition(record.id, record.state, ActionState.RUNNING, count_attempt=True):
+                return None
+            uow.commit()
+        return Claim(record, uncertain)
+
+    @staticmethod
+    def _waiting_on_earlier(uow: UnitOfWork, shop_id: str, record: ActionRecord) -> bool:
+        before = ORDERED_BEFORE.get(record.kind)
+        if not before or record.return_id is None:
+            return False
+        siblings = uow.actions(shop_id).for_return(record.return_id)
+        return any(
+            s.kind in before and s.state is not ActionState.SUCCEEDED and s.created_at <= record.created_at
+            for s in siblings
+            if s.id != record.id and s.state is not ActionState.FAILED
+        )
+
+    # -- the platform call ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _find(adapter: ShopAdapter, record: ActionRecord, request: ReturnRequest | None) -> PlatformEffect | None:
+        payload = record.payload
+        if record.kind is ActionKind.REFUND:
+            instruction = instructions.refund_from_json(payload)
+            return adapter.find_refund(instruction.order_id, instruction.idempotency_key)
+        if record.kind is ActionKind.STORE_CREDIT:
+            return adapter.find_store_credit(instructions.credit_from_json(payload))
+        if record.kind is ActionKind.EXCHANGE:
+            return adapter.find_exchange(instructions.exchange_from_json(payload))
+        return None
+
+    def _perform(
+        self, adapter: ShopAdapter, shop: Shop, record: ActionRecord, request: ReturnRequest | None
+    ) -> PlatformEffect:
+        kind = record.kind
+        payload = record.payload
+        platform_return_id = request.platform_return_id if request else None
+        if kind is ActionKind.REFUND:
+            instruction = instructions.refund_from_json(payload)
+            if platform_return_id and not instruction.platform_return_id:
+                instruction = replace(instruction, platform_return_id=platform_return_id)
+            return adapter.refund(instruction)
+        if kind is ActionKind.STORE_CREDIT:
+            return adapter.issue_store_credit(instructions.credit_from_json(payload))
+        if kind is ActionKind.EXCHANGE:
+            exchange = instructions.exchange_from_json(payload)
+            if platform_return_id and not exchange.platform_return_id:
+                exchange = replace(exchange, platform_return_id=platform_return_id)
+            return adapter.create_exchange(exchange)
+        if request is None:
+            raise PermanentError(f"action {record.id} has no return")
+        if kind is ActionKind.CREATE_RETURN:
+            with self.container.uow() as uow:
+                order = current_order(uow, shop, request.order_id, adapter)
+            created = adapter.create_return(request, order)
+            return PlatformEffect(kind, created or "")
+        if kind is ActionKind.APPROVE:
+            adapter.approve_return(request)
+        elif kind is ActionKind.DECLINE:
+            adapter.decline_return(request, str(payload.get("reason") or request.decline_reason or ""))
+        elif kind is ActionKind.CLOSE:
+            adapter.close_return(request)
+        elif kind is ActionKind.CANCEL:
+            adapter.cancel_return(request)
+        elif kind is ActionKind.NOTE:
+            adapter.add_order_note(request.order_id, str(payload.get("text", "")))
+        else:
+            raise PermanentError(f"no executor for action kind {kind}")
+        return PlatformEffect(kind, platform_return_id or "")
+
+    # -- recording the outcome ------------------------------------------------------------------------
+
+    def _succeed(self, shop_id: str, record: ActionRecord, effect: PlatformEffect) -> ActionState:
+        for _ in range(5):
+            try:
+                with self.container.uow() as uow:
+                    self._apply_effect(uow, shop_id, record, effect)
+                    uow.commit()
+                break
+            except ConcurrentUpdate:
+                continue
+        log.info("executor.action-succeeded", extra={"action": record.id, "kind": record.kind.value})
+        return ActionState.SUCCEEDED
+
+    def _apply_effect(self, uow: UnitOfWork, shop_id: str, record: ActionRecord, effect: PlatformEffect) -> None:
+        uow.actions(shop_id).transition(record.id, None, ActionState.SUCCEEDED, result=instructions.effect_to_json(effect))
+        if record.return_id is None:
+            return
+        repo = uow.returns(shop_id)
+        request = repo.get(record.return_id)
+        if request is None:
+            return
+        now = self.container.clock()
+        if record.kind is ActionKind.CREATE_RETURN and effect.platform_id:
+            request.platform_return_id = effect.platform_id
+            request.note(EXECUTOR, now, "created at the shop", {"platform_return_id": effect.platform_id})
+        if record.kind in MONEY and effect.amount is not None and effect.amount.currency == request.currency:
+            request.record_money_moved(EXECUTOR, now, record.kind.value, effect.amount)
+            if effect.manual:
+                request.note(EXECUTOR, now, "the gateway could not refund: refunded manually, the merchant must pay",
+                             {"platform_id": effect.platform_id})
+        shop = uow.shops.get(shop_id)
+        follow_up = self.service.close_if_paid(uow, shop, request)
+        repo.save(request)
+        record_planned(uow, shop_id, request, follow_up)
+
+    def _retry(self, shop_id: str, record: ActionRecord, state: ActionState, exc: Exception) -> ActionState:
+        attempts = record.attempts + 1
+        if attempts >= self.settings.max_attempts:
+            return self._fail(shop_id, record, exc)
+        delay = backoff(attempts, self.settings.backoff_base_seconds, self.settings.backoff_max_seconds)
+        hint = getattr(exc, "retry_after", None)
+        if hint:
+            delay = max(delay, timedelta(seconds=float(hint)))
+        with self.container.uow() as uow:
+            uow.actions(shop_id).transition(
+                record.id, ActionState.RUNNING, state, error=_describe(exc),
+                next_attempt_at=self.container.clock() + delay,
+            )
+            uow.commit()
+        log.warning("executor.action-retry", extra={"action": record.id, "state": state.value, "error": _describe(exc)})
+        return state
+
+    def _fail(self, shop_id: str, record: ActionRecord, exc: Exception) -> ActionState:
+        with self.container.uow() as uow:
+            uow.actions(shop_id).transition(record.id, None, ActionState.FAILED, error=_describe(exc))
+            uow.commit()
+        log.error("executor.action-failed", extra={"action": record.id, "error": _describe(exc)})
+        return ActionState.FAILED
+
+
+def due_actions(uow: UnitOfWork, now: datetime, stuck_after: timedelta) -> list[tuple[str, str]]:
+    """(shop_id, action_id) of actions to run now: due retries, and running ones whose worker vanished."""
+    rows = uow.connection.execute(
+        select(actions.c.shop_id, actions.c.id).where(
+            or_(
+                and_(
+                    actions.c.state.in_([ActionState.PENDING.value, ActionState.UNKNOWN.value]),
+                    or_(actions.c.next_attempt_at.is_(None), actions.c.next_attempt_at <= now),
+                ),
+                and_(actions.c.state == ActionState.RUNNING.value, actions.c.updated_at < now - stuck_after),
+            )
+        ).order_by(actions.c.created_at).limit(1000)
+    )
+    return [(str(shop), str(action)) for shop, action in rows]
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+

@@ -1,0 +1,161 @@
+"""Turn a resolved return into the platform actions that pay it out, each with a stable idempotency key.
+
+Keys are derived from the return id and the intent, never from time or randomness, so recording the same
+intent twice finds the first action (the outbox's unique key) and a retry reuses the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from connector.domain.actions import (
+    ActionKind,
+    ExchangeInstruction,
+    ExchangeItem,
+    RefundInstruction,
+    RefundLine,
+    StoreCreditInstruction,
+)
+from connector.domain.money import Money
+from connector.domain.orders import Order
+from connector.domain.returns import Disposition, LineAmounts, ResolutionKind, ReturnLine, ReturnRequest
+from connector.services import instructions
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedAction:
+    kind: ActionKind
+    key: str
+    payload: dict[str, Any]
+
+
+def action_key(request: ReturnRequest, intent: str) -> str:
+    return f"ret:{request.id}:{intent}"
+
+
+def simple_action(request: ReturnRequest, kind: ActionKind, intent: str | None = None, **extra: Any) -> PlannedAction:
+    payload: dict[str, Any] = {"return_id": request.id, **extra}
+    return PlannedAction(kind, action_key(request, intent or kind.value), payload)
+
+
+def _share(line: ReturnLine) -> tuple[int, int]:
+    """Units that count for payment: received and not missing; all of them for keep-the-item returns."""
+    if line.disposition is Disposition.MISSING:
+        return 0, line.quantity
+    if line.received_quantity == 0 and line.disposition is None:
+        return line.quantity, line.quantity
+    return line.received_quantity, line.quantity
+
+
+def _scaled(value: Money, part: int, whole: int) -> Money:
+    return value if part == whole else value.prorate(part, whole)
+
+
+def plan_resolution(
+    request: ReturnRequest,
+    order: Order,
+    *,
+    override: Money | None = None,
+    exchange_prices: Mapping[str, Money] | None = None,
+    restock_location_id: str | None = None,
+    credit_with_refund: bool = False,
+) -> list[PlannedAction]:
+    """Refund, store credit and exchange actions for the return's lines, scaled to what came back.
+
+    ``credit_with_refund`` folds store credit and every returned line into the one refund instruction, for
+    platforms that process a return in one call (Shopify's ``returnProcess``: dispositions, refund to the
+    original payment and refund to store credit together).
+    """
+    amounts = request.amounts
+    if amounts is None:
+        raise ValueError(f"return {request.id} has no computed amounts")
+    by_line: dict[str, LineAmounts] = {line.line_id: line for line in amounts.lines}
+    currency = request.currency
+    zero = Money.zero(currency)
+    totals = {kind: zero for kind in ResolutionKind}
+    complete = True
+    refund_lines: list[RefundLine] = []
+    exchange_items: list[ExchangeItem] = []
+    for line in request.lines:
+        figures = by_line.get(line.id)
+        if figures is None:
+            continue
+        part, whole = _share(line)
+        complete = complete and part == whole
+        kind = line.resolution.kind
+        value = _scaled(figures.net, part, whole)
+        if kind is not ResolutionKind.REFUND and part:
+            value = value + _scaled(figures.bonus, part, whole)
+        totals[kind] = totals[kind] + value
+        if part and (kind is ResolutionKind.REFUND or credit_with_refund):
+            refund_lines.append(
+                RefundLine(
+                    order_line_id=line.order_line_id,
+                    quantity=part,
+                    amount=value if kind is ResolutionKind.REFUND else zero,
+                    tax=_scaled(figures.tax, part, whole),
+                    disposition=line.disposition,
+                    restock_location_id=restock_location_id if line.disposition is Disposition.RESTOCK else None,
+                    platform_return_line_id=line.platform_line_id,
+                )
+            )
+        if kind is ResolutionKind.EXCHANGE and part and line.resolution.exchange_variant_id:
+            price = (exchange_prices or {}).get(line.id, value)
+            exchange_items.append(
+                ExchangeItem(line.resolution.exchange_variant_id, part, price, line.resolution.exchange_product_id)
+            )
+    if complete:
+        # Everything came back: the policy's totals (fees, shipping refund) stand as computed.
+        totals[ResolutionKind.REFUND] = amounts.refund
+        totals[ResolutionKind.STORE_CREDIT] = amounts.store_credit
+        totals[ResolutionKind.EXCHANGE] = amounts.exchange_value
+    else:
+        fees = request.fees.total if request.fees else zero
+        totals[ResolutionKind.REFUND] = (totals[ResolutionKind.REFUND] - fees).clamp_non_negative()
+    if override is not None:
+        totals[ResolutionKind.REFUND] = override
+    planned: list[PlannedAction] = []
+    refund = totals[ResolutionKind.REFUND]
+    credit = totals[ResolutionKind.STORE_CREDIT]
+    folded_credit = credit if credit_with_refund and credit else None
+    if refund or refund_lines:
+        instruction = RefundInstruction(
+            idempotency_key=action_key(request, "refund"),
+            order_id=order.id,
+            amount=refund,
+            lines=tuple(refund_lines),
+            shipping=amounts.shipping_refund if complete else zero,
+            reason=f"Return {request.id}",
+            return_id=request.id,
+            platform_return_id=request.platform_return_id,
+            store_credit_amount=folded_credit,
+        )
+        planned.append(PlannedAction(ActionKind.REFUND, instruction.idempotency_key,
+                                     instructions.refund_to_json(instruction)))
+    if credit and folded_credit is None:
+        credit_instruction = StoreCreditInstruction(
+            idempotency_key=action_key(request, "credit"),
+            customer_email=request.customer_email,
+            customer_id=order.customer.id if order.customer else None,
+            amount=credit,
+            return_id=request.id,
+            order_id=order.id,
+            note=f"Store credit for return {request.id} on order {order.name}",
+        )
+        planned.append(PlannedAction(ActionKind.STORE_CREDIT, credit_instruction.idempotency_key,
+                                     instructions.credit_to_json(credit_instruction)))
+    if exchange_items:
+        exchange = ExchangeInstruction(
+            idempotency_key=action_key(request, "exchange"),
+            order_id=order.id,
+            return_id=request.id,
+            items=tuple(exchange_items),
+            credit_value=totals[ResolutionKind.EXCHANGE],
+            customer_email=request.customer_email,
+            platform_return_id=request.platform_return_id,
+        )
+        planned.append(PlannedAction(ActionKind.EXCHANGE, exchange.idempotency_key,
+                                     instructions.exchange_to_json(exchange)))
+    return planned

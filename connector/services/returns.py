@@ -1,0 +1,349 @@
+"""Return use cases. The API, webhooks, rules and the CLI all go through these, and so through one policy.
+
+Each use case runs in one unit of work: it loads the return, asks the domain to change it, saves it with its
+version check, and records the platform actions (with their idempotency keys) and their outbox rows in the
+same transaction. Nothing here calls a shop: the executor does, later, from the outbox.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from connector.bootstrap import Container
+from connector.domain.actions import ActionKind
+from connector.domain.errors import InvalidReturn
+from connector.domain.events import Actor, ActorKind
+from connector.domain.money import Money
+from connector.domain.orders import Order, Platform, Shop
+from connector.domain.reasons import ReasonCode
+from connector.domain.returns import (
+    Condition,
+    Disposition,
+    Resolution,
+    ReturnLine,
+    ReturnMethod,
+    ReturnRequest,
+)
+from connector.domain.states import ReturnStatus
+from connector.policy import AgentOverride, DraftLine, Evaluation, EvaluationContext, ReturnDraft, evaluate
+from connector.policy.model import Decision
+from connector.services.orders import current_order
+from connector.services.planning import PlannedAction, plan_resolution, simple_action
+from connector.services.policies import current_policy
+from connector.store.outbox_repo import JobKind
+from connector.store.uow import UnitOfWork
+
+POLICY = Actor(ActorKind.SYSTEM, "policy")
+
+
+class ReturnNotFound(InvalidReturn):
+    """No such return for this shop."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineInput:
+    order_line_id: str
+    quantity: int
+    reason: ReasonCode
+    resolution: Resolution
+    customer_note: str = ""
+    reason_handle: str | None = None
+    platform_line_id: str | None = None
+    exchange_price: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a use case did: the return as saved, the evaluation if one ran, the actions recorded."""
+
+    request: ReturnRequest
+    evaluation: Evaluation | None = None
+    action_ids: tuple[str, ...] = ()
+    outbox_ids: tuple[int, ...] = field(default=())
+
+
+def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "decision": evaluation.decision.value,
+        "policy_decision": evaluation.policy_decision.value,
+        "decline_reason": evaluation.decline_reason,
+        "policy_fingerprint": evaluation.policy_fingerprint,
+        "withdrawal": evaluation.withdrawal,
+        "keep_item": evaluation.keep_item,
+        "balance_due": {"amount": str(evaluation.balance_due.amount), "currency": evaluation.balance_due.currency},
+        "refund_due_by": None if evaluation.refund_due_by is None else evaluation.refund_due_by.isoformat(),
+        "explanation": {locale: evaluation.explanation.lines(locale) for locale in ("en", "fr")},
+        "items": evaluation.explanation.to_list(),
+    }
+
+
+def record_planned(uow: UnitOfWork, shop_id: str, request: ReturnRequest, planned: Sequence[PlannedAction]) -> tuple[
+    tuple[str, ...], tuple[int, ...]
+]:
+    actions = uow.actions(shop_id)
+    action_ids: list[str] = []
+    outbox_ids: list[int] = []
+    for item in planned:
+        existing = actions.by_key(item.key)
+        record = actions.record(item.kind, item.key, item.payload, request.id)
+        action_ids.append(record.id)
+        if existing is None:
+            outbox_ids.append(uow.outbox.add(shop_id, JobKind.ACTION, record.id))
+    return tuple(action_ids), tuple(outbox_ids)
+
+
+def _platform_steps_after_decision(shop: Shop, request: ReturnRequest, from_platform: bool) -> list[PlannedAction]:
+    """What the shop must be told once the policy or an agent has decided."""
+    steps: list[PlannedAction] = []
+    if shop.platform is Platform.SHOPIFY:
+        if from_platform and request.status is ReturnStatus.APPROVED:
+            steps.append(simple_action(request, ActionKind.APPROVE))
+        elif from_platform and request.status is ReturnStatus.DECLINED:
+            steps.append(simple_action(request, ActionKind.DECLINE, reason=request.decline_reason or ""))
+        elif not from_platform and request.status is ReturnStatus.APPROVED and not request.platform_return_id:
+            steps.append(simple_action(request, ActionKind.CREATE_RETURN))
+    else:
+        status = request.status.value
+        steps.append(simple_action(request, ActionKind.NOTE, f"note:{status}", text=f"Return {request.id}: {status}"))
+    return steps
+
+
+class ReturnService:
+    """Use cases over one container; ``adapters`` builds a shop's adapter when the order must be fetched."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+
+    # -- opening -----------------------------------------------------------------------------------
+
+    def open_return(
+        self,
+        shop_id: str,
+        order_id: str,
+        lines: Sequence[LineInput],
+        method: ReturnMethod,
+        actor: Actor,
+        *,
+        platform_return_id: str | None = None,
+        keep_item: bool = False,
+        return_id: str | None = None,
+        order: Order | None = None,
+    ) -> Outcome:
+        """Open a return, evaluate the shop's policy, and apply its decision at once."""
+        now = self.container.clock()
+        from_platform = platform_return_id is not None
+        with self.container.uow() as uow:
+            shop = uow.shops.get(shop_id)
+            repo = uow.returns(shop_id)
+            if platform_return_id:
+                known = repo.get_by_platform_id(platform_return_id)
+                if known is not None:
+                    return Outcome(known)
+            if order is not None:
+                uow.orders(shop_id).upsert(order)
+            else:
+                order = current_order(uow, shop, order_id, self.container.adapter_for(uow, shop))
+            pending = repo.pending_quantities(order.id)
+            new_id = return_id or f"R{uuid.uuid4().hex[:12].upper()}"
+            return_lines = [
+                ReturnLine(
+                    id=f"{new_id}-{index}",
+                    order_line_id=item.order_line_id,
+                    quantity=item.quantity,
+                    reason=item.reason,
+                    resolution=item.resolution,
+                    customer_note=item.customer_note,
+                    reason_handle=item.reason_handle,
+                    platform_line_id=item.platform_line_id,
+                )
+                for index, item in enumerate(lines, start=1)
+            ]
+            draft = ReturnDraft(
+                lines=tuple(
+                    DraftLine(line.id, line.order_line_id, line.quantity, line.reason, line.resolution, item.exchange_price)
+                    for line, item in zip(return_lines, lines, strict=True)
+                ),
+                method=method,
+                keep_item=keep_item,
+                requested_at=now,
+            )
+            context = EvaluationContext(
+                now=now,
+                customer_returns=self._customer_history(uow, shop_id, order.email),
+                pending_quantities={} if from_platform else pending,
+                actor=actor,
+            )
+            evaluation = evaluate(current_policy(uow, shop_id), order, draft, context)
+            request = ReturnRequest.open(
+                id=new_id,
+                order=order,
+                lines=return_lines,
+                method=method,
+                actor=actor,
+                at=now,
+                pending_quantities=pending,
+                platform_return_id=platform_return_id,
+                keep_item=evaluation.keep_item,
+                check_quantities=not from_platform,
+            )
+            request.set_amounts(evaluation.fees, evaluation.amounts, order)
+            request.refund_due_by = evaluation.refund_due_by
+            self._apply_decision(request, evaluation, shop, now)
+            repo.add(request)
+            repo.set_evaluation(request.id, evaluation_document(evaluation))
+            planned = _platform_steps_after_decision(shop, request, from_platform)
+            if request.keep_item and request.status is ReturnStatus.APPROVED:
+                request.resolve(POLICY, now, "keep the item: no return needed")
+                planned += plan_resolution(request, order, credit_with_refund=self._folds_credit(shop, request))
+                repo.save(request)
+            action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
+            uow.commit()
+        return Outcome(request, evaluation, action_ids, outbox_ids)
+
+    @staticmethod
+    def _apply_decision(request: ReturnRequest, evaluation: Evaluation, shop: Shop, now: Any) -> None:
+        if evaluation.decision is Decision.APPROVE:
+            request.approve(POLICY, now, _first_line(evaluation, shop.locale))
+        elif evaluation.decision is Decision.DECLINE:
+            request.decline(POLICY, now, evaluation.decline_text(shop.locale) or "declined by the return policy")
+
+    @staticmethod
+    def _customer_history(uow: UnitOfWork, shop_id: str, email: str) -> tuple[Any, ...]:
+        from connector.store.returns_repo import ReturnFilter
+
+        earlier = uow.returns(shop_id).list(ReturnFilter(customer_email=email, limit=500))
+        return tuple(r.created_at for r in earlier if r.status not in (ReturnStatus.CANCELED,))
+
+    @staticmethod
+    def _folds_credit(shop: Shop, request: ReturnRequest) -> bool:
+        return shop.platform is Platform.SHOPIFY and request.platform_return_id is not None
+
+    # -- agent and customer actions -----------------------------------------------------------------
+
+    def approve(self, shop_id: str, return_id: str, actor: Actor, reason: str = "") -> Outcome:
+        return self._change(shop_id, return_id, lambda r, now: r.approve(actor, now, reason), decision_step=True)
+
+    def decline(self, shop_id: str, return_id: str, actor: Actor, reason: str) -> Outcome:
+        return self._change(shop_id, return_id, lambda r, now: r.decline(actor, now, reason), decision_step=True)
+
+    def mark_in_transit(self, shop_id: str, return_id: str, actor: Actor, tracking: str = "") -> Outcome:
+        return self._change(shop_id, return_id, lambda r, now: r.mark_in_transit(actor, now, tracking))
+
+    def receive(self, shop_id: str, return_id: str, actor: Actor, quantities: Mapping[str, int]) -> Outcome:
+        return self._change(shop_id, return_id, lambda r, now: r.receive(actor, now, quantities))
+
+    def inspect(
+        self,
+        shop_id: str,
+        return_id: str,
+        actor: Actor,
+        line_id: str,
+        condition: Condition | None,
+        disposition: Disposition,
+        note: str = "",
+    ) -> Outcome:
+        return self._change(
+            shop_id, return_id, lambda r, now: r.inspect(actor, now, line_id, condition, disposition, note)
+        )
+
+    def cancel(self, shop_id: str, return_id: str, actor: Actor, reason: str) -> Outcome:
+        return self._change(shop_id, return_id, lambda r, now: r.cancel(actor, now, reason))
+
+    def add_note(self, shop_id: str, return_id: str, actor: Actor, text: str) -> Outcome:
+        return self._change(shop_id, return_id, lambda r, now: r.note(actor, now, text))
+
+    def resolve(
+        self,
+        shop_id: str,
+        return_id: str,
+        actor: Actor,
+        *,
+        override: Money | None = None,
+        reason: str = "",
+        restock_location_id: str | None = None,
+    ) -> Outcome:
+        """Resolve the return and record the refund, credit and exchange actions that pay it out."""
+        if override is not None and not reason.strip():
+            raise InvalidReturn("overriding the amount needs a reason")
+        now = self.container.clock()
+        with self.container.uow() as uow:
+            shop = uow.shops.get(shop_id)
+            repo = uow.returns(shop_id)
+            request = self._load(uow, shop_id, return_id)
+            order = current_order(uow, shop, request.order_id, self.container.adapter_for(uow, shop))
+            if override is not None:
+                if override.currency != request.currency or override.is_negative():
+                    raise InvalidReturn(f"the override must be a non-negative amount in {request.currency}")
+                ceiling = order.total_paid
+                if override > ceiling:
+                    raise InvalidReturn(f"the override {override} is more than the {ceiling} paid")
+            request.resolve(actor, now, reason)
+            if override is not None:
+                request.note(actor, now, reason, {"override": str(override.amount), "currency": override.currency})
+            planned = plan_resolution(
+                request,
+                order,
+                override=override,
+                restock_location_id=restock_location_id,
+                credit_with_refund=self._folds_credit(shop, request),
+            )
+            repo.save(request)
+            action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
+            uow.commit()
+        return Outcome(request, None, action_ids, outbox_ids)
+
+    def close_if_paid(self, uow: UnitOfWork, shop: Shop, request: ReturnRequest) -> list[PlannedAction]:
+        """Once every money action of a resolved return has succeeded, close it (and tell the shop)."""
+        from connector.store.actions_repo import ActionState
+
+        if request.status is not ReturnStatus.RESOLVED:
+            return []
+        money = {ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE}
+        records = [a for a in uow.actions(shop.id).for_return(request.id) if a.kind in money]
+        if any(a.state is not ActionState.SUCCEEDED for a in records):
+            return []
+        request.close(Actor.system(), self.container.clock(), "paid out")
+        if shop.platform is Platform.SHOPIFY and request.platform_return_id:
+            return [simple_action(request, ActionKind.CLOSE)]
+        return [simple_action(request, ActionKind.NOTE, "note:closed", text=f"Return {request.id}: closed")]
+
+    # -- internals -------------------------------------------------------------------------------------
+
+    def _load(self, uow: UnitOfWork, shop_id: str, return_id: str) -> ReturnRequest:
+        request = uow.returns(shop_id).get(return_id)
+        if request is None:
+            raise ReturnNotFound(f"no return {return_id}")
+        return request
+
+    def _change(self, shop_id: str, return_id: str, step: Any, decision_step: bool = False) -> Outcome:
+        now = self.container.clock()
+        with self.container.uow() as uow:
+            shop = uow.shops.get(shop_id)
+            request = self._load(uow, shop_id, return_id)
+            before = request.status
+            step(request, now)
+            planned: list[PlannedAction] = []
+            if decision_step:
+                planned = _platform_steps_after_decision(shop, request, request.platform_return_id is not None)
+            elif request.status is ReturnStatus.CANCELED and before is not ReturnStatus.CANCELED:
+                if shop.platform is Platform.SHOPIFY and request.platform_return_id:
+                    planned = [simple_action(request, ActionKind.CANCEL)]
+            uow.returns(shop_id).save(request)
+            action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
+            uow.commit()
+        return Outcome(request, None, action_ids, outbox_ids)
+
+
+def _first_line(evaluation: Evaluation, locale: str) -> str:
+    lines = evaluation.explanation.lines(locale)
+    return lines[0] if lines else ""
+
+
+def refund_deadline_warning(request: ReturnRequest, now: Any) -> bool:
+    """True when an EU withdrawal refund is due within a day and not yet paid."""
+    due = request.refund_due_by
+    return due is not None and not request.money_moved and due - now < timedelta(days=1)
