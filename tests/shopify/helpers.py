@@ -58,11 +58,16 @@ def operation(name: str) -> Callable[[Any], tuple[bool, str]]:
     return match
 
 
-def gql_ok(data: dict[str, Any], available: float = 1900, maximum: float = 2000, rate: float = 100,
-           requested: int = 10) -> dict[str, Any]:
+def gql_ok(
+    data: dict[str, Any], available: float = 1900, maximum: float = 2000, rate: float = 100, requested: int = 10
+) -> dict[str, Any]:
     return {
         "data": data,
-        "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": requested,
-                                "throttleStatus": {"maximumAvailable": maximum, "currentlyAvailable": available,
-                                                   "restoreRate": rate}}},
+        "extensions": {
+            "cost": {
+                "requestedQueryCost": requested,
+                "actualQueryCost": requested,
+                "throttleStatus": {"maximumAvailable": maximum, "currentlyAvailable": available, "restoreRate": rate},
+            }
+        },
     }

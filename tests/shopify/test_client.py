@@ -16,12 +16,14 @@ from platforms.shopify.errors import ShopifyUserError
 from tests.shopify.helpers import ENDPOINT, SHOP, FakeClock, body_of, gql_ok, raw
 
 QUERY = "query Ping { shop { id } }"
-MUTATION = 'mutation Refund($input: RefundInput!) { refundCreate(input: $input) @idempotent(key: "k-1") { refund { id } userErrors { field message } } }'
+MUTATION = (
+    "mutation Refund($input: RefundInput!) { refundCreate(input: $input) "
+    '@idempotent(key: "k-1") { refund { id } userErrors { field message } } }'
+)
 
 
 def make_client(clock: FakeClock, **kwargs: object) -> GraphQLClient:
-    return GraphQLClient(SHOP, lambda: "shpat_test", sleep=clock.sleep, clock=clock, jitter=lambda: 1.0,
-                         **kwargs)  # type: ignore[arg-type]
+    return GraphQLClient(SHOP, lambda: "shpat_test", sleep=clock.sleep, clock=clock, jitter=lambda: 1.0, **kwargs)  # type: ignore[arg-type]
 
 
 @responses.activate
@@ -136,8 +138,9 @@ def test_mutation_without_key_is_not_retried_after_a_read_timeout() -> None:
     responses.post(ENDPOINT, body=requests.ReadTimeout("read timed out"))
     responses.post(ENDPOINT, json=gql_ok({"returnClose": {"userErrors": []}}))
     with pytest.raises(OutcomeUnknown):
-        make_client(clock).mutate("mutation X { returnClose(id: 1) { userErrors { message } } }",
-                                  payload_key="returnClose")
+        make_client(clock).mutate(
+            "mutation X { returnClose(id: 1) { userErrors { message } } }", payload_key="returnClose"
+        )
     assert len(responses.calls) == 1
 
 
@@ -146,9 +149,12 @@ def test_mutation_with_key_is_retried_with_the_same_document() -> None:
     clock = FakeClock()
     responses.post(ENDPOINT, body=requests.ReadTimeout("read timed out"))
     responses.post(ENDPOINT, status=502)
-    responses.post(ENDPOINT, json=gql_ok({"refundCreate": {"refund": {"id": "gid://shopify/Refund/1"}, "userErrors": []}}))
-    payload = make_client(clock).mutate(MUTATION, {"input": {"orderId": "o"}}, payload_key="refundCreate",
-                                        idempotent=True)
+    responses.post(
+        ENDPOINT, json=gql_ok({"refundCreate": {"refund": {"id": "gid://shopify/Refund/1"}, "userErrors": []}})
+    )
+    payload = make_client(clock).mutate(
+        MUTATION, {"input": {"orderId": "o"}}, payload_key="refundCreate", idempotent=True
+    )
     assert payload["refund"]["id"] == "gid://shopify/Refund/1"
     sent = [body_of(c) for c in responses.calls]
     assert len(sent) == 3 and all(s == sent[0] for s in sent)  # identical key and variables every time
@@ -168,8 +174,19 @@ def test_mutation_throttled_is_retried_even_without_key() -> None:
 @responses.activate
 def test_user_errors_are_permanent_and_not_retried() -> None:
     clock = FakeClock()
-    responses.post(ENDPOINT, json=gql_ok({"refundCreate": {"refund": None, "userErrors": [
-        {"field": ["input", "transactions"], "message": "Amount exceeds refundable", "code": "INVALID"}]}}))
+    responses.post(
+        ENDPOINT,
+        json=gql_ok(
+            {
+                "refundCreate": {
+                    "refund": None,
+                    "userErrors": [
+                        {"field": ["input", "transactions"], "message": "Amount exceeds refundable", "code": "INVALID"}
+                    ],
+                }
+            }
+        ),
+    )
     with pytest.raises(ShopifyUserError) as info:
         make_client(clock).mutate(MUTATION, payload_key="refundCreate", idempotent=True)
     assert info.value.codes == ("INVALID",)
@@ -180,14 +197,24 @@ def test_user_errors_are_permanent_and_not_retried() -> None:
 @responses.activate
 def test_concurrent_idempotent_request_is_retryable() -> None:
     clock = FakeClock()
-    responses.post(ENDPOINT, json=gql_ok({"refundCreate": {"refund": None, "userErrors": [
-        {"field": None, "message": "busy", "code": "IDEMPOTENCY_CONCURRENT_REQUEST"}]}}))
+    responses.post(
+        ENDPOINT,
+        json=gql_ok(
+            {
+                "refundCreate": {
+                    "refund": None,
+                    "userErrors": [{"field": None, "message": "busy", "code": "IDEMPOTENCY_CONCURRENT_REQUEST"}],
+                }
+            }
+        ),
+    )
     with pytest.raises(RetryableError):
         make_client(clock).mutate(MUTATION, payload_key="refundCreate", idempotent=True)
 
 
-@pytest.mark.parametrize(("status", "error"), [(401, ConfigError), (403, ConfigError), (400, PermanentError),
-                                               (422, PermanentError)])
+@pytest.mark.parametrize(
+    ("status", "error"), [(401, ConfigError), (403, ConfigError), (400, PermanentError), (422, PermanentError)]
+)
 @responses.activate
 def test_4xx_are_not_retried(status: int, error: type[Exception]) -> None:
     clock = FakeClock()
@@ -200,8 +227,14 @@ def test_4xx_are_not_retried(status: int, error: type[Exception]) -> None:
 @responses.activate
 def test_graphql_validation_error_is_permanent() -> None:
     clock = FakeClock()
-    responses.post(ENDPOINT, json={"errors": [{"message": "Field 'nope' doesn't exist on type 'Shop'",
-                                               "extensions": {"code": "undefinedField"}}]})
+    responses.post(
+        ENDPOINT,
+        json={
+            "errors": [
+                {"message": "Field 'nope' doesn't exist on type 'Shop'", "extensions": {"code": "undefinedField"}}
+            ]
+        },
+    )
     with pytest.raises(PermanentError):
         make_client(clock).query(QUERY)
     assert len(responses.calls) == 1
@@ -210,8 +243,10 @@ def test_graphql_validation_error_is_permanent() -> None:
 @responses.activate
 def test_access_denied_is_a_config_error() -> None:
     clock = FakeClock()
-    responses.post(ENDPOINT, json={"errors": [{"message": "Access denied for returns field.",
-                                               "extensions": {"code": "ACCESS_DENIED"}}]})
+    responses.post(
+        ENDPOINT,
+        json={"errors": [{"message": "Access denied for returns field.", "extensions": {"code": "ACCESS_DENIED"}}]},
+    )
     with pytest.raises(ConfigError):
         make_client(clock).query(QUERY)
 

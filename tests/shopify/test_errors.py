@@ -41,10 +41,15 @@ def test_transport(exc: requests.RequestException, mutation: bool, kind: type) -
 @pytest.mark.parametrize(
     ("status", "mutation", "kind"),
     [
-        (429, True, RetryableError), (429, False, RetryableError),
-        (500, False, RetryableError), (503, True, OutcomeUnknown),
-        (401, False, ConfigError), (403, True, ConfigError),
-        (404, False, NotFound), (400, True, PermanentError), (422, False, PermanentError),
+        (429, True, RetryableError),
+        (429, False, RetryableError),
+        (500, False, RetryableError),
+        (503, True, OutcomeUnknown),
+        (401, False, ConfigError),
+        (403, True, ConfigError),
+        (404, False, NotFound),
+        (400, True, PermanentError),
+        (422, False, PermanentError),
     ],
 )
 def test_http_status(status: int, mutation: bool, kind: type) -> None:
@@ -58,9 +63,12 @@ def test_2xx_is_not_an_error() -> None:
 @pytest.mark.parametrize(
     ("code", "mutation", "kind"),
     [
-        ("THROTTLED", True, RetryableError), ("THROTTLED", False, RetryableError),
-        ("ACCESS_DENIED", False, ConfigError), ("INTERNAL_SERVER_ERROR", True, OutcomeUnknown),
-        ("INTERNAL_SERVER_ERROR", False, RetryableError), ("undefinedField", False, PermanentError),
+        ("THROTTLED", True, RetryableError),
+        ("THROTTLED", False, RetryableError),
+        ("ACCESS_DENIED", False, ConfigError),
+        ("INTERNAL_SERVER_ERROR", True, OutcomeUnknown),
+        ("INTERNAL_SERVER_ERROR", False, RetryableError),
+        ("undefinedField", False, PermanentError),
         ("", True, PermanentError),
     ],
 )

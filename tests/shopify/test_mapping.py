@@ -118,30 +118,55 @@ def test_return_from_graphql_keeps_enum_and_handle() -> None:
 
 def _request(lines: list[ReturnLine]) -> ReturnRequest:
     return ReturnRequest(
-        id="ret-1", shop_id=SHOP_ID, order_id="gid://shopify/Order/625362839", order_name="#1001",
-        currency="USD", customer_email="bob@example.com", method=ReturnMethod.PREPAID_LABEL, lines=lines,
+        id="ret-1",
+        shop_id=SHOP_ID,
+        order_id="gid://shopify/Order/625362839",
+        order_name="#1001",
+        currency="USD",
+        customer_email="bob@example.com",
+        method=ReturnMethod.PREPAID_LABEL,
+        lines=lines,
         created_at=datetime(2026, 10, 14, tzinfo=UTC),
     )
 
 
 def test_return_create_input_splits_over_fulfillment_lines_and_adds_exchanges() -> None:
-    request = _request([
-        ReturnLine("l1", "gid://shopify/LineItem/1", 3, ReasonCode.SIZE_TOO_SMALL,
-                   Resolution.exchange(variant_id="gid://shopify/ProductVariant/9"), customer_note="tight"),
-        ReturnLine("l2", "gid://shopify/LineItem/2", 1, ReasonCode.DAMAGED_IN_TRANSIT, Resolution.refund()),
-    ])
+    request = _request(
+        [
+            ReturnLine(
+                "l1",
+                "gid://shopify/LineItem/1",
+                3,
+                ReasonCode.SIZE_TOO_SMALL,
+                Resolution.exchange(variant_id="gid://shopify/ProductVariant/9"),
+                customer_note="tight",
+            ),
+            ReturnLine("l2", "gid://shopify/LineItem/2", 1, ReasonCode.DAMAGED_IN_TRANSIT, Resolution.refund()),
+        ]
+    )
     returnable = {
-        "gid://shopify/LineItem/1": [("gid://shopify/FulfillmentLineItem/a", 2), ("gid://shopify/FulfillmentLineItem/b", 5)],
+        "gid://shopify/LineItem/1": [
+            ("gid://shopify/FulfillmentLineItem/a", 2),
+            ("gid://shopify/FulfillmentLineItem/b", 5),
+        ],
         "gid://shopify/LineItem/2": [("gid://shopify/FulfillmentLineItem/c", 1)],
     }
     definitions = {"size-too-small": "gid://shopify/ReturnReasonDefinition/11"}
     built = mapping.return_create_input(request, returnable, definitions)
     assert built["orderId"] == "gid://shopify/Order/625362839"
     assert built["returnLineItems"] == [
-        {"fulfillmentLineItemId": "gid://shopify/FulfillmentLineItem/a", "quantity": 2,
-         "returnReasonDefinitionId": "gid://shopify/ReturnReasonDefinition/11", "returnReasonNote": "tight"},
-        {"fulfillmentLineItemId": "gid://shopify/FulfillmentLineItem/b", "quantity": 1,
-         "returnReasonDefinitionId": "gid://shopify/ReturnReasonDefinition/11", "returnReasonNote": "tight"},
+        {
+            "fulfillmentLineItemId": "gid://shopify/FulfillmentLineItem/a",
+            "quantity": 2,
+            "returnReasonDefinitionId": "gid://shopify/ReturnReasonDefinition/11",
+            "returnReasonNote": "tight",
+        },
+        {
+            "fulfillmentLineItemId": "gid://shopify/FulfillmentLineItem/b",
+            "quantity": 1,
+            "returnReasonDefinitionId": "gid://shopify/ReturnReasonDefinition/11",
+            "returnReasonNote": "tight",
+        },
         # no definition for "damaged" on this shop: the deprecated enum is sent instead
         {"fulfillmentLineItemId": "gid://shopify/FulfillmentLineItem/c", "quantity": 1, "returnReason": "DEFECTIVE"},
     ]
@@ -159,19 +184,30 @@ def test_round_trip_shopify_return_to_return_create_input() -> None:
     node = load("return_requested.json")["data"]["return"]
     request = mapping.return_from_graphql(node, SHOP_ID)
     returnable = {"gid://shopify/LineItem/466157049": [("gid://shopify/FulfillmentLineItem/820022594", 2)]}
-    definitions = {"size-too-small": "gid://shopify/ReturnReasonDefinition/11",
-                   "changed-my-mind-custom": "gid://shopify/ReturnReasonDefinition/99"}
+    definitions = {
+        "size-too-small": "gid://shopify/ReturnReasonDefinition/11",
+        "changed-my-mind-custom": "gid://shopify/ReturnReasonDefinition/99",
+    }
     built = mapping.return_create_input(request, returnable, definitions)
-    sent = [(i["fulfillmentLineItemId"], i["quantity"], i["returnReasonDefinitionId"]) for i in built["returnLineItems"]]
-    original = [(n["fulfillmentLineItem"]["id"], n["quantity"], n["returnReasonDefinition"]["id"])
-                for n in node["returnLineItems"]["nodes"]]
+    sent = [
+        (i["fulfillmentLineItemId"], i["quantity"], i["returnReasonDefinitionId"]) for i in built["returnLineItems"]
+    ]
+    original = [
+        (n["fulfillmentLineItem"]["id"], n["quantity"], n["returnReasonDefinition"]["id"])
+        for n in node["returnLineItems"]["nodes"]
+    ]
     assert sent == original
 
 
 @pytest.mark.parametrize(
     ("reason", "code"),
-    [("final_sale item", "FINAL_SALE"), ("Final-sale", "FINAL_SALE"), ("Return window closed", "RETURN_PERIOD_ENDED"),
-     ("return_period_ended", "RETURN_PERIOD_ENDED"), ("Item was worn", "OTHER")],
+    [
+        ("final_sale item", "FINAL_SALE"),
+        ("Final-sale", "FINAL_SALE"),
+        ("Return window closed", "RETURN_PERIOD_ENDED"),
+        ("return_period_ended", "RETURN_PERIOD_ENDED"),
+        ("Item was worn", "OTHER"),
+    ],
 )
 def test_decline_reason_mapping(reason: str, code: str) -> None:
     built = mapping.decline_input("gid://shopify/Return/1", reason, notify=True)
@@ -181,20 +217,36 @@ def test_decline_reason_mapping(reason: str, code: str) -> None:
 def test_refundable_transactions_subtract_earlier_refunds() -> None:
     transactions = load("order_partial_usd.json")["data"]["order"]["transactions"]
     parents = mapping.refundable_transactions(transactions, "USD")
-    assert parents == [mapping.ParentTransaction("gid://shopify/OrderTransaction/801038806", "shopify_payments",
-                                                 usd("198.39"))]
+    assert parents == [
+        mapping.ParentTransaction("gid://shopify/OrderTransaction/801038806", "shopify_payments", usd("198.39"))
+    ]
     with pytest.raises(mapping.MappingError):
         mapping.allocate_refund(usd("198.40"), parents)
 
 
 def _instruction(**overrides: object) -> RefundInstruction:
     values: dict[str, object] = dict(
-        idempotency_key="act-42", order_id="gid://shopify/Order/625362839", amount=usd("41.94"),
-        lines=(RefundLine("gid://shopify/LineItem/466157049", 2, usd("40.00"), usd("1.94"), Disposition.RESTOCK,
-                          "gid://shopify/Location/1", "gid://shopify/ReturnLineItem/677614678"),
-               RefundLine("gid://shopify/LineItem/518995019", 1, usd("0"), usd("0"), Disposition.DISPOSE)),
-        shipping=usd("5.00"), reason="Return #1001-R2", return_id="ret-1",
-        platform_return_id="gid://shopify/Return/945000960", store_credit_amount=usd("10.00"), notify_customer=False,
+        idempotency_key="act-42",
+        order_id="gid://shopify/Order/625362839",
+        amount=usd("41.94"),
+        lines=(
+            RefundLine(
+                "gid://shopify/LineItem/466157049",
+                2,
+                usd("40.00"),
+                usd("1.94"),
+                Disposition.RESTOCK,
+                "gid://shopify/Location/1",
+                "gid://shopify/ReturnLineItem/677614678",
+            ),
+            RefundLine("gid://shopify/LineItem/518995019", 1, usd("0"), usd("0"), Disposition.DISPOSE),
+        ),
+        shipping=usd("5.00"),
+        reason="Return #1001-R2",
+        return_id="ret-1",
+        platform_return_id="gid://shopify/Return/945000960",
+        store_credit_amount=usd("10.00"),
+        notify_customer=False,
     )
     values.update(overrides)
     return RefundInstruction(**values)  # type: ignore[arg-type]
@@ -206,19 +258,42 @@ def test_return_process_input_dispositions_refund_and_exchange() -> None:
     built = mapping.return_process_input(_instruction(), node, parents, default_location_id=None)
     assert built["returnId"] == "gid://shopify/Return/945000960"
     assert built["returnLineItems"] == [
-        {"id": "gid://shopify/ReturnLineItem/677614678", "quantity": 2, "dispositions": [
-            {"reverseFulfillmentOrderLineItemId": "gid://shopify/ReverseFulfillmentOrderLineItem/5001", "quantity": 2,
-             "dispositionType": "RESTOCKED", "locationId": "gid://shopify/Location/1"}]},
+        {
+            "id": "gid://shopify/ReturnLineItem/677614678",
+            "quantity": 2,
+            "dispositions": [
+                {
+                    "reverseFulfillmentOrderLineItemId": "gid://shopify/ReverseFulfillmentOrderLineItem/5001",
+                    "quantity": 2,
+                    "dispositionType": "RESTOCKED",
+                    "locationId": "gid://shopify/Location/1",
+                }
+            ],
+        },
         # matched by order line (no return line id given); disposed → NOT_RESTOCKED, no location
-        {"id": "gid://shopify/ReturnLineItem/677614680", "quantity": 1, "dispositions": [
-            {"reverseFulfillmentOrderLineItemId": "gid://shopify/ReverseFulfillmentOrderLineItem/5002", "quantity": 1,
-             "dispositionType": "NOT_RESTOCKED"}]},
+        {
+            "id": "gid://shopify/ReturnLineItem/677614680",
+            "quantity": 1,
+            "dispositions": [
+                {
+                    "reverseFulfillmentOrderLineItemId": "gid://shopify/ReverseFulfillmentOrderLineItem/5002",
+                    "quantity": 1,
+                    "dispositionType": "NOT_RESTOCKED",
+                }
+            ],
+        },
     ]
-    assert built["financialTransfer"] == {"issueRefund": {
-        "orderTransactions": [{"parentId": "gid://shopify/OrderTransaction/801038806",
-                               "transactionAmount": {"amount": "41.94", "currencyCode": "USD"}}],
-        "refundMethods": [{"storeCreditRefund": {"amount": {"amount": "10.00", "currencyCode": "USD"}}}],
-    }}
+    assert built["financialTransfer"] == {
+        "issueRefund": {
+            "orderTransactions": [
+                {
+                    "parentId": "gid://shopify/OrderTransaction/801038806",
+                    "transactionAmount": {"amount": "41.94", "currencyCode": "USD"},
+                }
+            ],
+            "refundMethods": [{"storeCreditRefund": {"amount": {"amount": "10.00", "currencyCode": "USD"}}}],
+        }
+    }
     assert built["exchangeLineItems"] == [{"id": "gid://shopify/ExchangeLineItem/301", "quantity": 1}]
     assert built["refundShipping"] == {"shippingRefundAmount": {"amount": "5.00", "currencyCode": "USD"}}
     assert "[rc:act-42]" in built["note"] and built["notifyCustomer"] is False
@@ -235,13 +310,23 @@ def test_refund_create_input() -> None:
     parents = [mapping.ParentTransaction("gid://shopify/OrderTransaction/801038806", "shopify_payments", usd("198.39"))]
     built = mapping.refund_create_input(_instruction(platform_return_id=None, store_credit_amount=None), parents, None)
     assert built["refundLineItems"] == [
-        {"lineItemId": "gid://shopify/LineItem/466157049", "quantity": 2, "restockType": "RETURN",
-         "locationId": "gid://shopify/Location/1"},
+        {
+            "lineItemId": "gid://shopify/LineItem/466157049",
+            "quantity": 2,
+            "restockType": "RETURN",
+            "locationId": "gid://shopify/Location/1",
+        },
         {"lineItemId": "gid://shopify/LineItem/518995019", "quantity": 1, "restockType": "NO_RESTOCK"},
     ]
-    assert built["transactions"] == [{"orderId": "gid://shopify/Order/625362839",
-                                      "parentId": "gid://shopify/OrderTransaction/801038806",
-                                      "gateway": "shopify_payments", "kind": "REFUND", "amount": "41.94"}]
+    assert built["transactions"] == [
+        {
+            "orderId": "gid://shopify/Order/625362839",
+            "parentId": "gid://shopify/OrderTransaction/801038806",
+            "gateway": "shopify_payments",
+            "kind": "REFUND",
+            "amount": "41.94",
+        }
+    ]
     assert built["shipping"] == {"amount": "5.00"} and "refundMethods" not in built
     assert built["note"].endswith("[rc:act-42]")
 
@@ -266,9 +351,14 @@ def test_return_event_data_from_webhook_body() -> None:
     assert data["return_id"] == "gid://shopify/Return/945000960"
     assert data["order_id"] == "gid://shopify/Order/625362839"
     assert data["status"] == "requested"
-    assert data["lines"] == [{
-        "id": "gid://shopify/ReturnLineItem/677614678",
-        "fulfillment_line_item_id": "gid://shopify/FulfillmentLineItem/820022594",
-        "order_line_id": "gid://shopify/LineItem/466157049",
-        "quantity": 1, "reason": "wrong_item", "reason_handle": None, "customer_note": "Ordered green, got blue",
-    }]
+    assert data["lines"] == [
+        {
+            "id": "gid://shopify/ReturnLineItem/677614678",
+            "fulfillment_line_item_id": "gid://shopify/FulfillmentLineItem/820022594",
+            "order_line_id": "gid://shopify/LineItem/466157049",
+            "quantity": 1,
+            "reason": "wrong_item",
+            "reason_handle": None,
+            "customer_note": "Ordered green, got blue",
+        }
+    ]

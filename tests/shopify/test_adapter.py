@@ -1,0 +1,682 @@
+"""ShopifyAdapter actions over stubbed HTTP (``responses``), one GraphQL operation matched by name.
+
+Mutation shapes: https://shopify.dev/docs/api/admin-graphql/latest/mutations/returnProcess ,
+.../mutations/refundCreate (``@idempotent``: https://shopify.dev/docs/api/usage/idempotent-requests),
+.../mutations/storeCreditAccountCredit , .../mutations/webhookSubscriptionCreate .
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+import responses
+
+from connector.domain import Money, ReasonCode
+from connector.domain.actions import (
+    ActionKind,
+    ExchangeInstruction,
+    ExchangeItem,
+    RefundInstruction,
+    RefundLine,
+    StoreCreditInstruction,
+)
+from connector.domain.returns import Disposition, Resolution, ReturnLine, ReturnMethod, ReturnRequest
+from connector.errors import NotFound, OutcomeUnknown
+from platforms.shopify import mapping
+from platforms.shopify.adapter import ShopifyAdapter
+from platforms.shopify.client import GraphQLClient
+from platforms.shopify.errors import ShopifyUserError
+from tests.shopify.helpers import ENDPOINT, SHOP, FakeClock, body_of, gql_ok, operation, raw
+
+NOW = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
+ORDER_ID = "gid://shopify/Order/625362839"
+
+
+def usd(amount: str) -> Money:
+    return Money(amount, "USD")
+
+
+@pytest.fixture
+def adapter() -> ShopifyAdapter:
+    clock = FakeClock()
+    client = GraphQLClient(SHOP, lambda: "shpat_test", sleep=clock.sleep, clock=clock, jitter=lambda: 1.0)
+    return ShopifyAdapter(
+        SHOP,
+        lambda: "unused",
+        shop_id="shop-1",
+        client=client,
+        restock_location_id="gid://shopify/Location/1",
+        now=lambda: NOW,
+    )
+
+
+def stub(name: str, data: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    if data is not None:
+        kwargs["json"] = gql_ok(data)
+    responses.post(ENDPOINT, match=[operation(name)], **kwargs)
+
+
+def stub_fixture(name: str, fixture: str) -> None:
+    responses.post(ENDPOINT, match=[operation(name)], body=raw(fixture), content_type="application/json")
+
+
+def calls(name: str) -> list[dict[str, Any]]:
+    found = []
+    for call in responses.calls:
+        body = body_of(call)
+        if f" {name}(" in body["query"]:
+            found.append(body)
+    return found
+
+
+def transactions() -> dict[str, Any]:
+    order = json.loads(raw("order_partial_usd.json"))["data"]["order"]
+    return {"order": {"id": ORDER_ID, "currencyCode": "USD", "transactions": order["transactions"]}}
+
+
+def refund_instruction(**overrides: Any) -> RefundInstruction:
+    values: dict[str, Any] = dict(
+        idempotency_key="act-42",
+        order_id=ORDER_ID,
+        amount=usd("41.94"),
+        lines=(RefundLine("gid://shopify/LineItem/466157049", 1, usd("40.00"), usd("1.94"), Disposition.RESTOCK),),
+        shipping=usd("0"),
+        reason="Return #1001-R2",
+        return_id="ret-1",
+    )
+    values.update(overrides)
+    return RefundInstruction(**values)
+
+
+REFUND = {
+    "id": "gid://shopify/Refund/509562969",
+    "note": "Return #1001-R2 [rc:act-42]",
+    "createdAt": "2026-10-20T12:00:00Z",
+    "totalRefundedSet": {"shopMoney": {"amount": "41.94", "currencyCode": "USD"}},
+}
+
+
+# -- refunds -------------------------------------------------------------------------------------
+
+
+@responses.activate
+def test_refund_outside_a_return_uses_refund_create_with_idempotent_key(adapter: ShopifyAdapter) -> None:
+    stub("OrderTransactions", transactions())
+    stub("RefundCreate", {"refundCreate": {"refund": REFUND, "userErrors": []}})
+    effect = adapter.refund(refund_instruction())
+    assert effect.kind is ActionKind.REFUND and effect.platform_id == "gid://shopify/Refund/509562969"
+    assert effect.amount == usd("41.94")
+    (sent,) = calls("RefundCreate")
+    assert 'refundCreate(input: $input) @idempotent(key: "act-42")' in sent["query"]
+    refund_input = sent["variables"]["input"]
+    assert refund_input["transactions"] == [
+        {
+            "orderId": ORDER_ID,
+            "parentId": "gid://shopify/OrderTransaction/801038806",
+            "gateway": "shopify_payments",
+            "kind": "REFUND",
+            "amount": "41.94",
+        }
+    ]
+    assert refund_input["refundLineItems"][0]["restockType"] == "RETURN"
+
+
+@responses.activate
+def test_refund_retry_after_timeout_reuses_the_same_key(adapter: ShopifyAdapter) -> None:
+    stub("OrderTransactions", transactions())
+    stub("RefundCreate", body=requests.ReadTimeout("read timed out"))
+    stub("RefundCreate", {"refundCreate": {"refund": REFUND, "userErrors": []}})
+    effect = adapter.refund(refund_instruction())
+    assert effect.platform_id == "gid://shopify/Refund/509562969"
+    sent = calls("RefundCreate")
+    assert len(sent) == 2 and sent[0] == sent[1]
+    # A later job retry builds the very same request: the key comes from our stored action id.
+    stub("OrderTransactions", transactions())
+    stub("RefundCreate", {"refundCreate": {"refund": REFUND, "userErrors": []}})
+    adapter.refund(refund_instruction())
+    assert calls("RefundCreate")[-1]["query"] == sent[0]["query"]
+
+
+@responses.activate
+def test_refund_through_return_process(adapter: ShopifyAdapter) -> None:
+    stub("OrderTransactions", transactions())
+    stub_fixture("ReturnForProcessing", "return_for_processing.json")
+    stub(
+        "ReturnProcess",
+        {
+            "returnProcess": {
+                "return": {
+                    "id": "gid://shopify/Return/945000960",
+                    "status": "OPEN",
+                    "refunds": {"nodes": [{"id": "gid://shopify/Refund/1", "note": "older"}, REFUND]},
+                    "exchangeLineItems": {"nodes": []},
+                },
+                "userErrors": [],
+            }
+        },
+    )
+    line = RefundLine(
+        "gid://shopify/LineItem/466157049",
+        2,
+        usd("40.00"),
+        usd("1.94"),
+        Disposition.RESTOCK,
+        platform_return_line_id="gid://shopify/ReturnLineItem/677614678",
+    )
+    effect = adapter.refund(
+        refund_instruction(
+            lines=(line,), platform_return_id="gid://shopify/Return/945000960", store_credit_amount=usd("5.00")
+        )
+    )
+    assert effect.platform_id == "gid://shopify/Refund/509562969"  # the one carrying our key
+    (sent,) = calls("ReturnProcess")
+    process = sent["variables"]["input"]
+    assert "@idempotent" not in sent["query"]
+    assert process["returnLineItems"][0]["dispositions"][0]["locationId"] == "gid://shopify/Location/1"
+    assert process["financialTransfer"]["issueRefund"]["refundMethods"] == [
+        {"storeCreditRefund": {"amount": {"amount": "5.00", "currencyCode": "USD"}}}
+    ]
+    assert process["exchangeLineItems"] == [{"id": "gid://shopify/ExchangeLineItem/301", "quantity": 1}]
+
+
+@responses.activate
+def test_find_refund_after_a_timeout_never_pays_twice(adapter: ShopifyAdapter) -> None:
+    """returnProcess has no idempotency key: a timeout is an unknown outcome, find_refund settles it."""
+    stub("OrderTransactions", transactions())
+    stub_fixture("ReturnForProcessing", "return_for_processing.json")
+    stub("ReturnProcess", body=requests.ReadTimeout("read timed out"))
+    instruction = refund_instruction(platform_return_id="gid://shopify/Return/945000960")
+    with pytest.raises(OutcomeUnknown):
+        adapter.refund(instruction)
+    assert len(calls("ReturnProcess")) == 1  # not retried blindly
+    # Shopify did apply it: the order now has a refund whose note carries our key.
+    stub(
+        "OrderRefunds",
+        {
+            "order": {
+                "id": ORDER_ID,
+                "refunds": [
+                    {
+                        "id": "gid://shopify/Refund/1",
+                        "note": "goodwill",
+                        "createdAt": "2026-10-01T00:00:00Z",
+                        "totalRefundedSet": {"shopMoney": {"amount": "30.0", "currencyCode": "USD"}},
+                    },
+                    REFUND,
+                ],
+            }
+        },
+    )
+    found = adapter.find_refund(ORDER_ID, "act-42")
+    assert found is not None and found.platform_id == "gid://shopify/Refund/509562969"
+    assert found.amount == usd("41.94")
+    assert len(calls("ReturnProcess")) == 1
+
+
+@responses.activate
+def test_find_refund_returns_none_when_the_call_never_landed(adapter: ShopifyAdapter) -> None:
+    stub(
+        "OrderRefunds",
+        {
+            "order": {
+                "id": ORDER_ID,
+                "refunds": [
+                    {
+                        "id": "gid://shopify/Refund/1",
+                        "note": "[rc:act-4]",
+                        "createdAt": "2026-10-01T00:00:00Z",
+                        "totalRefundedSet": {"shopMoney": {"amount": "30.0", "currencyCode": "USD"}},
+                    }
+                ],
+            }
+        },
+    )
+    assert adapter.find_refund(ORDER_ID, "act-42") is None  # act-4 is another action, not a prefix match
+
+
+@responses.activate
+def test_find_refund_on_a_missing_order(adapter: ShopifyAdapter) -> None:
+    stub("OrderRefunds", {"order": None})
+    with pytest.raises(NotFound):
+        adapter.find_refund(ORDER_ID, "act-42")
+
+
+# -- store credit --------------------------------------------------------------------------------
+
+
+def credit_instruction(**overrides: Any) -> StoreCreditInstruction:
+    values: dict[str, Any] = dict(
+        idempotency_key="act-77",
+        customer_email="bob@example.com",
+        customer_id="gid://shopify/Customer/544365967",
+        amount=usd("25.00"),
+        return_id="ret-1",
+        order_id=ORDER_ID,
+        note="Return #1001-R2",
+    )
+    values.update(overrides)
+    return StoreCreditInstruction(**values)
+
+
+@responses.activate
+def test_store_credit(adapter: ShopifyAdapter) -> None:
+    stub(
+        "StoreCreditCredit",
+        {
+            "storeCreditAccountCredit": {
+                "storeCreditAccountTransaction": {
+                    "id": "gid://shopify/StoreCreditAccountCreditTransaction/1",
+                    "createdAt": "2026-10-20T12:00:00Z",
+                    "amount": {"amount": "25.0", "currencyCode": "USD"},
+                    "account": {"id": "gid://shopify/StoreCreditAccount/9"},
+                },
+                "userErrors": [],
+            }
+        },
+    )
+    effect = adapter.issue_store_credit(credit_instruction())
+    assert effect.kind is ActionKind.STORE_CREDIT and effect.extra["account_id"] == "gid://shopify/StoreCreditAccount/9"
+    (sent,) = calls("StoreCreditCredit")
+    assert sent["variables"] == {
+        "id": "gid://shopify/Customer/544365967",
+        "creditInput": {"creditAmount": {"amount": "25.00", "currencyCode": "USD"}, "notify": True},
+    }
+
+
+@responses.activate
+def test_store_credit_falls_back_to_a_gift_card(adapter: ShopifyAdapter) -> None:
+    stub(
+        "StoreCreditCredit",
+        {
+            "storeCreditAccountCredit": {
+                "storeCreditAccountTransaction": None,
+                "userErrors": [
+                    {"field": ["creditInput"], "message": "Currency not supported", "code": "UNSUPPORTED_CURRENCY"}
+                ],
+            }
+        },
+    )
+    stub(
+        "GiftCardCreate",
+        {
+            "giftCardCreate": {
+                "giftCard": {
+                    "id": "gid://shopify/GiftCard/5",
+                    "note": "x",
+                    "initialValue": {"amount": "25.0", "currencyCode": "USD"},
+                },
+                "userErrors": [],
+            }
+        },
+    )
+    effect = adapter.issue_store_credit(credit_instruction())
+    assert effect.platform_id == "gid://shopify/GiftCard/5"
+    card = calls("GiftCardCreate")[0]["variables"]["input"]
+    assert card["initialValue"] == "25.00" and "[rc:act-77]" in card["note"]
+    assert card["customerId"] == "gid://shopify/Customer/544365967"
+
+
+@responses.activate
+def test_store_credit_other_user_errors_do_not_fall_back(adapter: ShopifyAdapter) -> None:
+    stub(
+        "StoreCreditCredit",
+        {
+            "storeCreditAccountCredit": {
+                "storeCreditAccountTransaction": None,
+                "userErrors": [{"field": ["id"], "message": "Owner does not exist", "code": "OWNER_NOT_FOUND"}],
+            }
+        },
+    )
+    with pytest.raises(ShopifyUserError):
+        adapter.issue_store_credit(credit_instruction())
+    assert calls("GiftCardCreate") == []
+
+
+def _credits(*items: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "customer": {
+            "id": "gid://shopify/Customer/544365967",
+            "storeCreditAccounts": {
+                "nodes": [
+                    {
+                        "id": "gid://shopify/StoreCreditAccount/9",
+                        "transactions": {
+                            "nodes": [
+                                {
+                                    "id": f"gid://shopify/StoreCreditAccountCreditTransaction/{i}",
+                                    "createdAt": created,
+                                    "expiresAt": None,
+                                    "amount": {"amount": amount, "currencyCode": "USD"},
+                                }
+                                for i, (amount, created) in enumerate(items)
+                            ]
+                        },
+                    }
+                ]
+            },
+        }
+    }
+
+
+@responses.activate
+def test_find_store_credit_matches_a_recent_credit_of_the_same_amount(adapter: ShopifyAdapter) -> None:
+    stub("GiftCards", {"giftCards": {"nodes": []}})
+    recent = (NOW - timedelta(hours=1)).isoformat()
+    old = (NOW - timedelta(days=30)).isoformat()
+    stub("StoreCreditTransactions", _credits(("25.0", old), ("10.0", recent), ("25.0", recent)))
+    found = adapter.find_store_credit(credit_instruction())
+    assert found is not None and found.platform_id.endswith("/2")
+
+
+@responses.activate
+def test_find_store_credit_ignores_old_or_different_credits(adapter: ShopifyAdapter) -> None:
+    stub("GiftCards", {"giftCards": {"nodes": []}})
+    stub(
+        "StoreCreditTransactions",
+        _credits(("25.0", (NOW - timedelta(days=30)).isoformat()), ("24.99", NOW.isoformat())),
+    )
+    assert adapter.find_store_credit(credit_instruction()) is None
+
+
+@responses.activate
+def test_find_store_credit_finds_the_fallback_gift_card_by_key(adapter: ShopifyAdapter) -> None:
+    stub(
+        "GiftCards",
+        {
+            "giftCards": {
+                "nodes": [
+                    {
+                        "id": "gid://shopify/GiftCard/5",
+                        "note": "Return [rc:act-77]",
+                        "initialValue": {"amount": "25.0", "currencyCode": "USD"},
+                    }
+                ]
+            }
+        },
+    )
+    found = adapter.find_store_credit(credit_instruction())
+    assert found is not None and found.platform_id == "gid://shopify/GiftCard/5"
+    assert "customer_id:544365967" in calls("GiftCards")[0]["variables"]["query"]
+
+
+# -- returns -------------------------------------------------------------------------------------
+
+
+def portal_request(**overrides: Any) -> ReturnRequest:
+    values: dict[str, Any] = dict(
+        id="ret-1",
+        shop_id="shop-1",
+        order_id=ORDER_ID,
+        order_name="#1001",
+        currency="USD",
+        customer_email="bob@example.com",
+        method=ReturnMethod.PREPAID_LABEL,
+        lines=[
+            ReturnLine(
+                "l1",
+                "gid://shopify/LineItem/466157049",
+                1,
+                ReasonCode.COLOUR,
+                Resolution.exchange(variant_id="gid://shopify/ProductVariant/39072857"),
+            )
+        ],
+        created_at=datetime(2026, 10, 14, tzinfo=UTC),
+        platform_return_id="gid://shopify/Return/945000960",
+    )
+    values.update(overrides)
+    return ReturnRequest(**values)
+
+
+@responses.activate
+def test_create_return_with_exchange(adapter: ShopifyAdapter) -> None:
+    order = mapping.order_from_graphql(json.loads(raw("order_partial_usd.json"))["data"]["order"], "shop-1")
+    stub(
+        "Returnable",
+        {
+            "returnableFulfillments": {
+                "nodes": [
+                    {
+                        "id": "gid://shopify/ReturnableFulfillment/1",
+                        "returnableFulfillmentLineItems": {
+                            "nodes": [
+                                {
+                                    "quantity": 2,
+                                    "fulfillmentLineItem": {
+                                        "id": "gid://shopify/FulfillmentLineItem/820022594",
+                                        "lineItem": {"id": "gid://shopify/LineItem/466157049"},
+                                    },
+                                }
+                            ]
+                        },
+                    }
+                ]
+            }
+        },
+    )
+    stub(
+        "ReasonDefinitions",
+        {
+            "returnReasonDefinitions": {
+                "nodes": [{"id": "gid://shopify/ReturnReasonDefinition/3", "handle": "color", "deleted": False}]
+            }
+        },
+    )
+    stub(
+        "ReturnCreate",
+        {
+            "returnCreate": {
+                "return": {"id": "gid://shopify/Return/1", "name": "#1001-R3", "status": "OPEN"},
+                "userErrors": [],
+            }
+        },
+    )
+    assert adapter.create_return(portal_request(platform_return_id=None), order) == "gid://shopify/Return/1"
+    sent = calls("ReturnCreate")[0]["variables"]["returnInput"]
+    assert sent["returnLineItems"] == [
+        {
+            "fulfillmentLineItemId": "gid://shopify/FulfillmentLineItem/820022594",
+            "quantity": 1,
+            "returnReasonDefinitionId": "gid://shopify/ReturnReasonDefinition/3",
+        }
+    ]
+    assert sent["exchangeLineItems"] == [{"variantId": "gid://shopify/ProductVariant/39072857", "quantity": 1}]
+    assert sent["requestedAt"] == "2026-10-14T00:00:00+00:00"
+
+
+@responses.activate
+def test_approve_and_decline(adapter: ShopifyAdapter) -> None:
+    stub("ReturnApprove", {"returnApproveRequest": {"return": {"id": "r", "status": "OPEN"}, "userErrors": []}})
+    stub("ReturnDecline", {"returnDeclineRequest": {"return": {"id": "r", "status": "DECLINED"}, "userErrors": []}})
+    adapter.approve_return(portal_request())
+    adapter.decline_return(portal_request(), "Final sale items cannot be returned")
+    assert calls("ReturnApprove")[0]["variables"] == {
+        "input": {"id": "gid://shopify/Return/945000960", "notifyCustomer": False}
+    }
+    decline = calls("ReturnDecline")[0]["variables"]["input"]
+    assert decline["declineReason"] == "FINAL_SALE" and decline["declineNote"].startswith("Final sale")
+
+
+@responses.activate
+def test_approve_already_approved_counts_as_done(adapter: ShopifyAdapter) -> None:
+    stub(
+        "ReturnApprove",
+        {
+            "returnApproveRequest": {
+                "return": None,
+                "userErrors": [{"field": ["id"], "message": "Return is not approvable", "code": "INVALID_STATE"}],
+            }
+        },
+    )
+    stub("ReturnStatus", {"return": {"id": "gid://shopify/Return/945000960", "status": "OPEN"}})
+    adapter.approve_return(portal_request())  # no exception: an earlier attempt already approved it
+
+
+@responses.activate
+def test_close_refused_for_real_is_raised(adapter: ShopifyAdapter) -> None:
+    stub(
+        "ReturnClose",
+        {
+            "returnClose": {
+                "return": None,
+                "userErrors": [{"field": ["id"], "message": "Return has unprocessed items", "code": "INVALID_STATE"}],
+            }
+        },
+    )
+    stub("ReturnStatus", {"return": {"id": "gid://shopify/Return/945000960", "status": "OPEN"}})
+    with pytest.raises(ShopifyUserError):
+        adapter.close_return(portal_request())
+
+
+@responses.activate
+def test_create_exchange_releases_exchange_lines(adapter: ShopifyAdapter) -> None:
+    stub_fixture("ReturnForProcessing", "return_for_processing.json")
+    stub(
+        "ReturnProcess",
+        {
+            "returnProcess": {
+                "return": {
+                    "id": "gid://shopify/Return/945000960",
+                    "status": "OPEN",
+                    "refunds": {"nodes": []},
+                    "exchangeLineItems": {"nodes": []},
+                },
+                "userErrors": [],
+            }
+        },
+    )
+    instruction = ExchangeInstruction(
+        "act-9",
+        ORDER_ID,
+        "ret-1",
+        (ExchangeItem("gid://shopify/ProductVariant/39072857", 1, usd("59.99")),),
+        usd("59.99"),
+        "bob@example.com",
+        "gid://shopify/Return/945000960",
+    )
+    effect = adapter.create_exchange(instruction)
+    assert effect.kind is ActionKind.EXCHANGE
+    process = calls("ReturnProcess")[0]["variables"]["input"]
+    assert process["exchangeLineItems"] == [{"id": "gid://shopify/ExchangeLineItem/301", "quantity": 1}]
+    assert process["returnLineItems"] == [] and "financialTransfer" not in process
+
+
+# -- reads, webhooks, notes ----------------------------------------------------------------------
+
+
+@responses.activate
+def test_orders_changed_since_streams_pages_with_cursor(adapter: ShopifyAdapter) -> None:
+    node = json.loads(raw("order_partial_usd.json"))["data"]["order"]
+    page1 = {"orders": {"nodes": [node], "pageInfo": {"hasNextPage": True, "endCursor": "c1"}}}
+    page2 = {
+        "orders": {
+            "nodes": [{**node, "id": "gid://shopify/Order/2"}],
+            "pageInfo": {"hasNextPage": False, "endCursor": "c2"},
+        }
+    }
+    stub("OrdersPage", page1)
+    stub("OrdersPage", page2)
+    stream = adapter.orders_changed_since(datetime(2026, 10, 1, 2, 0, tzinfo=UTC))
+    first = next(stream)
+    assert first.id == ORDER_ID and len(responses.calls) == 1  # lazy: page 2 not fetched yet
+    rest = list(stream)
+    assert [o.id for o in rest] == ["gid://shopify/Order/2"]
+    sent = calls("OrdersPage")
+    assert sent[0]["variables"]["query"] == "updated_at:>'2026-10-01T02:00:00+00:00'"
+    assert sent[0]["variables"]["after"] is None and sent[1]["variables"]["after"] == "c1"
+
+
+@responses.activate
+def test_fetch_order_and_missing_order(adapter: ShopifyAdapter) -> None:
+    stub_fixture("Order", "order_partial_usd.json")
+    order = adapter.fetch_order("625362839")
+    assert order.id == ORDER_ID and calls("Order")[0]["variables"] == {"id": ORDER_ID}
+    stub("Order", {"order": None})
+    with pytest.raises(NotFound):
+        adapter.fetch_order("1")
+
+
+@responses.activate
+def test_find_order_checks_the_email(adapter: ShopifyAdapter) -> None:
+    node = json.loads(raw("order_partial_usd.json"))["data"]["order"]
+    stub("OrdersPage", {"orders": {"nodes": [node], "pageInfo": {"hasNextPage": False, "endCursor": None}}})
+    assert adapter.find_order("1001", "BOB.norman@mail.example.com ") is not None
+    assert calls("OrdersPage")[0]["variables"]["query"] == "name:#1001"
+    stub("OrdersPage", {"orders": {"nodes": [node], "pageInfo": {"hasNextPage": False, "endCursor": None}}})
+    assert adapter.find_order("#1001", "someone.else@example.com") is None
+
+
+@responses.activate
+def test_available_stock(adapter: ShopifyAdapter) -> None:
+    stub("VariantStock", {"productVariant": {"id": "gid://shopify/ProductVariant/1", "inventoryQuantity": 7}})
+    assert adapter.available_stock("1") == 7
+    assert calls("VariantStock")[0]["variables"] == {"id": "gid://shopify/ProductVariant/1"}
+
+
+@responses.activate
+def test_subscribe_webhooks_only_creates_missing_topics(adapter: ShopifyAdapter) -> None:
+    url = "https://connector.example.com/webhooks/shopify"
+    stub(
+        "Webhooks",
+        {
+            "webhookSubscriptions": {
+                "nodes": [
+                    {"id": "gid://shopify/WebhookSubscription/1", "topic": "RETURNS_REQUEST", "uri": url},
+                    {"id": "gid://shopify/WebhookSubscription/2", "topic": "ORDERS_UPDATED", "uri": url},
+                    {
+                        "id": "gid://shopify/WebhookSubscription/3",
+                        "topic": "RETURNS_APPROVE",
+                        "uri": "https://old.example.com/x",
+                    },
+                ],
+                "pageInfo": {"hasNextPage": False, "endCursor": None},
+            }
+        },
+    )
+    for i in range(7):
+        stub(
+            "Subscribe",
+            {
+                "webhookSubscriptionCreate": {
+                    "webhookSubscription": {
+                        "id": f"gid://shopify/WebhookSubscription/{10 + i}",
+                        "topic": "X",
+                        "uri": url,
+                    },
+                    "userErrors": [],
+                }
+            },
+        )
+    ids = adapter.subscribe_webhooks(url)
+    created = [c["variables"]["topic"] for c in calls("Subscribe")]
+    assert created == [
+        "RETURNS_APPROVE",
+        "RETURNS_DECLINE",
+        "RETURNS_CANCEL",
+        "RETURNS_CLOSE",
+        "RETURNS_REOPEN",
+        "REFUNDS_CREATE",
+        "APP_UNINSTALLED",
+    ]
+    assert len(ids) == 9 and ids[0] == "gid://shopify/WebhookSubscription/1"
+    assert calls("Subscribe")[0]["variables"]["webhookSubscription"] == {"uri": url, "format": "JSON"}
+
+
+@responses.activate
+def test_add_order_note_appends_once(adapter: ShopifyAdapter) -> None:
+    stub("OrderNote", {"order": {"id": ORDER_ID, "note": "Gift"}})
+    stub("OrderNote", {"orderUpdate": {"order": {"id": ORDER_ID}, "userErrors": []}})
+    adapter.add_order_note(ORDER_ID, "Return #1001-R2 refunded")
+    update = [c for c in calls("OrderNote") if "orderUpdate" in c["query"]]
+    assert update[0]["variables"]["input"] == {"id": ORDER_ID, "note": "Gift\nReturn #1001-R2 refunded"}
+    stub("OrderNote", {"order": {"id": ORDER_ID, "note": "Gift\nReturn #1001-R2 refunded"}})
+    adapter.add_order_note(ORDER_ID, "Return #1001-R2 refunded")
+    assert len([c for c in calls("OrderNote") if "orderUpdate" in c["query"]]) == 1
+
+
+def test_translate_webhook_delegates(adapter: ShopifyAdapter) -> None:
+    event = adapter.translate_webhook("returns/request", json.loads(raw("webhook_returns_request.json")))
+    assert event.kind == "return_requested" and event.shop_address == SHOP
