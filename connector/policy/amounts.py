@@ -40,9 +40,7 @@ class MoneyResult:
     items: tuple[Item, ...]
 
 
-def _bonuses(
-    policy: Policy, lines: Sequence[PricedLine], nets: Sequence[Money], currency: str
-) -> list[Money]:
+def _bonuses(policy: Policy, lines: Sequence[PricedLine], nets: Sequence[Money], currency: str) -> list[Money]:
     zero = Money.zero(currency)
     bonus = policy.bonus
     if bonus is None:
@@ -80,11 +78,7 @@ def _shipping_refund(
     ):
         commercial = paid
     legal = zero
-    if (
-        eu is not None
-        and any(line.withdrawal for line in lines)
-        and (full_return or eu.refund_delivery_on_partial)
-    ):
+    if eu is not None and any(line.withdrawal for line in lines) and (full_return or eu.refund_delivery_on_partial):
         cheapest = eu.cheapest_delivery.get(currency)
         legal = paid if cheapest is None else cheapest.min(paid)
     wanted = commercial.max(legal)

@@ -255,9 +255,7 @@ def line_eligibility(
     result: list[LineEligibility] = []
     for line in order.lines:
         found = assess(policy, order, line, now, pending.get(line.id, 0))
-        by_reason = tuple(
-            (r, found.outcomes(policy, r) if found.eligible else frozenset()) for r in ALL_REASONS
-        )
+        by_reason = tuple((r, found.outcomes(policy, r) if found.eligible else frozenset()) for r in ALL_REASONS)
         union: frozenset[ResolutionKind] = frozenset().union(*(kinds for _, kinds in by_reason))
         rates = tuple((r, restocking_rate(policy, r, found.withdrawal)) for r in ALL_REASONS)
         result.append(

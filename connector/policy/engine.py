@@ -109,9 +109,7 @@ def _normalise(
     return lines, request.method, request.keep_item, request.requested_at or context.now
 
 
-def _line_violation(
-    policy: Policy, found: Assessment, want: _Wanted, asked: int, pending: int
-) -> Item | None:
+def _line_violation(policy: Policy, found: Assessment, want: _Wanted, asked: int, pending: int) -> Item | None:
     line = found.line
     if not found.eligible:
         return found.blocker
@@ -160,17 +158,13 @@ def evaluate(
         asked[want.order_line_id] = asked.get(want.order_line_id, 0) + want.quantity
     found: dict[str, Assessment] = {}
     for order_line_id in asked:
-        found[order_line_id] = assess(
-            policy, order, order.line(order_line_id), at, pending.get(order_line_id, 0)
-        )
+        found[order_line_id] = assess(policy, order, order.line(order_line_id), at, pending.get(order_line_id, 0))
         items.extend(found[order_line_id].items)
 
     violations: list[Item] = []
     for want in wanted:
         here = found[want.order_line_id]
-        problem = _line_violation(
-            policy, here, want, asked[want.order_line_id], pending.get(want.order_line_id, 0)
-        )
+        problem = _line_violation(policy, here, want, asked[want.order_line_id], pending.get(want.order_line_id, 0))
         if problem is not None:
             violations.append(problem)
             if problem not in items:
@@ -199,17 +193,13 @@ def evaluate(
                 limit_block = item
         else:
             items.append(
-                Item.of(
-                    "customer_limit", "limit.ok", count=count, days=limit.period_days, max=limit.max_returns
-                )
+                Item.of("customer_limit", "limit.ok", count=count, days=limit.period_days, max=limit.max_returns)
             )
 
     # keep the item
     value = Money.sum(
         (
-            order.line(w.order_line_id).paid_for(
-                min(w.quantity, order.line(w.order_line_id).quantity_ordered)
-            )
+            order.line(w.order_line_id).paid_for(min(w.quantity, order.line(w.order_line_id).quantity_ordered))
             for w in wanted
         ),
         currency,

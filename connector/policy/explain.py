@@ -88,7 +88,7 @@ class Explanation:
     def render(self, locale: str) -> str:
         return "\n".join(self.lines(locale))
 
-    def keys(self) -> list[str]:
+    def message_keys(self) -> list[str]:
         return [item.key for item in self.items]
 
     def find(self, key: str) -> Item | None:

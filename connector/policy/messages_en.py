@@ -1,6 +1,5 @@
 """English wording of every explanation key: plain words a shopper and an agent can both read."""
 
-
 from __future__ import annotations
 
 from typing import Final

@@ -1,6 +1,5 @@
 """Formulations françaises de chaque clé d'explication, lisibles par un client comme par un agent."""
 
-
 from __future__ import annotations
 
 from typing import Final
@@ -41,16 +40,14 @@ MESSAGES: Final[dict[str, str]] = {
         "{days} jours a pris fin le {deadline}."
     ),
     "window.expired.ordered": (
-        "Délai de retour dépassé ({item}) : commandé le {anchor}, le délai de {days} jours a pris fin le "
-        "{deadline}."
+        "Délai de retour dépassé ({item}) : commandé le {anchor}, le délai de {days} jours a pris fin le {deadline}."
     ),
     "window.override.sku": "{item} : délai de {days} jours pour cet article (réf. {match}).",
     "window.override.tag": "{item} : délai de {days} jours pour les articles « {match} ».",
     "window.override.collection": "{item} : délai de {days} jours pour la collection « {match} ».",
     "window.override.product_type": "{item} : délai de {days} jours pour les produits de type {match}.",
     "window.holiday": (
-        "{item} : prolongation des fêtes : commandé entre le {start} et le {end}, retour possible jusqu'au "
-        "{until}."
+        "{item} : prolongation des fêtes : commandé entre le {start} et le {end}, retour possible jusqu'au {until}."
     ),
     "window.not_shipped": "{item} : pas encore expédié, rien à retourner.",
     "exclusion.final_sale": "{item} : vente finale, ni reprise ni échange.",
@@ -61,9 +58,7 @@ MESSAGES: Final[dict[str, str]] = {
         "{item} : {asked} demandé(s) mais {available} seulement peuvent être retournés ({returned} déjà "
         "retourné(s), {pending} sur d'autres retours en cours)."
     ),
-    "limit.reached": (
-        "Limite de retours atteinte : {count} retours ces {days} derniers jours, {max} au maximum."
-    ),
+    "limit.reached": ("Limite de retours atteinte : {count} retours ces {days} derniers jours, {max} au maximum."),
     "limit.ok": "{count} retour(s) sur {max} utilisés ces {days} derniers jours.",
     "outcome.not_allowed": ("{item} : {outcome} n'est pas possible pour cet article et ce motif ({reason})."),
     "outcome.other_product": "{item} : l'échange se limite à une autre taille ou couleur du même produit.",
@@ -74,9 +69,7 @@ MESSAGES: Final[dict[str, str]] = {
     ),
     "bonus.percent": "{item} : bonus de {percent} % pour avoir choisi {outcome} : {amount}.",
     "bonus.flat": "Bonus de {amount} pour avoir choisi un avoir ou un échange.",
-    "keep_item.granted": (
-        "Gardez l'article : le retour vaut {value}, moins que {threshold} ; rien à renvoyer."
-    ),
+    "keep_item.granted": ("Gardez l'article : le retour vaut {value}, moins que {threshold} ; rien à renvoyer."),
     "keep_item.refused": ("Garder l'article n'est pas possible ici (retour de {value}, limite {threshold})."),
     "keep_item.not_offered": "Cette boutique ne propose pas de garder l'article.",
     "fee.free_returns": "Retour gratuit.",
@@ -87,12 +80,8 @@ MESSAGES: Final[dict[str, str]] = {
     "fee.restocking": "{item} : frais de remise en stock de {percent} % pour le motif « {reason} » : {amount}.",
     "fee.restocking.merchant_fault": "{item} : pas de frais de remise en stock, motif « {reason} ».",
     "shipping.refunded.always": "Frais de livraison remboursés : {amount}.",
-    "shipping.refunded.merchant_fault": (
-        "Frais de livraison remboursés car le problème vient de nous : {amount}."
-    ),
-    "shipping.refunded.full_return": (
-        "Frais de livraison remboursés car toute la commande est retournée : {amount}."
-    ),
+    "shipping.refunded.merchant_fault": ("Frais de livraison remboursés car le problème vient de nous : {amount}."),
+    "shipping.refunded.full_return": ("Frais de livraison remboursés car toute la commande est retournée : {amount}."),
     "shipping.not_refunded": "Les frais de livraison ne sont pas remboursés.",
     "shipping.already_refunded": "Les frais de livraison ont déjà été remboursés lors d'un retour précédent.",
     "eu.withdrawal": (
@@ -100,8 +89,7 @@ MESSAGES: Final[dict[str, str]] = {
         "réception le {anchor}, jusqu'au {deadline}."
     ),
     "eu.withdrawal.not_informed": (
-        "{item} : délai de rétractation prolongé de 12 mois faute d'information (L221-20), jusqu'au "
-        "{deadline}."
+        "{item} : délai de rétractation prolongé de 12 mois faute d'information (L221-20), jusqu'au {deadline}."
     ),
     "eu.withdrawal.expired": "{item} : le délai légal de rétractation a pris fin le {deadline}.",
     "eu.excluded": "{item} : exclu du droit de rétractation (L221-28).",

@@ -85,9 +85,7 @@ class DecimalText(fields.Field[Decimal]):
         self.min_value = min_value
         self.max_value = max_value
 
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any
-    ) -> Decimal:
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Decimal:
         result = _to_decimal(value)
         if self.min_value is not None and result < self.min_value:
             raise ValidationError(f"Must be greater than or equal to {self.min_value}.")
@@ -102,9 +100,7 @@ class DecimalText(fields.Field[Decimal]):
 class AmountsField(fields.Field[Amounts]):
     """``{EUR = "4.90", JPY = 600}``: non-negative amounts per ISO currency, exact to the minor unit."""
 
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any
-    ) -> Amounts:
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Amounts:
         if not isinstance(value, Mapping):
             raise ValidationError("Not a valid mapping of currency to amount.")
         result: dict[str, Decimal] = {}
@@ -357,9 +353,7 @@ class EuWithdrawalSchema(_Base):
     days = fields.Integer(strict=True, validate=validate.Range(min=14), load_default=14)
     refund_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=14), load_default=14)
     customer_not_informed = fields.Boolean(load_default=False)
-    countries = SetField(
-        fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")), load_default=EuWithdrawal().countries
-    )
+    countries = SetField(fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")), load_default=EuWithdrawal().countries)
     excluded_tags = _strings()
     excluded_product_types = _strings()
     cheapest_delivery = AmountsField(load_default=Amounts())
@@ -377,9 +371,7 @@ def _valid_timezone(name: str) -> None:
 class PolicySchema(_Base):
     model = Policy
     name = fields.String(required=True, validate=validate.Length(min=1))
-    version = fields.Integer(
-        strict=True, validate=validate.Equal(SCHEMA_VERSION), load_default=SCHEMA_VERSION
-    )
+    version = fields.Integer(strict=True, validate=validate.Equal(SCHEMA_VERSION), load_default=SCHEMA_VERSION)
     timezone = fields.String(validate=_valid_timezone, load_default="UTC")
     locale = fields.String(validate=validate.OneOf(["en", "fr"]), load_default="en")
     windows = fields.Nested(WindowsSchema, load_default=Windows())

@@ -55,9 +55,7 @@ class SimulationReport:
             old_r, new_r = self.old_totals.refund.get(currency, 0), self.new_totals.refund.get(currency, 0)
             old_c = self.old_totals.store_credit.get(currency, 0)
             new_c = self.new_totals.store_credit.get(currency, 0)
-            lines.append(
-                f"  refund {currency}: {old_r} -> {new_r}; store credit {currency}: {old_c} -> {new_c}"
-            )
+            lines.append(f"  refund {currency}: {old_r} -> {new_r}; store credit {currency}: {old_c} -> {new_c}")
         lines.append(f"  outcomes changed in {self.outcomes_changed} cases")
         return "\n".join(lines)
 

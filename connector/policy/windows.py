@@ -62,9 +62,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _anchor(
-    anchor: Anchor, buffer: int, order: Order, line: OrderLine, tz: ZoneInfo
-) -> tuple[AnchorKind, date, int]:
+def _anchor(anchor: Anchor, buffer: int, order: Order, line: OrderLine, tz: ZoneInfo) -> tuple[AnchorKind, date, int]:
     """(kind, date the days count from, transit buffer used). Delivery unknown: fulfilment + buffer."""
     if anchor is Anchor.DELIVERY and line.delivered_at is not None:
         return AnchorKind.DELIVERED, local_date(line.delivered_at, tz), 0

@@ -107,16 +107,24 @@ def policy(toml: str = "") -> Policy:
     return loads('name = "test"\n' + toml)
 
 
-def request_from(draft_: ReturnDraft, order_: Order, when: datetime,
-                 pending: Mapping[str, int] | None = None) -> ReturnRequest:
+def request_from(
+    draft_: ReturnDraft, order_: Order, when: datetime, pending: Mapping[str, int] | None = None
+) -> ReturnRequest:
     lines: Sequence[ReturnLine] = [
-        ReturnLine(id=d.id, order_line_id=d.order_line_id, quantity=d.quantity, reason=d.reason,
-                   resolution=d.resolution)
+        ReturnLine(
+            id=d.id, order_line_id=d.order_line_id, quantity=d.quantity, reason=d.reason, resolution=d.resolution
+        )
         for d in draft_.lines
     ]
     return ReturnRequest.open(
-        id="RET1", order=order_, lines=lines, method=draft_.method, actor=Actor.system(), at=when,
-        pending_quantities=pending, keep_item=draft_.keep_item,
+        id="RET1",
+        order=order_,
+        lines=lines,
+        method=draft_.method,
+        actor=Actor.system(),
+        at=when,
+        pending_quantities=pending,
+        keep_item=draft_.keep_item,
     )
 
 

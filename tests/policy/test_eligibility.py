@@ -115,7 +115,7 @@ def test_holiday_extension(created: datetime, delivered: datetime, expected: dat
     o = order(line("L1", delivered=delivered), created=created)
     (result,) = line_eligibility(policy(HOLIDAY), o, delivered + timedelta(days=1))
     assert result.deadline == expected
-    keys = result.explanation.keys()
+    keys = result.explanation.message_keys()
     assert ("window.holiday" in keys) is (expected == date(2027, 1, 31))
 
 
@@ -143,7 +143,7 @@ def test_items_that_cannot_be_returned(line_kw: dict[str, object], key: str) -> 
     p = policy(EXCLUDE)
     (result,) = line_eligibility(p, o, at(2026, 3, 5))
     assert not result.eligible and result.returnable_quantity == 0
-    assert key in result.explanation.keys()
+    assert key in result.explanation.message_keys()
     evaluation = evaluate(p, o, draft(want("L1")), ctx(at(2026, 3, 5)))
     assert evaluation.decision is Decision.DECLINE
     assert evaluation.decline_reason == key
@@ -159,7 +159,7 @@ def test_unshipped_line_cannot_be_returned() -> None:
     o = order(line("L1", qty=2, fulfilled=0, fulfilled_at=None))
     (result,) = line_eligibility(policy(), o, at(2026, 3, 5))
     assert not result.eligible
-    assert result.explanation.keys() == ["window.not_shipped"]
+    assert result.explanation.message_keys() == ["window.not_shipped"]
 
 
 @pytest.mark.parametrize(
@@ -240,7 +240,9 @@ def test_allowed_outcomes_by_reason_and_product(
     reason: ReasonCode, product_type: str | None, resolution: Resolution, allowed: bool
 ) -> None:
     o = order(line("L1", delivered=at(2026, 3, 3), product_type=product_type))
-    evaluation = evaluate(policy(OUTCOMES), o, draft(want("L1", reason=reason, resolution=resolution)), ctx(at(2026, 3, 5)))
+    evaluation = evaluate(
+        policy(OUTCOMES), o, draft(want("L1", reason=reason, resolution=resolution)), ctx(at(2026, 3, 5))
+    )
     assert (evaluation.decline_reason != "outcome.not_allowed") is allowed
     assert (resolution.kind in evaluation.lines[0].allowed_outcomes) is allowed
 

@@ -90,10 +90,11 @@ def test_refund_cannot_be_refused_during_withdrawal_but_credit_may_be_chosen() -
     refund = evaluate(p, o, draft(want("L1", reason=ReasonCode.UNWANTED)), ctx(at(2026, 3, 5)))
     assert refund.decision is not Decision.DECLINE
     assert ResolutionKind.REFUND in refund.lines[0].allowed_outcomes
-    assert "eu.refund_original_payment" in refund.explanation.keys()
-    credit = evaluate(p, o, draft(want("L1", reason=ReasonCode.UNWANTED, resolution=Resolution.store_credit())),
-                      ctx(at(2026, 3, 5)))
-    assert "eu.credit_chosen" in credit.explanation.keys()
+    assert "eu.refund_original_payment" in refund.explanation.message_keys()
+    credit = evaluate(
+        p, o, draft(want("L1", reason=ReasonCode.UNWANTED, resolution=Resolution.store_credit())), ctx(at(2026, 3, 5))
+    )
+    assert "eu.credit_chosen" in credit.explanation.message_keys()
     # Without the preset the commercial rule (credit only for "unwanted") applies.
     commercial = evaluate(policy(COMMERCIAL), o, draft(want("L1", reason=ReasonCode.UNWANTED)), ctx(at(2026, 3, 5)))
     assert commercial.decline_reason == "outcome.not_allowed"
@@ -104,9 +105,10 @@ def test_no_restocking_fee_during_withdrawal() -> None:
     d = draft(want("L1", reason=ReasonCode.UNWANTED, resolution=Resolution.store_credit()))
     inside = evaluate(policy(shop()), o, d, ctx(at(2026, 3, 5)))
     assert inside.fees.restocking == eur("0")
-    assert "eu.no_restocking" in inside.explanation.keys()
-    later = evaluate(policy(EU + '[windows]\ndays = 30\n[fees]\nrestocking_percent = { unwanted = 10 }'), o, d,
-                     ctx(at(2026, 3, 25)))
+    assert "eu.no_restocking" in inside.explanation.message_keys()
+    later = evaluate(
+        policy(EU + "[windows]\ndays = 30\n[fees]\nrestocking_percent = { unwanted = 10 }"), o, d, ctx(at(2026, 3, 25))
+    )
     assert later.fees.restocking == eur("5.00")
 
 
@@ -123,7 +125,7 @@ def test_cheapest_standard_delivery_is_refunded(extra: str, lines: tuple[str, ..
     e = evaluate(policy(shop(extra)), o, draft(*(want(i) for i in lines)), ctx(at(2026, 3, 5)))
     assert e.amounts.shipping_refund == eur(shipping_refund)
     if shipping_refund != "0":
-        assert "eu.delivery_refunded" in e.explanation.keys()
+        assert "eu.delivery_refunded" in e.explanation.message_keys()
 
 
 def test_delivery_refund_without_configured_cheapest_is_what_was_paid() -> None:
@@ -151,7 +153,7 @@ def test_l221_28_exclusions_have_no_withdrawal() -> None:
     # Commercial window still open: returnable commercially, but no legal withdrawal and no refund deadline.
     e = evaluate(policy(shop()), personalised, draft(want("L1")), ctx(at(2026, 3, 5)))
     assert not e.withdrawal and e.refund_due_by is None
-    assert "eu.excluded" in e.explanation.keys()
+    assert "eu.excluded" in e.explanation.message_keys()
     # After the commercial window: nothing left.
     late = evaluate(policy(shop()), personalised, draft(want("L1")), ctx(at(2026, 3, 12)))
     assert late.decision is Decision.DECLINE
@@ -168,7 +170,7 @@ def test_legal_withdrawal_is_never_declined_automatically() -> None:
     o = order(line("L1", delivered=DELIVERED))
     e = evaluate(policy(shop() + rules), o, draft(want("L1")), ctx(at(2026, 3, 5)))
     assert e.decision is Decision.REVIEW
-    assert "eu.no_auto_decline" in e.explanation.keys()
+    assert "eu.no_auto_decline" in e.explanation.message_keys()
     outside = evaluate(policy(EU + "[windows]\ndays = 30" + rules), o, draft(want("L1")), ctx(at(2026, 3, 25)))
     assert outside.decision is Decision.DECLINE
 
@@ -180,4 +182,4 @@ def test_customer_limit_does_not_apply_to_withdrawal() -> None:
     p = policy(shop("[customer_limit]\nmax_returns = 1"))
     e = evaluate(p, o, draft(want("L1")), ctx(now, customer_returns=history))
     assert e.decision is not Decision.DECLINE
-    assert "eu.limit_not_applied" in e.explanation.keys()
+    assert "eu.limit_not_applied" in e.explanation.message_keys()

@@ -15,14 +15,22 @@ from tests.policy.builders import agent, at, ctx, draft, line, order, policy, wa
 NOW = at(2026, 3, 5)
 
 
-def decide(rules: str, *lines_: object, default: str = "review", method: ReturnMethod = ReturnMethod.PREPAID_LABEL,
-           history: int = 0, country: str | None = "FR", tags: frozenset[str] = frozenset(),
-           line_tags: frozenset[str] = frozenset(), keep: bool = False) -> tuple[Decision, list[str]]:
+def decide(
+    rules: str,
+    *lines_: object,
+    default: str = "review",
+    method: ReturnMethod = ReturnMethod.PREPAID_LABEL,
+    history: int = 0,
+    country: str | None = "FR",
+    tags: frozenset[str] = frozenset(),
+    line_tags: frozenset[str] = frozenset(),
+    keep: bool = False,
+) -> tuple[Decision, list[str]]:
     o = order(line("L1", price="80.00", delivered=at(2026, 3, 3), tags=line_tags), country=country, tags=tags)
     p = policy(f'default_action = "{default}"\n[keep_item]\nbelow = {{ EUR = "100" }}\n' + rules)
     returns = tuple(NOW - timedelta(days=d + 1) for d in range(history))
     e = evaluate(p, o, draft(*(lines_ or (want("L1"),)), method=method, keep=keep), ctx(NOW, customer_returns=returns))  # type: ignore[arg-type]
-    return e.decision, e.explanation.keys()
+    return e.decision, e.explanation.message_keys()
 
 
 def rule(action: str, when: str, rid: str = "r", priority: int = 1) -> str:
@@ -88,7 +96,8 @@ def test_default_applies_when_no_rule_matches(default: str) -> None:
 def test_decline_rule_gives_its_message_in_each_language() -> None:
     rules = (
         '[[rules]]\nid = "no-us"\npriority = 1\naction = "decline"\n'
-        'message = { en = "Returns from the US go through support.", fr = "Les retours des USA passent par le support." }\n'
+        'message = { en = "Returns from the US go through support.", '
+        'fr = "Les retours des USA passent par le support." }\n'
         'when = { countries = ["US"] }\n'
     )
     o = order(line("L1", delivered=at(2026, 3, 3)), country="US")
@@ -104,7 +113,7 @@ def test_eligibility_failure_declines_before_any_rule() -> None:
     e = evaluate(policy(rule("approve", "")), o, draft(want("L1")), ctx(NOW))
     assert e.decision is Decision.DECLINE
     assert e.decline_reason == "window.expired.delivered"
-    assert "rule.approve" not in e.explanation.keys()
+    assert "rule.approve" not in e.explanation.message_keys()
 
 
 def test_agent_override_is_applied_and_recorded() -> None:

@@ -43,32 +43,60 @@ def test_minimal_document_gets_documented_defaults() -> None:
         ('name = "x"\n[windows]\ndays = -1', "windows.days: Must be greater than or equal to 0."),
         ('name = "x"\n[windows]\nanchor = "moon"', "windows.anchor: Must be one of: delivery, fulfillment, order."),
         ("[windows]\ndays = 3", "name: Missing data for required field."),
-        ('name = "x"\n[fees]\nreturn_shipping = {EUR = "4.905"}', "fees.return_shipping.EUR: More decimals than EUR has (2)."),
-        ('name = "x"\n[fees]\nreturn_shipping = {JPY = "4.5"}', "fees.return_shipping.JPY: More decimals than JPY has (0)."),
-        ('name = "x"\n[fees]\nreturn_shipping = {euro = 4}', "fees.return_shipping.euro: Not an ISO 4217 currency code."),
+        (
+            'name = "x"\n[fees]\nreturn_shipping = {EUR = "4.905"}',
+            "fees.return_shipping.EUR: More decimals than EUR has (2).",
+        ),
+        (
+            'name = "x"\n[fees]\nreturn_shipping = {JPY = "4.5"}',
+            "fees.return_shipping.JPY: More decimals than JPY has (0).",
+        ),
+        (
+            'name = "x"\n[fees]\nreturn_shipping = {euro = 4}',
+            "fees.return_shipping.euro: Not an ISO 4217 currency code.",
+        ),
         ('name = "x"\n[fees]\nrestocking_percent = {bored = 5}', "fees.restocking_percent.bored: Not a reason code"),
-        ('name = "x"\n[fees]\nrestocking_percent = {unwanted = 150}', "fees.restocking_percent.unwanted: Must be between 0 and 100."),
+        (
+            'name = "x"\n[fees]\nrestocking_percent = {unwanted = 150}',
+            "fees.restocking_percent.unwanted: Must be between 0 and 100.",
+        ),
         (
             'name = "x"\n[fees]\nrestocking_percent = {defective = 5, wrong_item = 1}',
             "fees.restocking_percent: No restocking fee for merchant-fault reasons: defective, wrong_item.",
         ),
         ('name = "x"\n[bonus]\nkind = "percent"', "bonus.percent: A percentage bonus needs a percent above 0."),
         ('name = "x"\n[bonus]\nkind = "flat"', "bonus.flat: A flat bonus needs an amount per currency."),
-        ('name = "x"\n[bonus]\nkind = "percent"\npercent = 5\noutcomes = ["refund"]', "bonus.outcomes: A bonus never comes with a refund."),
-        ('name = "x"\n[keep_item]\nbelow = {EUR = 5}\noutcomes = ["exchange"]', "keep_item.outcomes: Keep-item cannot be an exchange."),
+        (
+            'name = "x"\n[bonus]\nkind = "percent"\npercent = 5\noutcomes = ["refund"]',
+            "bonus.outcomes: A bonus never comes with a refund.",
+        ),
+        (
+            'name = "x"\n[keep_item]\nbelow = {EUR = 5}\noutcomes = ["exchange"]',
+            "keep_item.outcomes: Keep-item cannot be an exchange.",
+        ),
         ('name = "x"\ntimezone = "Mars/Olympus"', "timezone: Not a known IANA time zone."),
         (
             'name = "x"\n[windows]\nholidays = [{start=2026-12-01, end=2026-11-01, until=2027-01-01}]',
             "windows.holidays[0].end: Must not be before start.",
         ),
         (
-            'name = "x"\n[[rules]]\nid="a"\npriority=1\naction="approve"\n[[rules]]\nid="a"\npriority=2\naction="review"',
+            'name = "x"\n[[rules]]\nid="a"\npriority=1\naction="approve"\n'
+            '[[rules]]\nid="a"\npriority=2\naction="review"',
             "rules: Duplicate rule ids: a.",
         ),
-        ('name = "x"\n[[rules]]\nid="a"\npriority=1\naction="maybe"', "rules[0].action: Must be one of: approve, decline, review."),
-        ('name = "x"\n[[rules]]\nid="a"\npriority=1\naction="approve"\nwhen={countries=["France"]}', "rules[0].when.countries[0]: String does not match expected pattern."),
+        (
+            'name = "x"\n[[rules]]\nid="a"\npriority=1\naction="maybe"',
+            "rules[0].action: Must be one of: approve, decline, review.",
+        ),
+        (
+            'name = "x"\n[[rules]]\nid="a"\npriority=1\naction="approve"\nwhen={countries=["France"]}',
+            "rules[0].when.countries[0]: String does not match expected pattern.",
+        ),
         ('name = "x"\n[eu_withdrawal]\ndays = 7', "eu_withdrawal.days: Must be greater than or equal to 14."),
-        ('name = "x"\n[eu_withdrawal]\nrefund_days = 30', "eu_withdrawal.refund_days: Must be greater than or equal to 1 and less than or equal to 14."),
+        (
+            'name = "x"\n[eu_withdrawal]\nrefund_days = 30',
+            "eu_withdrawal.refund_days: Must be greater than or equal to 1 and less than or equal to 14.",
+        ),
     ],
 )
 def test_invalid_documents_name_the_key_path(text: str, expected: str) -> None:
