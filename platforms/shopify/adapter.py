@@ -100,9 +100,7 @@ class ShopifyAdapter:
         search = f"updated_at:>'{since.astimezone(UTC).isoformat()}'" if since else None
         cursor: str | None = None
         while True:
-            data = self.client.query(
-                queries.ORDERS_PAGE, {"first": ORDERS_PAGE_SIZE, "after": cursor, "query": search}
-            )
+            data = self.client.query(queries.ORDERS_PAGE, {"first": ORDERS_PAGE_SIZE, "after": cursor, "query": search})
             page = data["orders"]
             for node in page["nodes"]:
                 yield mapping.order_from_graphql(node, self.shop_id)
@@ -130,12 +128,8 @@ class ShopifyAdapter:
     def create_return(self, request: ReturnRequest, order: Order) -> str | None:
         """``returnCreate`` (an OPEN return) for a return started in our portal; returns its GID."""
         returnable = self._returnable(order.id)
-        return_input = mapping.return_create_input(
-            request, returnable, self._definitions(), request.created_at
-        )
-        payload = self.client.mutate(
-            queries.RETURN_CREATE, {"returnInput": return_input}, payload_key="returnCreate"
-        )
+        return_input = mapping.return_create_input(request, returnable, self._definitions(), request.created_at)
+        payload = self.client.mutate(queries.RETURN_CREATE, {"returnInput": return_input}, payload_key="returnCreate")
         return str(payload["return"]["id"])
 
     def approve_return(self, request: ReturnRequest) -> None:
@@ -198,9 +192,7 @@ class ShopifyAdapter:
         if instruction.platform_return_id:
             node = self._return_node(instruction.platform_return_id)
             process_input = mapping.return_process_input(instruction, node, parents, self._location)
-            payload = self.client.mutate(
-                queries.RETURN_PROCESS, {"input": process_input}, payload_key="returnProcess"
-            )
+            payload = self.client.mutate(queries.RETURN_PROCESS, {"input": process_input}, payload_key="returnProcess")
             refunds = mapping.nodes_of((payload.get("return") or {}).get("refunds"))
             found = self._match_refund(refunds, instruction.idempotency_key, instruction.amount.currency)
             if found is not None:
@@ -209,13 +201,9 @@ class ShopifyAdapter:
             return PlatformEffect(
                 ActionKind.REFUND, str(payload["return"]["id"]), instruction.amount, detail="returnProcess"
             )
-        document = queries.REFUND_CREATE.replace(
-            "{idempotent}", idempotent_directive(instruction.idempotency_key)
-        )
+        document = queries.REFUND_CREATE.replace("{idempotent}", idempotent_directive(instruction.idempotency_key))
         refund_input = mapping.refund_create_input(instruction, parents, self._location)
-        payload = self.client.mutate(
-            document, {"input": refund_input}, payload_key="refundCreate", idempotent=True
-        )
+        payload = self.client.mutate(document, {"input": refund_input}, payload_key="refundCreate", idempotent=True)
         return self._effect(payload["refund"], instruction.amount.currency, "refundCreate")
 
     def find_refund(self, order_id: str, idempotency_key: str) -> PlatformEffect | None:
@@ -261,10 +249,7 @@ class ShopifyAdapter:
                 amount = tx.get("amount") or {}
                 if amount.get("currencyCode") != instruction.amount.currency:
                     continue
-                if (
-                    Money(mapping.amount_of(amount.get("amount")), instruction.amount.currency)
-                    != instruction.amount
-                ):
+                if Money(mapping.amount_of(amount.get("amount")), instruction.amount.currency) != instruction.amount:
                     continue
                 created = mapping.parse_time(tx.get("createdAt"))
                 if created is None or created < since or not tx.get("id"):
@@ -283,9 +268,7 @@ class ShopifyAdapter:
     def create_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect:
         """Release a Shopify exchange: ``returnProcess`` with the return's exchange lines (no refund)."""
         if not instruction.platform_return_id:
-            raise PermanentError(
-                "Shopify exchanges are created with the return (returnCreate exchangeLineItems)"
-            )
+            raise PermanentError("Shopify exchanges are created with the return (returnCreate exchangeLineItems)")
         node = self._return_node(instruction.platform_return_id)
         lines = [
             {"id": str(e["id"]), "quantity": int(e.get("processableQuantity") or 0)}
@@ -318,9 +301,7 @@ class ShopifyAdapter:
             return None
         node = self._return_node(instruction.platform_return_id)
         exchanges = mapping.nodes_of(node.get("exchangeLineItems"))
-        if exchanges and all(
-            int(e.get("processedQuantity") or 0) >= int(e.get("quantity") or 0) for e in exchanges
-        ):
+        if exchanges and all(int(e.get("processedQuantity") or 0) >= int(e.get("quantity") or 0) for e in exchanges):
             return PlatformEffect(
                 ActionKind.EXCHANGE,
                 str(node["id"]),
@@ -382,9 +363,7 @@ class ShopifyAdapter:
             raise NotFound(f"return {return_id} not found")
         return node  # type: ignore[no-any-return]
 
-    def _transition(
-        self, document: str, variables: Mapping[str, Any], key: str, rid: str, target: str
-    ) -> None:
+    def _transition(self, document: str, variables: Mapping[str, Any], key: str, rid: str, target: str) -> None:
         """Run a status mutation; a refusal because the return is already there counts as done."""
         try:
             self.client.mutate(document, variables, payload_key=key)
@@ -427,19 +406,13 @@ class ShopifyAdapter:
     def _match_refund(self, refunds: Any, key: str, currency: str | None) -> PlatformEffect | None:
         for refund in refunds or []:
             if mapping.has_marker(refund.get("note"), key):
-                code = currency or ((refund.get("totalRefundedSet") or {}).get("shopMoney") or {}).get(
-                    "currencyCode"
-                )
+                code = currency or ((refund.get("totalRefundedSet") or {}).get("shopMoney") or {}).get("currencyCode")
                 return self._effect(refund, str(code), "found by key")
         return None
 
     @staticmethod
     def _effect(refund: Mapping[str, Any], currency: str, detail: str) -> PlatformEffect:
-        amount = (
-            mapping.money_of(refund.get("totalRefundedSet"), currency)
-            if refund.get("totalRefundedSet")
-            else None
-        )
+        amount = mapping.money_of(refund.get("totalRefundedSet"), currency) if refund.get("totalRefundedSet") else None
         return PlatformEffect(ActionKind.REFUND, str(refund["id"]), amount, detail=detail)
 
     def _store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect:

@@ -145,9 +145,7 @@ def _hmac_session(secret: str) -> type[Any]:
     return type("_AppSession", (shopify.Session,), {"secret": secret})
 
 
-def verify_oauth_hmac(
-    params: Mapping[str, Any], app_secrets: Sequence[str], *, check_age: bool = True
-) -> bool:
+def verify_oauth_hmac(params: Mapping[str, Any], app_secrets: Sequence[str], *, check_age: bool = True) -> bool:
     """Hex HMAC over the sorted query (ShopifyAPI's ``validate_params``: also refuses >24 h old).
 
     ``params`` is the query as a flat dict (``k[]`` keys as lists). Any secret may match (rotation).
@@ -212,12 +210,8 @@ def decode_session_token(
     raise OAuthError(f"session token refused: {last or 'no secret configured'}")
 
 
-def authorize_url(
-    shop_domain: str, api_key: str, scopes: Sequence[str], redirect_uri: str, state: str
-) -> str:
-    query = urlencode(
-        {"client_id": api_key, "scope": ",".join(scopes), "redirect_uri": redirect_uri, "state": state}
-    )
+def authorize_url(shop_domain: str, api_key: str, scopes: Sequence[str], redirect_uri: str, state: str) -> str:
+    query = urlencode({"client_id": api_key, "scope": ",".join(scopes), "redirect_uri": redirect_uri, "state": state})
     return f"https://{shop_domain}/admin/oauth/authorize?{query}"
 
 
@@ -234,9 +228,7 @@ def credentials_from_response(body: Mapping[str, Any], now: datetime) -> dict[st
     if body.get("refresh_token"):
         creds["refresh_token"] = str(body["refresh_token"])
     if body.get("refresh_token_expires_in") is not None:
-        creds["refresh_token_expires_at"] = (
-            now + timedelta(seconds=int(body["refresh_token_expires_in"]))
-        ).isoformat()
+        creds["refresh_token_expires_at"] = (now + timedelta(seconds=int(body["refresh_token_expires_in"]))).isoformat()
     return creds
 
 
@@ -273,9 +265,7 @@ class TokenEndpoint:
             form["expiring"] = "1"
         return self._post(shop_domain, form)
 
-    def exchange_session_token(
-        self, shop_domain: str, session_token: str, *, expiring: bool = True
-    ) -> dict[str, str]:
+    def exchange_session_token(self, shop_domain: str, session_token: str, *, expiring: bool = True) -> dict[str, str]:
         form = {
             "client_id": self._api_key,
             "client_secret": self._secret,
@@ -410,9 +400,7 @@ class InstallFlow:
         shop = self._checked_shop(params)
         if "hmac" in params and not verify_oauth_hmac(params, self.app.api_secrets):
             raise OAuthError("install request has a bad HMAC")
-        return authorize_url(
-            shop, self.app.api_key, self.app.scopes, self.app.redirect_uri, self._states.issue()
-        )
+        return authorize_url(shop, self.app.api_key, self.app.scopes, self.app.redirect_uri, self._states.issue())
 
     def complete(self, params: Mapping[str, Any]) -> str:
         """Check the callback (shop, HMAC, single-use state), get and store the token, subscribe."""
@@ -438,9 +426,7 @@ class InstallFlow:
         if existing and existing.get("access_token"):
             return claims.shop_domain
         raw = authorization.removeprefix("Bearer ")
-        creds = self._endpoint.exchange_session_token(
-            claims.shop_domain, raw, expiring=self.app.expiring_tokens
-        )
+        creds = self._endpoint.exchange_session_token(claims.shop_domain, raw, expiring=self.app.expiring_tokens)
         self._store.save(claims.shop_domain, creds)
         self._after_install(claims.shop_domain)
         return claims.shop_domain

@@ -173,9 +173,7 @@ class GraphQLClient:
             "Accept": "application/json",
         }
         try:
-            response = self._session.post(
-                self.endpoint, data=json.dumps(body), headers=headers, timeout=self._timeout
-            )
+            response = self._session.post(self.endpoint, data=json.dumps(body), headers=headers, timeout=self._timeout)
         except requests.RequestException as exc:
             raise classify.classify_transport(exc, mutation=mutation) from exc
         retry_after = _retry_after(response)
@@ -185,9 +183,7 @@ class GraphQLClient:
         try:
             parsed = json.loads(response.text, parse_float=Decimal)
         except ValueError as exc:
-            raise (OutcomeUnknown if mutation else RetryableError)(
-                "shopify sent a body that is not JSON"
-            ) from exc
+            raise (OutcomeUnknown if mutation else RetryableError)("shopify sent a body that is not JSON") from exc
         if not isinstance(parsed, dict):
             raise PermanentError("shopify sent an unexpected body")
         self._observe_cost(document, parsed.get("extensions"))

@@ -81,9 +81,7 @@ def _is_connect_failure(exc: BaseException) -> bool:
     return False
 
 
-def classify_status(
-    status: int, *, mutation: bool, retry_after: float | None = None
-) -> ConnectorError | None:
+def classify_status(status: int, *, mutation: bool, retry_after: float | None = None) -> ConnectorError | None:
     """Map a non-2xx HTTP status; None for 2xx (the body still has to be looked at)."""
     if 200 <= status < 300:
         return None

@@ -129,8 +129,7 @@ def order_from_graphql(node: Mapping[str, Any], shop_id: str) -> Order:
     taxes_included = bool(node.get("taxesIncluded"))
     fulfillments = [f for f in nodes_of(node.get("fulfillments")) if str(f.get("status")) in _FULFILLMENT_OK]
     per_line = _fulfilled_per_line(
-        (f.get("createdAt"), f.get("deliveredAt"), nodes_of(f.get("fulfillmentLineItems")))
-        for f in fulfillments
+        (f.get("createdAt"), f.get("deliveredAt"), nodes_of(f.get("fulfillmentLineItems"))) for f in fulfillments
     )
     returned = _returned_per_line(nodes_of(node.get("returns")))
     lines = []
@@ -152,15 +151,10 @@ def order_from_graphql(node: Mapping[str, Any], shop_id: str) -> Order:
                 quantity_fulfilled=fulfilled,
                 unit_price=money_of(item.get("originalUnitPriceSet"), currency),
                 discount=Money.sum(
-                    (
-                        money_of(d.get("allocatedAmountSet"), currency)
-                        for d in item.get("discountAllocations") or []
-                    ),
+                    (money_of(d.get("allocatedAmountSet"), currency) for d in item.get("discountAllocations") or []),
                     currency,
                 ),
-                tax=Money.sum(
-                    (money_of(t.get("priceSet"), currency) for t in item.get("taxLines") or []), currency
-                ),
+                tax=Money.sum((money_of(t.get("priceSet"), currency) for t in item.get("taxLines") or []), currency),
                 quantity_returned=min(fulfilled, returned.get(line_id, 0)),
                 taxes_included=taxes_included,
                 sku=item.get("sku") or None,
@@ -189,9 +183,7 @@ def order_from_graphql(node: Mapping[str, Any], shop_id: str) -> Order:
         customer=_customer(customer),
         updated_at=parse_time(node.get("updatedAt")),
         status=_order_status(node.get("cancelledAt"), node.get("closedAt")),
-        financial_status=(
-            str(node["displayFinancialStatus"]).lower() if node.get("displayFinancialStatus") else None
-        ),
+        financial_status=(str(node["displayFinancialStatus"]).lower() if node.get("displayFinancialStatus") else None),
         country=(node.get("shippingAddress") or {}).get("countryCodeV2"),
         tags=_tags(node.get("tags")),
         gateways=_gateways(
@@ -219,9 +211,7 @@ def _fulfilled_per_line(
     for created, delivered, items in fulfillments:
         created_at, delivered_at = parse_time(created), parse_time(delivered)
         for item in items:
-            line_id = str(
-                (item.get("lineItem") or item.get("line_item") or {}).get("id") or item.get("line_item_id")
-            )
+            line_id = str((item.get("lineItem") or item.get("line_item") or {}).get("id") or item.get("line_item_id"))
             info = result.setdefault(line_id, _Fulfilled())
             info.quantity += int(item.get("quantity") or 0)
             if item.get("id") is not None:
@@ -333,9 +323,7 @@ def order_from_rest(payload: Mapping[str, Any], shop_id: str) -> Order:
         line_id = str(item.get("admin_graphql_api_id") or gid("LineItem", item["id"]))
         ordered = int(item["quantity"])
         info = per_line.get(line_id, _Fulfilled())
-        attributes = {
-            str(p.get("name", "")).lower(): str(p.get("value", "")) for p in item.get("properties") or []
-        }
+        attributes = {str(p.get("name", "")).lower(): str(p.get("value", "")) for p in item.get("properties") or []}
         lines.append(
             OrderLine(
                 id=line_id,
@@ -344,10 +332,7 @@ def order_from_rest(payload: Mapping[str, Any], shop_id: str) -> Order:
                 quantity_fulfilled=min(ordered, info.quantity),
                 unit_price=_rest_money(item, "price", "price_set", currency),
                 discount=Money.sum(
-                    (
-                        _rest_money(d, "amount", "amount_set", currency)
-                        for d in item.get("discount_allocations") or []
-                    ),
+                    (_rest_money(d, "amount", "amount_set", currency) for d in item.get("discount_allocations") or []),
                     currency,
                 ),
                 tax=Money.sum(
@@ -512,9 +497,7 @@ def allocate_fulfillment_lines(
             parts.append((fli_id, take))
             left -= take
     if left > 0:
-        raise MappingError(
-            f"line {line_id}: {quantity} to return, only {quantity - left} returnable on Shopify"
-        )
+        raise MappingError(f"line {line_id}: {quantity} to return, only {quantity - left} returnable on Shopify")
     return parts
 
 
@@ -576,18 +559,14 @@ class ParentTransaction:
     refundable: Money
 
 
-def refundable_transactions(
-    transactions: Sequence[Mapping[str, Any]], currency: str
-) -> list[ParentTransaction]:
+def refundable_transactions(transactions: Sequence[Mapping[str, Any]], currency: str) -> list[ParentTransaction]:
     """Successful SALE/CAPTURE transactions minus what successful REFUNDs already took from each."""
     refunded: dict[str, Money] = {}
     for t in transactions:
         if str(t.get("kind")).upper() == "REFUND" and str(t.get("status")).upper() == "SUCCESS":
             parent = (t.get("parentTransaction") or {}).get("id")
             if parent:
-                refunded[parent] = refunded.get(parent, Money.zero(currency)) + money_of(
-                    t.get("amountSet"), currency
-                )
+                refunded[parent] = refunded.get(parent, Money.zero(currency)) + money_of(t.get("amountSet"), currency)
     parents = []
     for t in transactions:
         if str(t.get("kind")).upper() in ("SALE", "CAPTURE") and str(t.get("status")).upper() == "SUCCESS":
@@ -597,9 +576,7 @@ def refundable_transactions(
     return parents
 
 
-def allocate_refund(
-    amount: Money, parents: Sequence[ParentTransaction]
-) -> list[tuple[ParentTransaction, Money]]:
+def allocate_refund(amount: Money, parents: Sequence[ParentTransaction]) -> list[tuple[ParentTransaction, Money]]:
     """Take ``amount`` from the parent transactions in order; refuse to refund more than they hold."""
     left = amount
     parts = []
@@ -688,9 +665,7 @@ def return_process_input(
         ]
     if instruction.store_credit_amount:
         refund.setdefault("orderTransactions", [])
-        refund["refundMethods"] = [
-            {"storeCreditRefund": {"amount": money_input(instruction.store_credit_amount)}}
-        ]
+        refund["refundMethods"] = [{"storeCreditRefund": {"amount": money_input(instruction.store_credit_amount)}}]
     if refund:
         result["financialTransfer"] = {"issueRefund": refund}
     if instruction.shipping:
@@ -731,7 +706,5 @@ def refund_create_input(
     if instruction.shipping:
         result["shipping"] = {"amount": str(instruction.shipping.amount)}
     if instruction.store_credit_amount:
-        result["refundMethods"] = [
-            {"storeCreditRefund": {"amount": money_input(instruction.store_credit_amount)}}
-        ]
+        result["refundMethods"] = [{"storeCreditRefund": {"amount": money_input(instruction.store_credit_amount)}}]
     return result
