@@ -216,7 +216,7 @@ def orders(seed: int, count: int, products: Sequence[SeedProduct], now: datetime
     prices: dict[tuple[str, int, int], Decimal] = {}
     for i in range(count):
         country, currency, rate, included, _w = rng.choices(_MARKETS, _MARKET_WEIGHTS)[0]
-        created = start + timedelta(seconds=step * i + rng.random() * step * 0.9)
+        created = (start + timedelta(seconds=step * i + rng.random() * step * 0.9)).replace(microsecond=0)
         first = rng.choice(_FIRST)
         last = rng.choice(_LAST)
         email = f"{first.lower().translate(_ASCII)}.{last.lower().translate(_ASCII)}{i % 997}@example.com"
@@ -271,9 +271,9 @@ def orders(seed: int, count: int, products: Sequence[SeedProduct], now: datetime
         fulfilled_at: datetime | None = None
         delivered_at: datetime | None = None
         if any(line.fulfilled_quantity for line in lines):
-            fulfilled_at = min(created + timedelta(hours=2 + rng.random() * 70), now)
+            fulfilled_at = min(created + timedelta(hours=2 + rng.random() * 70), now).replace(microsecond=0)
             if rng.random() >= 0.1:  # some fulfilled orders never report delivery
-                candidate = fulfilled_at + timedelta(days=1 + rng.random() * 6)
+                candidate = (fulfilled_at + timedelta(days=1 + rng.random() * 6)).replace(microsecond=0)
                 delivered_at = candidate if candidate <= now else None
         yield SeedOrder(
             number=1001 + i,
