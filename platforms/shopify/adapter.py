@@ -437,7 +437,7 @@ class ShopifyAdapter:
     def _gift_card(self, instruction: StoreCreditInstruction) -> PlatformEffect:
         card: dict[str, Any] = {
             "initialValue": str(instruction.amount.amount),
-            "note": f"{instruction.note} {mapping.marker(instruction.idempotency_key)}".strip(),
+            "note": mapping.note_with_marker(instruction.note, instruction.idempotency_key),
             "notify": True,
         }
         if instruction.customer_id:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from connector.domain.actions import RefundInstruction
+from connector.domain.actions import RefundInstruction, RefundLine
 from connector.domain.money import Money
 from connector.domain.orders import Customer, Order, OrderLine
 from connector.domain.reasons import TO_SHOPIFY_ENUM, TO_SHOPIFY_HANDLE, ReasonCode, reason_from_shopify
@@ -598,6 +598,39 @@ _DISPOSITION: Final[dict[Disposition, str]] = {
 }
 
 
+def note_with_marker(text: str, key: str, limit: int = 5000) -> str:
+    """``text`` plus our ``[rc:<key>]`` marker; the text is shortened, never the marker."""
+    tag = marker(key)
+    room = max(0, limit - len(tag) - 1)
+    return f"{text.strip()[:room]} {tag}".strip()
+
+
+def _disposition(
+    line: RefundLine,
+    target: Mapping[str, Any],
+    quantity: int,
+    rfo_line_by_fli: Mapping[str, str],
+    default_location_id: str | None,
+) -> dict[str, Any]:
+    """``ReverseFulfillmentOrderDisposeInput`` for ``quantity`` units of one return line."""
+    assert line.disposition is not None
+    fli = str((target.get("fulfillmentLineItem") or {}).get("id"))
+    rfo_line = rfo_line_by_fli.get(fli)
+    if rfo_line is None:
+        raise MappingError(f"return line {target['id']} has no reverse fulfillment order line")
+    disposition: dict[str, Any] = {
+        "reverseFulfillmentOrderLineItemId": rfo_line,
+        "quantity": quantity,
+        "dispositionType": _DISPOSITION[line.disposition],
+    }
+    if line.disposition is Disposition.RESTOCK:
+        location = line.restock_location_id or default_location_id
+        if not location:
+            raise MappingError("restocking needs a location id")
+        disposition["locationId"] = location
+    return disposition
+
+
 def return_process_input(
     instruction: RefundInstruction,
     return_node: Mapping[str, Any],
@@ -618,36 +651,35 @@ def return_process_input(
             fli = (rfo_item.get("fulfillmentLineItem") or {}).get("id")
             if fli:
                 rfo_line_by_fli[str(fli)] = str(rfo_item["id"])
-    items = []
+    left = {str(r["id"]): int(r.get("processableQuantity", r.get("quantity")) or 0) for r in return_lines}
+    entries: dict[str, dict[str, Any]] = {}
     for line in instruction.lines:
-        target = by_id.get(line.platform_return_line_id or "") or next(
-            iter(by_order_line.get(line.order_line_id, [])), None
-        )
-        if target is None:
+        named = by_id.get(line.platform_return_line_id or "")
+        candidates = [named] if named is not None else by_order_line.get(line.order_line_id, [])
+        if not candidates:
             raise MappingError(f"order line {line.order_line_id} is not on return {return_node.get('id')}")
-        entry: dict[str, Any] = {"id": str(target["id"]), "quantity": line.quantity}
-        if line.disposition is not None:
-            fli = str((target.get("fulfillmentLineItem") or {}).get("id"))
-            rfo_line = rfo_line_by_fli.get(fli)
-            if rfo_line is None:
-                raise MappingError(f"return line {target['id']} has no reverse fulfillment order line")
-            disposition: dict[str, Any] = {
-                "reverseFulfillmentOrderLineItemId": rfo_line,
-                "quantity": line.quantity,
-                "dispositionType": _DISPOSITION[line.disposition],
-            }
-            if line.disposition is Disposition.RESTOCK:
-                location = line.restock_location_id or default_location_id
-                if not location:
-                    raise MappingError("restocking needs a location id")
-                disposition["locationId"] = location
-            entry["dispositions"] = [disposition]
-        items.append(entry)
+        wanted = line.quantity
+        for target in candidates:
+            take = wanted if named is not None else min(wanted, left[str(target["id"])])
+            if take <= 0:
+                continue
+            wanted -= take
+            left[str(target["id"])] -= take
+            entry = entries.setdefault(str(target["id"]), {"id": str(target["id"]), "quantity": 0})
+            entry["quantity"] += take
+            if line.disposition is not None:
+                entry.setdefault("dispositions", []).append(
+                    _disposition(line, target, take, rfo_line_by_fli, default_location_id)
+                )
+            if wanted == 0:
+                break
+        if wanted:
+            raise MappingError(f"order line {line.order_line_id}: {wanted} more units than the return can process")
     result: dict[str, Any] = {
         "returnId": str(return_node["id"]),
-        "returnLineItems": items,
+        "returnLineItems": list(entries.values()),
         "notifyCustomer": instruction.notify_customer,
-        "note": f"{instruction.reason} {marker(instruction.idempotency_key)}".strip()[:255],
+        "note": note_with_marker(instruction.reason, instruction.idempotency_key, 255),
     }
     if release_exchanges:
         exchanges = [
@@ -688,7 +720,7 @@ def refund_create_input(
         lines.append(entry)
     result: dict[str, Any] = {
         "orderId": instruction.order_id,
-        "note": f"{instruction.reason} {marker(instruction.idempotency_key)}".strip(),
+        "note": note_with_marker(instruction.reason, instruction.idempotency_key),
         "notify": instruction.notify_customer,
         "refundLineItems": lines,
     }

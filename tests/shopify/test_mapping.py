@@ -362,3 +362,28 @@ def test_return_event_data_from_webhook_body() -> None:
             "customer_note": "Ordered green, got blue",
         }
     ]
+
+
+def test_return_process_spreads_one_order_line_over_its_return_lines() -> None:
+    """An order line can sit on two return lines (two requests merged): quantities follow what each can process."""
+    node = load("return_for_processing.json")["data"]["return"]
+    nodes = node["returnLineItems"]["nodes"]
+    twin = {**nodes[0], "id": "gid://shopify/ReturnLineItem/677614699", "quantity": 1, "processableQuantity": 1}
+    node = {**node, "returnLineItems": {"nodes": [nodes[0], twin, nodes[1]]}}
+    line = RefundLine("gid://shopify/LineItem/466157049", 3, usd("1"), usd("0"), Disposition.DISPOSE)
+    no_money = {"amount": usd("0"), "store_credit_amount": None}
+    built = mapping.return_process_input(_instruction(lines=(line,), **no_money), node, [], None)
+    assert [(i["id"], i["quantity"]) for i in built["returnLineItems"]] == [
+        ("gid://shopify/ReturnLineItem/677614678", 2),
+        ("gid://shopify/ReturnLineItem/677614699", 1),
+    ]
+    assert [d["quantity"] for i in built["returnLineItems"] for d in i["dispositions"]] == [2, 1]
+    too_many = RefundLine("gid://shopify/LineItem/466157049", 4, usd("1"), usd("0"))
+    with pytest.raises(mapping.MappingError):
+        mapping.return_process_input(_instruction(lines=(too_many,), **no_money), node, [], None)
+
+
+def test_long_notes_keep_the_marker() -> None:
+    note = mapping.note_with_marker("x" * 400, "act-42", 255)
+    assert len(note) <= 255 and note.endswith("[rc:act-42]")
+    assert mapping.has_marker(note, "act-42") and not mapping.has_marker(note, "act-4")
