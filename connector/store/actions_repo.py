@@ -85,7 +85,7 @@ class ActionRepository:
                         state=ActionState.PENDING.value,
                         payload=payload,
                         attempts=0,
-                        next_attempt_at=now,
+                        next_attempt_at=None,
                         created_at=now,
                         updated_at=now,
                     )

@@ -1,0 +1,119 @@
+"""An in-memory shop behind the ShopAdapter port, for service tests that need no HTTP.
+
+It honours idempotency keys the way the real platforms do (a repeated key returns the first effect) and can
+be told to fail: raise before applying, or apply and then lose the answer (the "did it happen?" case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from connector.domain.actions import (
+    ActionKind,
+    ExchangeInstruction,
+    PlatformEffect,
+    RefundInstruction,
+    StoreCreditInstruction,
+)
+from connector.domain.orders import Order
+from connector.domain.returns import ReturnRequest
+from connector.errors import OutcomeUnknown, RetryableError
+from connector.ports import IncomingEvent
+
+
+@dataclass
+class FakeShop:
+    orders: dict[str, Order] = field(default_factory=dict)
+    refunds: dict[str, PlatformEffect] = field(default_factory=dict)
+    credits: dict[str, PlatformEffect] = field(default_factory=dict)
+    exchanges: dict[str, PlatformEffect] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    returns: dict[str, str] = field(default_factory=dict)
+    fail_next: list[str] = field(default_factory=list)  # "retry" | "lost" per upcoming money call
+    stock: dict[str, int] = field(default_factory=dict)
+
+
+class FakeAdapter:
+    platform = "fake"
+
+    def __init__(self, shop: FakeShop) -> None:
+        self.shop = shop
+
+    def _money_call(self, name: str, key: str, store: dict[str, PlatformEffect], effect: PlatformEffect) -> PlatformEffect:
+        self.shop.calls.append(name)
+        mode = self.shop.fail_next.pop(0) if self.shop.fail_next else ""
+        if mode == "retry":
+            raise RetryableError("503 from the shop")
+        store.setdefault(key, effect)
+        if mode == "lost":
+            raise OutcomeUnknown("read timeout after sending")
+        return store[key]
+
+    def fetch_order(self, order_id: str) -> Order:
+        self.shop.calls.append("fetch_order")
+        return self.shop.orders[order_id]
+
+    def find_order(self, order_number: str, email: str) -> Order | None:
+        return next((o for o in self.shop.orders.values() if o.name.lstrip("#") == order_number.lstrip("#")
+                     and o.email.lower() == email.lower()), None)
+
+    def orders_changed_since(self, since: datetime | None) -> Iterator[Order]:
+        return iter(o for o in self.shop.orders.values() if since is None or (o.updated_at or since) > since)
+
+    def translate_webhook(self, topic: str, payload: Mapping[str, Any]) -> IncomingEvent:
+        return IncomingEvent("ignored", "fake", str(payload.get("id", "")), None)
+
+    def create_return(self, request: ReturnRequest, order: Order) -> str | None:
+        self.shop.calls.append("create_return")
+        platform_id = f"gid://fake/Return/{len(self.shop.returns) + 1}"
+        self.shop.returns[platform_id] = "OPEN"
+        return platform_id
+
+    def approve_return(self, request: ReturnRequest) -> None:
+        self.shop.calls.append("approve_return")
+
+    def decline_return(self, request: ReturnRequest, reason: str) -> None:
+        self.shop.calls.append("decline_return")
+
+    def refund(self, instruction: RefundInstruction) -> PlatformEffect:
+        effect = PlatformEffect(ActionKind.REFUND, f"refund-{len(self.shop.refunds) + 1}", instruction.amount)
+        return self._money_call("refund", instruction.idempotency_key, self.shop.refunds, effect)
+
+    def find_refund(self, order_id: str, idempotency_key: str) -> PlatformEffect | None:
+        self.shop.calls.append("find_refund")
+        return self.shop.refunds.get(idempotency_key)
+
+    def issue_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect:
+        effect = PlatformEffect(ActionKind.STORE_CREDIT, f"credit-{len(self.shop.credits) + 1}", instruction.amount)
+        return self._money_call("credit", instruction.idempotency_key, self.shop.credits, effect)
+
+    def find_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect | None:
+        self.shop.calls.append("find_credit")
+        return self.shop.credits.get(instruction.idempotency_key)
+
+    def create_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect:
+        effect = PlatformEffect(ActionKind.EXCHANGE, f"exchange-{len(self.shop.exchanges) + 1}", instruction.credit_value)
+        return self._money_call("exchange", instruction.idempotency_key, self.shop.exchanges, effect)
+
+    def find_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect | None:
+        self.shop.calls.append("find_exchange")
+        return self.shop.exchanges.get(instruction.idempotency_key)
+
+    def available_stock(self, variant_id: str) -> int | None:
+        return self.shop.stock.get(variant_id)
+
+    def close_return(self, request: ReturnRequest) -> None:
+        self.shop.calls.append("close_return")
+
+    def cancel_return(self, request: ReturnRequest) -> None:
+        self.shop.calls.append("cancel_return")
+
+    def add_order_note(self, order_id: str, note: str) -> None:
+        self.shop.notes.append((order_id, note))
+
+    def subscribe_webhooks(self, callback_url: str) -> list[str]:
+        return []
