@@ -1,0 +1,126 @@
+"""``POST /admin/api/<version>/graphql.json``: auth, parse, validate, cost/throttle, execute.
+
+Never answers 500 by itself: bad documents give GraphQL ``errors`` (HTTP 200), as Shopify does; only the
+fault injector produces 5xx.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any, Final
+
+from flask import Response, jsonify, request
+from graphql import GraphQLError, GraphQLSchema, execute, parse, validate
+
+from platforms.shopify.sandbox.context import Context, EventSink
+from platforms.shopify.sandbox.cost import MAX_QUERY_COST, LeakyBucket, query_cost
+from platforms.shopify.sandbox.oauth import TokenStore
+from platforms.shopify.sandbox.schema import Root, resolve_field, resolve_type
+from platforms.shopify.sandbox.state import Shop
+
+log = logging.getLogger(__name__)
+_VERSION: Final = re.compile(r"^\d{4}-(01|04|07|10)$|^unstable$")
+INVALID_TOKEN: Final = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+
+
+def _json(body: dict[str, Any], status: int = 200, version: str | None = None) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["X-Request-Id"] = str(uuid.uuid4())
+    if version:
+        response.headers["X-Shopify-API-Version"] = version
+    return response
+
+
+def throttled_body(bucket: LeakyBucket, requested: int) -> dict[str, Any]:
+    """The documented THROTTLED answer (HTTP 200)."""
+    return {
+        "errors": [{
+            "message": "Throttled",
+            "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"},
+        }],
+        "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": None,
+                                "throttleStatus": bucket.status()}},
+    }  # fmt: skip
+
+
+def _errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:
+    formatted = []
+    for error in errors:
+        item = error.formatted
+        if "extensions" not in item:
+            item["extensions"] = {"code": "BAD_REQUEST" if error.path is None else "INTERNAL_SERVER_ERROR"}
+        formatted.append(dict(item))
+    return formatted
+
+
+class GraphQLEndpoint:
+    def __init__(self, schema: GraphQLSchema, shop: Shop, tokens: TokenStore, bucket: LeakyBucket,
+                 events: EventSink, min_version: str) -> None:  # fmt: skip
+        self.schema = schema
+        self.shop = shop
+        self.tokens = tokens
+        self.bucket = bucket
+        self.events = events
+        self.min_version = min_version
+        self.root = Root()
+
+    def __call__(self, version: str) -> Response:
+        if not _VERSION.match(version):
+            return _json({"errors": "Not Found"}, 404)
+        # Unsupported (older) versions fall forward to the oldest supported one, as Shopify does.
+        served = version if version == "unstable" or version >= self.min_version else self.min_version
+        if not self.tokens.valid(request.headers.get("X-Shopify-Access-Token")):
+            return _json({"errors": INVALID_TOKEN}, 401)
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+            return _json({"errors": {"query": "Required parameter missing or invalid"}}, 400, served)
+        variables = body.get("variables") or {}
+        if not isinstance(variables, dict):
+            return _json({"errors": [{"message": "Variables must be a JSON object",
+                                      "extensions": {"code": "BAD_REQUEST"}}]}, 200, served)  # fmt: skip
+        operation_name = body.get("operationName")
+        try:
+            return self._run(body["query"], variables, operation_name if isinstance(operation_name, str) else None,
+                             served)  # fmt: skip
+        except Exception:  # never a 500 from a query: report and answer like Shopify's internal error
+            log.exception("sandbox GraphQL execution failed")
+            return _json({"errors": [{"message": "Internal error. Looks like something went wrong on our end.",
+                                      "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]}, 200, served)  # fmt: skip
+
+    def _run(self, query: str, variables: dict[str, Any], operation_name: str | None, version: str) -> Response:
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return _json({"errors": _errors([error])}, 200, version)
+        problems = validate(self.schema, document)
+        if problems:
+            return _json({"errors": _errors(problems)}, 200, version)
+        requested = query_cost(self.schema, document, variables, operation_name)
+        if requested > MAX_QUERY_COST:
+            return _json({"errors": [{
+                "message": f"Query cost is {requested}, which exceeds the single query max cost limit "
+                           f"({MAX_QUERY_COST}).",
+                "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": MAX_QUERY_COST},
+            }]}, 200, version)  # fmt: skip
+        if not self.bucket.take(requested):
+            return _json(throttled_body(self.bucket, requested), 200, version)
+        context = Context(self.shop, version, self.events)
+        with self.shop.lock:
+            result = execute(self.schema, document, root_value=self.root, context_value=context,
+                             variable_values=variables, operation_name=operation_name,
+                             field_resolver=resolve_field, type_resolver=resolve_type)  # fmt: skip
+        assert not hasattr(result, "__await__")
+        data = result.data  # type: ignore[union-attr]
+        actual = query_cost(self.schema, document, variables, operation_name, data or {}) if data else requested
+        actual = min(actual, requested)
+        self.bucket.give_back(requested - actual)
+        payload: dict[str, Any] = {}
+        if result.errors:  # type: ignore[union-attr]
+            payload["errors"] = _errors(list(result.errors))  # type: ignore[union-attr]
+        payload["data"] = data
+        payload["extensions"] = {"cost": {"requestedQueryCost": requested, "actualQueryCost": actual,
+                                          "throttleStatus": self.bucket.status()}}  # fmt: skip
+        return _json(payload, 200, version)
