@@ -6,9 +6,9 @@ next to the commercial policy, and the more generous of the two applies for the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from connector.domain.money import Money
@@ -242,28 +242,54 @@ def restocking_rate(policy: Policy, reason: ReasonCode, withdrawal: bool) -> Dec
     return policy.fees.restocking_percent.get(reason, Decimal(0))
 
 
+def customer_limit(policy: Policy, history: Sequence[datetime], at: datetime) -> tuple[Item, bool] | None:
+    """(explanation item, limit reached) when the policy caps returns per customer and period."""
+    limit = policy.customer_limit
+    if limit is None:
+        return None
+    since = at - timedelta(days=limit.period_days)
+    count = sum(1 for stamp in history if since < stamp <= at)
+    reached = count >= limit.max_returns
+    key = "limit.reached" if reached else "limit.ok"
+    return Item.of("customer_limit", key, count=count, days=limit.period_days, max=limit.max_returns), reached
+
+
 def line_eligibility(
     policy: Policy,
     order: Order,
     now: datetime,
     *,
     pending_quantities: Mapping[str, int] | None = None,
+    customer_returns: Sequence[datetime] = (),
 ) -> list[LineEligibility]:
-    """Per order line: returnable quantity, outcomes per reason, fees, deadline and explanation."""
+    """Per order line: returnable quantity, outcomes per reason, fees, deadline and explanation.
+
+    ``customer_returns`` (dates of the customer's earlier returns) applies the customer limit: once it is
+    reached only lines under a legal withdrawal stay returnable.
+    """
     pending = pending_quantities or {}
+    limit = customer_limit(policy, customer_returns, now)
     fee = policy.fees.return_shipping.get(order.currency) or Money.zero(order.currency)
     result: list[LineEligibility] = []
     for line in order.lines:
         found = assess(policy, order, line, now, pending.get(line.id, 0))
-        by_reason = tuple((r, found.outcomes(policy, r) if found.eligible else frozenset()) for r in ALL_REASONS)
+        items = list(found.items)
+        eligible = found.eligible
+        if limit is not None and eligible:
+            items.append(limit[0])
+            if limit[1] and not found.withdrawal:
+                eligible = False
+            elif limit[1]:
+                items.append(Item.of("eu_withdrawal", "eu.limit_not_applied"))
+        by_reason = tuple((r, found.outcomes(policy, r) if eligible else frozenset()) for r in ALL_REASONS)
         union: frozenset[ResolutionKind] = frozenset().union(*(kinds for _, kinds in by_reason))
         rates = tuple((r, restocking_rate(policy, r, found.withdrawal)) for r in ALL_REASONS)
         result.append(
             LineEligibility(
                 line_id=line.id,
                 title=line.title,
-                returnable_quantity=found.available if found.eligible else 0,
-                eligible=found.eligible,
+                returnable_quantity=found.available if eligible else 0,
+                eligible=eligible,
                 deadline=found.deadline,
                 deadline_at=found.deadline_at,
                 withdrawal=found.withdrawal,
@@ -271,7 +297,7 @@ def line_eligibility(
                 outcomes_by_reason=by_reason,
                 restocking_percent=rates,
                 return_shipping_fee=fee,
-                explanation=Explanation(tuple(found.items)),
+                explanation=Explanation(tuple(items)),
             )
         )
     return result

@@ -25,7 +25,7 @@ from connector.domain.returns import (
 )
 from connector.policy.amounts import PricedLine, compute
 from connector.policy.context import EvaluationContext, ReturnDraft
-from connector.policy.eligibility import Assessment, assess, withdrawal_applies
+from connector.policy.eligibility import Assessment, assess, customer_limit, withdrawal_applies
 from connector.policy.explain import Explanation, Item, Label, Text
 from connector.policy.model import Decision, ExchangeScope, Policy
 from connector.policy.rules import Facts, first_match, gather_tags
@@ -175,26 +175,17 @@ def evaluate(
     # customer limit (never against a legal withdrawal)
     force_review = False
     limit_block: Item | None = None
-    if policy.customer_limit is not None:
-        limit = policy.customer_limit
-        since = at - timedelta(days=limit.period_days)
-        count = sum(1 for stamp in context.customer_returns if since < stamp <= at)
-        if count >= limit.max_returns:
-            item = Item.of(
-                "customer_limit", "limit.reached", count=count, days=limit.period_days, max=limit.max_returns
-            )
-            items.append(item)
-            if all_withdrawal:
-                items.append(Item.of("eu_withdrawal", "eu.limit_not_applied"))
-            elif any_withdrawal:
-                items.append(Item.of("eu_withdrawal", "eu.limit_not_applied"))
-                force_review = True
-            else:
-                limit_block = item
-        else:
-            items.append(
-                Item.of("customer_limit", "limit.ok", count=count, days=limit.period_days, max=limit.max_returns)
-            )
+    limit = customer_limit(policy, context.customer_returns, at)
+    if limit is not None:
+        item, reached = limit
+        items.append(item)
+        if reached and all_withdrawal:
+            items.append(Item.of("eu_withdrawal", "eu.limit_not_applied"))
+        elif reached and any_withdrawal:
+            items.append(Item.of("eu_withdrawal", "eu.limit_not_applied"))
+            force_review = True
+        elif reached:
+            limit_block = item
 
     # keep the item
     value = Money.sum(

@@ -232,6 +232,7 @@ class Policy:
     rules: tuple[Rule, ...] = ()
     default_action: Decision = Decision.REVIEW
     eu_withdrawal: EuWithdrawal | None = None
+    _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, object]:
         from connector.policy.schema import policy_to_dict
@@ -245,9 +246,13 @@ class Policy:
         return policy_from_dict(data)
 
     def fingerprint(self) -> str:
-        from connector.policy.schema import fingerprint
+        """sha256 of the canonical JSON form; computed once per (immutable) policy."""
+        if self._fingerprint is None:
+            from connector.policy.schema import fingerprint
 
-        return fingerprint(self)
+            object.__setattr__(self, "_fingerprint", fingerprint(self))
+        assert self._fingerprint is not None
+        return self._fingerprint
 
     @property
     def ordered_rules(self) -> tuple[Rule, ...]:

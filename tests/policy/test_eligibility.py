@@ -264,3 +264,14 @@ def test_exchange_for_another_product_depends_on_scope(scope: str, declined: boo
     same = evaluate(p, o, draft(want("L1", resolution=Resolution.exchange(variant_id="V2"))), ctx(at(2026, 3, 5)))
     assert (other.decline_reason == "outcome.other_product") is declined
     assert same.decision is not Decision.DECLINE
+
+
+@pytest.mark.parametrize(("returns", "eligible"), [(1, True), (2, False)])
+def test_portal_applies_the_customer_limit(returns: int, eligible: bool) -> None:
+    now = at(2026, 3, 10)
+    o = order(line("L1", delivered=at(2026, 3, 3)))
+    history = tuple(now - timedelta(days=d + 1) for d in range(returns))
+    (result,) = line_eligibility(policy(LIMIT), o, now, customer_returns=history)
+    assert result.eligible is eligible
+    assert result.returnable_quantity == (1 if eligible else 0)
+    assert ("limit.reached" in result.explanation.message_keys()) is not eligible

@@ -169,3 +169,14 @@ def test_example_policies_load(path: Path) -> None:
     policy = load(path)
     assert policy.name
     assert Policy.from_dict(policy.to_dict()) == policy
+
+
+def test_fingerprint_is_cached_per_policy_but_follows_changes() -> None:
+    from dataclasses import replace
+
+    policy = load(ROOT / "policies" / "default.toml")
+    assert policy.fingerprint() == policy.fingerprint()
+    renamed = replace(policy, name="Another")
+    assert renamed.fingerprint() != policy.fingerprint()
+    assert replace(renamed, name=policy.name).fingerprint() == policy.fingerprint()
+    assert "_fingerprint" not in policy.to_dict()
