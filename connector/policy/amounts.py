@@ -140,7 +140,7 @@ def compute(
             Item.of(
                 "outcomes",
                 "outcome.chosen",
-                line.id,
+                line.order_line.id,
                 item=title,
                 outcome=Label(f"outcome.{line.kind}"),
                 quantity=quantity,
@@ -152,7 +152,7 @@ def compute(
                 Item.of(
                     "fees.restocking_percent",
                     "fee.restocking",
-                    line.id,
+                    line.order_line.id,
                     item=title,
                     percent=rate,
                     reason=Label(f"reason.{line.reason}"),
@@ -160,13 +160,13 @@ def compute(
                 )
             )
         elif line.withdrawal and policy.fees.restocking_percent.get(line.reason) and not keep_item:
-            items.append(Item.of("eu_withdrawal", "eu.no_restocking", line.id, item=title))
+            items.append(Item.of("eu_withdrawal", "eu.no_restocking", line.order_line.id, item=title))
         elif line.reason.is_merchant_fault and policy.fees.restocking_percent:
             items.append(
                 Item.of(
                     "fees.restocking_percent",
                     "fee.restocking.merchant_fault",
-                    line.id,
+                    line.order_line.id,
                     item=title,
                     reason=Label(f"reason.{line.reason}"),
                 )
@@ -182,11 +182,11 @@ def compute(
         if line.kind is ResolutionKind.REFUND:
             refund += net
             if line.withdrawal:
-                items.append(Item.of("eu_withdrawal", "eu.refund_original_payment", line.id, item=title))
+                items.append(Item.of("eu_withdrawal", "eu.refund_original_payment", line.order_line.id, item=title))
         elif line.kind is ResolutionKind.STORE_CREDIT:
             credit += net + bonus
             if line.withdrawal:
-                items.append(Item.of("eu_withdrawal", "eu.credit_chosen", line.id, item=title))
+                items.append(Item.of("eu_withdrawal", "eu.credit_chosen", line.order_line.id, item=title))
         else:
             price = line.exchange_price if line.exchange_price is not None else amount
             value = net + bonus
@@ -200,7 +200,7 @@ def compute(
                         Item.of(
                             "outcomes.exchange",
                             "exchange.difference_refunded",
-                            line.id,
+                            line.order_line.id,
                             item=title,
                             price=price,
                             amount=back,
@@ -213,7 +213,7 @@ def compute(
                     Item.of(
                         "outcomes.exchange",
                         "exchange.balance_due",
-                        line.id,
+                        line.order_line.id,
                         item=title,
                         price=price,
                         amount=price - value,
@@ -224,7 +224,7 @@ def compute(
                 Item.of(
                     "bonus",
                     "bonus.percent",
-                    line.id,
+                    line.order_line.id,
                     item=title,
                     percent=policy.bonus.percent,
                     outcome=Label(f"outcome.{line.kind}"),

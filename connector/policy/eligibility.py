@@ -205,11 +205,9 @@ def assess(policy: Policy, order: Order, line: OrderLine, now: datetime, pending
     if available == 0 and blocker is None:
         blocker = Item.of(
             "quantities",
-            "quantity.too_many",
+            "quantity.none_left",
             line.id,
             item=line.title,
-            asked=1,
-            available=0,
             returned=line.quantity_returned,
             pending=pending,
         )

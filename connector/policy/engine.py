@@ -112,12 +112,12 @@ def _normalise(
 def _line_violation(policy: Policy, found: Assessment, want: _Wanted, asked: int, pending: int) -> Item | None:
     line = found.line
     if not found.eligible:
-        return found.blocker
+        return found.blocker or Item.of("eligibility", "decision.ineligible", line.id)
     if asked > found.available:
         return Item.of(
             "quantities",
             "quantity.too_many",
-            want.id,
+            line.id,
             item=line.title,
             asked=asked,
             available=found.available,
@@ -129,7 +129,7 @@ def _line_violation(policy: Policy, found: Assessment, want: _Wanted, asked: int
         return Item.of(
             "outcomes",
             "outcome.not_allowed",
-            want.id,
+            line.id,
             item=line.title,
             outcome=Label(f"outcome.{kind}"),
             reason=Label(f"reason.{want.reason}"),
@@ -140,7 +140,7 @@ def _line_violation(policy: Policy, found: Assessment, want: _Wanted, asked: int
         and want.resolution.exchange_product_id != line.product_id
     )
     if other_product and policy.outcomes.exchange_scope is ExchangeScope.VARIANT:
-        return Item.of("outcomes.exchange_scope", "outcome.other_product", want.id, item=line.title)
+        return Item.of("outcomes.exchange_scope", "outcome.other_product", line.id, item=line.title)
     return None
 
 

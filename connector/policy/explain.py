@@ -41,7 +41,7 @@ Param = Union[str, int, Decimal, date, Money, Label, Text]  # noqa: UP007 - runt
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One reason the engine gave: which rule, what it said, with which values."""
+    """One reason the engine gave: which rule, what it said, with which values, about which order line."""
 
     rule: str
     key: str

@@ -53,6 +53,9 @@ MESSAGES: Final[dict[str, str]] = {
     "exclusion.tag": "{item}: cannot be returned (“{match}” items).",
     "exclusion.product_type": "{item}: {match} products cannot be returned.",
     "exclusion.sku": "{item}: this item cannot be returned.",
+    "quantity.none_left": (
+        "{item}: nothing left to return ({returned} already returned, {pending} on other open returns)."
+    ),
     "quantity.too_many": (
         "{item}: {asked} asked but only {available} can be returned ({returned} already returned, "
         "{pending} on other open returns)."

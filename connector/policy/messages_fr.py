@@ -54,6 +54,9 @@ MESSAGES: Final[dict[str, str]] = {
     "exclusion.tag": "{item} : ne peut pas être retourné (articles « {match} »).",
     "exclusion.product_type": "{item} : les produits de type {match} ne peuvent pas être retournés.",
     "exclusion.sku": "{item} : cet article ne peut pas être retourné.",
+    "quantity.none_left": (
+        "{item} : plus rien à retourner ({returned} déjà retourné(s), {pending} sur d'autres retours en cours)."
+    ),
     "quantity.too_many": (
         "{item} : {asked} demandé(s) mais {available} seulement peuvent être retournés ({returned} déjà "
         "retourné(s), {pending} sur d'autres retours en cours)."

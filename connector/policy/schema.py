@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
@@ -179,6 +180,17 @@ class TextByLocale(fields.Dict):
         return None if value is None else dict(sorted(value.items()))
 
 
+class DateOnly(fields.Date):
+    """A calendar date; a TOML date-time is refused rather than silently compared with dates."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> date:
+        if isinstance(value, datetime):
+            raise ValidationError("Not a valid date (give a date without a time).")
+        if isinstance(value, date):
+            return value
+        return super()._deserialize(value, attr, data, **kw)
+
+
 def _int(**kw: Any) -> fields.Integer:
     return fields.Integer(strict=True, validate=_NON_NEGATIVE, **kw)
 
@@ -218,9 +230,9 @@ class WindowOverrideSchema(_Base):
 
 class HolidaySchema(_Base):
     model = HolidayExtension
-    start = fields.Date(required=True)
-    end = fields.Date(required=True)
-    until = fields.Date(required=True)
+    start = DateOnly(required=True)
+    end = DateOnly(required=True)
+    until = DateOnly(required=True)
 
     @validates_schema
     def _order(self, data: dict[str, Any], **kw: Any) -> None:

@@ -30,7 +30,7 @@ def test_items_are_structured() -> None:
     fee = e.explanation.find("fee.restocking")
     assert fee is not None
     assert fee.rule == "fees.restocking_percent"
-    assert fee.line_id == "R-L1"
+    assert fee.line_id == "L1"  # the order line, as the portal shows it
     assert fee.param("reason") == Label("reason.unwanted")
     stored = e.explanation.to_list()
     restock = next(i for i in stored if i["key"] == "fee.restocking")

@@ -92,6 +92,11 @@ def test_minimal_document_gets_documented_defaults() -> None:
             'name = "x"\n[[rules]]\nid="a"\npriority=1\naction="approve"\nwhen={countries=["France"]}',
             "rules[0].when.countries[0]: String does not match expected pattern.",
         ),
+        ('name = "x"\n[windows]\ndays = true', "windows.days: Not a valid integer."),
+        (
+            'name = "x"\n[windows]\nholidays = [{start=2026-11-15T10:00:00Z, end=2026-12-01, until=2027-01-01}]',
+            "windows.holidays[0].start: Not a valid date (give a date without a time).",
+        ),
         ('name = "x"\n[eu_withdrawal]\ndays = 7', "eu_withdrawal.days: Must be greater than or equal to 14."),
         (
             'name = "x"\n[eu_withdrawal]\nrefund_days = 30',
