@@ -1,6 +1,6 @@
 """Shopify JSON ↔ the common model. Pure functions: no I/O, no clock, no globals.
 
-Two input dialects: GraphQL Admin nodes (camelCase, ``shopMoney`` sets, GIDs) from our own queries,
+Two input dialects: GraphQL Admin nodes (camelCase, ``MoneyBag`` sets, GIDs) from our own queries,
 and REST-style webhook bodies (snake_case, numeric ids plus ``admin_graphql_api_id``, shopify.md
 §4/§8). Ids are kept as GIDs (``gid://shopify/LineItem/123``) everywhere. Money is parsed from the
 decimal strings Shopify sends (or ``Decimal`` when the body was parsed with ``parse_float=Decimal``);
@@ -79,14 +79,23 @@ def amount_of(value: Any) -> Decimal:
 
 
 def money_of(money_set: Mapping[str, Any] | None, currency: str) -> Money:
-    """A ``MoneyBag`` (``{shopMoney: {amount, currencyCode}}``) or a ``MoneyV2`` node, in ``currency``."""
+    """A ``MoneyBag`` or a ``MoneyV2`` node, in ``currency``.
+
+    Orders are kept in their presentment currency (what the customer paid and what refunds are
+    expressed in); ``shopMoney`` is only used when a bag has no presentment side.
+    """
     if not money_set:
         return Money.zero(currency)
-    node = money_set.get("shopMoney", money_set)
+    node = money_set.get("presentmentMoney") or money_set.get("shopMoney") or money_set
     code = str(node.get("currencyCode") or currency)
     if code != currency:
         raise MappingError(f"amount in {code}, expected {currency}")
     return Money(amount_of(node.get("amount")), currency)
+
+
+def order_currency(node: Mapping[str, Any]) -> str:
+    """The order's presentment currency (equal to the shop currency on single-currency shops)."""
+    return str(node.get("presentmentCurrencyCode") or node["currencyCode"])
 
 
 def money_input(amount: Money) -> dict[str, str]:
@@ -125,7 +134,7 @@ def _tags(value: Any) -> frozenset[str]:
 
 def order_from_graphql(node: Mapping[str, Any], shop_id: str) -> Order:
     """An ``Order`` node from ``queries.ORDER_FIELDS`` to the common ``Order``."""
-    currency = str(node["currencyCode"])
+    currency = order_currency(node)
     taxes_included = bool(node.get("taxesIncluded"))
     fulfillments = [f for f in nodes_of(node.get("fulfillments")) if str(f.get("status")) in _FULFILLMENT_OK]
     per_line = _fulfilled_per_line(
@@ -290,11 +299,12 @@ def _required_time(value: Any, what: str) -> datetime:
 
 
 def _rest_money(item: Mapping[str, Any], plain: str, set_key: str, currency: str) -> Money:
-    """REST bodies carry both ``price`` and ``price_set.shop_money``; prefer the shop-money set."""
+    """REST bodies carry ``price`` (shop currency) and ``price_set``; prefer its presentment side."""
     money_set = item.get(set_key) or {}
-    shop = money_set.get("shop_money") if isinstance(money_set, Mapping) else None
-    if shop:
-        return Money(amount_of(shop.get("amount")), currency)
+    if isinstance(money_set, Mapping):
+        side = money_set.get("presentment_money") or money_set.get("shop_money")
+        if side:
+            return Money(amount_of(side.get("amount")), currency)
     return Money(amount_of(item.get(plain)), currency)
 
 
@@ -304,7 +314,7 @@ def order_from_rest(payload: Mapping[str, Any], shop_id: str) -> Order:
     REST fulfilments carry no fulfillment line item ids (shopify.md §8), so ``fulfillment_line_ids``
     stays empty: refetch through GraphQL before creating a return.
     """
-    currency = str(payload["currency"])
+    currency = str(payload.get("presentment_currency") or payload["currency"])
     taxes_included = bool(payload.get("taxes_included"))
     fulfillments = [f for f in payload.get("fulfillments") or [] if str(f.get("status")) in _FULFILLMENT_OK]
     per_line: dict[str, _Fulfilled] = {}
@@ -389,7 +399,7 @@ def return_from_graphql(node: Mapping[str, Any], shop_id: str) -> ReturnRequest:
     Exchange items are not tied to return lines on Shopify: they are given, in order, to the lines.
     """
     order = node.get("order") or {}
-    currency = str(order.get("currencyCode") or "")
+    currency = str(order.get("presentmentCurrencyCode") or order.get("currencyCode") or "")
     exchanges = [str(e["variantId"]) for e in nodes_of(node.get("exchangeLineItems")) if e.get("variantId")]
     lines = []
     for index, item in enumerate(nodes_of(node.get("returnLineItems"))):
@@ -720,6 +730,7 @@ def refund_create_input(
         lines.append(entry)
     result: dict[str, Any] = {
         "orderId": instruction.order_id,
+        "currency": instruction.amount.currency,
         "note": note_with_marker(instruction.reason, instruction.idempotency_key),
         "notify": instruction.notify_customer,
         "refundLineItems": lines,

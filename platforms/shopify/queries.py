@@ -1,7 +1,9 @@
 """GraphQL documents, kept apart so the adapter reads as steps and the shapes are reviewable in one file.
 
 Field names follow the Admin GraphQL reference for 2026-04 (https://shopify.dev/docs/api/admin-graphql).
-Money is always read from ``shopMoney`` (the shop currency, which is the order currency we store).
+Money is read from ``presentmentMoney``, the currency the customer paid in: Shopify takes refund
+amounts in the order's presentment currency (``ReturnRefundOrderTransactionInput.transactionAmount``,
+``RefundInput.currency``), and for a single-currency shop it equals ``shopMoney`` anyway.
 Money-moving mutations get their ``@idempotent`` directive inserted by ``client.idempotent_directive``
 at the ``{idempotent}`` marker.
 """
@@ -10,65 +12,107 @@ from __future__ import annotations
 
 from typing import Final
 
-MONEY: Final = "shopMoney { amount currencyCode }"
+MONEY: Final = "presentmentMoney { amount currencyCode }"
 
-ORDER_FIELDS: Final = f"""
-fragment OrderFields on Order {{
+ORDER_HEADER: Final = f"""
+fragment OrderHeader on Order {{
   id legacyResourceId name email createdAt updatedAt processedAt closedAt cancelledAt
-  currencyCode taxesIncluded tags displayFinancialStatus displayFulfillmentStatus returnStatus
+  currencyCode presentmentCurrencyCode taxesIncluded tags displayFinancialStatus displayFulfillmentStatus returnStatus
   customer {{ id email firstName lastName }}
   shippingAddress {{ countryCodeV2 }}
   totalShippingPriceSet {{ {MONEY} }}
-  transactions(first: 50) {{ id kind status gateway amountSet {{ {MONEY} }} parentTransaction {{ id }} }}
-  lineItems(first: 250) {{
-    nodes {{
-      id title name sku quantity variantTitle
-      variant {{ id }}
-      product {{ id productType tags }}
-      customAttributes {{ key value }}
-      originalUnitPriceSet {{ {MONEY} }}
-      discountAllocations {{ allocatedAmountSet {{ {MONEY} }} }}
-      taxLines {{ priceSet {{ {MONEY} }} }}
-    }}
+  transactions(first: 20) {{ id kind status gateway amountSet {{ {MONEY} }} parentTransaction {{ id }} }}
+}}
+"""
+
+LINE_FIELDS: Final = f"""
+fragment LineFields on LineItem {{
+  id title name sku quantity variantTitle
+  variant {{ id }}
+  product {{ id productType tags }}
+  customAttributes {{ key value }}
+  originalUnitPriceSet {{ {MONEY} }}
+  discountAllocations {{ allocatedAmountSet {{ {MONEY} }} }}
+  taxLines {{ priceSet {{ {MONEY} }} }}
+}}
+"""
+
+LINES_PER_PAGE: Final = 40
+"""Line items per request: 40 x 12 points keeps a full order read under Shopify's 1000-point query cap."""
+
+ORDER: Final = (
+    f"""
+query Order($id: ID!) {{
+  order(id: $id) {{
+    ...OrderHeader
+    lineItems(first: {LINES_PER_PAGE}) {{ nodes {{ ...LineFields }} pageInfo {{ hasNextPage endCursor }} }}
   }}
-  fulfillments(first: 100) {{
-    id status createdAt deliveredAt
-    fulfillmentLineItems(first: 250) {{ nodes {{ id quantity lineItem {{ id }} }} }}
-  }}
-  returns(first: 50) {{
-    nodes {{
-      id status
-      returnLineItems(first: 250) {{
-        nodes {{ quantity ... on ReturnLineItem {{ fulfillmentLineItem {{ lineItem {{ id }} }} }} }}
-      }}
+}}
+"""
+    + ORDER_HEADER
+    + LINE_FIELDS
+)
+"""Every order read is split in a few requests (header + lines, fulfilments, returns) because one query
+with all nested connections would cost far more than the 1000-point cap (each connection costs
+``first`` x its node cost, https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits)."""
+
+ORDER_LINES: Final = (
+    f"""
+query OrderLines($id: ID!, $after: String) {{
+  order(id: $id) {{
+    id
+    lineItems(first: {LINES_PER_PAGE}, after: $after) {{
+      nodes {{ ...LineFields }}
+      pageInfo {{ hasNextPage endCursor }}
     }}
   }}
 }}
 """
-
-ORDER: Final = (
-    """
-query Order($id: ID!) { order(id: $id) { ...OrderFields } }
-"""
-    + ORDER_FIELDS
+    + LINE_FIELDS
 )
 
-ORDERS_PAGE: Final = (
-    """
-query OrdersPage($first: Int!, $after: String, $query: String) {
+ORDER_FULFILLMENTS: Final = """
+query OrderFulfillments($id: ID!) {
+  order(id: $id) {
+    id
+    fulfillments(first: 10) {
+      id status createdAt deliveredAt
+      fulfillmentLineItems(first: 40) { nodes { id quantity lineItem { id } } pageInfo { hasNextPage } }
+    }
+  }
+}
+"""
+
+ORDER_RETURNS: Final = """
+query OrderReturns($id: ID!, $after: String) {
+  order(id: $id) {
+    id
+    returns(first: 10, after: $after) {
+      nodes {
+        id status
+        returnLineItems(first: 25) {
+          nodes { quantity ... on ReturnLineItem { fulfillmentLineItem { lineItem { id } } } }
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+
+ORDER_IDS_PAGE: Final = """
+query OrderIds($first: Int!, $after: String, $query: String) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    nodes { ...OrderFields }
+    nodes { id updatedAt email name }
     pageInfo { hasNextPage endCursor }
   }
 }
 """
-    + ORDER_FIELDS
-)
 
 ORDER_TRANSACTIONS: Final = f"""
 query OrderTransactions($id: ID!) {{
   order(id: $id) {{
-    id currencyCode
+    id currencyCode presentmentCurrencyCode
     transactions(first: 100) {{ id kind status gateway amountSet {{ {MONEY} }} parentTransaction {{ id }} }}
   }}
 }}
@@ -77,8 +121,8 @@ query OrderTransactions($id: ID!) {{
 ORDER_REFUNDS: Final = f"""
 query OrderRefunds($id: ID!) {{
   order(id: $id) {{
-    id
-    refunds(first: 250) {{ id note createdAt totalRefundedSet {{ {MONEY} }} }}
+    id currencyCode presentmentCurrencyCode
+    refunds(first: 50) {{ id note createdAt totalRefundedSet {{ {MONEY} }} }}
   }}
 }}
 """
@@ -91,8 +135,8 @@ RETURN_FIELDS: Final = f"""
 fragment ReturnFields on Return {{
   id name status createdAt requestApprovedAt closedAt
   decline {{ reason note }}
-  order {{ id name email currencyCode customer {{ id email }} }}
-  returnLineItems(first: 250) {{
+  order {{ id name email currencyCode presentmentCurrencyCode customer {{ id email }} }}
+  returnLineItems(first: 50) {{
     nodes {{
       id quantity processableQuantity processedQuantity customerNote
       ... on ReturnLineItem {{
@@ -103,16 +147,10 @@ fragment ReturnFields on Return {{
       }}
     }}
   }}
-  exchangeLineItems(first: 250) {{
+  exchangeLineItems(first: 20) {{
     nodes {{ id quantity processableQuantity processedQuantity variantId }}
   }}
-  reverseFulfillmentOrders(first: 20) {{
-    nodes {{
-      id
-      lineItems(first: 250) {{ nodes {{ id totalQuantity fulfillmentLineItem {{ id }} }} }}
-    }}
-  }}
-  refunds(first: 50) {{ nodes {{ id note createdAt totalRefundedSet {{ {MONEY} }} }} }}
+  refunds(first: 10) {{ nodes {{ id note createdAt totalRefundedSet {{ {MONEY} }} }} }}
 }}
 """
 
@@ -127,15 +165,15 @@ RETURN_FOR_PROCESSING: Final = """
 query ReturnForProcessing($id: ID!) {
   return(id: $id) {
     id status
-    returnLineItems(first: 250) {
+    returnLineItems(first: 50) {
       nodes {
         id quantity processableQuantity processedQuantity
         ... on ReturnLineItem { fulfillmentLineItem { id lineItem { id } } }
       }
     }
-    exchangeLineItems(first: 250) { nodes { id quantity processableQuantity processedQuantity variantId } }
-    reverseFulfillmentOrders(first: 20) {
-      nodes { id lineItems(first: 250) { nodes { id totalQuantity fulfillmentLineItem { id } } } }
+    exchangeLineItems(first: 20) { nodes { id quantity processableQuantity processedQuantity variantId } }
+    reverseFulfillmentOrders(first: 5) {
+      nodes { id lineItems(first: 50) { nodes { id totalQuantity fulfillmentLineItem { id } } } }
     }
   }
 }
@@ -144,10 +182,10 @@ query ReturnForProcessing($id: ID!) {
 
 RETURNABLE_FULFILLMENTS: Final = """
 query Returnable($orderId: ID!) {
-  returnableFulfillments(orderId: $orderId, first: 50) {
+  returnableFulfillments(orderId: $orderId, first: 10) {
     nodes {
       id
-      returnableFulfillmentLineItems(first: 250) {
+      returnableFulfillmentLineItems(first: 25) {
         nodes { quantity fulfillmentLineItem { id lineItem { id } } }
       }
     }
@@ -207,8 +245,8 @@ mutation ReturnProcess($input: ReturnProcessInput!) {{
   returnProcess(input: $input) {{
     return {{
       id status
-      refunds(first: 50) {{ nodes {{ id note createdAt totalRefundedSet {{ {MONEY} }} }} }}
-      exchangeLineItems(first: 250) {{ nodes {{ id processedQuantity }} }}
+      refunds(first: 10) {{ nodes {{ id note createdAt totalRefundedSet {{ {MONEY} }} }} }}
+      exchangeLineItems(first: 20) {{ nodes {{ id processedQuantity }} }}
     }}
     userErrors {{ field message code }}
   }}
@@ -240,10 +278,10 @@ STORE_CREDIT_TRANSACTIONS: Final = """
 query StoreCreditTransactions($id: ID!) {
   customer(id: $id) {
     id
-    storeCreditAccounts(first: 10) {
+    storeCreditAccounts(first: 5) {
       nodes {
         id
-        transactions(first: 100) {
+        transactions(first: 50) {
           nodes {
             createdAt amount { amount currencyCode }
             ... on StoreCreditAccountCreditTransaction { id expiresAt }

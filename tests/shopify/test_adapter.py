@@ -96,7 +96,10 @@ REFUND = {
     "id": "gid://shopify/Refund/509562969",
     "note": "Return #1001-R2 [rc:act-42]",
     "createdAt": "2026-10-20T12:00:00Z",
-    "totalRefundedSet": {"shopMoney": {"amount": "41.94", "currencyCode": "USD"}},
+    "totalRefundedSet": {  # EUR shop, customer paid in USD
+        "shopMoney": {"amount": "38.12", "currencyCode": "EUR"},
+        "presentmentMoney": {"amount": "41.94", "currencyCode": "USD"},
+    },
 }
 
 
@@ -113,6 +116,7 @@ def test_refund_outside_a_return_uses_refund_create_with_idempotent_key(adapter:
     (sent,) = calls("RefundCreate")
     assert 'refundCreate(input: $input) @idempotent(key: "act-42")' in sent["query"]
     refund_input = sent["variables"]["input"]
+    assert refund_input["currency"] == "USD"  # presentment currency, required when it differs from the shop's
     assert refund_input["transactions"] == [
         {
             "orderId": ORDER_ID,
@@ -199,6 +203,8 @@ def test_find_refund_after_a_timeout_never_pays_twice(adapter: ShopifyAdapter) -
         {
             "order": {
                 "id": ORDER_ID,
+                "currencyCode": "EUR",
+                "presentmentCurrencyCode": "USD",
                 "refunds": [
                     {
                         "id": "gid://shopify/Refund/1",
@@ -224,6 +230,8 @@ def test_find_refund_returns_none_when_the_call_never_landed(adapter: ShopifyAda
         {
             "order": {
                 "id": ORDER_ID,
+                "currencyCode": "EUR",
+                "presentmentCurrencyCode": "USD",
                 "refunds": [
                     {
                         "id": "gid://shopify/Refund/1",
@@ -567,46 +575,110 @@ def test_create_exchange_releases_exchange_lines(adapter: ShopifyAdapter) -> Non
 # -- reads, webhooks, notes ----------------------------------------------------------------------
 
 
-@responses.activate
-def test_orders_changed_since_streams_pages_with_cursor(adapter: ShopifyAdapter) -> None:
-    node = json.loads(raw("order_partial_usd.json"))["data"]["order"]
-    page1 = {"orders": {"nodes": [node], "pageInfo": {"hasNextPage": True, "endCursor": "c1"}}}
-    page2 = {
-        "orders": {
-            "nodes": [{**node, "id": "gid://shopify/Order/2"}],
-            "pageInfo": {"hasNextPage": False, "endCursor": "c2"},
-        }
-    }
-    stub("OrdersPage", page1)
-    stub("OrdersPage", page2)
-    stream = adapter.orders_changed_since(datetime(2026, 10, 1, 2, 0, tzinfo=UTC))
-    first = next(stream)
-    assert first.id == ORDER_ID and len(responses.calls) == 1  # lazy: page 2 not fetched yet
-    rest = list(stream)
-    assert [o.id for o in rest] == ["gid://shopify/Order/2"]
-    sent = calls("OrdersPage")
-    assert sent[0]["variables"]["query"] == "updated_at:>'2026-10-01T02:00:00+00:00'"
-    assert sent[0]["variables"]["after"] is None and sent[1]["variables"]["after"] == "c1"
+def stub_order(node: dict[str, Any], split_lines_at: int | None = None) -> None:
+    """Serve one order the way the adapter reads it: header + lines (maybe 2 pages), fulfilments, returns."""
+    lines = node["lineItems"]["nodes"]
+    first, rest = (lines, []) if split_lines_at is None else (lines[:split_lines_at], lines[split_lines_at:])
+    header = {k: v for k, v in node.items() if k not in ("lineItems", "fulfillments", "returns")}
+    header["lineItems"] = {"nodes": first, "pageInfo": {"hasNextPage": bool(rest), "endCursor": "l1"}}
+    stub("Order", {"order": header})
+    if rest:
+        stub(
+            "OrderLines",
+            {
+                "order": {
+                    "id": node["id"],
+                    "lineItems": {"nodes": rest, "pageInfo": {"hasNextPage": False, "endCursor": "l2"}},
+                }
+            },
+        )
+    stub("OrderFulfillments", {"order": {"id": node["id"], "fulfillments": node["fulfillments"]}})
+    stub(
+        "OrderReturns",
+        {
+            "order": {
+                "id": node["id"],
+                "returns": {"nodes": node["returns"]["nodes"], "pageInfo": {"hasNextPage": False, "endCursor": None}},
+            }
+        },
+    )
+
+
+def order_node() -> dict[str, Any]:
+    return json.loads(raw("order_partial_usd.json"))["data"]["order"]  # type: ignore[no-any-return]
 
 
 @responses.activate
-def test_fetch_order_and_missing_order(adapter: ShopifyAdapter) -> None:
-    stub_fixture("Order", "order_partial_usd.json")
+def test_fetch_order_reads_all_pages_and_parts(adapter: ShopifyAdapter) -> None:
+    stub_order(order_node(), split_lines_at=2)
     order = adapter.fetch_order("625362839")
-    assert order.id == ORDER_ID and calls("Order")[0]["variables"] == {"id": ORDER_ID}
+    expected = mapping.order_from_graphql(order_node(), "shop-1")
+    assert order == expected  # same result as one big query, read in cost-capped parts
+    assert len(order.lines) == 3
+    assert calls("OrderLines")[0]["variables"] == {"id": ORDER_ID, "after": "l1"}
+    assert calls("Order")[0]["variables"] == {"id": ORDER_ID}
+
+
+@responses.activate
+def test_fetch_missing_order(adapter: ShopifyAdapter) -> None:
     stub("Order", {"order": None})
     with pytest.raises(NotFound):
         adapter.fetch_order("1")
 
 
 @responses.activate
+def test_orders_changed_since_streams_id_pages_with_cursor(adapter: ShopifyAdapter) -> None:
+    page1 = {
+        "orders": {
+            "nodes": [{"id": ORDER_ID, "updatedAt": "2026-10-12T14:00:00Z", "email": "", "name": "#1001"}],
+            "pageInfo": {"hasNextPage": True, "endCursor": "c1"},
+        }
+    }
+    page2 = {
+        "orders": {
+            "nodes": [
+                {"id": "gid://shopify/Order/2", "updatedAt": "2026-10-13T14:00:00Z", "email": "", "name": "#1002"}
+            ],
+            "pageInfo": {"hasNextPage": False, "endCursor": "c2"},
+        }
+    }
+    stub("OrderIds", page1)
+    stub("OrderIds", page2)
+    stub_order(order_node())
+    stub_order({**order_node(), "id": "gid://shopify/Order/2"})
+    stream = adapter.orders_changed_since(datetime(2026, 10, 1, 2, 0, tzinfo=UTC))
+    first = next(stream)
+    assert first.id == ORDER_ID and len(calls("OrderIds")) == 1  # lazy: page 2 not fetched yet
+    rest = list(stream)
+    assert [o.id for o in rest] == ["gid://shopify/Order/2"]
+    sent = calls("OrderIds")
+    assert sent[0]["variables"]["query"] == "updated_at:>'2026-10-01T02:00:00+00:00'"
+    assert sent[0]["variables"]["after"] is None and sent[1]["variables"]["after"] == "c1"
+
+
+@responses.activate
 def test_find_order_checks_the_email(adapter: ShopifyAdapter) -> None:
-    node = json.loads(raw("order_partial_usd.json"))["data"]["order"]
-    stub("OrdersPage", {"orders": {"nodes": [node], "pageInfo": {"hasNextPage": False, "endCursor": None}}})
-    assert adapter.find_order("1001", "BOB.norman@mail.example.com ") is not None
-    assert calls("OrdersPage")[0]["variables"]["query"] == "name:#1001"
-    stub("OrdersPage", {"orders": {"nodes": [node], "pageInfo": {"hasNextPage": False, "endCursor": None}}})
+    ids = {
+        "orders": {
+            "nodes": [
+                {
+                    "id": ORDER_ID,
+                    "updatedAt": "2026-10-12T14:00:00Z",
+                    "name": "#1001",
+                    "email": "bob.norman@mail.example.com",
+                }
+            ],
+            "pageInfo": {"hasNextPage": False, "endCursor": None},
+        }
+    }
+    stub("OrderIds", ids)
+    stub_order(order_node())
+    found = adapter.find_order("1001", "BOB.norman@mail.example.com ")
+    assert found is not None and found.id == ORDER_ID
+    assert calls("OrderIds")[0]["variables"]["query"] == "name:#1001"
+    stub("OrderIds", ids)
     assert adapter.find_order("#1001", "someone.else@example.com") is None
+    assert len(calls("Order")) == 1  # no full read for a mismatching email
 
 
 @responses.activate

@@ -387,3 +387,27 @@ def test_long_notes_keep_the_marker() -> None:
     note = mapping.note_with_marker("x" * 400, "act-42", 255)
     assert len(note) <= 255 and note.endswith("[rc:act-42]")
     assert mapping.has_marker(note, "act-42") and not mapping.has_marker(note, "act-4")
+
+
+def test_multi_currency_order_is_kept_in_the_presentment_currency() -> None:
+    """Shop in EUR, customer paid USD: refunds are expressed in USD, so the order is mapped in USD."""
+    node = load("order_partial_usd.json")["data"]["order"]
+
+    def to_eur(value: object) -> object:
+        if isinstance(value, dict):
+            out = {k: to_eur(v) for k, v in value.items()}
+            if "shopMoney" in out:
+                usd_amount = Decimal(str(value["shopMoney"]["amount"]))
+                out["shopMoney"] = {"amount": str(usd_amount * Decimal("0.9")), "currencyCode": "EUR"}
+            return out
+        if isinstance(value, list):
+            return [to_eur(v) for v in value]
+        return value
+
+    eur_shop = to_eur(node)
+    assert isinstance(eur_shop, dict)
+    eur_shop["currencyCode"] = "EUR"
+    order = mapping.order_from_graphql(eur_shop, SHOP_ID)
+    assert order.currency == "USD"
+    assert order.line("gid://shopify/LineItem/466157049").unit_price == usd("59.99")
+    assert order == mapping.order_from_graphql(node, SHOP_ID)
