@@ -17,7 +17,7 @@ class SandboxOptions:
     orders: int = 200
     products: int = 40
     api_key: str = "sandbox-api-key"
-    api_secret: str = "sandbox-api-secret"  # noqa: S105 - a well-known sandbox value, not a secret
+    api_secret: str = "shpss_sandbox00000000000000000000000000"  # noqa: S105 - a well-known sandbox value, not a secret
     access_token: str | None = "shpat_sandbox"  # noqa: S105 - fixed sandbox token for scripts
     bucket_size: float = 2000.0
     restore_rate: float = 100.0
