@@ -175,7 +175,12 @@ def delete_order(order_id: int) -> Response:
 @blueprint.post("/orders/batch")
 def batch_orders() -> Response:
     data = rest.body()
-    groups = {name: rest.as_list(name, data.get(name, [])) for name in ("create", "update", "delete")}
+    groups: dict[str, list[Any]] = {}
+    for name in ("create", "update", "delete"):
+        items = data.get(name, [])
+        if not isinstance(items, list):
+            raise rest.invalid_param_error(name, f"{name} is not of type array.")
+        groups[name] = items
     if sum(len(items) for items in groups.values()) > BATCH_LIMIT:
         raise ApiError("woocommerce_rest_request_entity_too_large",
                        f"Unable to accept more than {BATCH_LIMIT} items for this request.", 413)  # fmt: skip

@@ -208,8 +208,7 @@ def refund(store: Store, record: Refund, site: Site) -> dict[str, Any]:
             "id": line.id, "total": money(-line.total, dp), "total_tax": money(-line.tax, dp),
             "taxes": [{"id": line.tax_rate_id, "total": money(-line.tax, dp), "subtotal": money(-line.tax, dp)}]
             if line.tax_rate_id else [],
-            "meta_data": [{"id": line.id * 10, "key": "_refunded_item_id", "value": str(line.item_id),
-                           "display_key": "_refunded_item_id", "display_value": str(line.item_id)}],
+            "meta_data": [{"id": line.id * 10, "key": "_refunded_item_id", "value": str(line.item_id)}],
         }  # fmt: skip
         if line.kind == "shipping":
             shipping.append({"method_title": line.name, "method_id": "flat_rate", **base})

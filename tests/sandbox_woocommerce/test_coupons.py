@@ -1,0 +1,85 @@
+"""Coupons as store credit: docs example, unique codes, restrictions enforced on use, Smart Coupons option.
+
+Docs: https://woocommerce.github.io/woocommerce-rest-api-docs/#create-a-coupon (source
+source/includes/wp-api-v3/_coupons.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.sandbox_woocommerce.conftest import Woo
+
+
+def test_docs_example_create_coupon(woo: Woo) -> None:
+    response = woo.post("coupons", {"code": "10off", "discount_type": "percent", "amount": "10",
+                                    "individual_use": True, "exclude_sale_items": True, "minimum_amount": "100.00"})
+    assert response.status_code == 201
+    coupon = response.json()
+    assert coupon["code"] == "10off" and coupon["amount"] == "10.00" and coupon["discount_type"] == "percent"
+    assert coupon["individual_use"] is True and coupon["exclude_sale_items"] is True
+    assert coupon["minimum_amount"] == "100.00" and coupon["maximum_amount"] == "0.00"
+    assert coupon["usage_count"] == 0 and coupon["used_by"] == [] and coupon["usage_limit"] is None
+    assert coupon["date_expires"] is None and coupon["email_restrictions"] == []
+
+
+def test_duplicate_code_is_rejected_case_insensitively(woo: Woo) -> None:
+    assert woo.post("coupons", {"code": "RET-42", "amount": "5"}).status_code == 201
+    dup = woo.post("coupons", {"code": "ret-42", "amount": "5"})
+    assert dup.status_code == 400
+    assert dup.json() == {"code": "woocommerce_rest_coupon_code_already_exists",
+                          "message": "The coupon code already exists", "data": {"status": 400}}
+    found = woo.get("coupons", params={"code": "RET-42"}).json()
+    assert [c["code"] for c in found] == ["ret-42"]
+    assert woo.post("coupons", {"amount": "5"}).json()["code"] == "rest_missing_callback_param"
+
+
+def test_store_credit_coupon_fields_round_trip(woo: Woo) -> None:
+    body = {"code": "RET-7", "discount_type": "fixed_cart", "amount": "25.50", "usage_limit": 1,
+            "email_restrictions": ["Ann@Example.com"], "date_expires": "2030-01-31T23:59:59",
+            "meta_data": [{"key": "_rma_return_id", "value": "7"}]}
+    coupon = woo.post("coupons", body).json()
+    assert coupon["amount"] == "25.50" and coupon["usage_limit"] == 1
+    assert coupon["email_restrictions"] == ["ann@example.com"]
+    assert coupon["date_expires"] == "2030-01-31T23:59:59" and coupon["date_expires_gmt"] == "2030-01-31T22:59:59"
+    assert coupon["meta_data"][0]["key"] == "_rma_return_id"
+    assert woo.sandbox("GET", "coupons")[-1]["code"] == "ret-7"
+
+
+def _order_with_coupon(woo: Woo, code: str, email: str) -> Any:
+    product = woo.get("products", params={"per_page": 1}).json()[0]
+    return woo.post("orders", {"billing": {"email": email}, "set_paid": True, "coupon_lines": [{"code": code}],
+                               "line_items": [{"variation_id": product["variations"][0], "quantity": 1,
+                                               "subtotal": "40.00", "total": "40.00"}]})
+
+
+def test_fixed_cart_coupon_is_one_shot_and_email_bound(woo: Woo) -> None:
+    woo.post("coupons", {"code": "RET-9", "discount_type": "fixed_cart", "amount": "15", "usage_limit": 1,
+                         "email_restrictions": ["ann@example.com"]})
+    wrong = _order_with_coupon(woo, "RET-9", "bob@example.com")
+    assert wrong.status_code == 400 and wrong.json()["code"] == "woocommerce_rest_invalid_coupon"
+    used = _order_with_coupon(woo, "RET-9", "ann@example.com")
+    assert used.status_code == 201
+    assert used.json()["total"] == "25.00" and used.json()["coupon_lines"][0]["discount"] == "15.00"
+    again = _order_with_coupon(woo, "RET-9", "ann@example.com")
+    assert again.status_code == 400 and "usage limit" in again.json()["message"]
+    coupon = woo.get("coupons", params={"code": "RET-9"}).json()[0]
+    assert coupon["usage_count"] == 1 and coupon["used_by"] == ["ann@example.com"]
+
+
+def test_smart_coupon_type_needs_the_option(woo_factory: Any) -> None:
+    plain = woo_factory(orders=5)
+    refused = plain.post("coupons", {"code": "SC-1", "discount_type": "smart_coupon", "amount": "30"})
+    assert refused.status_code == 400 and refused.json()["code"] == "rest_invalid_param"
+    smart = woo_factory(orders=5, store_credit_type=True)
+    assert smart.post("coupons", {"code": "SC-1", "discount_type": "smart_coupon", "amount": "30"}).status_code == 201
+    first = _order_with_coupon(smart, "SC-1", "ann@example.com")
+    assert first.status_code == 201 and first.json()["total"] == "10.00"
+    assert smart.get("coupons", params={"code": "SC-1"}).json()[0]["amount"] == "0.00"  # balance drawn down
+    second = _order_with_coupon(smart, "SC-1", "ann@example.com")
+    assert second.status_code == 400
+
+
+def test_unknown_coupon_is_404(woo: Woo) -> None:
+    response = woo.get("coupons/999999")
+    assert response.status_code == 404 and response.json()["code"] == "woocommerce_rest_shop_coupon_invalid_id"
