@@ -43,7 +43,9 @@ class FakeAdapter:
     def __init__(self, shop: FakeShop) -> None:
         self.shop = shop
 
-    def _money_call(self, name: str, key: str, store: dict[str, PlatformEffect], effect: PlatformEffect) -> PlatformEffect:
+    def _money_call(
+        self, name: str, key: str, store: dict[str, PlatformEffect], effect: PlatformEffect
+    ) -> PlatformEffect:
         self.shop.calls.append(name)
         mode = self.shop.fail_next.pop(0) if self.shop.fail_next else ""
         if mode == "retry":
@@ -96,7 +98,8 @@ class FakeAdapter:
         return self.shop.credits.get(instruction.idempotency_key)
 
     def create_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect:
-        effect = PlatformEffect(ActionKind.EXCHANGE, f"exchange-{len(self.shop.exchanges) + 1}", instruction.credit_value)
+        platform_id = f"exchange-{len(self.shop.exchanges) + 1}"
+        effect = PlatformEffect(ActionKind.EXCHANGE, platform_id, instruction.credit_value)
         return self._money_call("exchange", instruction.idempotency_key, self.shop.exchanges, effect)
 
     def find_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect | None:

@@ -94,10 +94,7 @@ class ActionExecutor:
             if record is None or record.state in (ActionState.SUCCEEDED, ActionState.FAILED):
                 return None
             if record.state is ActionState.RUNNING:
-                if now - record.updated_at < timedelta(seconds=self.settings.stuck_after_seconds):
-                    return None  # another worker holds it
-            if record.next_attempt_at is not None and record.next_attempt_at > now + timedelta(seconds=1):
-                return None  # not due yet; the reconciler will bring it back
+                return None  # another worker holds it; if it vanished, the reconciler makes it unknown
             if self._waiting_on_earlier(uow, shop_id, record):
                 repo.transition(record.id, record.state, record.state, next_attempt_at=now + timedelta(seconds=1))
                 uow.commit()
@@ -188,7 +185,8 @@ class ActionExecutor:
         return ActionState.SUCCEEDED
 
     def _apply_effect(self, uow: UnitOfWork, shop_id: str, record: ActionRecord, effect: PlatformEffect) -> None:
-        uow.actions(shop_id).transition(record.id, None, ActionState.SUCCEEDED, result=instructions.effect_to_json(effect))
+        result = instructions.effect_to_json(effect)
+        uow.actions(shop_id).transition(record.id, None, ActionState.SUCCEEDED, result=result)
         if record.return_id is None:
             return
         repo = uow.returns(shop_id)

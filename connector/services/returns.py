@@ -29,7 +29,7 @@ from connector.domain.returns import (
     ReturnRequest,
 )
 from connector.domain.states import ReturnStatus
-from connector.policy import AgentOverride, DraftLine, Evaluation, EvaluationContext, ReturnDraft, evaluate
+from connector.policy import DraftLine, Evaluation, EvaluationContext, ReturnDraft, evaluate
 from connector.policy.model import Decision
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
@@ -164,7 +164,9 @@ class ReturnService:
             ]
             draft = ReturnDraft(
                 lines=tuple(
-                    DraftLine(line.id, line.order_line_id, line.quantity, line.reason, line.resolution, item.exchange_price)
+                    DraftLine(
+                        line.id, line.order_line_id, line.quantity, line.reason, line.resolution, item.exchange_price
+                    )
                     for line, item in zip(return_lines, lines, strict=True)
                 ),
                 method=method,
@@ -329,9 +331,13 @@ class ReturnService:
             planned: list[PlannedAction] = []
             if decision_step:
                 planned = _platform_steps_after_decision(shop, request, request.platform_return_id is not None)
-            elif request.status is ReturnStatus.CANCELED and before is not ReturnStatus.CANCELED:
-                if shop.platform is Platform.SHOPIFY and request.platform_return_id:
-                    planned = [simple_action(request, ActionKind.CANCEL)]
+            elif (
+                request.status is ReturnStatus.CANCELED
+                and before is not ReturnStatus.CANCELED
+                and shop.platform is Platform.SHOPIFY
+                and request.platform_return_id
+            ):
+                planned = [simple_action(request, ActionKind.CANCEL)]
             uow.returns(shop_id).save(request)
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()

@@ -7,10 +7,10 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, case, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from connector.domain.actions import ActionKind
@@ -123,6 +123,21 @@ class ActionRepository:
             query = query.where(actions.c.state == state.value)
         rows = self._conn.execute(query.order_by(actions.c.created_at.desc()).limit(limit))
         return [_record(row._mapping) for row in rows]
+
+    def lease(self, action_id: str, now: datetime, until: datetime, stuck_after: timedelta) -> bool:
+        """Take a due action for enqueueing (at most one reconciler wins); a vanished run becomes unknown."""
+        due = or_(
+            (actions.c.state.in_([ActionState.PENDING.value, ActionState.UNKNOWN.value]))
+            & (or_(actions.c.next_attempt_at.is_(None), actions.c.next_attempt_at <= now)),
+            (actions.c.state == ActionState.RUNNING.value) & (actions.c.updated_at < now - stuck_after),
+        )
+        state = case((actions.c.state == ActionState.RUNNING.value, ActionState.UNKNOWN.value), else_=actions.c.state)
+        result = self._conn.execute(
+            update(actions)
+            .where(actions.c.id == action_id, actions.c.shop_id == self.shop_id, due)
+            .values(next_attempt_at=until, state=state, updated_at=now)
+        )
+        return result.rowcount == 1
 
     def transition(
         self,

@@ -87,6 +87,14 @@ class Outbox:
             update(outbox).where(outbox.c.id == row_id).values(state=OutboxState.DONE.value, done_at=utcnow())
         )
 
+    def has_open(self, shop_id: str, job: JobKind) -> bool:
+        row = self._conn.execute(
+            select(outbox.c.id)
+            .where(outbox.c.shop_id == shop_id, outbox.c.job == job.value, outbox.c.state != OutboxState.DONE.value)
+            .limit(1)
+        ).first()
+        return row is not None
+
     def get(self, row_id: int) -> OutboxRow | None:
         row = self._conn.execute(select(outbox).where(outbox.c.id == row_id)).first()
         return None if row is None else _row(row._mapping)

@@ -97,6 +97,24 @@ class ReturnRepository:
         self._insert_events(request, [e for e in request.events if e.seq > stored])
         request.version += 1
 
+    def redact_customer(self, email: str) -> int:
+        """Compliance redaction: keep the return (money history) but forget who made it and their notes."""
+        ids = [
+            row[0]
+            for row in self._conn.execute(
+                select(returns.c.id).where(
+                    returns.c.shop_id == self.shop_id, func.lower(returns.c.customer_email) == email.lower()
+                )
+            )
+        ]
+        if not ids:
+            return 0
+        self._conn.execute(update(returns).where(returns.c.id.in_(ids)).values(customer_email="redacted@invalid"))
+        self._conn.execute(
+            update(return_lines).where(return_lines.c.return_id.in_(ids)).values(customer_note="")
+        )
+        return len(ids)
+
     def set_evaluation(self, return_id: str, evaluation: dict[str, Any]) -> None:
         """Keep the policy's decision and explanation beside the return, for the portal and the admin."""
         self._conn.execute(

@@ -203,14 +203,57 @@ oauth_states = Table(
     _stamp("used_at", nullable=True),
 )
 
+# -- the Returns API (connector/api): agent API keys, idempotent replays, shared rate-limit counters --------
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True),  # public part of the key, shown in listings
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(255), nullable=False, default=""),
+    Column("key_hash", String(64), nullable=False),  # sha256 hex of the whole key; the key itself is never stored
+    _stamp("created_at"),
+    _stamp("last_used_at", nullable=True),
+    _stamp("revoked_at", nullable=True),
+    Index("ix_api_keys_shop", "shop_id"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True),
+    Column("scope", String(200), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("body", Text, nullable=True),
+    _stamp("created_at"),
+    _stamp("expires_at"),
+    Index("ix_idempotency_keys_expires", "expires_at"),
+)
+
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("bucket", String(64), primary_key=True),  # sha256 of what is limited (an IP, an order number)
+    Column("window_no", Integer, primary_key=True),  # window number: unix seconds // window length
+    Column("hits", Integer, nullable=False),
+    _stamp("expires_at"),
+    Index("ix_rate_limits_expires", "expires_at"),
+)
+
 __all__ = [
     "actions",
+    "api_keys",
     "events",
+    "idempotency_keys",
     "metadata",
     "oauth_states",
     "order_snapshots",
     "outbox",
     "policies",
+    "rate_limits",
     "return_lines",
     "returns",
     "shops",

@@ -7,7 +7,9 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from connector.store.actions_repo import ActionRepository
+from connector.store.apikeys_repo import ApiKeyRepository
 from connector.store.crypto import CredentialCipher
+from connector.store.idempotency_repo import IdempotencyRepository
 from connector.store.orders_repo import OrderSnapshotRepository
 from connector.store.outbox_repo import Outbox
 from connector.store.policies_repo import PolicyRepository
@@ -77,3 +79,10 @@ class UnitOfWork:
 
     def single_use(self, purpose: str) -> SingleUseValues:
         return SingleUseValues(self.connection, purpose)
+
+    @property
+    def api_keys(self) -> ApiKeyRepository:
+        return ApiKeyRepository(self.connection)
+
+    def idempotency(self, shop_id: str) -> IdempotencyRepository:
+        return IdempotencyRepository(self.connection, shop_id)

@@ -6,8 +6,10 @@ from flask import Flask
 
 from connector.bootstrap import Container
 from connector.config.model import Config
+from connector.jobs.queue import make_queue
 from connector.web.errors import register_error_handlers
 from connector.web.health import bp as health_bp
+from webhooks.blueprint import bp as webhooks_bp
 
 
 def create_app(config: Config | None = None, container: Container | None = None) -> Flask:
@@ -18,4 +20,6 @@ def create_app(config: Config | None = None, container: Container | None = None)
     app.extensions["connector"] = container
     register_error_handlers(app)
     app.register_blueprint(health_bp)
+    app.register_blueprint(webhooks_bp)
+    app.extensions["connector.queue"] = make_queue(container)
     return app

@@ -59,7 +59,8 @@ def _run_all(container: Container, ids: tuple[str, ...]) -> list[ActionState | N
     return [executor.run("shop-a", action_id) for action_id in ids]
 
 
-def _open(container: Container, resolution: Resolution = Resolution.refund(), quantity: int = 2) -> str:
+def _open(container: Container, resolution: Resolution | None = None, quantity: int = 2) -> str:
+    resolution = resolution or Resolution.refund()
     outcome = ReturnService(container).open_return(
         "shop-a", "O1", [LineInput("L1", quantity, ReasonCode.SIZE_TOO_SMALL, resolution)],
         ReturnMethod.PREPAID_LABEL, CUSTOMER,

@@ -1,0 +1,53 @@
+"""Shapes shared by the customer and agent sides: money, errors, history entries."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class MoneySchema(Schema):
+    """An amount as a decimal string (never a float) in an ISO 4217 currency."""
+
+    amount = fields.String(required=True, metadata={"example": "24.90"})
+    currency = fields.String(required=True, metadata={"example": "EUR"})
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.String(required=True, metadata={"example": "validation_failed"})
+    message = fields.String(required=True)
+    current_status = fields.String(metadata={"description": "on 409: the state the return is in now"})
+    problems = fields.Dict(data_key="fields", metadata={"description": "per field, the problems found"})
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+class FeesSchema(Schema):
+    return_shipping = fields.Nested(MoneySchema, required=True)
+    restocking = fields.Nested(MoneySchema, required=True)
+
+
+class LineAmountsSchema(Schema):
+    line_id = fields.String(required=True)
+    paid = fields.Nested(MoneySchema, required=True)
+    tax = fields.Nested(MoneySchema, required=True)
+    restocking_fee = fields.Nested(MoneySchema, required=True)
+    bonus = fields.Nested(MoneySchema, required=True, metadata={"description": "credit bonus given on this line"})
+
+
+class AmountsSchema(Schema):
+    currency = fields.String(required=True)
+    lines = fields.List(fields.Nested(LineAmountsSchema), required=True)
+    return_shipping_fee = fields.Nested(MoneySchema, required=True)
+    shipping_refund = fields.Nested(MoneySchema, required=True)
+    refund = fields.Nested(MoneySchema, required=True)
+    store_credit = fields.Nested(MoneySchema, required=True)
+    exchange_value = fields.Nested(MoneySchema, required=True)
+    bonus = fields.Nested(MoneySchema, required=True, metadata={"description": "total credit bonus"})
+
+
+class ResolutionSchema(Schema):
+    kind = fields.String(required=True, metadata={"enum": ["refund", "store_credit", "exchange"]})
+    exchange_variant_id = fields.String(allow_none=True)
+    exchange_product_id = fields.String(allow_none=True)

@@ -1,0 +1,73 @@
+"""The reconciler: the database, not Redis, decides what work is left.
+
+Each pass (1) relays outbox rows never enqueued or enqueued and lost, (2) enqueues actions that are due
+(retries after backoff, and running ones whose worker vanished), (3) schedules a poll of each active shop
+when its polling interval has passed: for WooCommerce the only source for missed webhooks.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from redis.exceptions import RedisError
+
+from connector.bootstrap import Container
+from connector.jobs.queue import JobQueue
+from connector.jobs.relay import relay
+from connector.services.executor import due_actions
+from connector.store.outbox_repo import JobKind
+
+log = logging.getLogger("connector.reconcile")
+
+
+@dataclass(frozen=True, slots=True)
+class Pass:
+    relayed: int
+    actions: int
+    polls: int
+
+
+def reconcile(container: Container, queue: JobQueue, *, poll: bool = True) -> Pass:
+    relayed = relay(container, queue)
+    now = container.clock()
+    stuck = timedelta(seconds=container.config.queue.stuck_after_seconds)
+    with container.uow() as uow:
+        due = due_actions(uow, now, stuck)
+    enqueued = 0
+    for shop_id, action_id in due:
+        with container.uow() as uow:
+            leased = uow.actions(shop_id).lease(action_id, now, now + stuck, stuck)
+            uow.commit()
+        if not leased:
+            continue
+        try:
+            queue.enqueue(JobKind.ACTION, shop_id, action_id, None, attempt=int(now.timestamp()))
+        except RedisError:
+            log.warning("reconcile.queue-unavailable")
+            break
+        enqueued += 1
+    polls = _schedule_polls(container, now) if poll else 0
+    if polls:
+        relayed += relay(container, queue)
+    return Pass(relayed, enqueued, polls)
+
+
+def _schedule_polls(container: Container, now: datetime) -> int:
+    scheduled = 0
+    with container.uow() as uow:
+        for shop in uow.shops.list(active_only=True):
+            every = timedelta(seconds=_poll_interval(container, shop.platform.value))
+            last = uow.shops.last_synced_at(shop.id)
+            if (last is None or now - last >= every) and not uow.outbox.has_open(shop.id, JobKind.SYNC):
+                uow.outbox.add(shop.id, JobKind.SYNC, shop.id)
+                scheduled += 1
+        uow.commit()
+    return scheduled
+
+
+def _poll_interval(container: Container, platform: str) -> int:
+    if platform == "woocommerce":
+        return container.config.woocommerce.poll_every_seconds
+    return container.config.queue.reconcile_every_seconds

@@ -1,0 +1,56 @@
+"""Database-backed collaborators the platform install flows need: credentials and single-use values.
+
+Credentials are looked up by the shop's platform and address and kept encrypted (see ``crypto``).
+"""
+
+from __future__ import annotations
+
+from connector.bootstrap import Container
+from connector.domain.orders import Platform
+
+
+class DbCredentialStore:
+    """``load/save(address)`` over the shops table; ``save`` registers the shop when it is new."""
+
+    def __init__(self, container: Container, platform: Platform, *, currency: str = "EUR", locale: str = "en") -> None:
+        self._container = container
+        self._platform = platform
+        self._currency = currency
+        self._locale = locale
+
+    def load(self, address: str) -> dict[str, str] | None:
+        with self._container.uow() as uow:
+            shop = uow.shops.find(self._platform, address)
+            return None if shop is None else uow.shops.credentials(shop.id)
+
+    def save(self, address: str, creds: dict[str, str]) -> None:
+        with self._container.uow() as uow:
+            shop = uow.shops.find(self._platform, address)
+            if shop is None:
+                uow.shops.add(self._platform, address, currency=self._currency, locale=self._locale, credentials=creds)
+            else:
+                current = uow.shops.credentials(shop.id) or {}
+                uow.shops.set_credentials(shop.id, {**current, **creds})
+                if not shop.active:
+                    uow.shops.set_active(shop.id, True)
+            uow.commit()
+
+
+class DbSingleUse:
+    """OAuth ``state`` / wc-auth ``user_id``: issued once, consumed at most once, across processes."""
+
+    def __init__(self, container: Container, purpose: str) -> None:
+        self._container = container
+        self._purpose = purpose
+
+    def issue(self) -> str:
+        with self._container.uow() as uow:
+            value = uow.single_use(self._purpose).issue()
+            uow.commit()
+        return value
+
+    def consume(self, value: str) -> bool:
+        with self._container.uow() as uow:
+            ok = uow.single_use(self._purpose).consume(value)
+            uow.commit()
+        return ok

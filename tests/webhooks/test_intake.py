@@ -1,0 +1,183 @@
+"""Webhook intake over the Flask test client with a real database; signatures built like the platforms'."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, func, select
+
+from connector.bootstrap import Container
+from connector.config.model import Config, RedisSettings, WebhookSettings
+from connector.domain import Platform
+from connector.jobs.queue import JobQueue, make_queue
+from connector.store.crypto import CredentialCipher
+from connector.store.outbox_repo import OutboxState
+from connector.store.tables import outbox, webhook_inbox
+from connector.web import create_app
+
+SECRET = "shpss_new_secret"
+OLD_SECRET = "shpss_old_secret"
+WOO_SECRET = "woo-per-shop-secret"
+
+
+def shopify_headers(body: bytes, *, secret: str = SECRET, event_id: str = "evt-1", topic: str = "orders/updated",
+                    shop: str = "a.myshopify.com") -> dict[str, str]:
+    digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    return {
+        "X-Shopify-Topic": topic, "X-Shopify-Hmac-Sha256": digest, "X-Shopify-Shop-Domain": shop,
+        "X-Shopify-Webhook-Id": f"wh-{event_id}", "X-Shopify-Event-Id": event_id, "X-Shopify-API-Version": "2026-04",
+        "X-Shopify-Triggered-At": "2026-03-10T12:00:00Z", "Content-Type": "application/json",
+    }
+
+
+def woo_headers(body: bytes, *, secret: str = WOO_SECRET, delivery: str = "d1", topic: str = "order.updated",
+                source: str = "https://woo.example/") -> dict[str, str]:
+    digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    return {
+        "X-WC-Webhook-Source": source, "X-WC-Webhook-Topic": topic, "X-WC-Webhook-Resource": "order",
+        "X-WC-Webhook-Event": topic.split(".")[1], "X-WC-Webhook-Signature": digest, "X-WC-Webhook-ID": "7",
+        "X-WC-Webhook-Delivery-ID": delivery, "Content-Type": "application/json",
+    }
+
+
+ORDER_BODY = json.dumps({"id": 450789469, "admin_graphql_api_id": "gid://shopify/Order/450789469",
+                         "updated_at": "2026-03-10T12:00:00Z"}).encode()
+WOO_BODY = json.dumps({"id": 727, "status": "completed", "date_modified_gmt": "2026-03-10T12:00:00"}).encode()
+
+
+def _container(engine: Engine, redis_url: str = "", max_body: int = 1_048_576) -> Container:
+    config = replace(Config(), redis=RedisSettings(redis_url), webhooks=WebhookSettings(max_body))
+    container = Container(config, _cipher=CredentialCipher([CredentialCipher.generate_key()]))
+    container.__dict__["engine"] = engine
+    with container.uow() as uow:
+        uow.shops.add(Platform.SHOPIFY, "a.myshopify.com", shop_id="shop-a", credentials={"access_token": "t"})
+        uow.shops.add(Platform.WOOCOMMERCE, "https://woo.example", shop_id="shop-w",
+                      credentials={"consumer_key": "ck", "consumer_secret": "cs", "webhook_secret": WOO_SECRET})
+        uow.commit()
+    return container
+
+
+@pytest.fixture
+def app(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    monkeypatch.setenv("SHOPIFY_API_SECRET", f"{SECRET},{OLD_SECRET}")
+    yield create_app(container=_container(engine, max_body=4096))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def _counts(app: Flask) -> tuple[int, int]:
+    container: Container = app.extensions["connector"]
+    with container.engine.connect() as conn:
+        inbox_rows = conn.execute(select(func.count()).select_from(webhook_inbox)).scalar_one()
+        outbox_rows = conn.execute(select(func.count()).select_from(outbox)).scalar_one()
+    return inbox_rows, outbox_rows
+
+
+def test_shopify_delivery_is_stored_once_with_its_outbox_row(app: Flask, client: FlaskClient) -> None:
+    first = client.post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
+    assert first.status_code == 200 and first.get_json()["code"] == "accepted"
+    again = client.post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
+    assert again.status_code == 200 and again.get_json()["code"] == "duplicate"
+    assert _counts(app) == (1, 1)
+
+
+def test_rotated_secrets_both_verify(client: FlaskClient) -> None:
+    old = client.post("/webhooks/shopify", data=ORDER_BODY,
+                      headers=shopify_headers(ORDER_BODY, secret=OLD_SECRET, event_id="evt-old"))
+    assert old.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("mutate", "status", "code"),
+    [
+        (lambda h: h.pop("X-Shopify-Hmac-Sha256"), 401, "invalid_signature"),
+        (lambda h: h.update({"X-Shopify-Hmac-Sha256": base64.b64encode(b"x" * 32).decode()}), 401,
+         "invalid_signature"),
+        (lambda h: h.update({"X-Shopify-Shop-Domain": "unknown.myshopify.com"}), 404, "unknown_shop"),
+        (lambda h: h.update({"X-Shopify-Topic": "products/update"}), 200, "ignored"),
+        (lambda h: h.pop("X-Shopify-Event-Id") and h.pop("X-Shopify-Webhook-Id"), 400, "missing_event_id"),
+    ],
+)
+def test_shopify_refusals(app: Flask, client: FlaskClient, mutate: object, status: int, code: str) -> None:
+    headers = shopify_headers(ORDER_BODY)
+    mutate(headers)  # type: ignore[operator]
+    response = client.post("/webhooks/shopify", data=ORDER_BODY, headers=headers)
+    assert (response.status_code, response.get_json()["code"]) == (status, code)
+    assert _counts(app) == (0, 0)
+
+
+def test_reserialised_body_fails_and_bad_json_is_400(client: FlaskClient) -> None:
+    headers = shopify_headers(ORDER_BODY)
+    reserialised = json.dumps(json.loads(ORDER_BODY), indent=2).encode()
+    assert client.post("/webhooks/shopify", data=reserialised, headers=headers).status_code == 401
+    garbage = b"{not json"
+    response = client.post("/webhooks/shopify", data=garbage, headers=shopify_headers(garbage))
+    assert response.status_code == 400 and response.get_json()["code"] == "invalid_json"
+
+
+def test_too_large_is_413(client: FlaskClient) -> None:
+    big = json.dumps({"id": 1, "pad": "x" * 5000}).encode()
+    response = client.post("/webhooks/shopify", data=big, headers=shopify_headers(big))
+    assert response.status_code == 413
+
+
+def test_woo_ping_unknown_shop_and_per_shop_secret(app: Flask, client: FlaskClient) -> None:
+    ping = client.post("/webhooks/woocommerce", data=b"webhook_id=7",
+                       headers={"Content-Type": "application/x-www-form-urlencoded",
+                                "X-WC-Webhook-Source": "https://woo.example/"})
+    assert ping.status_code == 200 and ping.get_json()["code"] == "ping"
+    unknown = client.post("/webhooks/woocommerce", data=WOO_BODY,
+                          headers=woo_headers(WOO_BODY, source="https://other.example/"))
+    assert unknown.status_code == 404
+    forged = client.post("/webhooks/woocommerce", data=WOO_BODY, headers=woo_headers(WOO_BODY, secret="guess"))
+    assert forged.status_code == 401
+    assert _counts(app) == (0, 0)
+
+
+def test_woo_dedups_on_resource_and_modified_date_not_delivery_id(app: Flask, client: FlaskClient) -> None:
+    for delivery in ("d1", "d2", "d3"):
+        response = client.post("/webhooks/woocommerce", data=WOO_BODY, headers=woo_headers(WOO_BODY, delivery=delivery))
+        assert response.status_code == 200
+    newer = json.dumps({"id": 727, "status": "refunded", "date_modified_gmt": "2026-03-10T12:05:00"}).encode()
+    response = client.post("/webhooks/woocommerce", data=newer, headers=woo_headers(newer, delivery="d4"))
+    assert response.status_code == 200
+    assert _counts(app) == (2, 2)
+
+
+def test_redis_down_still_answers_200_and_keeps_the_work(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOPIFY_API_SECRET", SECRET)
+    app = create_app(container=_container(engine, redis_url="redis://127.0.0.1:1/0"))
+    response = app.test_client().post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
+    assert response.status_code == 200
+    container: Container = app.extensions["connector"]
+    with container.uow() as uow:
+        rows = uow.outbox.due(stuck_after=__import__("datetime").timedelta(minutes=5))
+    assert len(rows) == 1 and rows[0].state is OutboxState.PENDING
+
+
+@pytest.mark.redis
+def test_accepted_delivery_is_enqueued_on_real_redis(engine: Engine, redis_url: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOPIFY_API_SECRET", SECRET)
+    app = create_app(container=_container(engine, redis_url=redis_url))
+    response = app.test_client().post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
+    assert response.status_code == 200
+    queue: JobQueue = app.extensions["connector.queue"]
+    assert queue.queue.count == 1
+    job = queue.queue.jobs[0]
+    assert job.func_name == "connector.jobs.tasks.handle_event" and job.args[0] == "shop-a"
+    container: Container = app.extensions["connector"]
+    with container.uow() as uow:
+        assert uow.outbox.due(stuck_after=__import__("datetime").timedelta(minutes=5)) == []
+    assert make_queue(container).queue.count == 1
