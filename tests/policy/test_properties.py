@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from connector.domain import Money, Order, OrderLine, ReasonCode, Resolution
 from connector.domain.returns import ResolutionKind
-from connector.policy import DraftLine, EvaluationContext, ReturnDraft, evaluate, loads
+from connector.policy import Decision, DraftLine, EvaluationContext, ReturnDraft, evaluate, line_eligibility, loads
 from connector.policy.model import Policy
 from tests.policy.builders import at, request_from
 
@@ -140,7 +140,7 @@ def cases(draw: st.DrawFn) -> tuple[Policy, Order, ReturnDraft, EvaluationContex
 
 
 COMMON: dict[str, Any] = {
-    "max_examples": 300,
+    "max_examples": 200,
     "deadline": None,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
 }
@@ -197,3 +197,45 @@ def test_policy_survives_storage(case: tuple[Policy, Order, ReturnDraft, Evaluat
     restored = Policy.from_dict(policy.to_dict())
     assert restored.fingerprint() == policy.fingerprint()
     assert evaluate(restored, order, draft, context) == evaluate(policy, order, draft, context)
+
+
+ELIGIBILITY_KEYS = ("window.", "exclusion.", "quantity.", "outcome.", "limit.", "eu.withdrawal")
+
+
+@settings(**COMMON)
+@given(cases())
+def test_portal_and_engine_agree(case: tuple[Policy, Order, ReturnDraft, EvaluationContext]) -> None:
+    """What line_eligibility offers, evaluate does not refuse for eligibility reasons (and vice versa)."""
+    policy, order, draft, context = case
+    offered = {
+        result.line_id: result
+        for result in line_eligibility(policy, order, context.now, customer_returns=context.customer_returns)
+    }
+    e = evaluate(policy, order, draft, context)
+    within_offer = all(
+        offered[w.order_line_id].eligible
+        and w.quantity <= offered[w.order_line_id].returnable_quantity
+        and w.resolution.kind in dict(offered[w.order_line_id].outcomes_by_reason)[w.reason]
+        for w in draft.lines
+    ) and len({w.order_line_id for w in draft.lines}) == len(draft.lines)
+    other_product = any(
+        w.resolution.exchange_product_id not in (None, order.line(w.order_line_id).product_id) for w in draft.lines
+    )
+    refused_for_eligibility = e.decline_reason is not None and e.decline_reason.startswith(ELIGIBILITY_KEYS)
+    if within_offer and not other_product:
+        assert not refused_for_eligibility, e.explanation.render("en")
+    if not within_offer:
+        assert e.decision is Decision.DECLINE and refused_for_eligibility
+
+
+@settings(**COMMON)
+@given(cases())
+def test_draft_and_opened_request_evaluate_alike(case: tuple[Policy, Order, ReturnDraft, EvaluationContext]) -> None:
+    policy, order, draft, context = case
+    request = request_from(draft, order, context.now)
+    prices = {w.id: w.exchange_price for w in draft.lines if w.exchange_price is not None}
+    from dataclasses import replace
+
+    from_request = evaluate(policy, order, request, replace(context, exchange_prices=prices))
+    from_draft = evaluate(policy, order, draft, context)
+    assert from_request == from_draft
