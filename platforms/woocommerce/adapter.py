@@ -75,6 +75,17 @@ def _gmt(stamp: datetime) -> str:
     return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _id(value: str) -> int:
+    """Woo ids are integers; anything else cannot exist in the shop."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise NotFound(f"not a WooCommerce id: {value!r}") from None
+    if number <= 0:
+        raise NotFound(f"not a WooCommerce id: {value!r}")
+    return number
+
+
 class WooCommerceAdapter:
     """One WooCommerce shop seen through the common model (see module docstring)."""
 
@@ -120,13 +131,13 @@ class WooCommerceAdapter:
     # -- reading ------------------------------------------------------------------------------
 
     def _order_raw(self, order_id: str) -> dict[str, Any]:
-        raw = self.client.get(f"orders/{int(order_id)}")
+        raw = self.client.get(f"orders/{_id(order_id)}")
         if not isinstance(raw, dict):
             raise PermanentError(f"order {order_id}: unexpected answer")
         return raw
 
     def _refunds_raw(self, order_id: str) -> list[dict[str, Any]]:
-        return [r for r in self.client.paginate(f"orders/{int(order_id)}/refunds") if isinstance(r, dict)]
+        return [r for r in self.client.paginate(f"orders/{_id(order_id)}/refunds") if isinstance(r, dict)]
 
     def _map(self, raw: Mapping[str, Any], with_refunds: bool = True) -> Order:
         refunds = self._refunds_raw(str(raw["id"])) if with_refunds and raw.get("refunds") else []
@@ -171,9 +182,9 @@ class WooCommerceAdapter:
     def available_stock(self, variant_id: str, product_id: str | None = None) -> int | None:
         """Units that can be promised now; None = not stock-managed or backorders allowed (no limit)."""
         if product_id and product_id != variant_id:
-            product = self.client.get(f"products/{int(product_id)}/variations/{int(variant_id)}")
+            product = self.client.get(f"products/{_id(product_id)}/variations/{_id(variant_id)}")
         else:
-            product = self.client.get(f"products/{int(variant_id)}")
+            product = self.client.get(f"products/{_id(variant_id)}")
         if not isinstance(product, dict):
             return 0
         if product.get("status") not in (None, "publish") or product.get("purchasable") is False:
@@ -215,7 +226,7 @@ class WooCommerceAdapter:
         """Record the order's state after our write; a failure here never fails the write."""
         try:
             if not isinstance(modified_gmt, str):
-                fresh = self.client.get(f"orders/{int(order_id)}", {"_fields": "id,date_modified_gmt"})
+                fresh = self.client.get(f"orders/{_id(order_id)}", {"_fields": "id,date_modified_gmt"})
                 modified_gmt = fresh.get("date_modified_gmt") if isinstance(fresh, dict) else None
             if isinstance(modified_gmt, str):
                 self.echoes.remember(str(order_id), modified_gmt)
@@ -226,7 +237,7 @@ class WooCommerceAdapter:
 
     def add_order_note(self, order_id: str, note: str) -> None:
         """A private note (the customer is not emailed): the merchant's history inside WooCommerce."""
-        self.client.post(f"orders/{int(order_id)}/notes", {"note": note, "customer_note": False})
+        self.client.post(f"orders/{_id(order_id)}/notes", {"note": note, "customer_note": False})
 
     def _note_quietly(self, order_id: str, note: str) -> None:
         try:
@@ -259,7 +270,7 @@ class WooCommerceAdapter:
             if carries_key(refund, idempotency_key):
                 currency = meta_value(refund.get("meta_data"), CURRENCY_META)
                 if not isinstance(currency, str):
-                    currency = str(self.client.get(f"orders/{int(order_id)}", {"_fields": "currency"})["currency"])
+                    currency = str(self.client.get(f"orders/{_id(order_id)}", {"_fields": "currency"})["currency"])
                 return self._refund_effect(order_id, refund, currency)
         return None
 
@@ -287,7 +298,7 @@ class WooCommerceAdapter:
         if instruction.amount.currency != currency:
             raise PermanentError(f"refund in {instruction.amount.currency}, order is in {currency}")
         body = build_refund_body(raw, instruction)
-        path = f"orders/{int(instruction.order_id)}/refunds"
+        path = f"orders/{_id(instruction.order_id)}/refunds"
         manual = False
         try:
             made = self.client.post(path, body)
@@ -385,7 +396,7 @@ class WooCommerceAdapter:
     # -- exchanges ----------------------------------------------------------------------------
 
     def find_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect | None:
-        for raw in self.client.paginate("orders", {"parent": int(instruction.order_id)}):
+        for raw in self.client.paginate("orders", {"parent": _id(instruction.order_id)}):
             if isinstance(raw, dict) and carries_key(raw, instruction.idempotency_key):
                 return self._exchange_effect(raw, instruction, None)
         return None
@@ -510,7 +521,7 @@ def build_refund_body(order: Mapping[str, Any], instruction: RefundInstruction) 
             raise PermanentError(f"order {instruction.order_id} has no line item {line.order_line_id}")
         quantity = line.quantity if line.order_line_id in with_quantity else 0
         returned[line.order_line_id] = returned.get(line.order_line_id, 0) + line.quantity
-        lines.append(_refund_item(int(line.order_line_id), quantity, line.amount, line.tax,
+        lines.append(_refund_item(_id(line.order_line_id), quantity, line.amount, line.tax,
                                   _tax_rates(item, currency)))
     if instruction.shipping:
         shipping = [s for s in order.get("shipping_lines") or [] if isinstance(s, Mapping)]
@@ -525,7 +536,7 @@ def build_refund_body(order: Mapping[str, Any], instruction: RefundInstruction) 
             ship_gross = money(ship.get("total"), currency) + money(ship.get("total_tax"), currency)
             ship_tax = money(ship.get("total_tax"), currency)
             tax = ship_tax.prorate(share.to_minor(), ship_gross.to_minor()) if ship_tax else Money.zero(currency)
-            lines.append(_refund_item(int(ship_id), 0, share, tax, _tax_rates(ship, currency)))
+            lines.append(_refund_item(_id(ship_id), 0, share, tax, _tax_rates(ship, currency)))
     reason = " ".join(
         p for p in (instruction.reason.strip(), f"(return {instruction.return_id})",
                     refund_marker(instruction.idempotency_key)) if p
@@ -596,13 +607,13 @@ def build_exchange_body(
             "total": str((value - share).amount),
         }
         if item.product_id and item.product_id != item.variant_id:
-            line.update(product_id=int(item.product_id), variation_id=int(item.variant_id))
+            line.update(product_id=_id(item.product_id), variation_id=_id(item.variant_id))
         else:
-            line["product_id"] = int(item.variant_id)
+            line["product_id"] = _id(item.variant_id)
         line_items.append(line)
     fully_paid = applied >= goods
     body: dict[str, Any] = {
-        "parent_id": int(instruction.order_id),
+        "parent_id": _id(instruction.order_id),
         "customer_id": to_int(original.get("customer_id")),
         "billing": original.get("billing") or {},
         "shipping": original.get("shipping") or {},

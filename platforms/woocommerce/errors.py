@@ -9,6 +9,7 @@ Rules (reads are idempotent; writes are not, so a write whose answer is lost is 
 what happened                 read (GET/HEAD/OPTIONS)     write (POST/PUT/DELETE)
 ============================  ==========================  ====================================
 connect timeout / refused     RetryableError              RetryableError (never sent)
+TLS failure (certificate)     ConfigError                 ConfigError
 read timeout / reset          RetryableError              OutcomeUnknown
 3xx (we never follow)         ConfigError                 ConfigError (a POST turned GET is a trap)
 401 / 403                     ConfigError                 ConfigError
@@ -154,6 +155,9 @@ def error_for_exception(exc: requests.RequestException, *, method: str, path: st
     """The connector error for a transport failure: was the request possibly applied?"""
     is_write = method.upper() not in READ_METHODS
     what = f"{method} {path}: {type(exc).__name__}"
+    if isinstance(exc, requests.exceptions.SSLError):
+        # certificate or TLS setup problem: the handshake failed before anything was sent; retrying won't fix it
+        return ConfigError(f"{what}: TLS problem with the store (certificate?)")
     never_sent = isinstance(exc, requests.ConnectTimeout) or (
         isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.ReadTimeout) and _refused(exc)
     )

@@ -208,3 +208,10 @@ def test_connection_refused_on_write_is_retryable_not_unknown(rsps: responses.Re
     with pytest.raises(RetryableError) as info:
         c.post("orders", {})
     assert not isinstance(info.value, OutcomeUnknown)
+
+
+def test_tls_failure_is_a_config_error_not_retried(client: WooClient, rsps: responses.RequestsMock) -> None:
+    rsps.get(f"{API}/orders/1", body=requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED"))
+    with pytest.raises(ConfigError, match="TLS"):
+        client.get("orders/1")
+    assert len(rsps.calls) == 1

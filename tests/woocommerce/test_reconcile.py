@@ -8,11 +8,13 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import responses
 
 from connector.domain.actions import RefundInstruction, RefundLine
 from connector.domain.money import Money
 from connector.domain.returns import Disposition
+from connector.errors import NotFound
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from tests.woocommerce.conftest import API, dump, load, order
 
@@ -115,3 +117,12 @@ def test_find_order_with_custom_numbers(adapter: WooCommerceAdapter, rsps: respo
     found = adapter.find_order("WC-727", "john.doe@example.com")
     assert found is not None and found.id == "1234" and found.name == "WC-727"
     assert "search=WC-727" in rsps.calls[0].request.url
+
+
+def test_non_numeric_ids_are_not_found_without_a_request(
+    adapter: WooCommerceAdapter, rsps: responses.RequestsMock
+) -> None:
+    for bad in ("abc", "0", "-3", "12; DROP"):
+        with pytest.raises(NotFound):
+            adapter.fetch_order(bad)
+    assert len(rsps.calls) == 0
