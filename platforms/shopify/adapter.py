@@ -111,7 +111,8 @@ class ShopifyAdapter:
             cursor = info.get("endCursor")
 
     def fetch_return(self, return_id: str) -> ReturnRequest:
-        return mapping.return_from_graphql(self._return_node(return_id, queries.RETURN), self.shop_id)
+        document = queries.RETURN if self._definitions() else queries.RETURN_ENUM_REASONS
+        return mapping.return_from_graphql(self._return_node(return_id, document), self.shop_id)
 
     def translate_webhook(self, topic: str, payload: Mapping[str, Any]) -> IncomingEvent:
         return webhooks.translate(topic, payload, self.shop_domain, self.shop_id)
@@ -232,9 +233,21 @@ class ShopifyAdapter:
         return self._gift_card(instruction)
 
     def find_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect | None:
-        found = self._find_gift_card(instruction)
-        if found is not None or not instruction.customer_id:
-            return found
+        """An earlier credit for this instruction: the store-credit path first, then the gift-card fallback.
+
+        Gift cards are only searched when the fallback is enabled (only then can one exist); a failing
+        search raises rather than answering "not found", which would pay twice.
+        """
+        if instruction.customer_id:
+            found = self._find_credit_transaction(instruction)
+            if found is not None:
+                return found
+        if self._fallback:
+            return self._find_gift_card(instruction)
+        return None
+
+    def _find_credit_transaction(self, instruction: StoreCreditInstruction) -> PlatformEffect | None:
+        assert instruction.customer_id is not None
         data = self.client.query(
             queries.STORE_CREDIT_TRANSACTIONS, {"id": mapping.gid("Customer", instruction.customer_id)}
         )
@@ -412,7 +425,7 @@ class ShopifyAdapter:
         return per_line
 
     def _definitions(self) -> dict[str, str]:
-        """Reason-definition handle → id, fetched once per adapter (2026-01+)."""
+        """Reason-definition handle → id, fetched once per adapter (2026-01+); empty when unsupported."""
         if self._reason_definitions is None:
             try:
                 data = self.client.query(queries.RETURN_REASON_DEFINITIONS)

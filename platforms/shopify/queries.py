@@ -141,7 +141,7 @@ fragment ReturnFields on Return {{
       id quantity processableQuantity processedQuantity customerNote
       ... on ReturnLineItem {{
         returnReason returnReasonNote
-        returnReasonDefinition {{ id handle name }}
+        {{definition}}
         fulfillmentLineItem {{ id lineItem {{ id }} }}
         withCodeDiscountedTotalPriceSet {{ {MONEY} }}
       }}
@@ -154,12 +154,15 @@ fragment ReturnFields on Return {{
 }}
 """
 
-RETURN: Final = (
-    """
+RETURN: Final = """
 query Return($id: ID!) { return(id: $id) { ...ReturnFields } }
-"""
-    + RETURN_FIELDS
-)
+""" + RETURN_FIELDS.replace("{definition}", "returnReasonDefinition { id handle name }")
+"""A return with its reason-definition handles (API 2026-01+)."""
+
+RETURN_ENUM_REASONS: Final = """
+query Return($id: ID!) { return(id: $id) { ...ReturnFields } }
+""" + RETURN_FIELDS.replace("{definition}", "")
+"""The same without reason definitions, for a shop where ``returnReasonDefinitions`` is unavailable."""
 
 RETURN_FOR_PROCESSING: Final = """
 query ReturnForProcessing($id: ID!) {

@@ -392,6 +392,7 @@ def test_find_store_credit_ignores_old_or_different_credits(adapter: ShopifyAdap
 
 @responses.activate
 def test_find_store_credit_finds_the_fallback_gift_card_by_key(adapter: ShopifyAdapter) -> None:
+    stub("StoreCreditTransactions", _credits(("25.0", (NOW - timedelta(days=30)).isoformat())))
     stub(
         "GiftCards",
         {
@@ -409,6 +410,16 @@ def test_find_store_credit_finds_the_fallback_gift_card_by_key(adapter: ShopifyA
     found = adapter.find_store_credit(credit_instruction())
     assert found is not None and found.platform_id == "gid://shopify/GiftCard/5"
     assert "customer_id:544365967" in calls("GiftCards")[0]["variables"]["query"]
+
+
+@responses.activate
+def test_find_store_credit_without_fallback_never_searches_gift_cards() -> None:
+    clock = FakeClock()
+    client = GraphQLClient(SHOP, lambda: "t", sleep=clock.sleep, clock=clock)
+    strict = ShopifyAdapter(SHOP, lambda: "t", client=client, store_credit_fallback=False, now=lambda: NOW)
+    stub("StoreCreditTransactions", _credits())
+    assert strict.find_store_credit(credit_instruction()) is None
+    assert calls("GiftCards") == []
 
 
 # -- returns -------------------------------------------------------------------------------------
