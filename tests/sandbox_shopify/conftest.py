@@ -21,11 +21,12 @@ VERSION = "2026-04"
 class Sandbox:
     base: str
     options: SandboxOptions
-    token: str = "shpat_sandbox"  # noqa: S105 - sandbox fixture value
+    token: str = "shpat_sandbox"
     session: requests.Session = field(default_factory=requests.Session)
 
-    def post(self, query: str, variables: dict[str, Any] | None = None, version: str = VERSION,
-             token: str | None = None) -> requests.Response:  # fmt: skip
+    def post(
+        self, query: str, variables: dict[str, Any] | None = None, version: str = VERSION, token: str | None = None
+    ) -> requests.Response:
         return self.session.post(
             f"{self.base}/admin/api/{version}/graphql.json",
             json={"query": query, "variables": variables or {}},
@@ -82,13 +83,16 @@ fulfillments { id deliveredAt fulfillmentLineItems(first: 5) { nodes { id quanti
 
 def fulfilled_order(sb: Sandbox, min_quantity: int = 1, skip: int = 0) -> dict[str, Any]:
     """A fully fulfilled order whose first fulfillment line has at least ``min_quantity`` units."""
-    body = sb.data("query($q: String) { orders(first: 20, query: $q) { nodes { %s } } }" % ORDER_FIELDS,  # noqa: UP031
-                   {"q": None})  # fmt: skip
+    body = sb.data(
+        "query($q: String) { orders(first: 20, query: $q) { nodes { %s } } }" % ORDER_FIELDS,  # noqa: UP031
+        {"q": None},
+    )
     found = [
-        o for o in body["orders"]["nodes"]
+        o
+        for o in body["orders"]["nodes"]
         if o["displayFulfillmentStatus"] == "FULFILLED"
         and o["fulfillments"][0]["fulfillmentLineItems"]["nodes"][0]["quantity"] >= min_quantity
-    ]  # fmt: skip
+    ]
     assert len(found) > skip, "seed has no suitable order"
     order: dict[str, Any] = found[skip]
     return order

@@ -70,14 +70,16 @@ def test_documented_return_request_example(sandbox: Sandbox) -> None:
     variables = {
         "input": {
             "orderId": order["id"],
-            "returnLineItems": [{
-                "fulfillmentLineItemId": first_fli(order)["id"],
-                "quantity": 1,
-                "returnReason": "WRONG_ITEM",
-                "customerNote": "Sorry, I ordered the wrong item. Could I get a refund or store credit?",
-            }],
+            "returnLineItems": [
+                {
+                    "fulfillmentLineItemId": first_fli(order)["id"],
+                    "quantity": 1,
+                    "returnReason": "WRONG_ITEM",
+                    "customerNote": "Sorry, I ordered the wrong item. Could I get a refund or store credit?",
+                }
+            ],
         }
-    }  # fmt: skip
+    }
     body = sandbox.data(DOC_RETURN_REQUEST, variables)["returnRequest"]
     assert body["userErrors"] == []
     ret = body["return"]
@@ -96,26 +98,57 @@ def test_documented_return_process_input(sandbox: Sandbox) -> None:
              return { id returnLineItems(first: 5) { nodes { id } }
                       reverseFulfillmentOrders(first: 1) { nodes { lineItems(first: 5) { nodes { id } } } } }
              userErrors { field message } } }""",
-        {"input": {"orderId": order["id"], "returnLineItems": [
-            {"fulfillmentLineItemId": first_fli(order)["id"], "quantity": 1, "returnReason": "SIZE_TOO_SMALL"}]}},
-    )["returnCreate"]  # fmt: skip
+        {
+            "input": {
+                "orderId": order["id"],
+                "returnLineItems": [
+                    {"fulfillmentLineItemId": first_fli(order)["id"], "quantity": 1, "returnReason": "SIZE_TOO_SMALL"}
+                ],
+            }
+        },
+    )["returnCreate"]
     assert created["userErrors"] == []
     ret = created["return"]
     rli = ret["returnLineItems"]["nodes"][0]["id"]
     rfo_line = ret["reverseFulfillmentOrders"]["nodes"][0]["lineItems"]["nodes"][0]["id"]
     sale = order["transactions"][0]
     amount = "1.00" if sale["amountSet"]["presentmentMoney"]["currencyCode"] != "JPY" else "100"
-    body = sandbox.data(DOC_RETURN_PROCESS, {"input": {
-        "returnId": ret["id"],
-        "returnLineItems": [{"id": rli, "quantity": 1, "dispositions": [{
-            "reverseFulfillmentOrderLineItemId": rfo_line, "quantity": 1,
-            "locationId": "gid://shopify/Location/80100001", "dispositionType": "RESTOCKED"}]}],
-        "financialTransfer": {"issueRefund": {"orderTransactions": [{
-            "parentId": sale["id"],
-            "transactionAmount": {"amount": amount, "currencyCode": sale["amountSet"]["presentmentMoney"]["currencyCode"]},
-        }]}},
-        "notifyCustomer": False,
-    }})["returnProcess"]  # fmt: skip
+    body = sandbox.data(
+        DOC_RETURN_PROCESS,
+        {
+            "input": {
+                "returnId": ret["id"],
+                "returnLineItems": [
+                    {
+                        "id": rli,
+                        "quantity": 1,
+                        "dispositions": [
+                            {
+                                "reverseFulfillmentOrderLineItemId": rfo_line,
+                                "quantity": 1,
+                                "locationId": "gid://shopify/Location/80100001",
+                                "dispositionType": "RESTOCKED",
+                            }
+                        ],
+                    }
+                ],
+                "financialTransfer": {
+                    "issueRefund": {
+                        "orderTransactions": [
+                            {
+                                "parentId": sale["id"],
+                                "transactionAmount": {
+                                    "amount": amount,
+                                    "currencyCode": sale["amountSet"]["presentmentMoney"]["currencyCode"],
+                                },
+                            }
+                        ]
+                    }
+                },
+                "notifyCustomer": False,
+            }
+        },
+    )["returnProcess"]
     assert body["userErrors"] == []
     assert body["return"]["returnLineItems"]["nodes"][0]["processedQuantity"] == 1
 
@@ -132,19 +165,30 @@ def test_documented_refund_create_with_idempotent_directive(sandbox: Sandbox) ->
             "orderId": order["id"],
             "note": "Want to exchange for a different item",
             "refundLineItems": [{"lineItemId": line["id"], "quantity": 1, "restockType": "RETURN"}],
-            "transactions": [{"orderId": order["id"], "gateway": sale["gateway"], "kind": "REFUND",
-                              "amount": amount, "parentId": sale["id"]}],
+            "transactions": [
+                {
+                    "orderId": order["id"],
+                    "gateway": sale["gateway"],
+                    "kind": "REFUND",
+                    "amount": amount,
+                    "parentId": sale["id"],
+                }
+            ],
         },
-    }  # fmt: skip
+    }
     refund = sandbox.data(DOC_REFUND_CREATE, variables)["refundCreate"]
     assert refund["userErrors"] == []
     body = refund["refund"]
     assert body["note"] == "Want to exchange for a different item"
-    assert body["refundLineItems"]["nodes"] == [{"lineItem": {"id": line["id"]}, "quantity": 1, "restockType": "RETURN"}]
+    assert body["refundLineItems"]["nodes"] == [
+        {"lineItem": {"id": line["id"]}, "quantity": 1, "restockType": "RETURN"}
+    ]
     txn = body["transactions"]["nodes"][0]
     assert (txn["kind"], txn["status"], txn["gateway"]) == ("REFUND", "SUCCESS", sale["gateway"])
-    assert body["totalRefundedSet"]["presentmentMoney"] == {"amount": amount if currency == "JPY" else "1.50",
-                                                            "currencyCode": currency}  # fmt: skip
+    assert body["totalRefundedSet"]["presentmentMoney"] == {
+        "amount": amount if currency == "JPY" else "1.50",
+        "currencyCode": currency,
+    }
 
 
 def test_documented_throttled_and_cost_shapes(sandbox: Sandbox) -> None:

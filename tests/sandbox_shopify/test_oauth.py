@@ -18,9 +18,17 @@ TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 
 
 def authorize(sb: Sandbox, state: str = "nonce-1") -> dict[str, str]:
-    response = requests.get(f"{sb.base}/admin/oauth/authorize", params={
-        "client_id": sb.options.api_key, "scope": "read_orders,write_returns",
-        "redirect_uri": "https://app.invalid/callback", "state": state}, allow_redirects=False, timeout=10)  # fmt: skip
+    response = requests.get(
+        f"{sb.base}/admin/oauth/authorize",
+        params={
+            "client_id": sb.options.api_key,
+            "scope": "read_orders,write_returns",
+            "redirect_uri": "https://app.invalid/callback",
+            "state": state,
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
     assert f"{location.scheme}://{location.netloc}{location.path}" == "https://app.invalid/callback"
@@ -79,14 +87,28 @@ def test_strict_rotation_revokes_immediately(make_sandbox: Any) -> None:
 def _session_token(sb: Sandbox, **changes: Any) -> str:
     now = int(time.time())
     domain = sb.options.shop_domain
-    claims = {"iss": f"https://{domain}/admin", "dest": f"https://{domain}", "aud": sb.options.api_key,
-              "sub": "42", "exp": now + 60, "nbf": now, "iat": now, "jti": "j", "sid": "s", **changes}  # fmt: skip
+    claims = {
+        "iss": f"https://{domain}/admin",
+        "dest": f"https://{domain}",
+        "aud": sb.options.api_key,
+        "sub": "42",
+        "exp": now + 60,
+        "nbf": now,
+        "iat": now,
+        "jti": "j",
+        "sid": "s",
+        **changes,
+    }
     return jwt.encode(claims, sb.options.api_secret, algorithm="HS256")
 
 
 def test_token_exchange(sandbox: Sandbox) -> None:
-    form = {"grant_type": TOKEN_EXCHANGE, "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
-            "requested_token_type": "urn:shopify:params:oauth:token-type:offline-access-token", "expiring": "1"}  # fmt: skip
+    form = {
+        "grant_type": TOKEN_EXCHANGE,
+        "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+        "requested_token_type": "urn:shopify:params:oauth:token-type:offline-access-token",
+        "expiring": "1",
+    }
     good = token(sandbox, subject_token=_session_token(sandbox), **form)
     assert good.status_code == 200
     body = good.json()
@@ -99,6 +121,9 @@ def test_token_exchange(sandbox: Sandbox) -> None:
     assert token(sandbox, subject_token=other_shop, **form).json()["error"] == "invalid_subject_token"
     forged = jwt.encode({"aud": sandbox.options.api_key}, "not-the-secret-but-long-enough-for-hs256", algorithm="HS256")
     assert token(sandbox, subject_token=forged, **form).status_code == 400
-    online = token(sandbox, subject_token=_session_token(sandbox), **{
-        **form, "requested_token_type": "urn:shopify:params:oauth:token-type:online-access-token"}).json()
+    online = token(
+        sandbox,
+        subject_token=_session_token(sandbox),
+        **{**form, "requested_token_type": "urn:shopify:params:oauth:token-type:online-access-token"},
+    ).json()
     assert online["associated_user"] == {"id": 42} and online["expires_in"] > 0

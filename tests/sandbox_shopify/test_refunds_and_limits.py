@@ -19,8 +19,18 @@ REFUND_NO_KEY = """mutation($input: RefundInput!) {
 
 def refund_input(order: dict[str, Any], amount: str) -> dict[str, Any]:
     sale = order["transactions"][0]
-    return {"orderId": order["id"], "transactions": [
-        {"orderId": order["id"], "gateway": sale["gateway"], "kind": "REFUND", "amount": amount, "parentId": sale["id"]}]}
+    return {
+        "orderId": order["id"],
+        "transactions": [
+            {
+                "orderId": order["id"],
+                "gateway": sale["gateway"],
+                "kind": "REFUND",
+                "amount": amount,
+                "parentId": sale["id"],
+            }
+        ],
+    }
 
 
 def small_amount(order: dict[str, Any]) -> str:
@@ -44,7 +54,9 @@ def test_key_reused_with_other_parameters_is_an_error(sandbox: Sandbox) -> None:
     order = fulfilled_order(sandbox)
     key = str(uuid.uuid4())
     sandbox.data(REFUND, {"key": key, "input": refund_input(order, small_amount(order))})
-    body = sandbox.gql(REFUND, {"key": key, "input": refund_input(order, "1" if order["currencyCode"] == "JPY" else "1.00")})
+    body = sandbox.gql(
+        REFUND, {"key": key, "input": refund_input(order, "1" if order["currencyCode"] == "JPY" else "1.00")}
+    )
     assert body["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"
     assert len(sandbox.admin("GET", "/refunds")) == 1
 
@@ -65,8 +77,11 @@ def test_refund_capped_at_received_minus_refunded(sandbox: Sandbox) -> None:
     more = sandbox.data(REFUND, {"key": str(uuid.uuid4()), "input": refund_input(order, small_amount(order))})
     assert more["refundCreate"]["refund"] is None
     assert "exceeds the refundable amount" in more["refundCreate"]["userErrors"][0]["message"]
-    status = sandbox.data("query($id: ID!) { order(id: $id) { displayFinancialStatus totalRefundedSet { presentmentMoney { amount } } } }",
-                          {"id": order["id"]})["order"]  # fmt: skip
+    status = sandbox.data(
+        "query($id: ID!) { order(id: $id) { displayFinancialStatus"
+        " totalRefundedSet { presentmentMoney { amount } } } }",
+        {"id": order["id"]},
+    )["order"]
     assert status["displayFinancialStatus"] == "REFUNDED"
     assert Decimal(status["totalRefundedSet"]["presentmentMoney"]["amount"]) == total
 
@@ -74,8 +89,16 @@ def test_refund_capped_at_received_minus_refunded(sandbox: Sandbox) -> None:
 def test_refund_lines_cannot_exceed_quantity(sandbox: Sandbox) -> None:
     order = fulfilled_order(sandbox)
     line = order["lineItems"]["nodes"][0]
-    body = sandbox.data(REFUND, {"key": str(uuid.uuid4()), "input": {
-        "orderId": order["id"], "refundLineItems": [{"lineItemId": line["id"], "quantity": line["quantity"] + 1}]}})
+    body = sandbox.data(
+        REFUND,
+        {
+            "key": str(uuid.uuid4()),
+            "input": {
+                "orderId": order["id"],
+                "refundLineItems": [{"lineItemId": line["id"], "quantity": line["quantity"] + 1}],
+            },
+        },
+    )
     assert body["refundCreate"]["userErrors"][0]["field"] == ["refundLineItems", "0", "quantity"]
 
 
@@ -87,8 +110,12 @@ def test_throttled_when_bucket_cannot_cover_the_query(make_sandbox: Any) -> None
     assert requested == 2 + 10 * (1 + 2 + 2 * 1)
     assert first["extensions"]["cost"]["actualQueryCost"] <= requested
     throttled = [sb.gql(query) for _ in range(3)][-1]
-    assert throttled["errors"] == [{"message": "Throttled", "extensions": {
-        "code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}]
+    assert throttled["errors"] == [
+        {
+            "message": "Throttled",
+            "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"},
+        }
+    ]
     status = throttled["extensions"]["cost"]["throttleStatus"]
     assert status["maximumAvailable"] == 60.0 and status["currentlyAvailable"] < requested
     assert status["restoreRate"] == 1.0
@@ -110,11 +137,17 @@ def test_bad_requests_get_graphql_errors_never_500(sandbox: Sandbox) -> None:
     url = f"{sandbox.base}/admin/api/2026-04/graphql.json"
     headers = {"X-Shopify-Access-Token": sandbox.token}
     cases = [
-        "{ shop { nope } }", "{ shop { name ", "mutation { returnClose }", "{ order(id: 5) { id } }",
-        "{ orders { nodes { id } } }", "{ orders(first: 1, after: \"garbage\") { nodes { id } } }",
-        "query Q { shop { name } } query R { shop { name } }", "{ orders(first: 1, query: \"updated_at:>'nonsense'\") { nodes { id } } }",
-        "{ order(id: \"gid://shopify/Order/1\") { id } }", "{ __typename }",
-    ]  # fmt: skip
+        "{ shop { nope } }",
+        "{ shop { name ",
+        "mutation { returnClose }",
+        "{ order(id: 5) { id } }",
+        "{ orders { nodes { id } } }",
+        '{ orders(first: 1, after: "garbage") { nodes { id } } }',
+        "query Q { shop { name } } query R { shop { name } }",
+        "{ orders(first: 1, query: \"updated_at:>'nonsense'\") { nodes { id } } }",
+        '{ order(id: "gid://shopify/Order/1") { id } }',
+        "{ __typename }",
+    ]
     for query in cases:
         response = requests.post(url, json={"query": query}, headers=headers, timeout=10)
         assert response.status_code == 200, (query, response.text)
@@ -124,9 +157,14 @@ def test_bad_requests_get_graphql_errors_never_500(sandbox: Sandbox) -> None:
             assert isinstance(error["message"], str) and error["message"]
     assert requests.post(url, data="{not json", headers=headers, timeout=10).status_code == 400
     assert requests.post(url, json={"variables": {}}, headers=headers, timeout=10).json() == {
-        "errors": {"query": "Required parameter missing or invalid"}}
-    typed = requests.post(url, json={"query": "query($n: Int!) { orders(first: $n) { nodes { id } } }",
-                                     "variables": {"n": "ten"}}, headers=headers, timeout=10)  # fmt: skip
+        "errors": {"query": "Required parameter missing or invalid"}
+    }
+    typed = requests.post(
+        url,
+        json={"query": "query($n: Int!) { orders(first: $n) { nodes { id } } }", "variables": {"n": "ten"}},
+        headers=headers,
+        timeout=10,
+    )
     assert typed.status_code == 200 and typed.json()["errors"]
 
 

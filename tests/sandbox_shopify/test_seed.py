@@ -42,8 +42,11 @@ def test_orders_money_is_rounded_to_minor_unit_and_mix_is_realistic() -> None:
     assert any(o.discount_code for o in seen) and any(o.shipping > 0 for o in seen)
     assert any(o.taxes_included for o in seen) and any(not o.taxes_included for o in seen)
     status = Counter(
-        "none" if not any(ln.fulfilled_quantity for ln in o.lines)
-        else "full" if all(ln.fulfilled_quantity == ln.quantity for ln in o.lines) else "partial"
+        "none"
+        if not any(ln.fulfilled_quantity for ln in o.lines)
+        else "full"
+        if all(ln.fulfilled_quantity == ln.quantity for ln in o.lines)
+        else "partial"
         for o in seen
     )
     assert status["none"] > 0 and status["partial"] > 0 and status["full"] > status["partial"]

@@ -74,9 +74,15 @@ def request_return(sb: Sandbox) -> dict[str, Any]:
     order = fulfilled_order(sb)
     ret: dict[str, Any] = sb.data(
         """mutation($input: ReturnRequestInput!) { returnRequest(input: $input) { return { id name } } }""",
-        {"input": {"orderId": order["id"], "returnLineItems": [
-            {"fulfillmentLineItemId": first_fli(order)["id"], "quantity": 1, "returnReason": "WRONG_ITEM"}]}},
-    )["returnRequest"]["return"]  # fmt: skip
+        {
+            "input": {
+                "orderId": order["id"],
+                "returnLineItems": [
+                    {"fulfillmentLineItemId": first_fli(order)["id"], "quantity": 1, "returnReason": "WRONG_ITEM"}
+                ],
+            }
+        },
+    )["returnRequest"]["return"]
     return ret
 
 
@@ -100,8 +106,9 @@ def test_returns_request_delivery_is_signed_with_shopify_headers(sandbox: Sandbo
     assert line["fulfillment_line_item"]["admin_graphql_api_id"].startswith("gid://shopify/FulfillmentLineItem/")
 
 
-def test_failed_delivery_is_retried_with_the_same_event_id(make_sandbox: Callable[..., Sandbox],
-                                                          receiver: Receiver) -> None:  # fmt: skip
+def test_failed_delivery_is_retried_with_the_same_event_id(
+    make_sandbox: Callable[..., Sandbox], receiver: Receiver
+) -> None:
     sb = make_sandbox()
     receiver.fail_first = 2
     subscribe(sb, "RETURNS_REQUEST", receiver.url)
@@ -141,8 +148,10 @@ def test_refund_and_order_topics_and_subscription_management(sandbox: Sandbox, r
     assert json.loads(delivery["body"])["admin_graphql_api_id"] == created["order_id"]
     listed = sandbox.data("{ webhookSubscriptions(first: 10) { nodes { id topic } } }")["webhookSubscriptions"]["nodes"]
     assert sorted(n["topic"] for n in listed) == ["ORDERS_CREATE", "REFUNDS_CREATE"]
-    gone = sandbox.data("mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId } }",
-                        {"id": listed[0]["id"]})  # fmt: skip
+    gone = sandbox.data(
+        "mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId } }",
+        {"id": listed[0]["id"]},
+    )
     assert gone["webhookSubscriptionDelete"]["deletedWebhookSubscriptionId"] == listed[0]["id"]
 
 

@@ -32,8 +32,9 @@ def _order_index(shop: Shop, ref: str) -> int | None:
     return number - ORDER_BASE
 
 
-def blueprint(shop: Shop, dispatcher: Dispatcher, tokens: oauth.TokenStore, bucket: LeakyBucket,
-              api_key: str, api_secret: str) -> Blueprint:  # fmt: skip
+def blueprint(
+    shop: Shop, dispatcher: Dispatcher, tokens: oauth.TokenStore, bucket: LeakyBucket, api_key: str, api_secret: str
+) -> Blueprint:
     bp = Blueprint("sandbox_admin", __name__, url_prefix="/__sandbox")
 
     def refunds() -> list[dict[str, Any]]:
@@ -41,68 +42,134 @@ def blueprint(shop: Shop, dispatcher: Dispatcher, tokens: oauth.TokenStore, buck
         for r in shop.refunds.values():
             order = shop.order(r.order_index)
             assert order is not None
-            out.append({
-                "id": gid("Refund", r.id), "order_id": gid("Order", order.id), "currency": order.currency,
-                "amount": str(sum((t.amount for t in r.transactions), order.seed.shipping * 0)),
-                "store_credit": str(r.store_credit), "shipping": str(r.shipping),
-                "idempotency_key": r.idempotency_key, "return_id": gid("Return", r.return_id) if r.return_id else None,
-                "lines": [{"line_item_id": gid("LineItem", shop.line_item_id(order.index, rl.line_index)),
-                           "quantity": rl.quantity, "restock_type": rl.restock_type, "subtotal": str(rl.subtotal),
-                           "tax": str(rl.tax)} for rl in r.lines],
-                "transactions": [{"id": gid("OrderTransaction", t.id), "amount": str(t.amount), "gateway": t.gateway,
-                                  "parent_id": gid("OrderTransaction", t.parent_id) if t.parent_id else None}
-                                 for t in r.transactions],
-                "created_at": r.created_at.isoformat(),
-            })  # fmt: skip
+            out.append(
+                {
+                    "id": gid("Refund", r.id),
+                    "order_id": gid("Order", order.id),
+                    "currency": order.currency,
+                    "amount": str(sum((t.amount for t in r.transactions), order.seed.shipping * 0)),
+                    "store_credit": str(r.store_credit),
+                    "shipping": str(r.shipping),
+                    "idempotency_key": r.idempotency_key,
+                    "return_id": gid("Return", r.return_id) if r.return_id else None,
+                    "lines": [
+                        {
+                            "line_item_id": gid("LineItem", shop.line_item_id(order.index, rl.line_index)),
+                            "quantity": rl.quantity,
+                            "restock_type": rl.restock_type,
+                            "subtotal": str(rl.subtotal),
+                            "tax": str(rl.tax),
+                        }
+                        for rl in r.lines
+                    ],
+                    "transactions": [
+                        {
+                            "id": gid("OrderTransaction", t.id),
+                            "amount": str(t.amount),
+                            "gateway": t.gateway,
+                            "parent_id": gid("OrderTransaction", t.parent_id) if t.parent_id else None,
+                        }
+                        for t in r.transactions
+                    ],
+                    "created_at": r.created_at.isoformat(),
+                }
+            )
         return out
 
     def returns() -> list[dict[str, Any]]:
         return [
-            {"id": gid("Return", r.id), "name": r.name, "status": r.status, "order_id": gid("Order", ORDER_BASE + r.order_index),
-             "lines": [{"id": gid("ReturnLineItem", rl.id), "quantity": rl.quantity, "processed": rl.processed,
-                        "refunded": rl.refunded, "reason": rl.reason, "dispositions": [
-                            {"type": d["type"], "quantity": d["quantity"]} for d in rl.dispositions]}
-                       for rl in (shop.return_lines[i] for i in r.lines)],
-             "exchange_lines": [{"id": gid("ExchangeLineItem", el.id), "variant_id": gid("ProductVariant", el.variant_id),
-                                 "quantity": el.quantity, "processed": el.processed}
-                                for el in (shop.exchange_lines[i] for i in r.exchange_lines)],
-             "refunds": [gid("Refund", i) for i in r.refunds],
-             "reverse_deliveries": [{"id": gid("ReverseDelivery", d.id), "tracking_number": d.tracking_number,
-                                     "label_url": d.label_url}
-                                    for d in (shop.reverse_deliveries[i] for i in r.reverse_deliveries)],
-             "decline_reason": r.decline_reason}
+            {
+                "id": gid("Return", r.id),
+                "name": r.name,
+                "status": r.status,
+                "order_id": gid("Order", ORDER_BASE + r.order_index),
+                "lines": [
+                    {
+                        "id": gid("ReturnLineItem", rl.id),
+                        "quantity": rl.quantity,
+                        "processed": rl.processed,
+                        "refunded": rl.refunded,
+                        "reason": rl.reason,
+                        "dispositions": [{"type": d["type"], "quantity": d["quantity"]} for d in rl.dispositions],
+                    }
+                    for rl in (shop.return_lines[i] for i in r.lines)
+                ],
+                "exchange_lines": [
+                    {
+                        "id": gid("ExchangeLineItem", el.id),
+                        "variant_id": gid("ProductVariant", el.variant_id),
+                        "quantity": el.quantity,
+                        "processed": el.processed,
+                    }
+                    for el in (shop.exchange_lines[i] for i in r.exchange_lines)
+                ],
+                "refunds": [gid("Refund", i) for i in r.refunds],
+                "reverse_deliveries": [
+                    {"id": gid("ReverseDelivery", d.id), "tracking_number": d.tracking_number, "label_url": d.label_url}
+                    for d in (shop.reverse_deliveries[i] for i in r.reverse_deliveries)
+                ],
+                "decline_reason": r.decline_reason,
+            }
             for r in shop.returns.values()
-        ]  # fmt: skip
+        ]
 
     def credits() -> list[dict[str, Any]]:
         return [credit_record(shop, t) for t in shop.credit_transactions.values()]
 
     def gift_cards() -> list[dict[str, Any]]:
-        return [{"id": gid("GiftCard", c.id), "code": c.code, "currency": c.currency,
-                 "initial_value": str(c.initial_value), "customer_id": c.customer_id, "note": c.note}
-                for c in shop.gift_cards.values()]  # fmt: skip
+        return [
+            {
+                "id": gid("GiftCard", c.id),
+                "code": c.code,
+                "currency": c.currency,
+                "initial_value": str(c.initial_value),
+                "customer_id": c.customer_id,
+                "note": c.note,
+            }
+            for c in shop.gift_cards.values()
+        ]
 
     def fulfillment_orders() -> list[dict[str, Any]]:
-        return [{"id": gid("FulfillmentOrder", f.id), "order_id": gid("Order", ORDER_BASE + f.order_index),
-                 "return_id": gid("Return", f.return_id) if f.return_id else None, "status": f.status,
-                 "lines": [{"variant_id": gid("ProductVariant", v), "quantity": q} for _l, v, q in f.lines]}
-                for f in shop.fulfillment_orders.values()]  # fmt: skip
+        return [
+            {
+                "id": gid("FulfillmentOrder", f.id),
+                "order_id": gid("Order", ORDER_BASE + f.order_index),
+                "return_id": gid("Return", f.return_id) if f.return_id else None,
+                "status": f.status,
+                "lines": [{"variant_id": gid("ProductVariant", v), "quantity": q} for _l, v, q in f.lines],
+            }
+            for f in shop.fulfillment_orders.values()
+        ]
 
     @bp.get("/state")
     def state() -> Response:
         with shop.lock:
-            return jsonify({
-                "shop": {"domain": shop.domain, "currency": shop.currency, "orders": shop.order_count()},
-                "refunds": refunds(), "returns": returns(), "credits": credits(), "gift_cards": gift_cards(),
-                "fulfillment_orders": fulfillment_orders(), "restocks": list(shop.restocks),
-                "idempotency_keys": sorted(shop.idempotency),
-                "subscriptions": [{"id": gid("WebhookSubscription", s.id), "topic": s.topic, "uri": s.uri}
-                                  for s in shop.subscriptions.values()],
-                "bucket": bucket.status(),
-            })  # fmt: skip
+            return jsonify(
+                {
+                    "shop": {"domain": shop.domain, "currency": shop.currency, "orders": shop.order_count()},
+                    "refunds": refunds(),
+                    "returns": returns(),
+                    "credits": credits(),
+                    "gift_cards": gift_cards(),
+                    "fulfillment_orders": fulfillment_orders(),
+                    "restocks": list(shop.restocks),
+                    "idempotency_keys": sorted(shop.idempotency),
+                    "subscriptions": [
+                        {"id": gid("WebhookSubscription", s.id), "topic": s.topic, "uri": s.uri}
+                        for s in shop.subscriptions.values()
+                    ],
+                    "bucket": bucket.status(),
+                }
+            )
 
-    for name, fn in (("refunds", refunds), ("returns", returns), ("credits", credits), ("gift-cards", gift_cards),
-                     ("fulfillment-orders", fulfillment_orders)):  # fmt: skip
+    for name, fn in (
+        ("refunds", refunds),
+        ("returns", returns),
+        ("credits", credits),
+        ("gift-cards", gift_cards),
+        ("fulfillment-orders", fulfillment_orders),
+    ):
+
         def view(fn: Any = fn) -> Response:
             with shop.lock:
                 return jsonify(fn())
@@ -154,12 +221,20 @@ def blueprint(shop: Shop, dispatcher: Dispatcher, tokens: oauth.TokenStore, buck
             if not remaining:
                 return _bad("nothing left to fulfill", 409)
             now = utcnow()
-            order.fulfillments.append(FulfillmentState(order.id * 10 + len(order.fulfillments) + 1, now, None,
-                                                       remaining, f"1Z{order.id}{len(order.fulfillments)}"))  # fmt: skip
+            order.fulfillments.append(
+                FulfillmentState(
+                    order.id * 10 + len(order.fulfillments) + 1,
+                    now,
+                    None,
+                    remaining,
+                    f"1Z{order.id}{len(order.fulfillments)}",
+                )
+            )
             shop.touch(order, now)
             dispatcher.publish("orders/updated", payloads.order_payload(shop, order))
-            return jsonify({"order_id": gid("Order", order.id), "fulfillment_id": gid("Fulfillment",
-                                                                                          order.fulfillments[-1].id)})  # fmt: skip
+            return jsonify(
+                {"order_id": gid("Order", order.id), "fulfillment_id": gid("Fulfillment", order.fulfillments[-1].id)}
+            )
 
     @bp.post("/orders/<ref>/deliver")
     def deliver(ref: str) -> Response:
@@ -189,9 +264,14 @@ def blueprint(shop: Shop, dispatcher: Dispatcher, tokens: oauth.TokenStore, buck
                 return _bad("template order not found", 404)
             template = shop.seed_orders[index]
             now = utcnow()
-            seed = replace(template, number=1001 + shop.order_count(), created_at=now,
-                           fulfilled_at=now if body.get("fulfilled", True) else None, delivered_at=None,
-                           email=body.get("email", template.email))  # fmt: skip
+            seed = replace(
+                template,
+                number=1001 + shop.order_count(),
+                created_at=now,
+                fulfilled_at=now if body.get("fulfilled", True) else None,
+                delivered_at=None,
+                email=body.get("email", template.email),
+            )
             if not body.get("fulfilled", True):
                 seed = replace(seed, lines=tuple(replace(ln, fulfilled_quantity=0) for ln in seed.lines))
             order = shop.add_order(seed)
@@ -207,8 +287,9 @@ def blueprint(shop: Shop, dispatcher: Dispatcher, tokens: oauth.TokenStore, buck
     @bp.post("/session-token")
     def mint_session_token() -> Response:
         body = request.get_json(silent=True) or {}
-        token = oauth.session_token(api_key, api_secret, shop.domain, str(body.get("sub", "42")),
-                                    int(body.get("ttl", 60)))  # fmt: skip
+        token = oauth.session_token(
+            api_key, api_secret, shop.domain, str(body.get("sub", "42")), int(body.get("ttl", 60))
+        )
         return jsonify({"session_token": token})
 
     @bp.put("/bucket")

@@ -30,8 +30,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add("--bucket-size", type=float, default=defaults.bucket_size)
     add("--restore-rate", type=float, default=defaults.restore_rate)
     add("--token-ttl", type=int, default=defaults.token_ttl, help="seconds before expiring tokens expire")
-    add("--strict-refresh-rotation", action="store_true",
-        help="revoke a refresh token as soon as it is used (default: when its successor is first used)")
+    add(
+        "--strict-refresh-rotation",
+        action="store_true",
+        help="revoke a refresh token as soon as it is used (default: when its successor is first used)",
+    )
     add("--compliance-uri", default=None, help="endpoint for customers/data_request, customers/redact, shop/redact")
     add("--error-rate", type=float, default=0.0)
     add("--throttle-rate", type=float, default=0.0)

@@ -9,9 +9,11 @@ from graphql import GraphQLResolveInfo
 
 from platforms.shopify.sandbox.state import Shop
 
+Info = GraphQLResolveInfo
+
 
 class EventSink(Protocol):
-    def publish(self, topic: str, payload: dict[str, Any]) -> None: ...
+    def publish(self, topic: str, payload: dict[str, Any], uri: str | None = None) -> str | None: ...
 
 
 @dataclass
@@ -21,19 +23,19 @@ class Context:
     events: EventSink
 
 
-def ctx(info: GraphQLResolveInfo) -> Context:
+def ctx(info: Info) -> Context:
     context = info.context
     assert isinstance(context, Context)
     return context
 
 
-def directive_argument(info: GraphQLResolveInfo, directive: str, argument: str) -> object:
+def directive_argument(info: Info, directive: str, argument: str) -> object:
     """The value of ``@directive(argument:)`` on the field being resolved (literal or variable)."""
     for node in info.field_nodes:
         for found in node.directives or ():
             if found.name.value != directive:
                 continue
-            for arg in found.arguments:
+            for arg in found.arguments or ():
                 if arg.name.value == argument:
                     value: Any = arg.value
                     if value.kind == "variable":

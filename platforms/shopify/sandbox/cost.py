@@ -99,7 +99,8 @@ def _field_type(parent: GraphQLNamedType | None, name: str) -> GraphQLNamedType 
     fields = getattr(parent, "fields", None)
     if not fields or name not in fields:
         return None
-    return get_named_type(fields[name].type)
+    named: GraphQLNamedType | None = get_named_type(fields[name].type)
+    return named
 
 
 def _int_arg(walk: _Walk, node: FieldNode, name: str) -> int | None:

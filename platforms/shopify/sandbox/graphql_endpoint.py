@@ -22,7 +22,7 @@ from platforms.shopify.sandbox.state import Shop
 
 log = logging.getLogger(__name__)
 _VERSION: Final = re.compile(r"^\d{4}-(01|04|07|10)$|^unstable$")
-INVALID_TOKEN: Final = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+INVALID_TOKEN: Final = "[API] Invalid API key or access token (unrecognized login or wrong password)"  # noqa: S105
 
 
 def _json(body: dict[str, Any], status: int = 200, version: str | None = None) -> Response:
@@ -113,13 +113,13 @@ class GraphQLEndpoint:
                              variable_values=variables, operation_name=operation_name,
                              field_resolver=resolve_field, type_resolver=resolve_type)  # fmt: skip
         assert not hasattr(result, "__await__")
-        data = result.data  # type: ignore[union-attr]
+        data = result.data
         actual = query_cost(self.schema, document, variables, operation_name, data or {}) if data else requested
         actual = min(actual, requested)
         self.bucket.give_back(requested - actual)
         payload: dict[str, Any] = {}
-        if result.errors:  # type: ignore[union-attr]
-            payload["errors"] = _errors(list(result.errors))  # type: ignore[union-attr]
+        if result.errors:
+            payload["errors"] = _errors(list(result.errors))
         payload["data"] = data
         payload["extensions"] = {"cost": {"requestedQueryCost": requested, "actualQueryCost": actual,
                                           "throttleStatus": self.bucket.status()}}  # fmt: skip

@@ -19,9 +19,10 @@ from urllib.parse import urlencode
 
 import jwt
 from flask import Blueprint, Response, jsonify, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
-TOKEN_EXCHANGE: Final = "urn:ietf:params:oauth:grant-type:token-exchange"
-ID_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:id_token"
+TOKEN_EXCHANGE: Final = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105
+ID_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:id_token"  # noqa: S105
 OFFLINE: Final = "urn:shopify:params:oauth:token-type:offline-access-token"
 ONLINE: Final = "urn:shopify:params:oauth:token-type:online-access-token"
 REFRESH_TTL: Final = 90 * 24 * 3600
@@ -97,11 +98,17 @@ class TokenStore:
             if expiring and online_user is None:
                 refresh = "shprt_" + secrets.token_hex(16)
                 self._refresh[refresh] = _Refresh(token, now + REFRESH_TTL)
-                body |= {"expires_in": self.token_ttl, "refresh_token": refresh,
-                         "refresh_token_expires_in": REFRESH_TTL}  # fmt: skip
+                body |= {
+                    "expires_in": self.token_ttl,
+                    "refresh_token": refresh,
+                    "refresh_token_expires_in": REFRESH_TTL,
+                }
         if online_user is not None:
-            body |= {"expires_in": self.token_ttl, "associated_user_scope": scope,
-                     "associated_user": {"id": int(online_user) if online_user.isdigit() else online_user}}  # fmt: skip
+            body |= {
+                "expires_in": self.token_ttl,
+                "associated_user_scope": scope,
+                "associated_user": {"id": int(online_user) if online_user.isdigit() else online_user},
+            }
         return body
 
     def rotate(self, refresh_token: str) -> dict[str, Any] | None:
@@ -132,7 +139,7 @@ def blueprint(store: TokenStore, api_key: str, api_secret: str, shop_domain: str
     bp = Blueprint("sandbox_oauth", __name__)
 
     @bp.get("/admin/oauth/authorize")
-    def authorize() -> Response:
+    def authorize() -> BaseResponse:
         args = request.args
         if args.get("client_id") != api_key:
             return _error(400, "invalid_request", "Unknown client_id")
@@ -141,8 +148,13 @@ def blueprint(store: TokenStore, api_key: str, api_secret: str, shop_domain: str
             return _error(400, "invalid_request", "redirect_uri is required")
         code = store.new_code(args.get("scope") or DEFAULT_SCOPES)
         host = base64.b64encode(f"admin.shopify.com/store/{shop_domain.split('.')[0]}".encode()).decode()
-        params = {"code": code, "host": host.rstrip("="), "shop": shop_domain, "state": args.get("state", ""),
-                  "timestamp": str(int(time.time()))}  # fmt: skip
+        params = {
+            "code": code,
+            "host": host.rstrip("="),
+            "shop": shop_domain,
+            "state": args.get("state", ""),
+            "timestamp": str(int(time.time())),
+        }
         params["hmac"] = query_hmac(params, api_secret)
         sep = "&" if "?" in redirect_uri else "?"
         return redirect(f"{redirect_uri}{sep}{urlencode(params)}", code=302)
@@ -150,8 +162,7 @@ def blueprint(store: TokenStore, api_key: str, api_secret: str, shop_domain: str
     @bp.post("/admin/oauth/access_token")
     def access_token() -> Response:
         form: dict[str, Any] = dict(request.form) or (request.get_json(silent=True) or {})
-        if form.get("client_id") != api_key or not hmac.compare_digest(str(form.get("client_secret", "")),
-                                                                        api_secret):  # fmt: skip
+        if form.get("client_id") != api_key or not hmac.compare_digest(str(form.get("client_secret", "")), api_secret):
             return _error(400, "invalid_client", "Client credentials are invalid")
         grant = form.get("grant_type") or "authorization_code"
         expiring = str(form.get("expiring", "0")) == "1"
@@ -172,13 +183,20 @@ def blueprint(store: TokenStore, api_key: str, api_secret: str, shop_domain: str
     return bp
 
 
-def _token_exchange(form: dict[str, Any], store: TokenStore, api_key: str, api_secret: str, shop_domain: str,
-                    expiring: bool) -> Response:  # fmt: skip
+def _token_exchange(
+    form: dict[str, Any], store: TokenStore, api_key: str, api_secret: str, shop_domain: str, expiring: bool
+) -> Response:
     if form.get("subject_token_type") not in (None, ID_TOKEN_TYPE):
         return _error(400, "invalid_request", "subject_token_type must be an id_token")
     try:
-        claims = jwt.decode(str(form.get("subject_token", "")), api_secret, algorithms=["HS256"], audience=api_key,
-                            leeway=10, options={"require": ["iss", "dest", "aud", "sub", "exp", "nbf"]})  # fmt: skip
+        claims = jwt.decode(
+            str(form.get("subject_token", "")),
+            api_secret,
+            algorithms=["HS256"],
+            audience=api_key,
+            leeway=10,
+            options={"require": ["iss", "dest", "aud", "sub", "exp", "nbf"]},
+        )
     except jwt.PyJWTError:
         return _error(400, "invalid_subject_token", "The session token could not be verified")
     dest = str(claims.get("dest", "")).removeprefix("https://")
@@ -194,8 +212,17 @@ def _token_exchange(form: dict[str, Any], store: TokenStore, api_key: str, api_s
 def session_token(api_key: str, api_secret: str, shop_domain: str, sub: str = "42", ttl: int = 60) -> str:
     """An App Bridge session token as Shopify signs it (test helper)."""
     now = int(time.time())
-    claims = {"iss": f"https://{shop_domain}/admin", "dest": f"https://{shop_domain}", "aud": api_key, "sub": sub,
-              "exp": now + ttl, "nbf": now, "iat": now, "jti": secrets.token_hex(8), "sid": secrets.token_hex(8)}  # fmt: skip
+    claims = {
+        "iss": f"https://{shop_domain}/admin",
+        "dest": f"https://{shop_domain}",
+        "aud": api_key,
+        "sub": sub,
+        "exp": now + ttl,
+        "nbf": now,
+        "iat": now,
+        "jti": secrets.token_hex(8),
+        "sid": secrets.token_hex(8),
+    }
     return jwt.encode(claims, api_secret, algorithm="HS256")
 
 

@@ -88,8 +88,9 @@ class MoneyMutations:
         amount = refunds.to_amount(money["amount"])
         currency = money["currencyCode"]
         if amount is None or amount <= 0:
-            return _credit_failed(["creditInput", "creditAmount", "amount"], "The amount must be positive.",
-                                  "NEGATIVE_OR_ZERO_AMOUNT")  # fmt: skip
+            return _credit_failed(
+                ["creditInput", "creditAmount", "amount"], "The amount must be positive.", "NEGATIVE_OR_ZERO_AMOUNT"
+            )
         account_id = parse_gid(id, "StoreCreditAccount")
         account = shop.credit_accounts.get(account_id or -1)
         if account is None:
@@ -98,11 +99,18 @@ class MoneyMutations:
                 return _credit_failed(["id"], "Owner does not exist.", "ACCOUNT_NOT_FOUND")
             account = shop.credit_account(customer, currency)
         if account.currency != currency:
-            return _credit_failed(["creditInput", "creditAmount", "currencyCode"],
-                                  "The currency does not match the account currency.", "MISMATCHING_CURRENCY")  # fmt: skip
+            return _credit_failed(
+                ["creditInput", "creditAmount", "currencyCode"],
+                "The currency does not match the account currency.",
+                "MISMATCHING_CURRENCY",
+            )
         expires = creditInput.get("expiresAt")
-        txn = shop.credit(account, quantize(amount, currency), expires if isinstance(expires, datetime) else None,
-                          "storeCreditAccountCredit")  # fmt: skip
+        txn = shop.credit(
+            account,
+            quantize(amount, currency),
+            expires if isinstance(expires, datetime) else None,
+            "storeCreditAccountCredit",
+        )
         return {"storeCreditAccountTransaction": CreditTransactionView(shop, txn), "userErrors": []}
 
     def giftCardCreate(self, info: Info, input: dict[str, Any]) -> Payload:
@@ -124,9 +132,17 @@ class MoneyMutations:
             rng = random.Random(f"gift:{shop.seed}:{len(shop.gift_cards)}")
             code = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(16))
         expires = input.get("expiresOn")
-        card = GiftCardState(shop.next_id(), code, shop.currency, quantize(amount, shop.currency),
-                             quantize(amount, shop.currency), customer_id, input.get("note"),
-                             expires.isoformat() if isinstance(expires, date) else expires, utcnow())  # fmt: skip
+        card = GiftCardState(
+            shop.next_id(),
+            code,
+            shop.currency,
+            quantize(amount, shop.currency),
+            quantize(amount, shop.currency),
+            customer_id,
+            input.get("note"),
+            expires.isoformat() if isinstance(expires, date) else expires,
+            utcnow(),
+        )
         shop.gift_cards[card.id] = card
         return {"giftCard": GiftCardView(shop, card), "giftCardCode": code, "userErrors": []}
 
@@ -136,8 +152,7 @@ class MoneyMutations:
         if fo is None:
             return {"fulfillmentOrder": None, "userErrors": [user_error(["id"], "Fulfillment order not found.")]}
         if fo.status != "ON_HOLD":
-            return {"fulfillmentOrder": None,
-                    "userErrors": [user_error(["id"], "Fulfillment order is not on hold.")]}  # fmt: skip
+            return {"fulfillmentOrder": None, "userErrors": [user_error(["id"], "Fulfillment order is not on hold.")]}
         fo.status = "OPEN"
         fo.updated_at = utcnow()
         return {"fulfillmentOrder": FulfillmentOrderView(shop, fo), "userErrors": []}
@@ -148,18 +163,33 @@ class MoneyMutations:
         data = webhookSubscription
         uri = data.get("uri") or data.get("callbackUrl")
         if not uri or not str(uri).startswith(("https://", "http://")):
-            return {"webhookSubscription": None,
-                    "userErrors": [user_error(["webhookSubscription", "uri"], "Address is invalid")]}  # fmt: skip
+            return {
+                "webhookSubscription": None,
+                "userErrors": [user_error(["webhookSubscription", "uri"], "Address is invalid")],
+            }
         name = data.get("name")
         if name is not None and not _TOPIC_NAMES.match(name):
-            return {"webhookSubscription": None,
-                    "userErrors": [user_error(["webhookSubscription", "name"], "Name is invalid")]}  # fmt: skip
+            return {
+                "webhookSubscription": None,
+                "userErrors": [user_error(["webhookSubscription", "name"], "Name is invalid")],
+            }
         if any(s.topic == topic and s.uri == uri for s in shop.subscriptions.values()):
-            return {"webhookSubscription": None,
-                    "userErrors": [user_error(["webhookSubscription", "callbackUrl"],
-                                              "Address for this topic has already been taken")]}  # fmt: skip
-        sub = SubscriptionState(shop.next_id(), topic, str(uri), name, list(data.get("includeFields") or []),
-                                data.get("filter"), context.api_version, utcnow())  # fmt: skip
+            return {
+                "webhookSubscription": None,
+                "userErrors": [
+                    user_error(["webhookSubscription", "callbackUrl"], "Address for this topic has already been taken")
+                ],
+            }
+        sub = SubscriptionState(
+            shop.next_id(),
+            topic,
+            str(uri),
+            name,
+            list(data.get("includeFields") or []),
+            data.get("filter"),
+            context.api_version,
+            utcnow(),
+        )
         shop.subscriptions[sub.id] = sub
         return {"webhookSubscription": SubscriptionView(sub), "userErrors": []}
 
@@ -167,8 +197,10 @@ class MoneyMutations:
         shop = ctx(info).shop
         number = parse_gid(id, "WebhookSubscription")
         if number is None or shop.subscriptions.pop(number, None) is None:
-            return {"deletedWebhookSubscriptionId": None,
-                    "userErrors": [user_error(["id"], "Webhook subscription does not exist")]}  # fmt: skip
+            return {
+                "deletedWebhookSubscriptionId": None,
+                "userErrors": [user_error(["id"], "Webhook subscription does not exist")],
+            }
         return {"deletedWebhookSubscriptionId": id, "userErrors": []}
 
 

@@ -187,8 +187,11 @@ class QueryResolvers:
         order = shop.order_by_id(number) if number is not None else None
         if order is None:
             raise GraphQLError("Order does not exist.", extensions={"code": "NOT_FOUND"})
-        items = [f for f in order.fulfillments
-                 if any(shop.returnable_quantity(shop.fulfillment_line_item_id(f.id, j)) for j in f.quantities)]
+        items = [
+            f
+            for f in order.fulfillments
+            if any(shop.returnable_quantity(shop.fulfillment_line_item_id(f.id, j)) for j in f.quantities)
+        ]
         return connections.from_list(items, lambda f: ReturnableFulfillmentView(shop, order, f), **args)  # fmt: skip
 
     def webhookSubscriptions(self, info: Info, topics: list[str] | None = None, **args: Any) -> dict[str, Any]:

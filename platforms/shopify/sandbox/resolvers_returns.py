@@ -76,8 +76,9 @@ def _new_return(context: Context, info: Info, data: dict[str, Any], status: str,
         fli = parse_gid(item["fulfillmentLineItemId"], "FulfillmentLineItem")
         found = shop.fulfillment_line(fli) if fli is not None else None
         if found is None or found[0].index != order.index:
-            errors.append(user_error([*where, "fulfillmentLineItemId"],
-                                     "Fulfillment line item does not exist.", "NOT_FOUND"))  # fmt: skip
+            errors.append(
+                user_error([*where, "fulfillmentLineItemId"], "Fulfillment line item does not exist.", "NOT_FOUND")
+            )
             continue
         assert fli is not None
         quantity = item["quantity"]
@@ -90,8 +91,7 @@ def _new_return(context: Context, info: Info, data: dict[str, Any], status: str,
             continue
         wanted[fli] = wanted.get(fli, 0) + quantity
         if wanted[fli] > shop.returnable_quantity(fli):
-            errors.append(user_error([*where, "quantity"],
-                                     "Quantity is not available for return.", "INVALID"))  # fmt: skip
+            errors.append(user_error([*where, "quantity"], "Quantity is not available for return.", "INVALID"))
             continue
         lines.append((fli, found[2], item))
     if not data["returnLineItems"]:
@@ -100,11 +100,15 @@ def _new_return(context: Context, info: Info, data: dict[str, Any], status: str,
     for i, item in enumerate(data.get("exchangeLineItems") or []):
         variant = parse_gid(item.get("variantId"), "ProductVariant")
         if variant is None or variant not in shop.variants:
-            errors.append(user_error([path, "exchangeLineItems", str(i), "variantId"],
-                                     "Variant does not exist.", "NOT_FOUND"))  # fmt: skip
+            errors.append(
+                user_error([path, "exchangeLineItems", str(i), "variantId"], "Variant does not exist.", "NOT_FOUND")
+            )
         elif item["quantity"] <= 0:
-            errors.append(user_error([path, "exchangeLineItems", str(i), "quantity"],
-                                     "Quantity must be greater than 0.", "GREATER_THAN"))  # fmt: skip
+            errors.append(
+                user_error(
+                    [path, "exchangeLineItems", str(i), "quantity"], "Quantity must be greater than 0.", "GREATER_THAN"
+                )
+            )
         else:
             exchanges.append((variant, item["quantity"]))
     fee = None
@@ -119,17 +123,34 @@ def _new_return(context: Context, info: Info, data: dict[str, Any], status: str,
         return _failed(errors)
     now = utcnow()
     mutable = shop.mutable_order(order.index)
-    ret = ReturnState(shop.next_id(), order.index, f"#{order.seed.number}-R{len(mutable.returns) + 1}", status, now,
-                      [], [], shop.next_id(), shipping_fee=fee)  # fmt: skip
+    ret = ReturnState(
+        shop.next_id(),
+        order.index,
+        f"#{order.seed.number}-R{len(mutable.returns) + 1}",
+        status,
+        now,
+        [],
+        [],
+        shop.next_id(),
+        shipping_fee=fee,
+    )
     if status == "OPEN":
         ret.approved_at = now
     for fli, line_index, item in lines:
         fee_input = item.get("restockingFee")
         rl = ReturnLineState(
-            shop.next_id(), ret.id, order.index, line_index, fli, item["quantity"],
-            item.get("returnReason") or "UNKNOWN", item.get("returnReasonNote") or "", item.get("customerNote"),
-            shop.next_id(), fee_input["percentage"] if fee_input else None,
-        )  # fmt: skip
+            shop.next_id(),
+            ret.id,
+            order.index,
+            line_index,
+            fli,
+            item["quantity"],
+            item.get("returnReason") or "UNKNOWN",
+            item.get("returnReasonNote") or "",
+            item.get("customerNote"),
+            shop.next_id(),
+            fee_input["percentage"] if fee_input else None,
+        )
         shop.return_lines[rl.id] = rl
         shop.rfo_lines[rl.rfo_line_id] = rl.id
         ret.lines.append(rl.id)
@@ -145,8 +166,9 @@ def _new_return(context: Context, info: Info, data: dict[str, Any], status: str,
     return _ok(shop, ret)
 
 
-def _transition(info: Info, value: object, allowed: tuple[str, ...], target: str, topic: str,
-                message: str, path: list[str]) -> Payload:  # fmt: skip
+def _transition(
+    info: Info, value: object, allowed: tuple[str, ...], target: str, topic: str, message: str, path: list[str]
+) -> Payload:
     context = ctx(info)
     shop = context.shop
     ret, errors = _find_return(shop, value, path)
@@ -174,9 +196,15 @@ class ReturnMutations:
         return _new_return(ctx(info), info, returnInput, "OPEN", "returnInput")
 
     def returnApproveRequest(self, info: Info, input: dict[str, Any]) -> Payload:
-        return _transition(info, input["id"], ("REQUESTED",), "OPEN", "returns/approve",
-                           "Return is not approvable. Only returns with status REQUESTED can be approved.",
-                           ["input", "id"])  # fmt: skip
+        return _transition(
+            info,
+            input["id"],
+            ("REQUESTED",),
+            "OPEN",
+            "returns/approve",
+            "Return is not approvable. Only returns with status REQUESTED can be approved.",
+            ["input", "id"],
+        )
 
     def returnDeclineRequest(self, info: Info, input: dict[str, Any]) -> Payload:
         note = input.get("declineNote")
@@ -187,47 +215,88 @@ class ReturnMutations:
         if ret is not None and ret.status == "REQUESTED":
             ret.decline_reason = input["declineReason"]
             ret.decline_note = note
-        return _transition(info, input["id"], ("REQUESTED",), "DECLINED", "returns/decline",
-                           "Return is not declinable. Only returns with status REQUESTED can be declined.",
-                           ["input", "id"])  # fmt: skip
+        return _transition(
+            info,
+            input["id"],
+            ("REQUESTED",),
+            "DECLINED",
+            "returns/decline",
+            "Return is not declinable. Only returns with status REQUESTED can be declined.",
+            ["input", "id"],
+        )
 
     def returnClose(self, info: Info, id: str) -> Payload:
-        return _transition(info, id, ("OPEN",), "CLOSED", "returns/close",
-                           "Return is not closable. Only returns with status OPEN can be closed.", ["id"])  # fmt: skip
+        return _transition(
+            info,
+            id,
+            ("OPEN",),
+            "CLOSED",
+            "returns/close",
+            "Return is not closable. Only returns with status OPEN can be closed.",
+            ["id"],
+        )
 
     def returnReopen(self, info: Info, id: str) -> Payload:
-        return _transition(info, id, ("CLOSED",), "OPEN", "returns/reopen",
-                           "Return is not reopenable. Only returns with status CLOSED can be reopened.",
-                           ["id"])  # fmt: skip
+        return _transition(
+            info,
+            id,
+            ("CLOSED",),
+            "OPEN",
+            "returns/reopen",
+            "Return is not reopenable. Only returns with status CLOSED can be reopened.",
+            ["id"],
+        )
 
     def returnCancel(self, info: Info, id: str, notifyCustomer: bool | None = None) -> Payload:
         shop = ctx(info).shop
         ret = shop.returns.get(parse_gid(id, "Return") or -1)
-        if ret is not None and (ret.refunds or any(shop.return_lines[i].processed for i in ret.lines)
-                                or ret.reverse_deliveries):  # fmt: skip
-            return _failed([user_error(["id"], "Return is not cancelable: it already has processed items, "
-                                               "refunds or reverse deliveries.", "INVALID_STATE")])  # fmt: skip
-        return _transition(info, id, ("OPEN", "REQUESTED"), "CANCELED", "returns/cancel",
-                           "Return is not cancelable. Only returns with status OPEN or REQUESTED can be canceled.",
-                           ["id"])  # fmt: skip
+        if ret is not None and (
+            ret.refunds or any(shop.return_lines[i].processed for i in ret.lines) or ret.reverse_deliveries
+        ):
+            return _failed(
+                [
+                    user_error(
+                        ["id"],
+                        "Return is not cancelable: it already has processed items, refunds or reverse deliveries.",
+                        "INVALID_STATE",
+                    )
+                ]
+            )
+        return _transition(
+            info,
+            id,
+            ("OPEN", "REQUESTED"),
+            "CANCELED",
+            "returns/cancel",
+            "Return is not cancelable. Only returns with status OPEN or REQUESTED can be canceled.",
+            ["id"],
+        )
 
     def returnProcess(self, info: Info, input: dict[str, Any]) -> Payload:
         return _process(ctx(info), input)
 
     def reverseDeliveryCreateWithShipping(
-        self, info: Info, reverseFulfillmentOrderId: str, reverseDeliveryLineItems: list[dict[str, Any]],
-        trackingInput: dict[str, Any] | None = None, labelInput: dict[str, Any] | None = None,
+        self,
+        info: Info,
+        reverseFulfillmentOrderId: str,
+        reverseDeliveryLineItems: list[dict[str, Any]],
+        trackingInput: dict[str, Any] | None = None,
+        labelInput: dict[str, Any] | None = None,
         notifyCustomer: bool | None = None,
-    ) -> Payload:  # fmt: skip
+    ) -> Payload:
         shop = ctx(info).shop
         rid = shop.rfo_to_return.get(parse_gid(reverseFulfillmentOrderId, "ReverseFulfillmentOrder") or -1)
         if rid is None:
-            return _failed([user_error(["reverseFulfillmentOrderId"], "Reverse fulfillment order does not exist.",
-                                       "NOT_FOUND")], "reverseDelivery")  # fmt: skip
+            return _failed(
+                [user_error(["reverseFulfillmentOrderId"], "Reverse fulfillment order does not exist.", "NOT_FOUND")],
+                "reverseDelivery",
+            )
         ret = shop.returns[rid]
         if ret.status != "OPEN":
-            return _failed([user_error(["reverseFulfillmentOrderId"], "Reverse fulfillment order is not open.",
-                                       "INVALID_STATE")], "reverseDelivery")  # fmt: skip
+            return _failed(
+                [user_error(["reverseFulfillmentOrderId"], "Reverse fulfillment order is not open.", "INVALID_STATE")],
+                "reverseDelivery",
+            )
         own = {shop.return_lines[i].rfo_line_id: shop.return_lines[i] for i in ret.lines}
         chosen: list[tuple[int, int]] = []
         errors = []
@@ -236,8 +305,13 @@ class ReturnMutations:
             rl = own.get(line_id or -1)
             where = ["reverseDeliveryLineItems", str(i)]
             if rl is None:
-                errors.append(user_error([*where, "reverseFulfillmentOrderLineItemId"],
-                                         "Reverse fulfillment order line item does not exist.", "NOT_FOUND"))  # fmt: skip
+                errors.append(
+                    user_error(
+                        [*where, "reverseFulfillmentOrderLineItemId"],
+                        "Reverse fulfillment order line item does not exist.",
+                        "NOT_FOUND",
+                    )
+                )
             elif not 0 < item["quantity"] <= rl.quantity:
                 errors.append(user_error([*where, "quantity"], "Quantity is invalid.", "INVALID"))
             else:
@@ -247,8 +321,15 @@ class ReturnMutations:
         if not reverseDeliveryLineItems:  # empty list = every line, full quantity
             chosen = [(rl.rfo_line_id, rl.quantity) for rl in own.values()]
         tracking = trackingInput or {}
-        rd = ReverseDeliveryState(shop.next_id(), ret.id, chosen, tracking.get("number"), tracking.get("url"),
-                                  (labelInput or {}).get("fileUrl"), utcnow())  # fmt: skip
+        rd = ReverseDeliveryState(
+            shop.next_id(),
+            ret.id,
+            chosen,
+            tracking.get("number"),
+            tracking.get("url"),
+            (labelInput or {}).get("fileUrl"),
+            utcnow(),
+        )
         shop.reverse_deliveries[rd.id] = rd
         ret.reverse_deliveries.append(rd.id)
         return {"reverseDelivery": ReverseDeliveryView(shop, rd), "userErrors": []}
@@ -273,8 +354,11 @@ def _process(context: Context, data: dict[str, Any]) -> Payload:
             continue
         qty = item["quantity"]
         if not 0 < qty <= rl.quantity - rl.processed:
-            errors.append(user_error([*where, "quantity"],
-                                     f"Quantity must be between 1 and {rl.quantity - rl.processed}.", "INVALID"))  # fmt: skip
+            errors.append(
+                user_error(
+                    [*where, "quantity"], f"Quantity must be between 1 and {rl.quantity - rl.processed}.", "INVALID"
+                )
+            )
             continue
         dispositions = _dispositions(rl, qty, item.get("dispositions") or [], where, errors)
         processed.append((rl, qty, dispositions))
@@ -303,8 +387,9 @@ def _process(context: Context, data: dict[str, Any]) -> Payload:
         for rl, qty, dispositions in processed:
             subtotal, tax = refunds.line_share(order, rl.line_index, qty)
             restocked = any(d["type"] == "RESTOCKED" for d in dispositions)
-            plan.lines.append(RefundLineState(rl.line_index, qty, "RETURN" if restocked else "NO_RESTOCK",
-                                              subtotal, tax, restocked))  # fmt: skip
+            plan.lines.append(
+                RefundLineState(rl.line_index, qty, "RETURN" if restocked else "NO_RESTOCK", subtotal, tax, restocked)
+            )
         refunds.check_caps(shop, plan, bool(refund_input.get("allowOverRefunding")), path, errors)
     if errors:
         return _failed(errors)
@@ -312,16 +397,21 @@ def _process(context: Context, data: dict[str, Any]) -> Payload:
     return _ok(shop, ret)
 
 
-def _dispositions(rl: ReturnLineState, qty: int, items: list[dict[str, Any]], where: list[str],
-                  errors: list[dict[str, Any]]) -> list[dict[str, Any]]:  # fmt: skip
+def _dispositions(
+    rl: ReturnLineState, qty: int, items: list[dict[str, Any]], where: list[str], errors: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     chosen = []
     total = 0
     for j, item in enumerate(items):
         spot = [*where, "dispositions", str(j)]
         if parse_gid(item["reverseFulfillmentOrderLineItemId"], "ReverseFulfillmentOrderLineItem") != rl.rfo_line_id:
-            errors.append(user_error([*spot, "reverseFulfillmentOrderLineItemId"],
-                                     "Reverse fulfillment order line item does not match the return line item.",
-                                     "INVALID"))  # fmt: skip
+            errors.append(
+                user_error(
+                    [*spot, "reverseFulfillmentOrderLineItemId"],
+                    "Reverse fulfillment order line item does not match the return line item.",
+                    "INVALID",
+                )
+            )
             continue
         kind = item["dispositionType"]
         location = parse_gid(item.get("locationId"), "Location")
@@ -331,8 +421,9 @@ def _dispositions(rl: ReturnLineState, qty: int, items: list[dict[str, Any]], wh
         total += item["quantity"]
         chosen.append({"type": kind, "quantity": item["quantity"], "location": location})
     if total > qty:
-        errors.append(user_error([*where, "dispositions"], "Disposition quantities exceed the processed quantity.",
-                                 "INVALID"))  # fmt: skip
+        errors.append(
+            user_error([*where, "dispositions"], "Disposition quantities exceed the processed quantity.", "INVALID")
+        )
     return chosen
 
 
@@ -345,15 +436,21 @@ def _shipping(plan: RefundPlan, data: dict[str, Any] | None, errors: list[dict[s
     elif data.get("shippingRefundAmount"):
         amount = refunds.to_amount(data["shippingRefundAmount"]["amount"]) or Decimal(-1)
         if not 0 <= amount <= order.seed.shipping:
-            errors.append(user_error(["input", "refundShipping"], "Shipping refund exceeds the shipping paid.",
-                                     "INVALID"))  # fmt: skip
+            errors.append(
+                user_error(["input", "refundShipping"], "Shipping refund exceeds the shipping paid.", "INVALID")
+            )
         else:
             plan.shipping = amount
 
 
-def _apply_process(context: Context, ret: ReturnState, order: OrderState,
-                   processed: list[tuple[ReturnLineState, int, list[dict[str, Any]]]],
-                   exchanges: list[tuple[ExchangeLineState, int]], plan: RefundPlan | None) -> None:  # fmt: skip
+def _apply_process(
+    context: Context,
+    ret: ReturnState,
+    order: OrderState,
+    processed: list[tuple[ReturnLineState, int, list[dict[str, Any]]]],
+    exchanges: list[tuple[ExchangeLineState, int]],
+    plan: RefundPlan | None,
+) -> None:
     shop = context.shop
     now = utcnow()
     returned_value = Decimal(0)
@@ -369,15 +466,22 @@ def _apply_process(context: Context, ret: ReturnState, order: OrderState,
                 shop.restock(variant_id, d["quantity"], "return", f"Return/{ret.id}")
     if exchanges:
         owed = sum((_price(shop, el.variant_id, order.currency) * qty for el, qty in exchanges), Decimal(0))
-        fo = FulfillmentOrderState(shop.next_id(), order.index, ret.id,
-                                   "ON_HOLD" if owed > returned_value else "OPEN", [], now, now)  # fmt: skip
+        fo = FulfillmentOrderState(
+            shop.next_id(), order.index, ret.id, "ON_HOLD" if owed > returned_value else "OPEN", [], now, now
+        )
         for el, qty in exchanges:
             el.processed += qty
             fo.lines.append((shop.next_id(), el.variant_id, qty))
             shop.inventory[el.variant_id] = shop.inventory.get(el.variant_id, 0) - qty
-            shop.restocks.append({"variant_id": f"gid://shopify/ProductVariant/{el.variant_id}", "delta": -qty,
-                                  "reason": "exchange", "reference": f"FulfillmentOrder/{fo.id}",
-                                  "at": now.isoformat()})  # fmt: skip
+            shop.restocks.append(
+                {
+                    "variant_id": f"gid://shopify/ProductVariant/{el.variant_id}",
+                    "delta": -qty,
+                    "reason": "exchange",
+                    "reference": f"FulfillmentOrder/{fo.id}",
+                    "at": now.isoformat(),
+                }
+            )
         shop.fulfillment_orders[fo.id] = fo
         ret.fulfillment_orders.append(fo.id)
         shop.mutable_order(order.index).fulfillment_orders.append(fo.id)

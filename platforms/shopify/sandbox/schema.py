@@ -11,7 +11,6 @@ from typing import Any
 from graphql import (
     FloatValueNode,
     GraphQLAbstractType,
-    GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
     IntValueNode,
@@ -21,6 +20,7 @@ from graphql import (
 )
 
 from platforms.shopify.sandbox import views
+from platforms.shopify.sandbox.context import Info
 from platforms.shopify.sandbox.resolvers_money import MoneyMutations
 from platforms.shopify.sandbox.resolvers_orders import QueryResolvers
 from platforms.shopify.sandbox.resolvers_returns import ReturnMutations
@@ -45,7 +45,7 @@ def _serialize_decimal(value: Any) -> str:
 
 
 def _parse_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         value = str(value)
     try:
         result = Decimal(str(value))
@@ -116,14 +116,14 @@ def load_schema() -> GraphQLSchema:
     return schema
 
 
-def resolve_type(value: Any, info: GraphQLResolveInfo, abstract_type: GraphQLAbstractType) -> str | None:
+def resolve_type(value: Any, info: Info, abstract_type: GraphQLAbstractType) -> str | None:
     if isinstance(value, dict):
         name = value.get("__typename")
         return name if isinstance(name, str) else None
     return _TYPE_NAMES.get(type(value))
 
 
-def resolve_field(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+def resolve_field(source: Any, info: Info, **args: Any) -> Any:
     """Default resolver: dict key or attribute; methods are called with (info, **args).
 
     ``return`` is a Python keyword, so objects expose it as ``return_``.

@@ -205,10 +205,15 @@ class OrderView:
         self.taxesIncluded = seed.taxes_included
         self.customAttributes: list[dict[str, str]] = []
         self.shippingAddress = {
-            "firstName": seed.first_name, "lastName": seed.last_name,
-            "name": f"{seed.first_name} {seed.last_name}", "address1": "1 Sandbox Street", "city": "Sandbox",
-            "zip": "00000", "country": seed.country, "countryCodeV2": seed.country,
-        }  # fmt: skip
+            "firstName": seed.first_name,
+            "lastName": seed.last_name,
+            "name": f"{seed.first_name} {seed.last_name}",
+            "address1": "1 Sandbox Street",
+            "city": "Sandbox",
+            "zip": "00000",
+            "country": seed.country,
+            "countryCodeV2": seed.country,
+        }
 
     def _bag(self, amount: Decimal) -> dict[str, Any]:
         return bag(self.shop, amount, self.order.currency)
@@ -272,8 +277,11 @@ class OrderView:
             return "RETURN_REQUESTED"
         opened = [r for r in statuses if r.status == "OPEN"]
         if opened:
-            done = all(self.shop.return_lines[i].processed >= self.shop.return_lines[i].quantity
-                       for r in opened for i in r.lines)  # fmt: skip
+            done = all(
+                self.shop.return_lines[i].processed >= self.shop.return_lines[i].quantity
+                for r in opened
+                for i in r.lines
+            )
             return "INSPECTION_COMPLETE" if done else "IN_PROGRESS"
         if any(r.status == "CLOSED" for r in statuses):
             return "RETURNED"
@@ -374,8 +382,14 @@ class LineItemView:
 
     def taxLines(self, info: Info, first: int | None = None) -> list[dict[str, Any]]:
         rate = self.line.tax_rate
-        return [{"title": "VAT" if self.order.seed.taxes_included else "Sales tax", "rate": float(rate),
-                 "ratePercentage": float(rate * 100), "priceSet": self._bag(self.line.tax)}]  # fmt: skip
+        return [
+            {
+                "title": "VAT" if self.order.seed.taxes_included else "Sales tax",
+                "rate": float(rate),
+                "ratePercentage": float(rate * 100),
+                "priceSet": self._bag(self.line.tax),
+            }
+        ]
 
 
 class FulfillmentView:
@@ -406,8 +420,9 @@ class FulfillmentView:
 
 
 class FulfillmentLineItemView:
-    def __init__(self, shop: Shop, order: OrderState, fulfillment: FulfillmentState, line_index: int,
-                 quantity: int) -> None:  # fmt: skip
+    def __init__(
+        self, shop: Shop, order: OrderState, fulfillment: FulfillmentState, line_index: int, quantity: int
+    ) -> None:
         self.shop = shop
         self.order = order
         self.line = order.lines[line_index]
@@ -442,8 +457,12 @@ class FulfillmentOrderView:
         def wrap(item: tuple[int, int, int]) -> dict[str, Any]:
             line_id, variant_id, qty = item
             product, vidx = self.shop.variants[variant_id]
-            return {"id": gid("FulfillmentOrderLineItem", line_id), "totalQuantity": qty,
-                    "sku": product.variants[vidx].sku, "variant": VariantView(self.shop, product.key, vidx)}  # fmt: skip
+            return {
+                "id": gid("FulfillmentOrderLineItem", line_id),
+                "totalQuantity": qty,
+                "sku": product.variants[vidx].sku,
+                "variant": VariantView(self.shop, product.key, vidx),
+            }
 
         return connections.from_list(self.fo.lines, wrap, **args)
 
@@ -498,12 +517,16 @@ class RefundView:
             line = self._order.lines[rl.line_index]
             cur = self._order.currency
             return {
-                "id": None, "lineItem": LineItemView(self.shop, self._order, line), "quantity": rl.quantity,
-                "restockType": rl.restock_type, "restocked": rl.restocked,
+                "id": None,
+                "lineItem": LineItemView(self.shop, self._order, line),
+                "quantity": rl.quantity,
+                "restockType": rl.restock_type,
+                "restocked": rl.restocked,
                 "location": location() if rl.restocked else None,
-                "priceSet": bag(self.shop, line.unit_price, cur), "subtotalSet": bag(self.shop, rl.subtotal, cur),
+                "priceSet": bag(self.shop, line.unit_price, cur),
+                "subtotalSet": bag(self.shop, rl.subtotal, cur),
                 "totalTaxSet": bag(self.shop, rl.tax, cur),
-            }  # fmt: skip
+            }
 
         return connections.from_list(self.refund.lines, wrap, **args)
 
@@ -523,9 +546,7 @@ class ReturnView:
         self.createdAt = ret.created_at
         self.requestApprovedAt = ret.approved_at
         self.closedAt = ret.closed_at
-        self.decline = (
-            {"reason": ret.decline_reason, "note": ret.decline_note} if ret.decline_reason else None
-        )
+        self.decline = {"reason": ret.decline_reason, "note": ret.decline_note} if ret.decline_reason else None
         self.totalQuantity = sum(shop.return_lines[i].quantity for i in ret.lines)
 
     @property
@@ -581,11 +602,15 @@ class ReturnLineItemView:
         self.withCodeDiscountedTotalPriceSet = bag(shop, line.net * rl.quantity / line.quantity, order.currency)
         pct = rl.restocking_fee_percentage
         self.restockingFee = (
-            {"percentage": pct,
-             "amountSet": bag(shop, line.net * rl.quantity / line.quantity * Decimal(str(pct)) / 100,
-                              order.currency)}
-            if pct is not None else None
-        )  # fmt: skip
+            {
+                "percentage": pct,
+                "amountSet": bag(
+                    shop, line.net * rl.quantity / line.quantity * Decimal(str(pct)) / 100, order.currency
+                ),
+            }
+            if pct is not None
+            else None
+        )
 
     @property
     def fulfillmentLineItem(self) -> FulfillmentLineItemView:
@@ -631,11 +656,15 @@ def rfo_line(shop: Shop, rl: ReturnLineState) -> dict[str, Any]:
         "totalQuantity": rl.quantity,
         "fulfillmentLineItem": ReturnLineItemView(shop, rl).fulfillmentLineItem,
         "dispositions": [
-            {"id": gid("ReverseFulfillmentOrderDisposition", d["id"]), "quantity": d["quantity"], "type": d["type"],
-             "location": location() if d.get("location") else None}
+            {
+                "id": gid("ReverseFulfillmentOrderDisposition", d["id"]),
+                "quantity": d["quantity"],
+                "type": d["type"],
+                "location": location() if d.get("location") else None,
+            }
             for d in rl.dispositions
         ],
-    }  # fmt: skip
+    }
 
 
 class ReverseDeliveryView:
@@ -646,10 +675,16 @@ class ReverseDeliveryView:
         self.deliverable = {
             "__typename": "ReverseDeliveryShippingDeliverable",
             "label": {"publicFileUrl": rd.label_url, "createdAt": rd.created_at, "updatedAt": rd.created_at}
-            if rd.label_url else None,
-            "tracking": {"carrierName": "UPS" if rd.tracking_number else None, "number": rd.tracking_number,
-                         "url": rd.tracking_url} if (rd.tracking_number or rd.tracking_url) else None,
-        }  # fmt: skip
+            if rd.label_url
+            else None,
+            "tracking": {
+                "carrierName": "UPS" if rd.tracking_number else None,
+                "number": rd.tracking_number,
+                "url": rd.tracking_url,
+            }
+            if (rd.tracking_number or rd.tracking_url)
+            else None,
+        }
 
     @property
     def reverseFulfillmentOrder(self) -> ReverseFulfillmentOrderView:
@@ -659,8 +694,11 @@ class ReverseDeliveryView:
         def wrap(item: tuple[int, int]) -> dict[str, Any]:
             rfo_line_id, qty = item
             rl = self.shop.return_lines[self.shop.rfo_lines[rfo_line_id]]
-            return {"id": gid("ReverseDeliveryLineItem", rfo_line_id * 10 + 1), "quantity": qty,
-                    "reverseFulfillmentOrderLineItem": rfo_line(self.shop, rl)}  # fmt: skip
+            return {
+                "id": gid("ReverseDeliveryLineItem", rfo_line_id * 10 + 1),
+                "quantity": qty,
+                "reverseFulfillmentOrderLineItem": rfo_line(self.shop, rl),
+            }
 
         return connections.from_list(self.rd.lines, wrap, **args)
 
