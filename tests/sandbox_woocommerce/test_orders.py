@@ -60,6 +60,8 @@ def test_pagination_headers_and_link(woo: Woo) -> None:
     assert len(ids) == len(set(ids)) == 60
     default = woo.get("orders")
     assert len(default.json()) == 10  # per_page defaults to 10
+    past_end = woo.get("orders", params={"per_page": 25, "page": 4})
+    assert past_end.status_code == 200 and past_end.json() == [] and "next" not in past_end.headers.get("Link", "")
 
 
 def test_per_page_bounds_are_rest_invalid_param(woo: Woo) -> None:

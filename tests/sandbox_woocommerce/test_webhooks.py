@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from typing import Any
 
 from tests.sandbox_woocommerce.conftest import Receiver, Woo
@@ -145,3 +146,14 @@ def test_fault_drop_and_duplicate(woo: Woo, receiver: Receiver) -> None:
     pair = receiver.wait_for(3)  # ping + delivery + duplicate
     signed = [r for r in pair if "X-Wc-Webhook-Signature" in r.headers]
     assert len(signed) == 2 and signed[0].body == signed[1].body
+
+
+def test_fault_delay_makes_deliveries_late(woo: Woo, receiver: Receiver) -> None:
+    _hook(woo, receiver)
+    order = woo.get("orders").json()[0]
+    woo.sandbox("PUT", "faults", json={"webhook_delay_s": 0.4})
+    started = time.monotonic()
+    woo.sandbox("POST", f"orders/{order['id']}/touch", json={})
+    receiver.wait_for(2)
+    assert time.monotonic() - started >= 0.4
+    assert len(_deliveries(receiver)) == 1

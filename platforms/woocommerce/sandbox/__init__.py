@@ -1,0 +1,18 @@
+"""WooCommerce sandbox shop: an in-memory server speaking WooCommerce REST v3 for what the connector uses.
+
+Run it with ``returns-connector sandbox woocommerce`` (``cli.configure``/``cli.run``) or, in tests,
+``app.start_in_thread(SandboxOptions(...)) -> (base_url, stop)`` which binds 127.0.0.1 on a free port.
+
+REST under ``/wp-json/wc/v3/``: orders (list/filters/pagination headers, get, create, update, delete, batch,
+notes), order refunds and ``/refunds``, coupons, products and variations (stock), webhooks, system_status.
+Auth: Basic or ``consumer_key``/``consumer_secret`` query keys (accepted on plain HTTP, as if behind TLS),
+OAuth 1.0a query/header signing as the ``woocommerce`` package sends it. App install: ``/wc-auth/v1/authorize``.
+
+Sandbox-only endpoints under ``/__sandbox/``: ``state``, ``orders/<id>`` (+ ``touch``, ``trash``, ``untrash``),
+``refunds`` (with gateway calls), ``coupons``, ``stock``, ``webhooks`` and ``webhooks/deliveries``,
+``webhooks/flush``, ``gateways[/<id>]`` (``can_refund``, ``fail_refunds``), ``keys``, ``faults`` (fault kit).
+
+Deliberate differences from a real shop: no tax calculation on REST-created orders; money formatting uses
+``dp`` (default 2) for every currency; site time defaults to Europe/Paris (use the ``_gmt`` fields); webhook
+and wc-auth callback URLs must be loopback unless ``allow_external_urls``.
+"""
