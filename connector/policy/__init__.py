@@ -8,6 +8,7 @@ Usage::
 """
 
 from connector.policy.context import AgentOverride, DraftLine, EvaluationContext, ReturnDraft
+from connector.policy.describe import describe
 from connector.policy.eligibility import LineEligibility, line_eligibility
 from connector.policy.engine import Evaluation, LineResult, evaluate
 from connector.policy.errors import PolicyError
@@ -30,6 +31,7 @@ __all__ = [
     "PolicyError",
     "ReturnDraft",
     "SimulationReport",
+    "describe",
     "evaluate",
     "line_eligibility",
     "load",

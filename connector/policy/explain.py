@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Union
+from typing import Literal, Union
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 
 from connector.domain.money import Money
@@ -36,7 +37,15 @@ class Text:
         return texts.get(locale) or texts.get(DEFAULT_LOCALE) or next(iter(texts.values()), "")
 
 
-Param = Union[str, int, Decimal, date, Money, Label, Text]  # noqa: UP007 - runtime alias
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Several words or labels, joined the locale's way ("a, b and c" / "a, b et c")."""
+
+    values: tuple[Label | str, ...]
+    style: Literal["standard", "or"] = "standard"  # "a, b and c" or "a, b or c"
+
+
+Param = Union[str, int, Decimal, date, Money, Label, Text, Listing]  # noqa: UP007 - runtime alias
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,9 @@ def _format(value: Param, locale: str, catalogue: Mapping[str, str]) -> str:
         return catalogue.get(value.key) or CATALOGUES[DEFAULT_LOCALE].get(value.key, value.key)
     if isinstance(value, Text):
         return value.pick(locale)
+    if isinstance(value, Listing):
+        words = [_format(v, locale, catalogue) for v in value.values]
+        return str(format_list(words, style=value.style, locale=locale)) if words else ""
     return str(value)
 
 
@@ -118,4 +130,6 @@ def _store(value: Param) -> object:
         return {"label": value.key}
     if isinstance(value, Text):
         return dict(value.by_locale)
+    if isinstance(value, Listing):
+        return [_store(v) for v in value.values]
     return value

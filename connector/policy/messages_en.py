@@ -1,4 +1,5 @@
 """English wording of every explanation key: plain words a shopper and an agent can both read."""
+# ruff: noqa: E501 - one message per line reads better for translators
 
 from __future__ import annotations
 
@@ -119,4 +120,38 @@ MESSAGES: Final[dict[str, str]] = {
     "default.review": "No special rule applies: sent for review.",
     "decision.ineligible": "Declined: some items cannot be returned under this policy.",
     "agent.override": "Decision set to “{decision}” by agent {agent} (the policy said “{previous}”): {reason}",
+    # policy summary (describe)
+    "policy.window.delivery": "Returns are accepted within {days} days of delivery (or of shipping plus {buffer} days when the delivery date is unknown).",
+    "policy.window.fulfillment": "Returns are accepted within {days} days of shipping plus {buffer} days for delivery.",
+    "policy.window.order": "Returns are accepted within {days} days of the order date.",
+    "policy.override.sku": "Item {match}: {days} days.",
+    "policy.override.tag": "Items marked “{match}”: {days} days.",
+    "policy.override.collection": "“{match}” collection: {days} days.",
+    "policy.override.product_type": "{match}: {days} days.",
+    "policy.holiday": "Orders placed between {start} and {end} can be returned until {until}.",
+    "policy.excluded.final_sale": "Final-sale items cannot be returned.",
+    "policy.excluded.tags": "Items marked {values} cannot be returned.",
+    "policy.excluded.product_types": "{values} cannot be returned.",
+    "policy.limit": "At most {max} returns per customer in {days} days.",
+    "policy.outcomes": "You can choose {outcomes}.",
+    "policy.outcome_rule.reasons": "When the reason is {reasons}: {outcomes} only.",
+    "policy.outcome_rule.products": "For {products}: {outcomes} only.",
+    "policy.outcome_rule.both": "For {products} when the reason is {reasons}: {outcomes} only.",
+    "policy.exchange.variant": "Exchanges are for another size or colour of the same product.",
+    "policy.exchange.any_product": "Exchanges can be for any product; a price difference is charged or refunded.",
+    "policy.bonus.percent": "Get a {percent} % bonus when you choose {outcomes}.",
+    "policy.bonus.flat": "Get {amount} extra when you choose {outcomes}.",
+    "policy.keep_item": "Returns worth less than {amount} do not need to be sent back.",
+    "policy.fee.free": "Return shipping is free.",
+    "policy.fee.return_shipping": "Return shipping costs {amount}; it is free when the item is faulty, damaged or wrong.",
+    "policy.fee.return_shipping.waived": "Return shipping costs {amount}; it is free when you choose {outcomes} or when the item is faulty, damaged or wrong.",
+    "policy.restocking": "A restocking fee of {percent} % applies when the reason is “{reason}”.",
+    "policy.restocking.never_faulty": "No restocking fee for faulty, damaged or wrong items.",
+    "policy.shipping_refund.never": "The original shipping cost is not refunded.",
+    "policy.shipping_refund.always": "The original shipping cost is refunded.",
+    "policy.shipping_refund.merchant_fault": "The original shipping cost is refunded when the item is faulty, damaged or wrong.",
+    "policy.shipping_refund.full_return": "The original shipping cost is refunded when the whole order is returned.",
+    "policy.eu.withdrawal": "Right of withdrawal: {days} days from receipt, no reason needed (Code de la consommation L221-18); refund including standard delivery within {refund_days} days (L221-24).",
+    "policy.eu.not_informed": "The withdrawal period is extended by 12 months (L221-20).",
+    "policy.eu.excluded": "No right of withdrawal for {values} (L221-28).",
 }

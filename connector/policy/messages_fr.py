@@ -1,4 +1,5 @@
 """Formulations françaises de chaque clé d'explication, lisibles par un client comme par un agent."""
+# ruff: noqa: E501 - one message per line reads better for translators
 
 from __future__ import annotations
 
@@ -121,4 +122,38 @@ MESSAGES: Final[dict[str, str]] = {
     "agent.override": (
         "Décision « {decision} » prise par l'agent {agent} (la politique indiquait « {previous} ») : {reason}"
     ),
+    # résumé de la politique (describe)
+    "policy.window.delivery": "Retours acceptés dans les {days} jours suivant la livraison (ou l'expédition plus {buffer} jours si la date de livraison est inconnue).",
+    "policy.window.fulfillment": "Retours acceptés dans les {days} jours suivant l'expédition plus {buffer} jours de livraison.",
+    "policy.window.order": "Retours acceptés dans les {days} jours suivant la commande.",
+    "policy.override.sku": "Article {match} : {days} jours.",
+    "policy.override.tag": "Articles « {match} » : {days} jours.",
+    "policy.override.collection": "Collection « {match} » : {days} jours.",
+    "policy.override.product_type": "{match} : {days} jours.",
+    "policy.holiday": "Commandes passées entre le {start} et le {end} : retour possible jusqu'au {until}.",
+    "policy.excluded.final_sale": "Les articles en vente finale ne sont ni repris ni échangés.",
+    "policy.excluded.tags": "Les articles {values} ne peuvent pas être retournés.",
+    "policy.excluded.product_types": "{values} : pas de retour possible.",
+    "policy.limit": "{max} retours au maximum par client sur {days} jours.",
+    "policy.outcomes": "Vous pouvez choisir {outcomes}.",
+    "policy.outcome_rule.reasons": "Si le motif est {reasons} : {outcomes} uniquement.",
+    "policy.outcome_rule.products": "Pour {products} : {outcomes} uniquement.",
+    "policy.outcome_rule.both": "Pour {products} si le motif est {reasons} : {outcomes} uniquement.",
+    "policy.exchange.variant": "L'échange se fait contre une autre taille ou couleur du même produit.",
+    "policy.exchange.any_product": "L'échange peut se faire contre n'importe quel produit ; la différence de prix est payée ou remboursée.",
+    "policy.bonus.percent": "Bonus de {percent} % si vous choisissez {outcomes}.",
+    "policy.bonus.flat": "{amount} offerts si vous choisissez {outcomes}.",
+    "policy.keep_item": "Pour un retour de moins de {amount}, inutile de renvoyer l'article.",
+    "policy.fee.free": "Le retour est gratuit.",
+    "policy.fee.return_shipping": "Le retour coûte {amount} ; il est gratuit si l'article est défectueux, abîmé ou erroné.",
+    "policy.fee.return_shipping.waived": "Le retour coûte {amount} ; il est gratuit si vous choisissez {outcomes} ou si l'article est défectueux, abîmé ou erroné.",
+    "policy.restocking": "Des frais de remise en stock de {percent} % s'appliquent pour le motif « {reason} ».",
+    "policy.restocking.never_faulty": "Pas de frais de remise en stock pour un article défectueux, abîmé ou erroné.",
+    "policy.shipping_refund.never": "Les frais de livraison initiaux ne sont pas remboursés.",
+    "policy.shipping_refund.always": "Les frais de livraison initiaux sont remboursés.",
+    "policy.shipping_refund.merchant_fault": "Les frais de livraison initiaux sont remboursés si l'article est défectueux, abîmé ou erroné.",
+    "policy.shipping_refund.full_return": "Les frais de livraison initiaux sont remboursés si toute la commande est retournée.",
+    "policy.eu.withdrawal": "Droit de rétractation : {days} jours à compter de la réception, sans motif (Code de la consommation L221-18) ; remboursement, livraison standard comprise, sous {refund_days} jours (L221-24).",
+    "policy.eu.not_informed": "Le délai de rétractation est prolongé de 12 mois (L221-20).",
+    "policy.eu.excluded": "Pas de droit de rétractation pour {values} (L221-28).",
 }

@@ -1,0 +1,144 @@
+"""The policy in plain words for the shop's returns page: ``describe(policy, "EUR").render("fr")``.
+
+Built from the same catalogue as the explanations, so what customers read is what the engine applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from connector.domain.reasons import ReasonCode
+from connector.domain.returns import ResolutionKind
+from connector.policy.explain import Explanation, Item, Label, Listing
+from connector.policy.model import BonusKind, OutcomeRule, Policy
+
+_OUTCOME_ORDER = (ResolutionKind.REFUND, ResolutionKind.STORE_CREDIT, ResolutionKind.EXCHANGE)
+
+
+def _outcomes(kinds: Iterable[ResolutionKind], style: Literal["standard", "or"] = "or") -> Listing:
+    chosen = set(kinds)
+    return Listing(tuple(Label(f"outcome.{k}") for k in _OUTCOME_ORDER if k in chosen), style)
+
+
+def _reasons(reasons: Iterable[ReasonCode]) -> Listing:
+    chosen = set(reasons)
+    return Listing(tuple(Label(f"reason.{r}") for r in ReasonCode if r in chosen), "or")
+
+
+def _words(values: Iterable[str], style: Literal["standard", "or"] = "or") -> Listing:
+    return Listing(tuple(sorted(values)), style)
+
+
+def _outcome_rule(rule: OutcomeRule, index: int) -> Item:
+    products = sorted(rule.tags | rule.product_types | rule.collections | rule.skus)
+    rule_id = f"outcomes.rules[{index}]"
+    if rule.reasons and products:
+        return Item.of(
+            rule_id,
+            "policy.outcome_rule.both",
+            reasons=_reasons(rule.reasons),
+            products=_words(products),
+            outcomes=_outcomes(rule.allowed, "or"),
+        )
+    if rule.reasons:
+        return Item.of(
+            rule_id,
+            "policy.outcome_rule.reasons",
+            reasons=_reasons(rule.reasons),
+            outcomes=_outcomes(rule.allowed, "or"),
+        )
+    return Item.of(
+        rule_id, "policy.outcome_rule.products", products=_words(products), outcomes=_outcomes(rule.allowed, "or")
+    )
+
+
+def describe(policy: Policy, currency: str) -> Explanation:
+    """The customer-facing summary of ``policy`` for prices in ``currency``."""
+    items: list[Item] = []
+    windows = policy.windows
+    items.append(
+        Item.of("windows", f"policy.window.{windows.anchor}", days=windows.days, buffer=windows.transit_buffer_days)
+    )
+    for override in windows.overrides:
+        items.append(
+            Item.of("windows.overrides", f"policy.override.{override.kind}", match=override.match, days=override.days)
+        )
+    for holiday in windows.holidays:
+        items.append(
+            Item.of("windows.holidays", "policy.holiday", start=holiday.start, end=holiday.end, until=holiday.until)
+        )
+
+    exclusions = policy.exclusions
+    if exclusions.final_sale:
+        items.append(Item.of("exclusions.final_sale", "policy.excluded.final_sale"))
+    if exclusions.tags:
+        items.append(Item.of("exclusions.tags", "policy.excluded.tags", values=_words(exclusions.tags)))
+    if exclusions.product_types:
+        items.append(
+            Item.of(
+                "exclusions.product_types", "policy.excluded.product_types", values=_words(exclusions.product_types)
+            )
+        )
+    if policy.customer_limit is not None:
+        limit = policy.customer_limit
+        items.append(Item.of("customer_limit", "policy.limit", max=limit.max_returns, days=limit.period_days))
+
+    outcomes = policy.outcomes
+    items.append(Item.of("outcomes.allowed", "policy.outcomes", outcomes=_outcomes(outcomes.allowed)))
+    items.extend(_outcome_rule(rule, i) for i, rule in enumerate(outcomes.rules))
+    if ResolutionKind.EXCHANGE in outcomes.allowed:
+        items.append(Item.of("outcomes.exchange_scope", f"policy.exchange.{outcomes.exchange_scope}"))
+
+    bonus = policy.bonus
+    if bonus is not None:
+        if bonus.kind is BonusKind.PERCENT:
+            items.append(
+                Item.of(
+                    "bonus", "policy.bonus.percent", percent=bonus.percent, outcomes=_outcomes(bonus.outcomes, "or")
+                )
+            )
+        else:
+            flat = bonus.flat.get(currency)
+            if flat is not None:
+                items.append(
+                    Item.of("bonus", "policy.bonus.flat", amount=flat, outcomes=_outcomes(bonus.outcomes, "or"))
+                )
+    if policy.keep_item is not None:
+        below = policy.keep_item.below.get(currency)
+        if below is not None:
+            items.append(Item.of("keep_item", "policy.keep_item", amount=below))
+
+    fees = policy.fees
+    fee = fees.return_shipping.get(currency)
+    if fee is None or not fee:
+        items.append(Item.of("fees.return_shipping", "policy.fee.free"))
+    elif fees.waive_shipping_for:
+        items.append(
+            Item.of(
+                "fees.return_shipping",
+                "policy.fee.return_shipping.waived",
+                amount=fee,
+                outcomes=_outcomes(fees.waive_shipping_for, "or"),
+            )
+        )
+    else:
+        items.append(Item.of("fees.return_shipping", "policy.fee.return_shipping", amount=fee))
+    for reason, rate in fees.restocking_percent.items():
+        if rate and not reason.is_merchant_fault:
+            items.append(
+                Item.of("fees.restocking_percent", "policy.restocking", percent=rate, reason=Label(f"reason.{reason}"))
+            )
+    if fees.restocking_percent:
+        items.append(Item.of("fees.restocking_percent", "policy.restocking.never_faulty"))
+    items.append(Item.of("fees.shipping_refund", f"policy.shipping_refund.{fees.shipping_refund}"))
+
+    eu = policy.eu_withdrawal
+    if eu is not None:
+        items.append(Item.of("eu_withdrawal", "policy.eu.withdrawal", days=eu.days, refund_days=eu.refund_days))
+        if eu.customer_not_informed:
+            items.append(Item.of("eu_withdrawal.not_informed", "policy.eu.not_informed"))
+        excluded = eu.excluded_tags | eu.excluded_product_types
+        if excluded:
+            items.append(Item.of("eu_withdrawal.exclusions", "policy.eu.excluded", values=_words(excluded)))
+    return Explanation(tuple(items))
