@@ -200,3 +200,12 @@ def test_trash_and_restore_via_delete(woo: Woo) -> None:
     assert restored["status"] == order["status"]
     woo.delete(f"orders/{order['id']}", params={"force": "true"})
     assert woo.get(f"orders/{order['id']}").status_code == 404
+
+
+def test_customer_lookup(woo: Woo) -> None:
+    order = next(o for o in woo.get("orders", params={"per_page": 100}).json() if o["customer_id"])
+    customer = woo.get(f"customers/{order['customer_id']}").json()
+    assert customer["email"] == order["billing"]["email"]
+    by_email = woo.get("customers", params={"email": order["billing"]["email"]}).json()
+    assert [c["id"] for c in by_email] == [order["customer_id"]]
+    assert woo.get("customers/999999").status_code == 404

@@ -157,3 +157,16 @@ def test_fault_delay_makes_deliveries_late(woo: Woo, receiver: Receiver) -> None
     receiver.wait_for(2)
     assert time.monotonic() - started >= 0.4
     assert len(_deliveries(receiver)) == 1
+
+
+def test_fault_reorder_shuffles_a_batch(woo_factory: Any, receiver: Receiver) -> None:
+    woo = woo_factory(orders=10, webhook_batch_delay_s=0.3)
+    _hook(woo, receiver)
+    woo.sandbox("PUT", "faults", json={"webhook_reorder": True, "seed": 5})
+    touched = [o["id"] for o in woo.get("orders", params={"per_page": 6}).json()]
+    for order_id in touched:
+        woo.sandbox("POST", f"orders/{order_id}/touch", json={})
+    woo.sandbox("POST", "webhooks/flush")
+    delivered = [json.loads(d.body)["id"] for d in _deliveries(receiver)]
+    assert sorted(delivered) == sorted(touched)
+    assert delivered != touched

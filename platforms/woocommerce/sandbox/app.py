@@ -130,6 +130,7 @@ def _payload(the_shop: Shop, resource: str, resource_id: int) -> dict[str, Any] 
 def _register_routes(app: Flask) -> None:
     from platforms.woocommerce.sandbox import (
         routes_coupons,
+        routes_customers,
         routes_index,
         routes_orders,
         routes_products,
@@ -140,7 +141,7 @@ def _register_routes(app: Flask) -> None:
     )
 
     for module in (routes_index, routes_orders, routes_refunds, routes_coupons, routes_products,
-                   routes_webhooks, routes_sandbox, wcauth):  # fmt: skip
+                   routes_customers, routes_webhooks, routes_sandbox, wcauth):  # fmt: skip
         app.register_blueprint(module.blueprint)
 
 

@@ -8,7 +8,7 @@ import sys
 from werkzeug.serving import make_server
 
 from platforms.sandboxkit.faults import FaultConfig
-from platforms.woocommerce.sandbox.app import SandboxOptions, create_app
+from platforms.woocommerce.sandbox.app import SandboxOptions, create_app, shop_of
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     key, _secret = app.config["WC_DEFAULT_KEY"]
     server = make_server(args.host, args.port, app, threaded=True)
     base = f"http://{args.host}:{server.server_port}"
+    shop_of(app).home_url = base
     print(f"WooCommerce sandbox on {base}/wp-json/wc/v3/ ({options.orders} orders, seed {options.seed})")
     print(f"consumer key {key}; secrets of generated keys: GET {base}/__sandbox/keys")
     try:
