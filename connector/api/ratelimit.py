@@ -80,10 +80,10 @@ def _increment(conn: Connection, bucket: str, window: int, expires_at: datetime)
         .values(bucket=bucket, window_no=window, hits=1, expires_at=expires_at)
         .on_conflict_do_update(index_elements=["bucket", "window_no"], set_={"hits": rate_limits.c.hits + 1})
     )
-    hits = conn.execute(
+    hits: object = conn.execute(
         select(rate_limits.c.hits).where(rate_limits.c.bucket == bucket, rate_limits.c.window_no == window)
     ).scalar_one()
-    return int(hits)
+    return int(str(hits))
 
 
 __all__ = ["RateLimiter", "Verdict"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from connector.api import register_api
 from connector.bootstrap import Container
 from connector.config.model import Config
 from connector.jobs.queue import make_queue
@@ -20,6 +21,7 @@ def create_app(config: Config | None = None, container: Container | None = None)
     app.extensions["connector"] = container
     register_error_handlers(app)
     app.register_blueprint(health_bp)
+    register_api(app)
     app.register_blueprint(webhooks_bp)
     app.extensions["connector.queue"] = make_queue(container)
     return app

@@ -1,0 +1,317 @@
+"""Customer side, under ``/api/v1/portal/<shop_id>``: the shop is named by its connector id.
+
+1. ``POST /lookup`` with the order number and the e-mail on the order: a portal token (30 minutes) for
+   that order of that shop. Rate-limited, and "no such order" and "wrong e-mail" get the same answer.
+2. ``GET /lines``: what can be returned, for what, until when, and why (the shop's policy).
+3. ``POST /returns``: ask for a return; the policy decides at once (approved, declined, or review).
+4. ``GET /returns``: this order's returns, each with its tracking link.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections import Counter
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from connector.api import errors, present, tokens
+from connector.api.auth import current_customer, customer_required
+from connector.api.context import body, container, locale, query, service
+from connector.api.docs import CUSTOMER_AUTH, documented
+from connector.api.idempotency import idempotent
+from connector.api.ratelimit import RateLimiter
+from connector.api.schemas.portal import (
+    CreatedReturnSchema,
+    CreateReturnRequestSchema,
+    LinesResponseSchema,
+    LocaleQuerySchema,
+    LookupRequestSchema,
+    LookupResponseSchema,
+    PortalReturnListSchema,
+)
+from connector.api.settings import API_PREFIX, CUSTOMER_TOKEN_TTL, LOOKUP_LIMIT, LOOKUP_WINDOW_SECONDS
+from connector.api.tracking import tracking_link
+from connector.domain.orders import Order
+from connector.domain.reasons import ReasonCode
+from connector.domain.returns import Resolution, ResolutionKind, ReturnMethod
+from connector.domain.states import ReturnStatus
+from connector.errors import NotFound
+from connector.policy import line_eligibility
+from connector.policy.model import BonusKind, Policy
+from connector.services.orders import current_order
+from connector.services.policies import current_policy
+from connector.services.returns import LineInput, evaluation_document
+from connector.store.errors import UnknownShop
+from connector.store.returns_repo import ReturnFilter
+from connector.store.uow import UnitOfWork
+from connector.web.errors import ApiError, error_response
+
+bp = Blueprint("api_portal", __name__, url_prefix=f"{API_PREFIX}/portal/<shop_id>")
+errors.install(bp)
+TAG = "portal"
+
+
+def _same_email(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.strip().casefold().encode(), b.strip().casefold().encode())
+
+
+def _find_order(shop_id: str, number: str, email: str) -> Order | None:
+    """Snapshots first, else the shop. Both failures (no order, other e-mail) take the same path."""
+    box = container()
+    with box.uow() as uow:
+        try:
+            shop = uow.shops.get(shop_id)
+        except UnknownShop:
+            return None
+        known = uow.orders(shop_id).find_by_name(number)
+        match = next((order for order in known if _same_email(order.email, email)), None)
+        if match is not None:
+            return match
+        adapter = box.adapter_for(uow, shop)
+    if adapter is None:
+        return None
+    found = adapter.find_order(number, email)
+    return found if found is not None and _same_email(found.email, email) else None
+
+
+@bp.post("/lookup")
+@documented(
+    "Find an order by its number and e-mail; get a portal token",
+    tag=TAG,
+    body=LookupRequestSchema,
+    response=LookupResponseSchema,
+    errors=(404, 422, 429),
+    description="Rate-limited per IP and per order number. The 404 is the same whether the order does not "
+    "exist or the e-mail does not match.",
+)
+def lookup(shop_id: str) -> Any:
+    data = body(LookupRequestSchema())
+    number = str(data["order_number"]).strip()
+    ip = request.remote_addr or "unknown"
+    verdict = RateLimiter(container()).hit(
+        [f"lookup:ip:{ip}", f"lookup:order:{shop_id}:{number.lstrip('#').casefold()}"],
+        LOOKUP_LIMIT,
+        LOOKUP_WINDOW_SECONDS,
+    )
+    if not verdict.allowed:
+        answer, status = error_response(429, "too_many_requests", "too many attempts; wait a minute")
+        return answer, status, {"Retry-After": str(verdict.retry_after)}
+    order = _find_order(shop_id, number, str(data["email"]))
+    if order is None:
+        return error_response(404, "order_not_found", "no order matches this order number and e-mail address")
+    issued = tokens.issue(
+        tokens.TokenKind.CUSTOMER, {"s": shop_id, "o": order.id, "e": order.email}, CUSTOMER_TOKEN_TTL
+    )
+    return LookupResponseSchema().dump(
+        {
+            "token": issued.token,
+            "expires_at": issued.expires_at,
+            "order": {"id": order.id, "name": order.name, "currency": order.currency},
+        }
+    )
+
+
+def _history(uow: UnitOfWork, shop_id: str, email: str) -> tuple[Any, ...]:
+    earlier = uow.returns(shop_id).list(ReturnFilter(customer_email=email, limit=500))
+    return tuple(r.created_at for r in earlier if r.status is not ReturnStatus.CANCELED)
+
+
+def _bonus(policy: Policy, currency: str) -> dict[str, Any] | None:
+    bonus = policy.bonus
+    if bonus is None:
+        return None
+    flat = bonus.flat.get(currency) if bonus.kind is BonusKind.FLAT else None
+    return {
+        "kind": bonus.kind.value,
+        "percent": str(bonus.percent) if bonus.kind is BonusKind.PERCENT else None,
+        "flat": None if flat is None else present.money(flat),
+        "outcomes": sorted(kind.value for kind in bonus.outcomes),
+    }
+
+
+@bp.get("/lines")
+@documented(
+    "The order's lines: how many units can be returned, for which outcomes, fees, deadline and why",
+    tag=TAG,
+    query=LocaleQuerySchema,
+    response=LinesResponseSchema,
+    auth=CUSTOMER_AUTH,
+    errors=(401, 404),
+)
+@customer_required
+def lines(shop_id: str) -> Any:
+    query(LocaleQuerySchema())
+    customer = current_customer()
+    box = container()
+    with box.uow() as uow:
+        shop = uow.shops.get(shop_id)
+        order = current_order(uow, shop, customer.order_id, box.adapter_for(uow, shop))
+        policy = current_policy(uow, shop_id)
+        pending = uow.returns(shop_id).pending_quantities(order.id)
+        history = _history(uow, shop_id, order.email)
+        uow.commit()  # keeps the order snapshot if it was just fetched
+    lang = locale(shop.locale)
+    found = line_eligibility(policy, order, box.clock(), pending_quantities=pending, customer_returns=history)
+    by_id = {line.id: line for line in order.lines}
+    return LinesResponseSchema().dump(
+        {
+            "shop_id": shop_id,
+            "order": {"id": order.id, "name": order.name, "currency": order.currency},
+            "locale": lang,
+            "lines": [
+                {
+                    "line_id": item.line_id,
+                    "title": item.title,
+                    "variant_title": by_id[item.line_id].variant_title,
+                    "quantity_ordered": by_id[item.line_id].quantity_ordered,
+                    "returnable_quantity": item.returnable_quantity,
+                    "eligible": item.eligible,
+                    "deadline": item.deadline,
+                    "deadline_at": item.deadline_at,
+                    "withdrawal": item.withdrawal,
+                    "allowed_outcomes": sorted(kind.value for kind in item.allowed_outcomes),
+                    "outcomes_by_reason": {
+                        reason.value: sorted(kind.value for kind in kinds) for reason, kinds in item.outcomes_by_reason
+                    },
+                    "fees": {
+                        "return_shipping": present.money(item.return_shipping_fee),
+                        "restocking_percent": {reason.value: str(rate) for reason, rate in item.restocking_percent},
+                    },
+                    "explanation": item.explanation.lines(lang),
+                }
+                for item in found
+            ],
+            "reasons": [reason.value for reason in ReasonCode],
+            "methods": [method.value for method in ReturnMethod],
+            "credit_bonus": _bonus(policy, order.currency),
+        }
+    )
+
+
+def _check_lines(uow: UnitOfWork, shop_id: str, order: Order, lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """Field errors the policy cannot explain: unknown lines, too many units."""
+    problems: dict[str, Any] = {}
+    pending = uow.returns(shop_id).pending_quantities(order.id)
+    known = {line.id: line for line in order.lines}
+    wanted: Counter[str] = Counter()
+    for index, line in enumerate(lines):
+        line_id = line["order_line_id"]
+        if line_id not in known:
+            problems[f"lines.{index}.order_line_id"] = [f"the order has no line {line_id}"]
+            continue
+        wanted[line_id] += line["quantity"]
+        available = max(0, known[line_id].returnable_quantity - pending.get(line_id, 0))
+        if wanted[line_id] > available:
+            problems[f"lines.{index}.quantity"] = [f"at most {available} unit(s) of this line can be returned"]
+    return problems
+
+
+def _check_stock(uow: UnitOfWork, shop_id: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """Exchanges only for variants the shop can send now (asked of the shop, not of our snapshot)."""
+    wanted: Counter[str] = Counter()
+    first_index: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        resolution = line["resolution"]
+        if resolution["kind"] is ResolutionKind.EXCHANGE:
+            variant = resolution["exchange_variant_id"]
+            wanted[variant] += line["quantity"]
+            first_index.setdefault(variant, index)
+    if not wanted:
+        return {}
+    box = container()
+    adapter = box.adapter_for(uow, uow.shops.get(shop_id))
+    if adapter is None:
+        raise ApiError(503, "not_configured", "exchanges cannot be checked for this shop right now")
+    problems: dict[str, Any] = {}
+    for variant, quantity in wanted.items():
+        field = f"lines.{first_index[variant]}.resolution.exchange_variant_id"
+        try:
+            stock = adapter.available_stock(variant)
+        except NotFound:
+            problems[field] = [f"the shop has no variant {variant}"]
+            continue
+        if stock is not None and stock < quantity:
+            problems[field] = [f"only {stock} unit(s) of this variant in stock"]
+    return problems
+
+
+def _resolution(data: dict[str, Any]) -> Resolution:
+    kind: ResolutionKind = data["kind"]
+    if kind is ResolutionKind.EXCHANGE:
+        return Resolution.exchange(data["exchange_variant_id"], data.get("exchange_product_id"))
+    if kind is ResolutionKind.STORE_CREDIT:
+        return Resolution.store_credit()
+    return Resolution.refund()
+
+
+@bp.post("/returns")
+@documented(
+    "Ask for a return; the shop's policy approves, declines or sends it for review at once",
+    tag=TAG,
+    body=CreateReturnRequestSchema,
+    response=CreatedReturnSchema,
+    status=201,
+    auth=CUSTOMER_AUTH,
+    idempotent=True,
+    errors=(401, 404, 409, 422),
+)
+@customer_required
+@idempotent
+def create_return(shop_id: str) -> Any:
+    data = body(CreateReturnRequestSchema())
+    customer = current_customer()
+    box = container()
+    with box.uow() as uow:
+        shop = uow.shops.get(shop_id)
+        order = current_order(uow, shop, customer.order_id, box.adapter_for(uow, shop))
+        problems = _check_lines(uow, shop_id, order, data["lines"])
+        problems.update(_check_stock(uow, shop_id, data["lines"]) if not problems else {})
+        uow.commit()
+    if problems:
+        raise ApiError(422, "validation_failed", "the request has invalid fields", problems)
+    inputs = [
+        LineInput(
+            line["order_line_id"], line["quantity"], line["reason"], _resolution(line["resolution"]),
+            customer_note=line["note"],
+        )
+        for line in data["lines"]
+    ]
+    outcome = service().open_return(shop_id, order.id, inputs, data["method"], customer.actor, order=order)
+    assert outcome.evaluation is not None
+    lang = locale(shop.locale)
+    answer = CreatedReturnSchema().dump(
+        {
+            "decision": outcome.evaluation.decision.value,
+            "return_": present.for_customer(outcome.request, evaluation_document(outcome.evaluation), order, lang),
+            "tracking": tracking_link(shop_id, outcome.request.id),
+        }
+    )
+    return answer, 201
+
+
+@bp.get("/returns")
+@documented(
+    "This order's returns, each with its tracking link",
+    tag=TAG,
+    query=LocaleQuerySchema,
+    response=PortalReturnListSchema,
+    auth=CUSTOMER_AUTH,
+    errors=(401, 404),
+)
+@customer_required
+def list_returns(shop_id: str) -> Response:
+    query(LocaleQuerySchema())
+    customer = current_customer()
+    box = container()
+    with box.uow() as uow:
+        shop = uow.shops.get(shop_id)
+        repo = uow.returns(shop_id)
+        found = [(r, repo.evaluation(r.id)) for r in repo.for_order(customer.order_id)]
+        order = uow.orders(shop_id).get(customer.order_id)
+    lang = locale(shop.locale)
+    items = [
+        {"return_": present.for_customer(r, evaluation, order, lang), "tracking": tracking_link(shop_id, r.id)}
+        for r, evaluation in found
+    ]
+    return jsonify(PortalReturnListSchema().dump({"items": items}))
