@@ -38,6 +38,9 @@ def line_of(path: str, lines: dict[str, int]) -> int | None:
     while candidate:
         if candidate in lines:
             return lines[candidate]
+        if candidate.endswith("]") and "[" in candidate:
+            candidate = candidate[: candidate.rindex("[")]  # an inline array item: the array's line
+            continue
         if "." not in candidate:
             break
         candidate = candidate.rsplit(".", 1)[0]
