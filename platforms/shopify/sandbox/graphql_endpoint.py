@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from typing import Any, Final
 
 from flask import Response, jsonify, request
-from graphql import GraphQLError, GraphQLSchema, execute, parse, validate
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, execute, parse, validate
 
 from platforms.shopify.sandbox.context import Context, EventSink
 from platforms.shopify.sandbox.cost import MAX_QUERY_COST, LeakyBucket, query_cost
@@ -22,6 +24,7 @@ from platforms.shopify.sandbox.state import Shop
 
 log = logging.getLogger(__name__)
 _VERSION: Final = re.compile(r"^\d{4}-(01|04|07|10)$|^unstable$")
+_DOCUMENT_CACHE: Final = 256
 INVALID_TOKEN: Final = "[API] Invalid API key or access token (unrecognized login or wrong password)"  # noqa: S105
 
 
@@ -66,6 +69,23 @@ class GraphQLEndpoint:
         self.events = events
         self.min_version = min_version
         self.root = Root()
+        self._documents: OrderedDict[str, tuple[DocumentNode, list[GraphQLError]]] = OrderedDict()
+        self._documents_lock = threading.Lock()
+
+    def _document(self, query: str) -> tuple[DocumentNode, list[GraphQLError]]:
+        """Parse + validate, cached per query text: apps send the same few documents over and over."""
+        with self._documents_lock:
+            cached = self._documents.get(query)
+            if cached is not None:
+                self._documents.move_to_end(query)
+                return cached
+        document = parse(query)
+        result = (document, list(validate(self.schema, document)))
+        with self._documents_lock:
+            self._documents[query] = result
+            if len(self._documents) > _DOCUMENT_CACHE:
+                self._documents.popitem(last=False)
+        return result
 
     def __call__(self, version: str) -> Response:
         if not _VERSION.match(version):
@@ -92,10 +112,9 @@ class GraphQLEndpoint:
 
     def _run(self, query: str, variables: dict[str, Any], operation_name: str | None, version: str) -> Response:
         try:
-            document = parse(query)
+            document, problems = self._document(query)
         except GraphQLError as error:
             return _json({"errors": _errors([error])}, 200, version)
-        problems = validate(self.schema, document)
         if problems:
             return _json({"errors": _errors(problems)}, 200, version)
         requested = query_cost(self.schema, document, variables, operation_name)
