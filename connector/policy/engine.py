@@ -7,6 +7,7 @@ request later gives the same answer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -144,85 +145,132 @@ def _line_violation(policy: Policy, found: Assessment, want: _Wanted, asked: int
     return None
 
 
-def evaluate(
-    policy: Policy, order: Order, request: ReturnDraft | ReturnRequest, context: EvaluationContext
-) -> Evaluation:
-    wanted, method, keep_requested, at = _normalise(request, context)
-    currency = order.currency
-    tz = ZoneInfo(policy.timezone)
-    pending = context.pending_quantities
-    items: list[Item] = []
+@dataclass(slots=True)
+class _Trail:
+    """The explanation being written, and whether something asks for a human look."""
 
+    items: list[Item]
+    force_review: bool = False
+
+    def add(self, item: Item) -> Item:
+        self.items.append(item)
+        return item
+
+
+def _check_lines(
+    policy: Policy, order: Order, wanted: list[_Wanted], at: datetime, pending: Mapping[str, int], trail: _Trail
+) -> tuple[dict[str, Assessment], dict[str, int], list[Item]]:
+    """Assess each order line once, then each requested line against it: the eligibility violations."""
     asked: dict[str, int] = {}
     for want in wanted:
         asked[want.order_line_id] = asked.get(want.order_line_id, 0) + want.quantity
     found: dict[str, Assessment] = {}
     for order_line_id in asked:
         found[order_line_id] = assess(policy, order, order.line(order_line_id), at, pending.get(order_line_id, 0))
-        items.extend(found[order_line_id].items)
-
+        trail.items.extend(found[order_line_id].items)
     violations: list[Item] = []
     for want in wanted:
         here = found[want.order_line_id]
         problem = _line_violation(policy, here, want, asked[want.order_line_id], pending.get(want.order_line_id, 0))
         if problem is not None:
             violations.append(problem)
-            if problem not in items:
-                items.append(problem)
-    withdrawal_lines = [found[w.order_line_id].withdrawal for w in wanted]
-    any_withdrawal, all_withdrawal = any(withdrawal_lines), all(withdrawal_lines)
+            if problem not in trail.items:
+                trail.add(problem)
+    return found, asked, violations
 
-    # customer limit (never against a legal withdrawal)
-    force_review = False
-    limit_block: Item | None = None
-    limit = customer_limit(policy, context.customer_returns, at)
-    if limit is not None:
-        item, reached = limit
-        items.append(item)
-        if reached and all_withdrawal:
-            items.append(Item.of("eu_withdrawal", "eu.limit_not_applied"))
-        elif reached and any_withdrawal:
-            items.append(Item.of("eu_withdrawal", "eu.limit_not_applied"))
-            force_review = True
-        elif reached:
-            limit_block = item
 
-    # keep the item
-    value = Money.sum(
-        (
-            order.line(w.order_line_id).paid_for(min(w.quantity, order.line(w.order_line_id).quantity_ordered))
-            for w in wanted
-        ),
-        currency,
-    )
-    threshold = policy.keep_item.below.get(currency) if policy.keep_item is not None else None
-    keep_offered = (
-        policy.keep_item is not None
+def _check_limit(
+    policy: Policy, history: tuple[datetime, ...], at: datetime, withdrawal: list[bool], trail: _Trail
+) -> Item | None:
+    """The customer limit blocks commercial returns only; with a legal withdrawal in the mix, a human looks."""
+    limit = customer_limit(policy, history, at)
+    if limit is None:
+        return None
+    item, reached = trail.add(limit[0]), limit[1]
+    if not reached:
+        return None
+    if any(withdrawal):
+        trail.add(Item.of("eu_withdrawal", "eu.limit_not_applied"))
+        trail.force_review = trail.force_review or not all(withdrawal)
+        return None
+    return item
+
+
+def _check_keep_item(
+    policy: Policy, wanted: list[_Wanted], value: Money, requested: bool, trail: _Trail
+) -> tuple[bool, bool]:
+    """(granted, offered). A refused request to keep the item goes to review rather than being declined."""
+    keep = policy.keep_item
+    threshold = keep.below.get(value.currency) if keep is not None else None
+    offered = (
+        keep is not None
         and threshold is not None
         and value < threshold
-        and all(w.resolution.kind in policy.keep_item.outcomes for w in wanted)
+        and all(w.resolution.kind in keep.outcomes for w in wanted)
     )
-    keep_item = keep_requested and keep_offered
-    if keep_requested:
-        if keep_item:
-            items.append(Item.of("keep_item", "keep_item.granted", value=value, threshold=threshold or value))
-        elif threshold is None:
-            items.append(Item.of("keep_item", "keep_item.not_offered"))
-            force_review = True
-        else:
-            items.append(Item.of("keep_item", "keep_item.refused", value=value, threshold=threshold))
-            force_review = True
+    if not requested:
+        return False, offered
+    if offered:
+        trail.add(Item.of("keep_item", "keep_item.granted", value=value, threshold=threshold or value))
+    elif threshold is None:
+        trail.add(Item.of("keep_item", "keep_item.not_offered"))
+        trail.force_review = True
+    else:
+        trail.add(Item.of("keep_item", "keep_item.refused", value=value, threshold=threshold))
+        trail.force_review = True
+    return offered, offered
 
-    # money
+
+def _decide_by_rules(policy: Policy, facts: Facts, any_withdrawal: bool, trail: _Trail) -> tuple[Decision, Item | None]:
+    """First matching rule, else the default; a decline never applies to a legal withdrawal."""
+    rule = first_match(policy, facts)
+    decision = rule.action if rule is not None else policy.default_action
+    if rule is None:
+        item = trail.add(Item.of("default_action", f"default.{decision}"))
+    elif decision is Decision.DECLINE:
+        text = Text(tuple(sorted(rule.message.items()))) if rule.message else Label("decision.decline")
+        item = trail.add(Item.of(f"rules.{rule.id}", "rule.decline", rule=rule.id, message=text))
+    else:
+        item = trail.add(Item.of(f"rules.{rule.id}", f"rule.{decision}", rule=rule.id))
+    if decision is Decision.DECLINE and any_withdrawal:
+        trail.add(Item.of("eu_withdrawal", "eu.no_auto_decline", rule=rule.id if rule is not None else "default"))
+        return Decision.REVIEW, None
+    if decision is Decision.DECLINE:
+        return decision, item
+    if trail.force_review and decision is Decision.APPROVE:
+        return Decision.REVIEW, None
+    return decision, None
+
+
+def evaluate(
+    policy: Policy, order: Order, request: ReturnDraft | ReturnRequest, context: EvaluationContext
+) -> Evaluation:
+    """Decide ``request`` on ``order`` under ``policy``: decision, fees, amounts, refund deadline and why."""
+    wanted, method, keep_requested, at = _normalise(request, context)
+    pending = context.pending_quantities
+    trail = _Trail([])
+
+    found, asked, violations = _check_lines(policy, order, wanted, at, pending, trail)
+    withdrawal = [found[w.order_line_id].withdrawal for w in wanted]
+    limit_block = _check_limit(policy, context.customer_returns, at, withdrawal, trail)
+    value = Money.sum(
+        (
+            order.line(w.order_line_id).paid_for(min(w.quantity, found[w.order_line_id].line.quantity_ordered))
+            for w in wanted
+        ),
+        order.currency,
+    )
+    keep_item, keep_offered = _check_keep_item(policy, wanted, value, keep_requested, trail)
+
+    eu = withdrawal_applies(policy, order)
     full_return = all(
         line.quantity_returned + pending.get(line.id, 0) + asked.get(line.id, 0) >= line.quantity_ordered
         for line in order.lines
     )
-    eu = withdrawal_applies(policy, order)
     priced = [
         PricedLine(
             w.id,
-            order.line(w.order_line_id),
+            found[w.order_line_id].line,
             w.quantity,
             w.reason,
             w.resolution.kind,
@@ -240,13 +288,12 @@ def evaluate(
         eu=eu,
         shipping_refunded=context.shipping_refunded,
     )
-    items.extend(money.items)
+    trail.items.extend(money.items)
 
-    # decision
-    decline_item: Item | None = None
+    decline_item: Item | None
     if violations:
         decision, decline_item = Decision.DECLINE, violations[0]
-        items.append(Item.of("eligibility", "decision.ineligible"))
+        trail.add(Item.of("eligibility", "decision.ineligible"))
     elif limit_block is not None:
         decision, decline_item = Decision.DECLINE, limit_block
     else:
@@ -254,48 +301,19 @@ def evaluate(
             order=order,
             reasons=frozenset(w.reason for w in wanted),
             value=value,
-            tags=gather_tags(order, [order.line(w.order_line_id).tags for w in wanted]),
+            tags=gather_tags(order, [found[w.order_line_id].line.tags for w in wanted]),
             method=method,
             outcomes=frozenset(w.resolution.kind for w in wanted),
             keep_item=keep_requested,
             history=context.customer_returns,
             now=at,
         )
-        rule = first_match(policy, facts)
-        rule_id = rule.id if rule is not None else "default"
-        decision = rule.action if rule is not None else policy.default_action
-        if rule is None:
-            item = Item.of("default_action", f"default.{decision}")
-        elif decision is Decision.DECLINE:
-            text = Text(tuple(sorted(rule.message.items()))) if rule.message else Label("decision.decline")
-            item = Item.of(f"rules.{rule.id}", "rule.decline", rule=rule.id, message=text)
-        else:
-            item = Item.of(f"rules.{rule.id}", f"rule.{decision}", rule=rule.id)
-        items.append(item)
-        if decision is Decision.DECLINE and any_withdrawal:
-            decision = Decision.REVIEW
-            items.append(Item.of("eu_withdrawal", "eu.no_auto_decline", rule=rule_id))
-        elif decision is Decision.DECLINE:
-            decline_item = item
-        if force_review and decision is Decision.APPROVE:
-            decision = Decision.REVIEW
-
-    refund_due_by: datetime | None = None
-    if eu is not None and any_withdrawal and decision is not Decision.DECLINE:
-        refund_due_by = at + timedelta(days=eu.refund_days)
-        items.append(
-            Item.of(
-                "eu_withdrawal.refund_days",
-                "eu.refund_due",
-                due=local_date(refund_due_by, tz),
-                days=eu.refund_days,
-            )
-        )
+        decision, decline_item = _decide_by_rules(policy, facts, any(withdrawal), trail)
 
     policy_decision = decision
     if context.override is not None:
         decision = context.override.decision
-        items.append(
+        override_item = trail.add(
             Item.of(
                 "agent_override",
                 "agent.override",
@@ -308,9 +326,13 @@ def evaluate(
         if decision is not Decision.DECLINE:
             decline_item = None
         elif decline_item is None:
-            decline_item = items[-1]
-        if refund_due_by is None and eu is not None and any_withdrawal and decision is not Decision.DECLINE:
-            refund_due_by = at + timedelta(days=eu.refund_days)
+            decline_item = override_item
+
+    refund_due_by: datetime | None = None
+    if eu is not None and any(withdrawal) and decision is not Decision.DECLINE:
+        refund_due_by = at + timedelta(days=eu.refund_days)
+        due = local_date(refund_due_by, ZoneInfo(policy.timezone))
+        trail.add(Item.of("eu_withdrawal.refund_days", "eu.refund_due", due=due, days=eu.refund_days))
 
     lines = tuple(
         LineResult(
@@ -335,12 +357,12 @@ def evaluate(
         fees=money.fees,
         amounts=money.amounts,
         refund_due_by=refund_due_by,
-        explanation=Explanation(tuple(items)),
+        explanation=Explanation(tuple(trail.items)),
         lines=lines,
         balance_due=money.balance_due,
         keep_item=keep_item,
         keep_item_offered=keep_offered,
-        withdrawal=any_withdrawal,
+        withdrawal=any(withdrawal),
         policy_decision=policy_decision,
         policy_fingerprint=policy.fingerprint(),
         decline_item=decline_item,
