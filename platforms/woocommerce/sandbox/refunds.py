@@ -154,15 +154,16 @@ def delete_refund(store: Store, order: Order, refund: Refund, now: datetime) -> 
 
 
 def _restock(store: Store, order: Order, refund: Refund, now: datetime) -> None:
-    """``wc_restock_refunded_items``: only stock-managed items whose stock the order had reduced."""
+    """``wc_restock_refunded_items``: only stock-managed items whose stock the order had reduced.
+
+    Like WooCommerce, the refunded quantity is not capped by what was bought or already restocked, so a
+    duplicated refund restocks twice.
+    """
     lines = {line.id: line for line in order.lines}
     for refund_line in refund.lines:
         line = lines.get(refund_line.item_id)
-        if line is None or refund_line.quantity <= 0:
-            continue
-        available = line.reduced_stock - line.restocked
-        quantity = min(refund_line.quantity, available)
-        if quantity <= 0:
+        quantity = refund_line.quantity
+        if line is None or quantity <= 0 or not line.reduced_stock:
             continue
         after = change_stock(store, line, quantity, "refund", order.id, now)
         if after is not None:
