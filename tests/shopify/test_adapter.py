@@ -763,3 +763,41 @@ def test_add_order_note_appends_once(adapter: ShopifyAdapter) -> None:
 def test_translate_webhook_delegates(adapter: ShopifyAdapter) -> None:
     event = adapter.translate_webhook("returns/request", json.loads(raw("webhook_returns_request.json")))
     assert event.kind == "return_requested" and event.shop_address == SHOP
+
+
+@responses.activate
+def test_fetch_return_with_reason_definitions(adapter: ShopifyAdapter) -> None:
+    stub(
+        "ReasonDefinitions",
+        {
+            "returnReasonDefinitions": {
+                "nodes": [
+                    {"id": "gid://shopify/ReturnReasonDefinition/11", "handle": "size-too-small", "deleted": False}
+                ]
+            }
+        },
+    )
+    stub_fixture("Return", "return_requested.json")
+    request = adapter.fetch_return("945000960")
+    assert request.lines[0].reason_handle == "size-too-small"
+    assert "returnReasonDefinition" in calls("Return")[0]["query"]
+    assert calls("Return")[0]["variables"] == {"id": "gid://shopify/Return/945000960"}
+
+
+@responses.activate
+def test_fetch_return_on_a_shop_without_reason_definitions(adapter: ShopifyAdapter) -> None:
+    stub(
+        "ReasonDefinitions",
+        json={
+            "errors": [
+                {"message": "Field 'returnReasonDefinitions' doesn't exist", "extensions": {"code": "undefinedField"}}
+            ]
+        },
+    )
+    node = json.loads(raw("return_requested.json"))["data"]["return"]
+    for item in node["returnLineItems"]["nodes"]:
+        del item["returnReasonDefinition"]
+    stub("Return", {"return": node})
+    request = adapter.fetch_return("gid://shopify/Return/945000960")
+    assert request.lines[0].reason is ReasonCode.SIZE_TOO_SMALL and request.lines[0].reason_handle is None
+    assert "returnReasonDefinition" not in calls("Return")[0]["query"]

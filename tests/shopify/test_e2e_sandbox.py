@@ -32,6 +32,7 @@ from connector.domain.actions import (
 )
 from connector.domain.orders import Order
 from connector.domain.returns import Disposition, Resolution, ReturnLine, ReturnMethod, ReturnRequest
+from connector.errors import OutcomeUnknown
 from connector.ports import IncomingEvent
 from platforms.shopify import webhooks
 from platforms.shopify.adapter import ShopifyAdapter
@@ -340,14 +341,15 @@ def test_throttling_paces_instead_of_failing(installed: World) -> None:
     tokens = TokenManager(SHOP, installed.store, installed.locks, installed.endpoint)
     client = GraphQLClient(SHOP, tokens, base_url=installed.base_url, sleep=sleep)
     adapter = installed.adapter(client=client)
+    order_id = fulfilled_order(installed.adapter()).id
     requests.put(
         f"{installed.base_url}/__sandbox/bucket", json={"currently_available": 0, "restore_rate": 500}, timeout=5
     ).raise_for_status()
     try:
-        order = adapter.fetch_order(fulfilled_order(installed.adapter()).id)  # THROTTLED first, then a paced retry
+        order = adapter.fetch_order(order_id)  # THROTTLED first (bucket empty), then paced and retried
         assert order.lines
-        for _ in range(3):
-            adapter.fetch_order(order.id)
+        for _ in range(3):  # the next reads wait for the bucket before sending
+            adapter.fetch_order(order_id)
     finally:
         requests.put(f"{installed.base_url}/__sandbox/bucket", json={"restore_rate": 100}, timeout=5)
     assert sleeps, "the client never waited"
@@ -390,3 +392,68 @@ def _now() -> Any:
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+class LosesOneAnswer(requests.Session):
+    """Sends the first request whose GraphQL document contains ``marker`` for real, then acts as if the
+    answer was lost (read timeout): the shop applied it, the client cannot know."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__()
+        self.marker = marker
+        self.lost = 0
+
+    def post(self, url: Any, data: Any = None, json: Any = None, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        response = super().post(url, data=data, json=json, **kwargs)
+        if not self.lost and isinstance(data, str) and self.marker in data:
+            self.lost += 1
+            raise requests.ReadTimeout("answer lost after the shop applied the request")
+        return response
+
+
+def test_refund_create_answer_lost_is_retried_with_the_same_key(installed: World) -> None:
+    session = LosesOneAnswer("mutation RefundCreate")
+    adapter = installed.adapter(session=session)
+    order = fulfilled_order(adapter)
+    line = next(ln for ln in order.lines if ln.returnable_quantity >= 1)
+    key = f"act-{uuid.uuid4().hex[:12]}"
+    amount = line.paid_for(1)
+    instruction = RefundInstruction(
+        idempotency_key=key, order_id=order.id, amount=amount,
+        lines=(RefundLine(line.id, 1, amount, line.tax_for(1)),), shipping=Money.zero(order.currency),
+        reason="Goodwill", return_id="ret-goodwill",
+    )  # fmt: skip
+    effect = adapter.refund(instruction)
+    assert session.lost == 1
+    mine = [r for r in installed.sandbox("refunds") if r["idempotency_key"] == key]
+    assert [r["id"] for r in mine] == [effect.platform_id]  # two sends, one refund
+    assert Decimal(mine[0]["amount"]) == amount.amount
+
+
+def test_return_process_answer_lost_then_found(installed: World) -> None:
+    adapter = installed.adapter()
+    order = fulfilled_order(adapter)
+    return_id, line_id = request_return(adapter, order)
+    request = adapter.fetch_return(return_id)
+    adapter.approve_return(request)
+    session = LosesOneAnswer("mutation ReturnProcess")
+    flaky = installed.adapter(session=session)
+    paid = order.line(line_id).paid_for(1)
+    key = f"act-{uuid.uuid4().hex[:12]}"
+    instruction = RefundInstruction(
+        idempotency_key=key, order_id=order.id, amount=paid,
+        lines=(RefundLine(line_id, 1, paid, Money.zero(order.currency), Disposition.DISPOSE),),
+        shipping=Money.zero(order.currency), reason="Return", return_id="ret-lost", platform_return_id=return_id,
+    )  # fmt: skip
+    with pytest.raises(OutcomeUnknown):
+        flaky.refund(instruction)
+    found = adapter.find_refund(order.id, key)  # what the job does before any retry
+    assert found is not None and found.amount == paid
+    mine = [r for r in installed.sandbox("refunds") if r["return_id"] == return_id]
+    assert [r["id"] for r in mine] == [found.platform_id]
+
+
+def test_every_delivered_webhook_passed_the_signature_check(installed: World) -> None:
+    deliveries = installed.sandbox("webhooks/deliveries")
+    assert deliveries and installed.receiver.rejected == 0
+    assert len(installed.receiver.events) >= 1
