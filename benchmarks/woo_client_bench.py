@@ -60,12 +60,23 @@ class _KeepAliveHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         path, _, query = self.path.partition("?")
         environ: dict[str, Any] = {
-            "REQUEST_METHOD": self.command, "SCRIPT_NAME": "", "PATH_INFO": unquote(path, "latin-1"),
-            "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1", "SERVER_PORT": str(self.server.server_address[1]),  # type: ignore[index]
-            "SERVER_PROTOCOL": self.request_version, "REMOTE_ADDR": self.client_address[0],
-            "CONTENT_TYPE": self.headers.get("Content-Type", ""), "CONTENT_LENGTH": str(length),
-            "wsgi.version": (1, 0), "wsgi.url_scheme": self.scheme, "wsgi.input": io.BytesIO(body),
-            "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False,
+            "REQUEST_METHOD": self.command,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": unquote(path, "latin-1"),
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": str(self.server.server_address[1]),  # type: ignore[index]
+            "SERVER_PROTOCOL": self.request_version,
+            "REMOTE_ADDR": self.client_address[0],
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(length),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": self.scheme,
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
         }
         for name, value in self.headers.items():
             key = "HTTP_" + name.upper().replace("-", "_")
@@ -137,28 +148,40 @@ def self_signed(directory: Path) -> tuple[ssl.SSLContext, str]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(hours=1))
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_path, key_path)
     return context, str(cert_path)
 
 
-def timed(n: int, call: Callable[[], None]) -> list[float]:
-    call()  # warm-up
-    laps = []
-    for _ in range(n):
-        start = time.perf_counter()
-        call()
-        laps.append(time.perf_counter() - start)
+def timed(n: int, first: Callable[[], None], second: Callable[[], None]) -> tuple[list[float], list[float]]:
+    """Interleaved in blocks of 10, so both clients see the same machine load (other jobs, CPU boost)."""
+    first()
+    second()  # warm-up
+    laps: tuple[list[float], list[float]] = ([], [])
+    done = 0
+    while done < n:
+        block = min(10, n - done)
+        for call, out in ((first, laps[0]), (second, laps[1])):
+            for _ in range(block):
+                start = time.perf_counter()
+                call()
+                out.append(time.perf_counter() - start)
+        done += block
     return laps
 
 
@@ -170,16 +193,16 @@ def run(n: int, app: WSGIApp, app_name: str, tls: ssl.SSLContext | None, ca: str
         if app_name == "sandbox":
             first = pooled.get("orders", {"per_page": 1})
             path = f"orders/{first[0]['id']}"
-        package = API(url=base_url, consumer_key=KEY, consumer_secret=SECRET, version="wc/v3", timeout=30,
-                      verify_ssl=ca or True)
+        package = API(
+            url=base_url, consumer_key=KEY, consumer_secret=SECRET, version="wc/v3", timeout=30, verify_ssl=ca or True
+        )
 
         def package_call() -> None:
             response = package.get(path)
             response.raise_for_status()
             json.loads(response.text)
 
-        pooled_laps = timed(n, lambda: pooled.get(path))
-        package_laps = timed(n, package_call)
+        pooled_laps, package_laps = timed(n, lambda: pooled.get(path), package_call)
         pooled.close()
     finally:
         stop()
@@ -187,8 +210,10 @@ def run(n: int, app: WSGIApp, app_name: str, tls: ssl.SSLContext | None, ca: str
     print(f"{app_name} app, {base_url}, {n} x GET {path} ({auth})")
     results = (("pooled WooClient", pooled_laps), ("woocommerce.API", package_laps))
     for name, laps in results:
-        print(f"  {name:17s} total {sum(laps):7.3f} s  mean {statistics.mean(laps) * 1e3:6.2f} ms  "
-              f"p95 {statistics.quantiles(laps, n=20)[18] * 1e3:6.2f} ms")
+        print(
+            f"  {name:17s} total {sum(laps):7.3f} s  mean {statistics.mean(laps) * 1e3:6.2f} ms  "
+            f"p95 {statistics.quantiles(laps, n=20)[18] * 1e3:6.2f} ms"
+        )
     ratio = sum(package_laps) / sum(pooled_laps)
     print(f"  ratio (API time / pooled time): {ratio:.2f}x\n")
     return ratio
