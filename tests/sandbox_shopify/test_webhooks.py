@@ -179,3 +179,13 @@ def test_never_delivers_off_localhost(sandbox: Sandbox) -> None:
         log = sandbox.admin("GET", "/webhooks/deliveries")
         time.sleep(0.02)
     assert log and log[0]["outcome"] == "refused"
+
+
+def test_late_delivery(make_sandbox: Callable[..., Sandbox], receiver: Receiver) -> None:
+    sb = make_sandbox(faults=FaultConfig(webhook_delay_s=0.6))
+    subscribe(sb, "RETURNS_REQUEST", receiver.url)
+    started = time.monotonic()
+    request_return(sb)
+    time.sleep(0.3)
+    assert receiver.received == []
+    assert len(receiver.wait_for(1)) == 1 and time.monotonic() - started >= 0.6
