@@ -45,7 +45,8 @@ DEFAULT_MAX_ATTEMPTS: Final = 5
 DEFAULT_BASE_DELAY: Final = 0.5
 DEFAULT_MAX_DELAY: Final = 30.0
 DEFAULT_QUERY_COST: Final = 50
-"""Assumed cost of a query never seen before (Shopify caps single queries at 1000 points)."""
+"""Assumed cost of the very first query; after that an unseen query is assumed to cost as much as the
+dearest one seen so far (cautious: waiting a little beats a THROTTLED round trip)."""
 _VERSION_RE: Final = re.compile(r"^\d{4}-(01|04|07|10)$")
 _KEY_RE: Final = re.compile(r"^[A-Za-z0-9_.:\-]{1,255}$")
 
@@ -109,6 +110,8 @@ class GraphQLClient:
         self._lock = threading.Lock()
         self._bucket: _Bucket | None = None
         self._costs: dict[str, int] = {}
+        self.stats: dict[str, float] = {"requests": 0, "throttled": 0, "retries": 0, "paced_s": 0.0}
+        """Counters for metrics: requests sent, THROTTLED/429 answers, retries, seconds spent pacing."""
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -151,6 +154,7 @@ class GraphQLClient:
         last: ConnectorError | None = None
         for attempt in range(self._max_attempts):
             if attempt:
+                self.stats["retries"] += 1
                 self._sleep(self._backoff(attempt, last))
             self._wait_for_budget(document)
             try:
@@ -172,11 +176,14 @@ class GraphQLClient:
             "Content-Type": "application/json",
             "Accept": "application/json",
         }
+        self.stats["requests"] += 1
         try:
             response = self._session.post(self.endpoint, data=json.dumps(body), headers=headers, timeout=self._timeout)
         except requests.RequestException as exc:
             raise classify.classify_transport(exc, mutation=mutation) from exc
         retry_after = _retry_after(response)
+        if response.status_code == 429:
+            self.stats["throttled"] += 1
         failure = classify.classify_status(response.status_code, mutation=mutation, retry_after=retry_after)
         if failure is not None:
             raise failure
@@ -191,7 +198,10 @@ class GraphQLClient:
         if errors:
             if isinstance(errors, str):
                 errors = [{"message": errors}]
-            wait = self._throttle_wait(parsed) if classify.is_throttled(errors) else retry_after
+            throttled = classify.is_throttled(errors)
+            if throttled:
+                self.stats["throttled"] += 1
+            wait = self._throttle_wait(parsed) if throttled else retry_after
             raise classify.classify_graphql_errors(errors, mutation=mutation, retry_after=wait)
         data = parsed.get("data")
         if not isinstance(data, dict):
@@ -233,12 +243,14 @@ class GraphQLClient:
         bucket = self._bucket
         if bucket is None or bucket.restore_rate <= 0:
             return
-        needed = min(float(self._costs.get(document, DEFAULT_QUERY_COST)), bucket.maximum)
+        guess = max(self._costs.values(), default=DEFAULT_QUERY_COST)
+        needed = min(float(self._costs.get(document, guess)), bucket.maximum)
         have = bucket.projected(self._clock())
         if have >= needed:
             return
         wait = (needed - have) / bucket.restore_rate
         log.info("shopify.graphql.pace", extra={"wait_s": round(wait, 3), "needed": needed})
+        self.stats["paced_s"] += wait
         self._sleep(wait)
 
     def _backoff(self, attempt: int, last: ConnectorError | None) -> float:

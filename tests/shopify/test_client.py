@@ -265,3 +265,26 @@ def test_idempotent_directive_refuses_odd_keys() -> None:
     assert idempotent_directive("act-1:refund") == '@idempotent(key: "act-1:refund")'
     with pytest.raises(PermanentError):
         idempotent_directive('x") { evil }')
+
+
+@responses.activate
+def test_an_unseen_query_is_assumed_as_dear_as_the_dearest_seen() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    responses.post(ENDPOINT, json=gql_ok({"a": 1}, available=100, maximum=1000, rate=100, requested=800))
+    responses.post(ENDPOINT, json=gql_ok({"b": 1}, available=900, maximum=1000, rate=100, requested=20))
+    client.query(QUERY)
+    client.query("query Other { shop { name } }")
+    assert clock.sleeps == [pytest.approx(7.0)]  # (800 - 100) / 100, waited before sending, no THROTTLED
+    assert client.stats == {"requests": 2, "throttled": 0, "retries": 0, "paced_s": pytest.approx(7.0)}
+
+
+@responses.activate
+def test_stats_count_throttling_and_retries() -> None:
+    clock = FakeClock()
+    client = make_client(clock)
+    responses.post(ENDPOINT, body=raw("throttled.json"), content_type="application/json")
+    responses.post(ENDPOINT, status=429)
+    responses.post(ENDPOINT, json=gql_ok({"ok": True}))
+    client.query(QUERY)
+    assert client.stats["throttled"] == 2 and client.stats["retries"] == 2 and client.stats["requests"] == 3
