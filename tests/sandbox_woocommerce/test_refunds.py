@@ -7,9 +7,13 @@ and wc_create_refund (see /work/shared/reference/woocommerce.md section 2).
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
-from tests.sandbox_woocommerce.conftest import Woo
+import pytest
+import requests
+
+from tests.sandbox_woocommerce.conftest import KEY, SECRET, Woo
 
 
 def test_docs_example_manual_refund(woo: Woo) -> None:
@@ -156,3 +160,28 @@ def test_refunds_across_orders_have_parent_id(woo: Woo) -> None:
     woo.post(f"orders/{order['id']}/refunds", {"amount": "1.00", "api_refund": False})
     listed = woo.get("refunds").json()
     assert listed[0]["parent_id"] == order["id"]
+
+
+def test_slow_gateway_client_timeout_leaves_a_refund_that_completes(woo: Woo) -> None:
+    """Reason is saved before the gateway call, meta_data only after it: what a timed-out client can see."""
+    order = woo.order_paid_with("stripe")
+    woo.sandbox("PUT", "gateways/stripe", json={"delay_ms": 800})
+    body = {"amount": "3.00", "reason": "RMA-9 [k:xyz]", "meta_data": [{"key": "_rma_refund_key", "value": "xyz"}]}
+    with pytest.raises(requests.ReadTimeout):
+        requests.post(woo.api + f"orders/{order['id']}/refunds", json=body, auth=(KEY, SECRET), timeout=0.3)
+    pending = woo.get(f"orders/{order['id']}/refunds").json()
+    assert [(r["reason"], r["meta_data"], r["refunded_payment"]) for r in pending] == [("RMA-9 [k:xyz]", [], False)]
+    time.sleep(0.8)
+    done = woo.get(f"orders/{order['id']}/refunds").json()
+    assert done[0]["refunded_payment"] is True and done[0]["meta_data"][0]["value"] == "xyz"
+
+
+def test_slow_failing_gateway_shows_then_removes_the_refund(woo: Woo) -> None:
+    order = woo.order_paid_with("stripe")
+    woo.sandbox("PUT", "gateways/stripe", json={"delay_ms": 600, "fail_refunds": True})
+    with pytest.raises(requests.ReadTimeout):
+        requests.post(woo.api + f"orders/{order['id']}/refunds", json={"amount": "1.00", "reason": "ghost"},
+                      auth=(KEY, SECRET), timeout=0.2)
+    assert [r["reason"] for r in woo.get(f"orders/{order['id']}/refunds").json()] == ["ghost"]
+    time.sleep(0.8)
+    assert woo.get(f"orders/{order['id']}/refunds").json() == []

@@ -45,6 +45,7 @@ class SandboxOptions:
     allow_external_urls: bool = False  # webhooks/callbacks only to loopback unless set
     webhook_timeout_s: float = 60.0
     webhook_batch_delay_s: float = 0.05
+    gateway_delay_ms: int = 0  # every gateway's refund call takes this long (per gateway: /__sandbox/gateways)
     faults: FaultConfig = field(default_factory=FaultConfig)
 
 
@@ -86,6 +87,8 @@ def create_app(options: SandboxOptions | None = None) -> Flask:
 
     store = Store()
     seeding.load(store, opts.seed, opts.orders, opts.now or datetime.now(UTC))
+    for gateway in store.gateways.values():
+        gateway.delay_ms = opts.gateway_delay_ms
     key = new_key(store, 1, "sandbox default key", opts.key_permissions, opts.consumer_key, opts.consumer_secret)
     faults = Faults(opts.faults, error_body=fault_body)
     holder: dict[str, Shop] = {}

@@ -24,6 +24,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timezone", default="Europe/Paris", help="site timezone used for date_x fields")
     parser.add_argument("--wc-auth-confirm", action="store_true",
                         help="show an approve page on /wc-auth/v1/authorize instead of auto-approving")
+    parser.add_argument("--gateway-delay-ms", type=int, default=0,
+                        help="how long each gateway refund call takes (try > 5000 with the woocommerce package)")
     parser.add_argument("--webhook-timeout", type=float, default=60.0, help="seconds (WooCommerce: 60)")
     faults = parser.add_argument_group("faults")
     faults.add_argument("--error-rate", type=float, default=0.0)
@@ -49,6 +51,7 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
         seed=args.seed, orders=args.orders, consumer_key=args.consumer_key, consumer_secret=args.consumer_secret,
         key_permissions=args.key_permissions, store_credit_type=args.store_credit_type, timezone=args.timezone,
         wc_auth_auto_approve=not args.wc_auth_confirm, webhook_timeout_s=args.webhook_timeout, faults=faults,
+        gateway_delay_ms=args.gateway_delay_ms,
     )  # fmt: skip
 
 

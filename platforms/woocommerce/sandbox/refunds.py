@@ -8,6 +8,7 @@ bare ``data: 500``. ``meta_data`` is only written once everything succeeded. No 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -96,7 +97,11 @@ def _refund_lines(store: Store, order: Order, requested: list[dict[str, Any]]) -
 
 
 def create_refund(store: Store, order: Order, req: RefundRequest, now: datetime) -> Refund:
-    """Create (and pay) a refund or raise the ApiError WooCommerce would answer."""
+    """Create (and pay) a refund or raise the ApiError WooCommerce would answer.
+
+    Call without holding ``store.lock``: a gateway with ``delay_ms`` is "called" outside the lock, and
+    meanwhile the saved refund (with its reason, without its meta) is visible to other requests.
+    """
     with store.lock:
         amount = req.amount if req.amount is not None else amount_from_lines(req.line_items)
         amount = amount if amount is not None else Decimal(0)
@@ -110,6 +115,11 @@ def create_refund(store: Store, order: Order, req: RefundRequest, now: datetime)
                         _refund_lines(store, order, req.line_items))  # fmt: skip
         store.refunds[refund.id] = refund
         order.refund_ids = [*(order.refund_ids or []), refund.id]
+        gateway = store.gateways.get(order.payment_method)
+        delay_ms = gateway.delay_ms if gateway is not None and req.api_refund else 0
+    if delay_ms:
+        time.sleep(delay_ms / 1000.0)  # the gateway's API call; a client may time out meanwhile
+    with store.lock:
         if req.api_refund:
             failure = _pay(store, order, refund, now)
             if failure is not None:

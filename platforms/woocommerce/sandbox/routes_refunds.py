@@ -64,7 +64,8 @@ def post_refund(order_id: int) -> Response:
     store = the_shop.store
     with store.lock:
         order = _order(order_id)
-        refund = create_refund(store, order, _request(rest.body()), the_shop.now())
+    refund = create_refund(store, order, _request(rest.body()), the_shop.now())  # not under the lock
+    with store.lock:
         return rest.created(serialize.refund(store, refund, site()),
                             f"/wp-json/wc/v3/orders/{order.id}/refunds/{refund.id}")  # fmt: skip
 

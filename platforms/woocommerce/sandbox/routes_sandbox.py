@@ -201,7 +201,7 @@ def gateways() -> Response:
 
 @blueprint.put("/gateways/<gateway_id>")
 def put_gateway(gateway_id: str) -> Response:
-    """``{"can_refund": false}`` (or ``supports_refunds``) and ``{"fail_refunds": true}``."""
+    """``{"can_refund": false}`` (or ``supports_refunds``), ``{"fail_refunds": true}``, ``{"delay_ms": 6000}``."""
     store = shop().store
     body = _body()
     with store.lock:
@@ -214,6 +214,11 @@ def put_gateway(gateway_id: str) -> Response:
                 if not isinstance(body[name], bool):
                     return sandbox_error(f"{name} must be a boolean")
                 setattr(gateway, attr, body[name])
+        if "delay_ms" in body:
+            delay = body["delay_ms"]
+            if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= 120_000:
+                return sandbox_error("delay_ms must be an integer between 0 and 120000")
+            gateway.delay_ms = delay
         return jsonify(dataclasses.asdict(gateway))
 
 

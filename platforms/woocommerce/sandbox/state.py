@@ -241,6 +241,7 @@ class Gateway:
     title: str
     supports_refunds: bool = True
     fail_refunds: bool = False  # supports refunds but process_refund() fails (declined, API down)
+    delay_ms: int = 0  # how long process_refund() takes (client timeouts while the refund exists)
 
 
 @dataclass(slots=True)
