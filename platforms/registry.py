@@ -23,6 +23,7 @@ from platforms.shopify.auth import TokenEndpoint, TokenManager
 from platforms.woocommerce import mapping as woo_mapping
 from platforms.woocommerce import webhooks as woo_webhooks
 from platforms.woocommerce.adapter import WooCommerceAdapter
+from platforms.woocommerce.echo import RedisEchoRegistry
 
 _cache: dict[str, tuple[str, ShopAdapter]] = {}
 _cache_guard = threading.Lock()
@@ -80,18 +81,24 @@ def _build(container: Container, shop: Shop, credentials: dict[str, str]) -> Sho
             restock_location_id=credentials.get("location_id") or None,
         )
     if shop.platform is Platform.WOOCOMMERCE:
-        return WooCommerceAdapter.from_credentials(base_url or shop.address, credentials, shop_id=shop.id)
+        echoes = None if container.redis is None else RedisEchoRegistry(container.redis, namespace=shop.address)
+        return WooCommerceAdapter.from_credentials(
+            base_url or shop.address, credentials, shop_id=shop.id, echo_registry=echoes
+        )
     raise ConfigError(f"no adapter for platform {shop.platform}")
 
 
 # -- webhooks ----------------------------------------------------------------------------------------
 
 
-def translate_webhook(shop: Shop, topic: str, payload: Mapping[str, Any], headers: Mapping[str, str]) -> IncomingEvent:
+def translate_webhook(container: Container, shop: Shop, topic: str, payload: Mapping[str, Any]) -> IncomingEvent:
     if shop.platform is Platform.SHOPIFY:
         return shopify_webhooks.translate(topic, payload, shop.address, shop.id)
+    with container.uow() as uow:
+        adapter = container.adapter_for(uow, shop)
+    own_write = isinstance(adapter, WooCommerceAdapter) and adapter.is_own_echo(payload)
     return woo_webhooks.translate(
-        topic, payload, shop_address=shop.address,
+        topic, payload, shop_address=shop.address, own_write=own_write,
         map_order=lambda body: woo_mapping.order_from_woo(body, shop_id=shop.id),
     )
 

@@ -361,7 +361,8 @@ class ReturnRequest:
             raise InvalidReturn("amounts must be in the return's currency")
         for line_amounts in amounts.lines:
             line = self.line(line_amounts.line_id)
-            ceiling = order.line(line.order_line_id).paid_for(line.quantity)
+            order_line = order.line(line.order_line_id)
+            ceiling = order_line.paid_for(min(line.quantity, order_line.quantity_ordered))
             if line_amounts.paid > ceiling or line_amounts.net > ceiling:
                 raise InvalidReturn(f"line {line.id}: {line_amounts.paid} is more than the {ceiling} paid")
         ceiling = amounts.paid + amounts.shipping_refund

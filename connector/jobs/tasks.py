@@ -41,7 +41,7 @@ def handle_event(shop_id: str, inbox_id: str, outbox_id: int | None = None) -> s
         payload = json.loads(delivery.body, parse_float=Decimal)
         with container.uow() as uow:
             shop = uow.shops.get(shop_id)
-        event = translate_webhook(shop, delivery.topic, payload, delivery.headers)
+        event = translate_webhook(container, shop, delivery.topic, payload)
         result = IncomingEventHandler(container).apply(shop_id, event)
     except Exception as exc:
         mark_delivery(container, delivery.id, InboxState.FAILED, error=f"{type(exc).__name__}: {exc}")

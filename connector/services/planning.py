@@ -102,7 +102,8 @@ def plan_resolution(
                 )
             )
         if kind is ResolutionKind.EXCHANGE and part and line.resolution.exchange_variant_id:
-            price = (exchange_prices or {}).get(line.id, value)
+            # ExchangeItem.price is a unit price; by default the replacement is worth the returned units.
+            price = (exchange_prices or {}).get(line.id) or value.prorate(1, part)
             exchange_items.append(
                 ExchangeItem(line.resolution.exchange_variant_id, part, price, line.resolution.exchange_product_id)
             )
