@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.sandbox_woocommerce.conftest import Woo
+from woocommerce import API
+
+from tests.sandbox_woocommerce.conftest import KEY, SECRET, Woo
 
 
 def test_docs_example_create_coupon(woo: Woo) -> None:
@@ -83,3 +85,14 @@ def test_smart_coupon_type_needs_the_option(woo_factory: Any) -> None:
 def test_unknown_coupon_is_404(woo: Woo) -> None:
     response = woo.get("coupons/999999")
     assert response.status_code == 404 and response.json()["code"] == "woocommerce_rest_shop_coupon_invalid_id"
+
+
+def test_options_schema_reveals_smart_coupons(woo_factory: Any) -> None:
+    plain = woo_factory(orders=3)
+    schema = plain.session.options(plain.api + "coupons", timeout=10).json()
+    assert schema["namespace"] == "wc/v3" and schema["methods"] == ["GET", "POST"]
+    assert schema["schema"]["properties"]["discount_type"]["enum"] == ["percent", "fixed_cart", "fixed_product"]
+    smart = woo_factory(orders=3, store_credit_type=True)
+    api = API(url=smart.base_url, consumer_key=KEY, consumer_secret=SECRET, timeout=10)  # OAuth-signed OPTIONS
+    enum = api.options("coupons").json()["schema"]["properties"]["discount_type"]["enum"]
+    assert "smart_coupon" in enum

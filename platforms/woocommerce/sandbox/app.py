@@ -139,11 +139,12 @@ def _register_routes(app: Flask) -> None:
         routes_products,
         routes_refunds,
         routes_sandbox,
+        routes_schema,
         routes_webhooks,
         wcauth,
     )
 
-    for module in (routes_index, routes_orders, routes_refunds, routes_coupons, routes_products,
+    for module in (routes_schema, routes_index, routes_orders, routes_refunds, routes_coupons, routes_products,
                    routes_customers, routes_webhooks, routes_sandbox, wcauth):  # fmt: skip
         app.register_blueprint(module.blueprint)
 
