@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from typing import Final
+
 from flask import Flask, Response, jsonify
 
 from platforms.sandboxkit.faults import Faults
@@ -13,6 +16,8 @@ from platforms.shopify.sandbox.options import SandboxOptions
 from platforms.shopify.sandbox.schema import load_schema
 from platforms.shopify.sandbox.state import Shop, utcnow
 from platforms.shopify.sandbox.webhooks import COMPLIANCE_TOPICS, Dispatcher
+
+_FREEZE_FROM: Final = 10_000
 
 
 def _error_body(status: int) -> Response:
@@ -29,6 +34,8 @@ def create_app(options: SandboxOptions | None = None) -> Flask:
     shop = Shop(name=options.shop_name, domain=options.shop_domain, seed=options.seed, products=options.products,
                 currency=options.currency)  # fmt: skip
     shop.load(orders(options.seed, options.orders, shop.catalogue, options.now or utcnow()))
+    if options.orders >= _FREEZE_FROM:
+        gc.freeze()  # the seed lives as long as the process: keep the collector from rescanning it
     faults = Faults(options.faults, error_body=_error_body)
     extra = dict.fromkeys(COMPLIANCE_TOPICS, options.compliance_uri) if options.compliance_uri else {}
     dispatcher = Dispatcher(shop, options.api_secret, faults, options.webhook_retry_schedule,
