@@ -801,3 +801,42 @@ def test_fetch_return_on_a_shop_without_reason_definitions(adapter: ShopifyAdapt
     request = adapter.fetch_return("gid://shopify/Return/945000960")
     assert request.lines[0].reason is ReasonCode.SIZE_TOO_SMALL and request.lines[0].reason_handle is None
     assert "returnReasonDefinition" not in calls("Return")[0]["query"]
+
+
+@responses.activate
+def test_reverse_delivery_with_tracking(adapter: ShopifyAdapter) -> None:
+    stub_fixture("ReturnForProcessing", "return_for_processing.json")
+    stub(
+        "ReverseDelivery",
+        {
+            "reverseDeliveryCreateWithShipping": {
+                "reverseDelivery": {"id": "gid://shopify/ReverseDelivery/7"},
+                "userErrors": [],
+            }
+        },
+    )
+    delivery = adapter.create_reverse_delivery(portal_request(), "1Z999AA10123456784", "https://track.example/1Z9")
+    assert delivery == "gid://shopify/ReverseDelivery/7"
+    assert calls("ReverseDelivery")[0]["variables"] == {
+        "rfo": "gid://shopify/ReverseFulfillmentOrder/780",
+        "lines": [],  # empty = every line, full quantity
+        "tracking": {"number": "1Z999AA10123456784", "url": "https://track.example/1Z9"},
+        "notify": True,
+    }
+
+
+@responses.activate
+def test_reopen_and_cancel(adapter: ShopifyAdapter) -> None:
+    stub("ReturnReopen", {"returnReopen": {"return": {"id": "r", "status": "OPEN"}, "userErrors": []}})
+    stub("ReturnCancel", {"returnCancel": {"return": {"id": "r", "status": "CANCELED"}, "userErrors": []}})
+    adapter.reopen_return(portal_request())
+    adapter.cancel_return(portal_request())
+    assert calls("ReturnReopen")[0]["variables"] == {"id": "gid://shopify/Return/945000960"}
+    assert calls("ReturnCancel")[0]["variables"] == {"id": "gid://shopify/Return/945000960"}
+
+
+def test_actions_on_a_return_unknown_to_shopify_are_refused(adapter: ShopifyAdapter) -> None:
+    from connector.errors import PermanentError
+
+    with pytest.raises(PermanentError):
+        adapter.approve_return(portal_request(platform_return_id=None))
