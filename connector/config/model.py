@@ -48,6 +48,7 @@ class ShopifySettings:
     api_version: str = "2026-04"
     api_key: str = ""
     api_secret_env: str = "SHOPIFY_API_SECRET"  # noqa: S105 - the NAME of the env var, not a secret
+    admin_base_url: str = ""
     scopes: tuple[str, ...] = (
         "read_orders",
         "write_orders",

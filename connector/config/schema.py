@@ -51,6 +51,7 @@ class ShopifySchema(_Strict):
     api_version = fields.String()
     api_key = fields.String()
     api_secret_env = fields.String(validate=_ENV_NAME)
+    admin_base_url = fields.String()
     scopes = fields.List(fields.String())
 
     @validates_schema

@@ -10,6 +10,7 @@ from connector.config.model import Config
 from connector.jobs.queue import make_queue
 from connector.web.errors import register_error_handlers
 from connector.web.health import bp as health_bp
+from connector.web.install import register_install_blueprints
 from webhooks.blueprint import bp as webhooks_bp
 
 
@@ -23,5 +24,6 @@ def create_app(config: Config | None = None, container: Container | None = None)
     app.register_blueprint(health_bp)
     register_api(app)
     app.register_blueprint(webhooks_bp)
+    register_install_blueprints(app, container)
     app.extensions["connector.queue"] = make_queue(container)
     return app
