@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
 import secrets
 import threading
 import time
@@ -163,9 +164,11 @@ class Authenticator:
             used = self._nonces.setdefault(key.consumer_key, {})
             if nonce in used:
                 raise _auth_error("Invalid nonce - nonce has already been used.")
-            used[nonce] = now
-            for old in [n for n, at in used.items() if at < now - NONCE_WINDOW_S]:
+            for old, at in list(itertools.islice(used.items(), 64)):  # oldest first: insertion order
+                if at >= now - NONCE_WINDOW_S:
+                    break
                 del used[old]
+            used[nonce] = now
 
     @staticmethod
     def _check_permissions(key: ApiKey) -> None:

@@ -19,6 +19,7 @@ import json
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from platforms.woocommerce.sandbox.state import Store, Webhook
 
 USER_AGENT = "WooCommerce/9.9.3 Hookshot (WordPress/6.8.2)"
 MAX_FAILURES = 5
+MAX_LOGGED_DELIVERIES = 10_000  # the introspection log keeps the newest attempts only
 PayloadBuilder = Callable[[str, int], dict[str, Any] | None]
 """(resource, id) -> the v3 JSON of that resource now, or None if it no longer exists."""
 
@@ -73,7 +75,7 @@ class Dispatcher:
         self.source_url = source_url
         self.batch_delay_s = batch_delay_s
         self.timeout_s = timeout_s
-        self.deliveries: list[Delivery] = []
+        self.deliveries: deque[Delivery] = deque(maxlen=MAX_LOGGED_DELIVERIES)
         self._pending: dict[tuple[int, int], str] = {}  # (webhook id, resource id) -> event
         self._cond = threading.Condition()
         self._stopped = False
