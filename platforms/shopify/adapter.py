@@ -193,13 +193,17 @@ class ShopifyAdapter:
         parents = self._parents(instruction.order_id, instruction.amount.currency)
         if instruction.platform_return_id:
             node = self._return_node(instruction.platform_return_id)
+            before = {str(r["id"]) for r in mapping.nodes_of(node.get("refunds"))}
             process_input = mapping.return_process_input(instruction, node, parents, self._location)
             payload = self.client.mutate(queries.RETURN_PROCESS, {"input": process_input}, payload_key="returnProcess")
             refunds = mapping.nodes_of((payload.get("return") or {}).get("refunds"))
             found = self._match_refund(refunds, instruction.idempotency_key, instruction.amount.currency)
             if found is not None:
                 return found
-            # Processed without money (credit only / zero amount): the return itself is the effect.
+            new = [r for r in refunds if str(r["id"]) not in before]
+            if len(new) == 1:  # the note did not come back, but exactly one refund appeared
+                return self._effect(new[0], instruction.amount.currency, "returnProcess (new refund)")
+            # Processed without a refund (nothing to pay back): the return itself is the effect.
             return PlatformEffect(
                 ActionKind.REFUND, str(payload["return"]["id"]), instruction.amount, detail="returnProcess"
             )

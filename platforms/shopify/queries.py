@@ -175,6 +175,7 @@ query ReturnForProcessing($id: ID!) {
       }
     }
     exchangeLineItems(first: 20) { nodes { id quantity processableQuantity processedQuantity variantId } }
+    refunds(first: 10) { nodes { id } }
     reverseFulfillmentOrders(first: 5) {
       nodes { id lineItems(first: 50) { nodes { id totalQuantity fulfillmentLineItem { id } } } }
     }

@@ -840,3 +840,29 @@ def test_actions_on_a_return_unknown_to_shopify_are_refused(adapter: ShopifyAdap
 
     with pytest.raises(PermanentError):
         adapter.approve_return(portal_request(platform_return_id=None))
+
+
+@responses.activate
+def test_return_process_without_our_note_takes_the_one_new_refund(adapter: ShopifyAdapter) -> None:
+    node = json.loads(raw("return_for_processing.json"))["data"]["return"]
+    node["refunds"] = {"nodes": [{"id": "gid://shopify/Refund/1"}]}
+    stub("OrderTransactions", transactions())
+    stub("ReturnForProcessing", {"return": node})
+    older = {"id": "gid://shopify/Refund/1", "note": None, "totalRefundedSet": None}
+    fresh = {**REFUND, "id": "gid://shopify/Refund/2", "note": "processed"}
+    stub(
+        "ReturnProcess",
+        {
+            "returnProcess": {
+                "return": {
+                    "id": node["id"],
+                    "status": "OPEN",
+                    "refunds": {"nodes": [older, fresh]},
+                    "exchangeLineItems": {"nodes": []},
+                },
+                "userErrors": [],
+            }
+        },
+    )
+    effect = adapter.refund(refund_instruction(platform_return_id=node["id"]))
+    assert effect.platform_id == "gid://shopify/Refund/2" and effect.amount == usd("41.94")
