@@ -30,7 +30,7 @@ import requests
 import shopify
 from shopify.utils import shop_url
 
-from connector.errors import ConfigError, PermanentError, RetryableError
+from connector.errors import ConfigError, ConnectorError, PermanentError, RetryableError
 
 log = logging.getLogger(__name__)
 
@@ -432,8 +432,14 @@ class InstallFlow:
         return claims.shop_domain
 
     def _after_install(self, shop: str) -> None:
-        if self._subscribe is not None:
+        """Subscribe webhooks; a failure here must not undo a stored token (subscribing is idempotent
+        and can be retried by a job), so it is logged, not raised."""
+        if self._subscribe is None:
+            return
+        try:
             self._subscribe(shop)
+        except ConnectorError as exc:
+            log.error("shopify.install.subscribe-failed", extra={"shop": shop, "error": type(exc).__name__})
 
     @staticmethod
     def _checked_shop(params: Mapping[str, Any]) -> str:

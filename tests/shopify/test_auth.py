@@ -367,3 +367,29 @@ def test_refresh_request_shape_and_rotation_saved() -> None:
     saved = store.load(SHOP)
     assert saved is not None and saved["refresh_token"] == "shprt_new"
     assert saved["expires_at"] == "2026-10-20T13:00:00+00:00"
+
+
+@responses.activate
+def test_a_failing_subscription_does_not_undo_the_install() -> None:
+    from connector.errors import RetryableError
+
+    def subscribe(shop: str) -> None:
+        raise RetryableError("shopify is down")
+
+    states, store = InMemoryStateStore(), InMemoryCredentialStore()
+    flow = InstallFlow(app(), states, store, TokenEndpoint(API_KEY, SECRET), subscribe=subscribe)
+    responses.post(TOKEN_URL, json={"access_token": "shpat_1", "scope": "read_orders"})
+    assert flow.complete(_callback(states)) == SHOP
+    assert store.load(SHOP) == {"access_token": "shpat_1", "scope": "read_orders"}
+
+
+def test_factory_wires_the_adapter_to_the_stored_token() -> None:
+    from platforms.shopify import factory
+
+    store, locks = InMemoryCredentialStore(), InMemoryLockFactory()
+    store.save(SHOP, {"access_token": "shpat_w"})
+    adapter = factory.adapter_for(SHOP, app(), store, locks, shop_id="s-1", api_version="2026-07")
+    assert adapter.client.endpoint == f"https://{SHOP}/admin/api/2026-07/graphql.json"
+    assert adapter.shop_id == "s-1" and adapter.client._token() == "shpat_w"
+    local = factory.adapter_for(SHOP, app(), store, locks, shop_url_for=lambda _s: "http://127.0.0.1:9")
+    assert local.client.endpoint == "http://127.0.0.1:9/admin/api/2026-04/graphql.json"

@@ -34,14 +34,13 @@ from connector.domain.orders import Order
 from connector.domain.returns import Disposition, Resolution, ReturnLine, ReturnMethod, ReturnRequest
 from connector.errors import OutcomeUnknown
 from connector.ports import IncomingEvent
-from platforms.shopify import webhooks
+from platforms.shopify import factory, webhooks
 from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.auth import (
     AppConfig,
     InMemoryCredentialStore,
     InMemoryLockFactory,
     InMemoryStateStore,
-    InstallFlow,
     TokenEndpoint,
     TokenManager,
 )
@@ -150,18 +149,16 @@ def installed(world: World) -> World:
         "https://connector.example.com/shopify/callback",
         world.receiver.url,
     )
-    flow = InstallFlow(
-        app,
-        InMemoryStateStore(),
-        world.store,
-        world.endpoint,
-        subscribe=lambda shop: world.subscriptions.extend(world.adapter().subscribe_webhooks(app.webhook_url)),
+    # The same wiring the app factory uses, pointed at the sandbox instead of https://<shop>.
+    flow = factory.install_flow(
+        app, InMemoryStateStore(), world.store, world.locks, shop_url_for=lambda _shop: world.base_url
     )
     authorize = urlparse(flow.begin({"shop": SHOP}))
     consent = requests.get(f"{world.base_url}{authorize.path}?{authorize.query}", allow_redirects=False, timeout=5)
     assert consent.status_code == 302
     callback = {k: v[0] for k, v in parse_qs(urlparse(consent.headers["Location"]).query).items()}
     assert flow.complete(callback) == SHOP
+    world.subscriptions.extend(s["id"] for s in world.sandbox("state")["subscriptions"])
     return world
 
 
