@@ -377,8 +377,8 @@ class InstallFlow:
     """The authorization-code grant (``/shopify/install`` → Shopify → ``/shopify/callback``) and
     the embedded token exchange, ending with webhook subscriptions for the new shop.
 
-    ``subscribe`` receives the shop domain once its token is stored; the lead wires it to
-    ``ShopifyAdapter(...).subscribe_webhooks(app.webhook_url)``.
+    ``subscribe`` receives the shop domain once its token is stored; ``factory.install_flow`` wires it
+    to ``ShopifyAdapter(...).subscribe_webhooks(app.webhook_url)``.
     """
 
     def __init__(
@@ -396,7 +396,11 @@ class InstallFlow:
         self._subscribe = subscribe
 
     def begin(self, params: Mapping[str, Any]) -> str:
-        """Check the install request and return the authorize URL to redirect the merchant to."""
+        """Check the install request and return the authorize URL to redirect the merchant to.
+
+        Installs started from the Shopify admin carry an ``hmac`` (checked); a merchant typing their shop
+        on our own page sends none, which is harmless: nothing is granted before the signed callback.
+        """
         shop = self._checked_shop(params)
         if "hmac" in params and not verify_oauth_hmac(params, self.app.api_secrets):
             raise OAuthError("install request has a bad HMAC")
