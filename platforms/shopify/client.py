@@ -178,7 +178,9 @@ class GraphQLClient:
         }
         self.stats["requests"] += 1
         try:
-            response = self._session.post(self.endpoint, data=json.dumps(body), headers=headers, timeout=self._timeout)
+            response = self._session.post(
+                self.endpoint, data=json.dumps(body, default=_decimal_as_string), headers=headers, timeout=self._timeout
+            )
         except requests.RequestException as exc:
             raise classify.classify_transport(exc, mutation=mutation) from exc
         retry_after = _retry_after(response)
@@ -261,6 +263,13 @@ class GraphQLClient:
         if isinstance(hint, int | float) and hint > delay:
             delay = min(float(hint), self._max_delay)
         return delay
+
+
+def _decimal_as_string(value: object) -> str:
+    """Money goes out as decimal strings (``MoneyInput.amount``), never through float."""
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _retry_after(response: requests.Response) -> float | None:

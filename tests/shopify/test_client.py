@@ -288,3 +288,13 @@ def test_stats_count_throttling_and_retries() -> None:
     responses.post(ENDPOINT, json=gql_ok({"ok": True}))
     client.query(QUERY)
     assert client.stats["throttled"] == 2 and client.stats["retries"] == 2 and client.stats["requests"] == 3
+
+
+@responses.activate
+def test_decimal_variables_are_sent_as_strings() -> None:
+    from decimal import Decimal
+
+    clock = FakeClock()
+    responses.post(ENDPOINT, json=gql_ok({"ok": True}))
+    make_client(clock).query(QUERY, {"amount": Decimal("10.10")})
+    assert body_of(responses.calls[0])["variables"] == {"amount": "10.10"}
