@@ -594,6 +594,8 @@ def allocate_refund(amount: Money, parents: Sequence[ParentTransaction]) -> list
         if not left:
             break
         take = left.min(parent.refundable)
+        if take <= Money.zero(amount.currency):
+            continue  # nothing left on this one: never send a zero or negative transaction
         parts.append((parent, take))
         left = left - take
     if left > Money.zero(amount.currency):
