@@ -7,6 +7,7 @@ meets manual gateways too.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -43,6 +44,8 @@ class _Interner:
 
     def __init__(self) -> None:
         self._pool: dict[Decimal, Decimal] = {}
+        self.splits: dict[tuple[Decimal, Decimal, bool, str], tuple[Decimal, Decimal]] = {}
+        self.names: dict[tuple[int, int], tuple[str, str, tuple[tuple[str, str], ...]]] = {}
 
     def __call__(self, value: Decimal) -> Decimal:
         return self._pool.setdefault(value, value)
@@ -50,8 +53,8 @@ class _Interner:
 
 def load(store: Store, seed: int, order_count: int, now: datetime) -> None:
     with store.lock:
-        for gateway in GATEWAYS:
-            store.gateways.setdefault(gateway.id, gateway)
+        for gateway in GATEWAYS:  # a copy per shop: tests switch gateways off
+            store.gateways.setdefault(gateway.id, dataclasses.replace(gateway))
         products = catalogue(seed)
         keys = _load_catalogue(store, products, now - timedelta(days=200))
         for code, pct in _SEED_COUPONS.items():
@@ -112,22 +115,29 @@ def _load_order(
     rate_id = 0
     for seed_line in seed.lines:
         product_id, variation_ids = keys[seed_line.product_key]
-        seed_product = by_key[seed_line.product_key]
-        variant = seed_product.variants[seed_line.variant_index]
-        rate_id = _tax_rate(store, rates, seed.country, seed_line.tax_rate)
+        rate_key = (seed.country, seed_line.tax_rate)
+        rate_id = rates.get(rate_key) or _tax_rate(store, rates, seed.country, seed_line.tax_rate)
         gross = seed_line.unit_price * seed_line.quantity
-        if seed.taxes_included:
-            subtotal_tax = quantize(gross * seed_line.tax_rate / (1 + seed_line.tax_rate), cur)
-            subtotal = gross - subtotal_tax
-            total = gross - seed_line.discount - seed_line.tax
-        else:
-            subtotal_tax = quantize(gross * seed_line.tax_rate, cur)
-            subtotal = gross
-            total = gross - seed_line.discount
+        split_key = (gross, seed_line.tax_rate, seed.taxes_included, cur)
+        split = intern.splits.get(split_key)
+        if split is None:  # (subtotal, subtotal_tax): the same few gross amounts recur across orders
+            if seed.taxes_included:
+                subtotal_tax = quantize(gross * seed_line.tax_rate / (1 + seed_line.tax_rate), cur)
+                split = (intern(gross - subtotal_tax), intern(subtotal_tax))
+            else:
+                split = (intern(gross), intern(quantize(gross * seed_line.tax_rate, cur)))
+            intern.splits[split_key] = split
+        total = gross - seed_line.discount - (seed_line.tax if seed.taxes_included else 0)
+        name_key = (seed_line.product_key, seed_line.variant_index)
+        label = intern.names.get(name_key)
+        if label is None:
+            seed_product = by_key[seed_line.product_key]
+            variant = seed_product.variants[seed_line.variant_index]
+            label = (f"{seed_product.title} - {variant.title}", variant.sku, variant.options)
+            intern.names[name_key] = label
         lines.append(LineItem(
-            store.item_id(), f"{seed_product.title} - {variant.title}", product_id,
-            variation_ids[seed_line.variant_index], seed_line.quantity, intern(subtotal), intern(subtotal_tax),
-            intern(total), intern(seed_line.tax), rate_id, variant.sku, variant.options,
+            store.item_id(), label[0], product_id, variation_ids[seed_line.variant_index], seed_line.quantity,
+            split[0], split[1], intern(total), intern(seed_line.tax), rate_id, label[1], label[2],
             reduced_stock=seed_line.quantity,
         ))  # fmt: skip
     ship_total = seed.shipping - seed.shipping_tax if seed.taxes_included else seed.shipping
