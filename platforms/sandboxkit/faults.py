@@ -3,6 +3,10 @@
 The connector must survive what real shops and networks do to it; the sandboxes use this kit so tests can
 turn those failures on by probability (seeded, so a run can be repeated) and change them at run time with
 ``PUT /__sandbox/faults``.  Webhook senders ask :meth:`Faults.roll` whether to duplicate, drop or delay.
+Replacing the config (PUT merges the given keys over the current ones) restarts the seeded stream, so the
+same PUT followed by the same requests injects the same faults.  ``GET /__sandbox/faults/stats`` counts
+what was injected.  Dropping a connection needs werkzeug's server (``werkzeug.socket``); under Flask's
+test client a drop answers 599 with ``X-Sandbox-Dropped: 1`` instead.
 """
 
 from __future__ import annotations
