@@ -43,3 +43,12 @@ def test_unknown_product_and_variation(woo: Woo) -> None:
     assert woo.get("products/999999").json()["code"] == "woocommerce_rest_product_invalid_id"
     other = woo.get(f"products/{product['id']}/variations/999999")
     assert other.status_code == 404 and other.json()["code"] == "woocommerce_rest_product_variation_invalid_id"
+
+
+def test_variation_id_on_the_products_route(woo: Woo) -> None:
+    product = woo.get("products", params={"per_page": 1}).json()[0]
+    vid = product["variations"][0]
+    as_product = woo.get(f"products/{vid}").json()
+    assert as_product["type"] == "variation" and as_product["parent_id"] == product["id"]
+    assert as_product["stock_quantity"] == woo.get(f"products/{product['id']}/variations/{vid}").json()["stock_quantity"]
+    assert as_product["name"].startswith(product["name"] + " - ")

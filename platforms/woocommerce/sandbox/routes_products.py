@@ -72,8 +72,14 @@ def list_products() -> Response:
 
 @blueprint.get("/products/<int:product_id>")
 def read_product(product_id: int) -> Response:
+    """A variation id works here too: WooCommerce answers it as a product of type ``variation``."""
     store = shop().store
     with store.lock:
+        variation = store.variations.get(product_id)
+        if variation is not None and product_id not in store.products:
+            parent = store.products[variation.parent_id]
+            name = f"{parent.name} - {', '.join(option for _, option in variation.attrs)}"
+            return jsonify({**serialize.variation(variation, site()), "name": name, "type": "variation"})
         return jsonify(serialize.product(store, _product(product_id), site()))
 
 
