@@ -155,6 +155,8 @@ def delete(store: Store, order: Order, force: bool, now: datetime) -> dict[str, 
     data = serialize.order(store, order, site())
     if force:
         del store.orders[order.id]
+        for refund_id in order.refund_ids or ():  # refunds are children of the order and go with it
+            store.refunds.pop(refund_id, None)
     else:
         order.status_before_trash = order.status
         set_status(store, order, "trash", now)
