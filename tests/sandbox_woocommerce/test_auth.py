@@ -94,3 +94,11 @@ def test_read_only_key_cannot_write(woo: Woo) -> None:
 def test_system_status_read_check(woo: Woo) -> None:
     status = woo.get("system_status").json()
     assert status["environment"]["home_url"] == woo.base_url
+
+
+def test_strict_mode_ignores_basic_over_plain_http(woo_factory: Any) -> None:
+    strict = woo_factory(orders=3, basic_over_http=False)
+    basic = requests.get(strict.api + "orders", auth=(KEY, SECRET), timeout=10)
+    assert basic.status_code == 401 and basic.json()["code"] == "woocommerce_rest_cannot_view"
+    api = API(url=strict.base_url, consumer_key=KEY, consumer_secret=SECRET, timeout=10)
+    assert api.get("orders").status_code == 200  # OAuth 1.0a is what plain HTTP gets
