@@ -2,7 +2,7 @@
 
 ``register_api(app)`` adds the customer portal (``/api/v1/portal/<shop_id>``), tracking links
 (``/api/v1/track/<token>``), the agent API (``/api/v1/shops/<shop_id>/returns``) and the OpenAPI
-document (``/api/openapi.json``). See ``docs/api.md`` and the document itself for the endpoints.
+document (``/api/openapi.json``). See ``connector/api/README.md`` and the document itself for the endpoints.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def locale(default: str = "en") -> str:
 def body(schema: Schema) -> Any:
     """The JSON body loaded through ``schema``; marshmallow's ValidationError becomes a 422 naming fields."""
     raw = request.get_data(cache=True)
-    data = request.get_json(silent=True) if raw else {}
+    data = request.get_json(force=True, silent=True) if raw else {}
     if data is None:
         raise ApiError(400, "invalid_json", "the body is not valid JSON")
     return schema.load(data)

@@ -2,8 +2,9 @@
 
 The key row is committed before the view runs, so two copies of one request cannot both execute: the
 second gets 409 while the first runs, and the saved answer afterwards. A key reused with another body
-(or on another URL) is refused with 422. Answers that changed nothing and that a corrected retry should
-be free to replace — bad input (400/422), rate limits (429) and server errors (5xx) — are not kept.
+(or on another URL) is refused with 422. Answers that changed nothing and that a retry should be free
+to replace — bad input (400/422), rate limits (429), a lost optimistic-lock race (409 concurrent_update)
+and server errors (5xx) — are not kept.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ log = logging.getLogger("connector.api.idempotency")
 F = TypeVar("F", bound=Callable[..., Any])
 HEADER = "Idempotency-Key"
 NOT_KEPT = frozenset({400, 422, 429})
+TRANSIENT_CODES = frozenset({"concurrent_update"})
 
 
 def fingerprint() -> str:
@@ -37,6 +39,17 @@ def fingerprint() -> str:
         canonical = raw.decode("utf-8", "replace")
     material = f"{request.method}\n{request.path}\n{canonical}"
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _keep(response: Response) -> bool:
+    """Keep answers that record what the request did; not those a retry could and should change."""
+    if response.status_code >= 500 or response.status_code in NOT_KEPT:
+        return False
+    if response.status_code == 409:
+        body = response.get_json(silent=True)
+        code = body.get("error", {}).get("code") if isinstance(body, dict) else None
+        return code not in TRANSIENT_CODES
+    return True
 
 
 def _respond(view: Callable[..., Any], args: Any, kwargs: Any) -> Response:
@@ -79,10 +92,10 @@ def idempotent(view: F) -> F:
         response = _respond(view, args, kwargs)
         with box.uow() as uow:
             repo = uow.idempotency(shop_id)
-            if response.status_code >= 500 or response.status_code in NOT_KEPT:
-                repo.release(scope, key)
-            else:
+            if _keep(response):
                 repo.finish(scope, key, response.status_code, response.get_data(as_text=True))
+            else:
+                repo.release(scope, key)
             uow.commit()
         return response
 

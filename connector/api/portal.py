@@ -260,6 +260,7 @@ def _resolution(data: dict[str, Any]) -> Resolution:
 @idempotent
 def create_return(shop_id: str) -> Any:
     data = body(CreateReturnRequestSchema())
+    tokens.signing_keys()  # the answer carries a tracking link: fail before opening anything if we cannot sign
     customer = current_customer()
     box = container()
     with box.uow() as uow:

@@ -144,7 +144,7 @@ def test_read_one_return_in_full(client: FlaskClient, opened: str, key: dict[str
 def test_full_agent_flow_records_the_agent(client: FlaskClient, opened: str, container: Container) -> None:
     key = {"X-API-Key": issue_key(container, "shop-a"), "X-Agent-Id": "marie@shop.example"}
     line_id = f"{opened}-1"
-    steps = [
+    steps: list[tuple[str, dict[str, Any], str]] = [
         ("in-transit", {"tracking": "6A0001"}, "in_transit"),
         ("receive", {"lines": [{"line_id": line_id, "quantity": 1}]}, "received"),
         ("inspect", {"line_id": line_id, "condition": "new", "disposition": "restock"}, "inspected"),

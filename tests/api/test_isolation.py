@@ -19,7 +19,7 @@ from tests.api.conftest import REFUND_LINE, bearer, customer_token, issue_key, o
 from tests.factories import order, order_line
 from tests.fakes import FakeShop
 
-AGENT_ACTIONS = {
+AGENT_ACTIONS: dict[str, dict[str, Any]] = {
     "approve": {"reason": "ok"},
     "decline": {"reason": "no"},
     "in-transit": {"tracking": "T1"},
