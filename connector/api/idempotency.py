@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import logging
+import random
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -28,6 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 HEADER = "Idempotency-Key"
 NOT_KEPT = frozenset({400, 422, 429})
 TRANSIENT_CODES = frozenset({"concurrent_update"})
+PURGE_CHANCE = 0.01  # expired keys are swept now and then by the requests themselves
 
 
 def fingerprint() -> str:
@@ -92,6 +94,8 @@ def idempotent(view: F) -> F:
         response = _respond(view, args, kwargs)
         with box.uow() as uow:
             repo = uow.idempotency(shop_id)
+            if random.random() < PURGE_CHANCE:
+                repo.purge_expired(box.clock())
             if _keep(response):
                 repo.finish(scope, key, response.status_code, response.get_data(as_text=True))
             else:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from redis.exceptions import RedisError
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -56,12 +57,16 @@ class RateLimiter:
         client = self.container.redis
         if client is None:
             return None
-        pipe = client.pipeline(transaction=False)
-        for bucket in buckets:
-            key = f"connector:ratelimit:{bucket}:{window}"
-            pipe.incr(key)
-            pipe.expire(key, window_seconds * 2)
-        results = pipe.execute()
+        try:
+            pipe = client.pipeline(transaction=False)
+            for bucket in buckets:
+                key = f"connector:ratelimit:{bucket}:{window}"
+                pipe.incr(key)
+                pipe.expire(key, window_seconds * 2)
+            results = pipe.execute()
+        except RedisError as exc:  # still limited, through the database, while Redis is away
+            log.warning("api.rate-limit-redis-unavailable", extra={"error": type(exc).__name__})
+            return None
         return [int(value) for value in results[0::2]]
 
     def _db_hits(self, buckets: Sequence[str], window: int, expires_at: datetime) -> list[int]:

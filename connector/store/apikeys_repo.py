@@ -12,7 +12,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
@@ -21,6 +21,8 @@ from connector.store.tables import api_keys
 PREFIX = "rck_"
 _SHAPE = re.compile(r"^rck_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})$")
 _DUMMY_HASH = hashlib.sha256(b"no such key").hexdigest()
+TOUCH_EVERY = timedelta(minutes=1)
+"""``last_used_at`` is rewritten at most this often, so a busy helpdesk does not write on every call."""
 
 
 def hash_key(key: str) -> str:
@@ -107,5 +109,6 @@ class ApiKeyRepository:
         record = _record(row._mapping)
         if not record.active:
             return None
-        self._conn.execute(update(api_keys).where(api_keys.c.id == record.id).values(last_used_at=now))
+        if record.last_used_at is None or now - record.last_used_at >= TOUCH_EVERY:
+            self._conn.execute(update(api_keys).where(api_keys.c.id == record.id).values(last_used_at=now))
         return record

@@ -153,3 +153,13 @@ def test_customer_create_with_a_key_then_line_change_is_refused(client: FlaskCli
     changed = open_return(client, token, lines=[{**REFUND_LINE, "order_line_id": "L2"}],
                           headers={"Idempotency-Key": "c-9"})
     assert changed.status_code == 422
+
+
+def test_expired_keys_are_purged(container: Container, clock: Clock) -> None:
+    with container.uow() as uow:
+        repo = uow.idempotency("shop-a")
+        repo.claim("agent", "old", "f", clock.now, IDEMPOTENCY_TTL, IDEMPOTENCY_STALE_AFTER)
+        repo.claim("agent", "new", "f", clock.now + timedelta(hours=20), IDEMPOTENCY_TTL, IDEMPOTENCY_STALE_AFTER)
+        assert repo.purge_expired(clock.now + IDEMPOTENCY_TTL + timedelta(seconds=1)) == 1
+        assert uow.idempotency("shop-b").purge_expired(clock.now + timedelta(days=9)) == 0  # only its own shop
+        uow.commit()

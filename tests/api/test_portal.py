@@ -130,6 +130,22 @@ def test_rate_limit_in_redis_is_shared(fake_shops: dict[str, FakeShop], containe
         assert conn.execute(select(func.count()).select_from(rate_limits)).scalar_one() == 0  # all in Redis
 
 
+def test_rate_limit_falls_back_to_the_database_when_redis_is_down(fake_shops: dict[str, FakeShop],
+                                                                  container: Container) -> None:
+    from sqlalchemy import func, select
+
+    from connector.store.tables import rate_limits
+    from tests.api.conftest import build_container, make_app
+
+    down = make_app(build_container(container.engine, fake_shops, "redis://127.0.0.1:1/0", container.cipher))
+    client = down.test_client()
+    for attempt in range(10):
+        assert _lookup(client, f"#{8100 + attempt}", ip="10.5.0.1")[0] == 404
+    assert _lookup(client, ip="10.5.0.1")[0] == 429
+    with container.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(rate_limits)).scalar_one() > 0
+
+
 # -- returnable lines ---------------------------------------------------------------------------------
 
 
