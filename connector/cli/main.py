@@ -7,11 +7,33 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from connector.cli import apikeyscmd, configcmd, dbcmd, jobscmd, policycmd, sandboxcmd, servecmd, shopscmd, workercmd
+from connector.cli import (
+    apikeyscmd,
+    configcmd,
+    dbcmd,
+    democmd,
+    jobscmd,
+    policycmd,
+    sandboxcmd,
+    servecmd,
+    shopscmd,
+    workercmd,
+)
 from connector.config.loader import ConfigError
 from connector.errors import ConnectorError
 
-COMMANDS = (servecmd, workercmd, dbcmd, configcmd, shopscmd, apikeyscmd, policycmd, jobscmd, sandboxcmd)
+COMMANDS = (
+    democmd,
+    servecmd,
+    workercmd,
+    dbcmd,
+    configcmd,
+    shopscmd,
+    apikeyscmd,
+    policycmd,
+    jobscmd,
+    sandboxcmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

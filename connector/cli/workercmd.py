@@ -6,6 +6,7 @@ import argparse
 
 from connector.cli.common import Subparsers, container_from
 from connector.errors import ConfigError
+from connector.jobs.runtime import use_container
 
 
 def register(sub: Subparsers) -> None:
@@ -27,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     redis = container.redis
     if redis is None:
         raise ConfigError("worker needs Redis: set REDIS_URL (or [redis].url in the config)")
+    use_container(container)  # jobs (in forked work horses too) use this config, not the defaults
     queue = Queue(container.config.queue.name, connection=redis)
     worker = Worker([queue], connection=redis)
     worker.work(burst=args.burst, with_scheduler=args.with_scheduler)

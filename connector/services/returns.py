@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -147,7 +147,9 @@ class ReturnService:
                 uow.orders(shop_id).upsert(order)
             else:
                 order = current_order(uow, shop, order_id, self.container.adapter_for(uow, shop))
-            pending = repo.pending_quantities(order.id)
+            pending = repo.pending_quantities(order.id, unsynced_only=shop.platform is Platform.SHOPIFY)
+            if from_platform:
+                order = _without_units_of(order, lines)
             new_id = return_id or f"R{uuid.uuid4().hex[:12].upper()}"
             return_lines = [
                 ReturnLine(
@@ -342,6 +344,18 @@ class ReturnService:
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()
         return Outcome(request, None, action_ids, outbox_ids)
+
+
+def _without_units_of(order: Order, lines: Sequence[LineInput]) -> Order:
+    """The order as it was before this platform return: the platform already counts its units as returned."""
+    on_this_return: dict[str, int] = {}
+    for item in lines:
+        on_this_return[item.order_line_id] = on_this_return.get(item.order_line_id, 0) + item.quantity
+    adjusted = tuple(
+        replace(line, quantity_returned=max(0, line.quantity_returned - on_this_return.get(line.id, 0)))
+        for line in order.lines
+    )
+    return replace(order, lines=adjusted)
 
 
 def _first_line(evaluation: Evaluation, locale: str) -> str:

@@ -63,6 +63,16 @@ class OrderSnapshotRepository:
         ).scalar_one_or_none()
         return None if document is None else codec.order_from_json(document)
 
+    def recent(self, limit: int = 100) -> list[Order]:
+        """The most recently changed orders first (the demo and the portal's "your orders")."""
+        rows: Iterable[Any] = self._conn.execute(
+            select(order_snapshots.c.document)
+            .where(order_snapshots.c.shop_id == self.shop_id)
+            .order_by(order_snapshots.c.platform_updated_at.desc(), order_snapshots.c.order_id)
+            .limit(limit)
+        ).scalars()
+        return [codec.order_from_json(doc) for doc in rows]
+
     def find_by_name(self, name: str) -> list[Order]:
         """Orders whose name matches, with or without the leading '#'."""
         bare = name.strip().lstrip("#")

@@ -161,8 +161,14 @@ class ReturnRepository:
     def for_order(self, order_id: str) -> builtins.list[ReturnRequest]:
         return self._many(select(returns).where(returns.c.order_id == order_id).order_by(returns.c.created_at))
 
-    def pending_quantities(self, order_id: str, exclude_return_id: str | None = None) -> dict[str, int]:
-        """Units per order line on this order's open returns (not yet closed at the platform)."""
+    def pending_quantities(
+        self, order_id: str, exclude_return_id: str | None = None, *, unsynced_only: bool = False
+    ) -> dict[str, int]:
+        """Units per order line on this order's open returns (not yet closed at the platform).
+
+        ``unsynced_only`` counts only returns the platform does not know yet: for a platform whose order
+        already counts units on its own returns (Shopify), the others would be counted twice.
+        """
         query = (
             select(return_lines.c.order_line_id, func.sum(return_lines.c.quantity))
             .join(returns, returns.c.id == return_lines.c.return_id)
@@ -175,6 +181,8 @@ class ReturnRepository:
         )
         if exclude_return_id:
             query = query.where(returns.c.id != exclude_return_id)
+        if unsynced_only:
+            query = query.where(returns.c.platform_return_id.is_(None))
         return {str(line_id): int(str(total)) for line_id, total in self._conn.execute(query)}
 
     # -- mapping ------------------------------------------------------------------------------

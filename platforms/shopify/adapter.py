@@ -194,7 +194,7 @@ class ShopifyAdapter:
         if instruction.platform_return_id:
             node = self._return_node(instruction.platform_return_id)
             before = {str(r["id"]) for r in mapping.nodes_of(node.get("refunds"))}
-            process_input = mapping.return_process_input(instruction, node, parents, self._location)
+            process_input = mapping.return_process_input(instruction, node, parents, self._restock_location())
             payload = self.client.mutate(queries.RETURN_PROCESS, {"input": process_input}, payload_key="returnProcess")
             refunds = mapping.nodes_of((payload.get("return") or {}).get("refunds"))
             found = self._match_refund(refunds, instruction.idempotency_key, instruction.amount.currency)
@@ -208,7 +208,7 @@ class ShopifyAdapter:
                 ActionKind.REFUND, str(payload["return"]["id"]), instruction.amount, detail="returnProcess"
             )
         document = queries.REFUND_CREATE.replace("{idempotent}", idempotent_directive(instruction.idempotency_key))
-        refund_input = mapping.refund_create_input(instruction, parents, self._location)
+        refund_input = mapping.refund_create_input(instruction, parents, self._restock_location())
         payload = self.client.mutate(document, {"input": refund_input}, payload_key="refundCreate", idempotent=True)
         return self._effect(payload["refund"], instruction.amount.currency, "refundCreate")
 
@@ -289,6 +289,11 @@ class ShopifyAdapter:
             if int(e.get("processableQuantity") or 0) > 0
         ]
         if not lines:
+            if mapping.nodes_of(node.get("exchangeLineItems")):
+                # Already released, by the returnProcess that refunded this return: the effect exists.
+                return PlatformEffect(
+                    ActionKind.EXCHANGE, str(node["id"]), instruction.credit_value, detail="released with the refund"
+                )
             raise PermanentError(f"return {node['id']} has no exchange left to release")
         payload = self.client.mutate(
             queries.RETURN_PROCESS,
@@ -395,6 +400,13 @@ class ShopifyAdapter:
             cursor = info.get("endCursor")
         node["returns"] = {"nodes": returns}
         return node
+
+    def _restock_location(self) -> str | None:
+        """The configured location, else the shop's first one (asked once, then remembered)."""
+        if self._location is None:
+            nodes = self.client.query(queries.LOCATIONS, {}).get("locations", {}).get("nodes") or []
+            self._location = str(nodes[0]["id"]) if nodes else None
+        return self._location
 
     def _platform_return(self, request: ReturnRequest) -> str:
         if not request.platform_return_id:

@@ -40,6 +40,9 @@ fragment LineFields on LineItem {{
 LINES_PER_PAGE: Final = 40
 """Line items per request: 40 x 12 points keeps a full order read under Shopify's 1000-point query cap."""
 
+LOCATIONS: Final = "query Locations { locations(first: 1) { nodes { id name } } }"
+"""The shop's first location: where restocked returns go when no location is configured."""
+
 ORDER: Final = (
     f"""
 query Order($id: ID!) {{
