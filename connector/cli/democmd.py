@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import signal
 import threading
@@ -57,10 +58,8 @@ def run(args: argparse.Namespace) -> int:
         print("\nthe shops and the app keep running; Ctrl-C to stop")
         stopped = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stopped.wait()
-        except KeyboardInterrupt:
-            pass
         return 0
     finally:
         stack.stop()
