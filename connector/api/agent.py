@@ -69,6 +69,7 @@ def list_returns(shop_id: str) -> Any:
     criteria = ReturnFilter(
         status=q.get("status"),
         order_id=q.get("order_id"),
+        order_name=q.get("order_name"),
         customer_email=q.get("email"),
         reason=q.get("reason"),
         created_from=q.get("created_from"),

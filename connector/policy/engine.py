@@ -69,6 +69,19 @@ class Evaluation:
     def decline_text(self, locale: str) -> str | None:
         return None if self.decline_item is None else self.decline_item.render(locale)
 
+    def customer_decline_text(self, locale: str) -> str | None:
+        """The decline as a customer reads it: a rule's own message, without our internal rule id."""
+        item = self.decline_item
+        if item is None:
+            return None
+        if item.key == "rule.decline":
+            message = item.param("message")
+            if isinstance(message, Text):
+                return message.pick(locale)
+            if isinstance(message, str) and message:
+                return message
+        return item.render(locale)
+
 
 @dataclass(frozen=True, slots=True)
 class _Wanted:

@@ -15,7 +15,7 @@ from typing import Any
 
 from connector.bootstrap import Container
 from connector.domain.actions import ActionKind
-from connector.domain.errors import InvalidReturn
+from connector.domain.errors import DomainError, InvalidReturn
 from connector.domain.events import Actor, ActorKind
 from connector.domain.money import Money
 from connector.domain.orders import Order, Platform, Shop
@@ -40,8 +40,8 @@ from connector.store.uow import UnitOfWork
 POLICY = Actor(ActorKind.SYSTEM, "policy")
 
 
-class ReturnNotFound(InvalidReturn):
-    """No such return for this shop."""
+class ReturnNotFound(DomainError):
+    """No such return for this shop (answered 404, never with another shop's data)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +213,8 @@ class ReturnService:
         if evaluation.decision is Decision.APPROVE:
             request.approve(POLICY, now, _first_line(evaluation, shop.locale))
         elif evaluation.decision is Decision.DECLINE:
-            request.decline(POLICY, now, evaluation.decline_text(shop.locale) or "declined by the return policy")
+            text = evaluation.customer_decline_text(shop.locale) or "declined by the return policy"
+            request.decline(POLICY, now, text)
 
     @staticmethod
     def _customer_history(uow: UnitOfWork, shop_id: str, email: str) -> tuple[Any, ...]:

@@ -44,6 +44,7 @@ OPEN_STATUSES = frozenset(
 class ReturnFilter:
     status: ReturnStatus | None = None
     order_id: str | None = None
+    order_name: str | None = None
     customer_email: str | None = None
     reason: ReasonCode | None = None
     created_from: datetime | None = None
@@ -144,6 +145,9 @@ class ReturnRepository:
             query = query.where(returns.c.status == criteria.status.value)
         if criteria.order_id:
             query = query.where(returns.c.order_id == criteria.order_id)
+        if criteria.order_name:
+            bare = criteria.order_name.strip().lstrip("#")
+            query = query.where(returns.c.order_name.in_([bare, f"#{bare}"]))
         if criteria.customer_email:
             query = query.where(func.lower(returns.c.customer_email) == criteria.customer_email.lower())
         if criteria.created_from:

@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from connector.domain.errors import DomainError, IllegalTransition
+from connector.services.returns import ReturnNotFound
 from connector.store.errors import ConcurrentUpdate
 
 log = logging.getLogger("connector.web")
@@ -47,6 +48,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ConcurrentUpdate)
     def _conflict(exc: ConcurrentUpdate) -> tuple[Response, int]:
         return error_response(409, "concurrent_update", str(exc))
+
+    @app.errorhandler(ReturnNotFound)
+    def _missing(exc: ReturnNotFound) -> tuple[Response, int]:
+        return error_response(404, "not_found", str(exc))
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> tuple[Response, int]:

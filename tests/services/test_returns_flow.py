@@ -184,3 +184,23 @@ def test_review_waits_for_an_agent(container: Container, shop: FakeShop) -> None
     approved = service.approve("shop-a", return_id, AGENT, "looks fine")
     assert approved.request.status is ReturnStatus.APPROVED
     assert approved.request.events[-1].actor == AGENT
+
+
+def test_customers_read_the_rule_message_not_our_rule_id(container: Container, shop: FakeShop) -> None:
+    from connector.policy.schema import policy_from_dict
+
+    strict = policy_from_dict({
+        "name": "no style returns", "default_action": "approve",
+        "rules": [{"id": "no-style", "priority": 1, "action": "decline", "when": {"reasons": ["size_too_small"]},
+                   "message": {"en": "Sizing returns are not accepted.", "fr": "Pas de retour pour la taille."}}],
+    })
+    with container.uow() as uow:
+        set_policy(uow, "shop-a", strict)
+        uow.commit()
+    return_id = _open(container)
+    with container.uow() as uow:
+        declined = uow.returns("shop-a").get(return_id)
+        evaluation = uow.returns("shop-a").evaluation(return_id)
+    assert declined is not None and declined.status is ReturnStatus.DECLINED
+    assert declined.decline_reason == "Sizing returns are not accepted."
+    assert evaluation is not None and any("no-style" in line for line in evaluation["explanation"]["en"])

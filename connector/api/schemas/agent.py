@@ -22,6 +22,7 @@ class ListQuerySchema(Schema):
     reason = fields.Enum(ReasonCode, by_value=True)
     email = fields.Email(metadata={"description": "the customer's e-mail (case-insensitive)"})
     order_id = fields.String(validate=validate.Length(min=1, max=128))
+    order_name = fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "e.g. #1001"})
     created_from = fields.AwareDateTime(metadata={"description": "inclusive, ISO 8601 with offset"})
     created_to = fields.AwareDateTime(metadata={"description": "exclusive, ISO 8601 with offset"})
     limit = fields.Integer(load_default=PAGE_DEFAULT, validate=validate.Range(min=1, max=PAGE_MAX))
