@@ -43,6 +43,21 @@ def register(sub: Subparsers) -> None:
     remove.add_argument("shop", help="shop id or address")
     remove.set_defaults(handler=run_remove)
 
+    woo = actions.add_parser(
+        "connect-woocommerce",
+        help="connect a WooCommerce shop with REST keys entered by hand",
+        description="Check the keys at once with a read call, store them encrypted, and create the order "
+        "webhooks (signed with a secret for this shop) pointing at [app].base_url. The keys are read from the "
+        "environment variables you name, never from the command line.",
+    )
+    woo.add_argument("--url", required=True, help="the shop's site URL (https://...)")
+    woo.add_argument("--key-env", required=True, metavar="ENV_VAR", help="variable holding the consumer key")
+    woo.add_argument("--secret-env", required=True, metavar="ENV_VAR", help="variable holding the consumer secret")
+    woo.add_argument("--currency", default="EUR")
+    woo.add_argument("--locale", default="en", choices=["en", "fr"])
+    woo.add_argument("--no-webhooks", action="store_true", help="only store the keys (polling still works)")
+    woo.set_defaults(handler=run_connect_woocommerce)
+
     rotate = actions.add_parser(
         "rotate-keys",
         help="re-encrypt credentials under the newest key",
@@ -109,6 +124,27 @@ def run_remove(args: argparse.Namespace) -> int:
     container = container_from(args)
     shop = service.remove_shop(container, args.shop)
     print(f"removed {shop.platform} shop {shop.address}")
+    return 0
+
+
+def run_connect_woocommerce(args: argparse.Namespace) -> int:
+    from connector.store.credentials import DbCredentialStore
+    from platforms.woocommerce.auth import connect_with_keys, finish_connect
+
+    values = {}
+    for option, env_var in (("--key-env", args.key_env), ("--secret-env", args.secret_env)):
+        if not os.environ.get(env_var):
+            raise ConfigError(f"{option}: environment variable {env_var} is not set")
+        values[option] = os.environ[env_var]
+    container = container_from(args)
+    upgrade(container.engine)
+    store = DbCredentialStore(container, Platform.WOOCOMMERCE, currency=args.currency, locale=args.locale)
+    url = connect_with_keys(args.url, values["--key-env"], values["--secret-env"], credentials=store)
+    print(f"keys for {url} work and are stored encrypted")
+    if not args.no_webhooks:
+        delivery = f"{container.config.app.base_url.rstrip('/')}/webhooks/woocommerce"
+        setup = finish_connect(url, delivery, credentials=store)
+        print(f"{len(setup.ids)} webhooks deliver to {delivery}")
     return 0
 
 

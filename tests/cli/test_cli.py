@@ -69,3 +69,35 @@ def test_shops_add_list_remove_keeps_secrets_out_of_output(tmp_path: Path) -> No
     assert "Traceback" not in missing.stderr
     assert run("shops", "remove", "cli.myshopify.com").returncode == 0
     assert json.loads(run("shops", "list", "--json").stdout) == []
+
+
+def test_connect_woocommerce_by_hand_checks_keys_and_creates_webhooks(tmp_path: Path) -> None:
+    import requests
+
+    from platforms.woocommerce.sandbox.app import SandboxOptions, start_in_thread
+
+    url, stop = start_in_thread(SandboxOptions(orders=3, consumer_key="ck_demo", consumer_secret="cs_demo"))
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(f"[app]\ndata_dir = \"{tmp_path}\"\nbase_url = \"http://127.0.0.1:9\"\n"
+                          f"[database]\nurl = \"sqlite:///{tmp_path}/c.sqlite3\"\n")
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "WC_KEY": "ck_demo", "WC_SECRET": "cs_demo",
+               "BAD_SECRET": "cs_wrong"}
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-m", "connector.cli.main", "--config", str(config), *args],
+                                  capture_output=True, text=True, env=env, timeout=120, check=False)
+
+        connect = ("shops", "connect-woocommerce", "--url", url, "--key-env", "WC_KEY", "--secret-env")
+        refused = run(*connect, "BAD_SECRET")
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        connected = run(*connect, "WC_SECRET")
+        assert connected.returncode == 0, connected.stderr
+        assert "4 webhooks" in connected.stdout
+        hooks = requests.get(f"{url}/__sandbox/state", timeout=10).json()["webhooks"]
+        assert {h["topic"] for h in hooks} >= {"order.created", "order.updated", "order.deleted", "order.restored"}
+        assert all(h["delivery_url"] == "http://127.0.0.1:9/webhooks/woocommerce" for h in hooks)
+        listed = json.loads(run("shops", "list", "--json").stdout)
+        assert [s["platform"] for s in listed] == ["woocommerce"]
+    finally:
+        stop()
