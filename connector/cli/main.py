@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from connector import logsafe
 from connector.cli import (
     apikeyscmd,
     configcmd,
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logsafe.install()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -50,6 +50,8 @@ def _run_gunicorn(source: Path | None, options: dict[str, Any]) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)
             self.cfg.set("accesslog", "-")
+            # The path without its query string: OAuth callbacks carry codes and signatures there.
+            self.cfg.set("access_log_format", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms')
             self.cfg.set("timeout", 30)
 
         def load(self) -> Any:
