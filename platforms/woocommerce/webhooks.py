@@ -10,9 +10,6 @@ attempt and identifies nothing, so we deduplicate on the resource and its ``date
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import parse_qs
@@ -20,6 +17,7 @@ from urllib.parse import parse_qs
 from connector.domain.orders import Order
 from connector.ports import IncomingEvent
 from platforms.woocommerce.mapping import parse_gmt
+from webhooks import verify as signatures
 
 SIGNATURE_HEADER: Final = "X-WC-Webhook-Signature"
 TOPIC_HEADER: Final = "X-WC-Webhook-Topic"
@@ -43,25 +41,12 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 def sign(raw_body: bytes, secret: str) -> str:
     """The signature Woo sends for ``raw_body``; used by tests and the sandbox."""
-    digest = hmac.new(secret.encode("utf-8"), raw_body, hashlib.sha256).digest()
-    return base64.b64encode(digest).decode("ascii")
+    return signatures.sign(raw_body, secret)
 
 
 def verify_signature(raw_body: bytes, signature: str | None, secrets: Sequence[str]) -> bool:
-    """True if ``signature`` matches ``raw_body`` under any of ``secrets`` (old and new during rotation).
-
-    Every secret is compared in constant time; an empty signature or an empty secret list never passes.
-    """
-    if not signature or not secrets:
-        return False
-    given = signature.strip().encode("ascii", "replace")
-    matched = False
-    for secret in secrets:
-        if not secret:
-            continue
-        expected = sign(raw_body, secret).encode("ascii")
-        matched |= hmac.compare_digest(expected, given)
-    return matched
+    """True if ``signature`` matches ``raw_body`` under any of ``secrets`` (old and new during rotation)."""
+    return signatures.verify(raw_body, signature, secrets)
 
 
 def is_ping(headers: Mapping[str, str], raw_body: bytes) -> bool:
