@@ -1,0 +1,322 @@
+"""Webhook intake throughput and latency: ``POST /webhooks/shopify`` vs a bare Flask endpoint returning 200.
+
+Both apps run under the same gunicorn settings (``gunicorn -w W --bind 127.0.0.1:PORT``, sync workers) from
+``benchmarks/intake_apps.py``. Our endpoint gets correctly signed bodies with distinct ``X-Shopify-Event-Id``s
+(every request is a new delivery: inbox row + outbox row committed, then an RQ enqueue), on a real database
+(SQLite file, and PostgreSQL when reachable) and real Redis when reachable (REDIS_URL or 127.0.0.1:6379/12;
+the app uses a queue of its own, deleted afterwards). The baseline is measured in the same run, interleaved.
+
+Load: ``wrk`` (keep-alive, fixed duration, fixed connections) when installed, else a Python client (threads
+with a keep-alive ``requests.Session`` each). Targets: >= 60% of the bare endpoint's requests/s, p99 < 50 ms.
+
+Run: ``.venv/bin/python benchmarks/webhook_intake_bench.py [--quick] [--runs 3] [--duration 10] [--workers 4]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchkit import ROOT, free_port, median, pct, postgres_base_url, postgres_schema, redis_url, runs_text
+
+SECRET = "shpss_bench_" + "0" * 20
+SHOP = "bench-shop.myshopify.com"
+WRK = shutil.which("wrk")
+LUA = r"""
+local lines, n, i, wraps = {}, 0, 0, 0
+local counter = 0
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+function init(args)
+  local path, threads = args[1], tonumber(args[2])
+  local k = 0
+  for line in io.lines(path) do
+    if k % threads == tid then n = n + 1; lines[n] = line end
+    k = k + 1
+  end
+end
+function request()
+  i = i + 1
+  if i > n then i = 1; wraps = wraps + 1 end
+  local event, digest, body = lines[i]:match("^([^\t]*)\t([^\t]*)\t(.*)$")
+  return wrk.format("POST", "/webhooks/shopify", {
+    ["Content-Type"] = "application/json", ["X-Shopify-Topic"] = "orders/updated",
+    ["X-Shopify-Hmac-Sha256"] = digest, ["X-Shopify-Shop-Domain"] = "bench-shop.myshopify.com",
+    ["X-Shopify-Event-Id"] = event, ["X-Shopify-Webhook-Id"] = "wh-" .. event,
+    ["X-Shopify-API-Version"] = "2026-04", ["X-Shopify-Triggered-At"] = "2026-11-27T09:00:00Z"}, body)
+end
+function done(summary, latency, requests)
+  io.write(string.format(
+    "RESULT {\"requests\": %d, \"duration_us\": %d, \"status_errors\": %d, \"socket_errors\": %d, " ..
+    "\"p50_us\": %d, \"p99_us\": %d, \"mean_us\": %.1f}\n",
+    summary.requests, summary.duration, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), latency.mean))
+end
+"""
+
+
+def signed_lines(count: int, path: Path) -> None:
+    """Pre-signed deliveries, one per line: event id, HMAC (base64), body."""
+    key = SECRET.encode()
+    with path.open("w", encoding="ascii") as out:
+        for n in range(count):
+            event = uuid.uuid4().hex
+            body = json.dumps({"id": 450789469 + n, "admin_graphql_api_id": f"gid://shopify/Order/{450789469 + n}",
+                               "updated_at": "2026-11-27T09:00:00Z", "note": "bench"}, separators=(",", ":"))
+            digest = base64.b64encode(hmac.new(key, body.encode(), hashlib.sha256).digest()).decode()
+            out.write(f"{event}\t{digest}\t{body}\n")
+
+
+def headers_for(event: str, digest: str) -> dict[str, str]:
+    return {"Content-Type": "application/json", "X-Shopify-Topic": "orders/updated", "X-Shopify-Hmac-Sha256": digest,
+            "X-Shopify-Shop-Domain": SHOP, "X-Shopify-Event-Id": event, "X-Shopify-Webhook-Id": f"wh-{event}",
+            "X-Shopify-API-Version": "2026-04", "X-Shopify-Triggered-At": "2026-11-27T09:00:00Z"}
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    database_url: str | None = None
+    queue: str | None = None
+    results: list[Result] = field(default_factory=list)
+    warmup_requests: int = 0
+    accepted_rows: int = 0
+
+
+def load_wrk(url: str, lines: Path, duration: float, connections: int, threads: int) -> Result:
+    script = lines.with_suffix(".lua")
+    script.write_text(LUA)
+    out = subprocess.run(
+        [WRK or "wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(duration))}s",
+         "--timeout", "10s", "-s", str(script), url, "--", str(lines), str(threads)],
+        capture_output=True, text=True, check=False,
+    )
+    if out.returncode:
+        raise RuntimeError(f"wrk failed: {out.stderr.strip()} {out.stdout.strip()}")
+    data = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("RESULT "))[7:])
+    seconds = data["duration_us"] / 1e6
+    return Result(data["requests"] / seconds, data["p50_us"] / 1000, data["p99_us"] / 1000,
+                  data["status_errors"] + data["socket_errors"], data["requests"])
+
+
+def load_python(url: str, lines: Path, duration: float, connections: int, threads: int) -> Result:
+    import requests
+
+    rows = [line.rstrip("\n").split("\t", 2) for line in lines.open(encoding="ascii")]
+    laps: list[float] = []
+    errors = [0]
+    guard = threading.Lock()
+    deadline = time.perf_counter() + duration
+
+    def client(index: int) -> None:
+        session = requests.Session()
+        mine, local = rows[index::connections], []
+        k = 0
+        while time.perf_counter() < deadline and k < len(mine):
+            event, digest, body = mine[k]
+            k += 1
+            start = time.perf_counter()
+            response = session.post(f"{url}/webhooks/shopify", data=body.encode(), headers=headers_for(event, digest))
+            local.append(time.perf_counter() - start)
+            if response.status_code != 200:
+                with guard:
+                    errors[0] += 1
+        with guard:
+            laps.extend(local)
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return Result(len(laps) / elapsed, pct(laps, 50) * 1000, pct(laps, 99) * 1000, errors[0], len(laps))
+
+
+@contextmanager
+def gunicorn(factory: str, workers: int, env: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "--bind", f"127.0.0.1:{port}",
+               "--log-level", "warning", f"benchmarks.intake_apps:{factory}()"]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        import requests
+
+        for _ in range(200):
+            try:
+                requests.get(f"{url}/nowhere", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"gunicorn {factory} did not start")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def prepare_database(database_url: str) -> None:
+    from connector.bootstrap import Container
+    from connector.config.model import Config, DatabaseSettings
+    from connector.domain import Platform
+    from connector.store.migrate import upgrade
+
+    container = Container(Config(database=DatabaseSettings(database_url)))
+    upgrade(container.engine)
+    with container.uow() as uow:
+        uow.shops.add(Platform.SHOPIFY, SHOP, shop_id="bench-shop", credentials={"access_token": "t"})
+        uow.commit()
+    container.close()
+
+
+def count_inbox(database_url: str) -> int:
+    from sqlalchemy import func, select
+
+    from connector.store.engine import make_engine
+    from connector.store.tables import webhook_inbox
+
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        count = int(conn.execute(select(func.count()).select_from(webhook_inbox)).scalar_one())
+    engine.dispose()
+    return count
+
+
+def drop_queue(url: str, name: str) -> int:
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(url)
+    queue = Queue(name, connection=connection)
+    length = len(queue)
+    queue.delete(delete_jobs=True)
+    connection.close()
+    return length
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1 run of 3 s per target")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (same for every target)")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.duration = 1, 3.0
+    use_wrk = args.client == "wrk" or (args.client == "auto" and WRK is not None)
+    load: Callable[[str, Path, float, int, int], Result] = load_wrk if use_wrk else load_python
+    per_run = int(max(20_000, args.duration * 4_000))
+
+    from connector.store.crypto import CredentialCipher
+
+    os.environ["SHOPIFY_API_SECRET"] = SECRET
+    os.environ.setdefault("CONNECTOR_SECRET_KEYS", CredentialCipher.generate_key())
+    redis = redis_url()
+    pg = None if args.no_postgres else postgres_base_url()
+    tmp = Path(tempfile.mkdtemp(prefix="intake-bench-"))
+    targets: list[Target] = []
+    with ExitStack() as stack:
+        stack.callback(shutil.rmtree, tmp, True)
+        common = {"BENCH_DATA_DIR": str(tmp), "BENCH_REDIS_URL": redis or "", "PYTHONPATH": str(ROOT)}
+        bare_url = stack.enter_context(gunicorn("bare", args.workers, {**common, "BENCH_DATABASE_URL": "sqlite://"}))
+        targets.append(Target("bare Flask 200", bare_url))
+        databases = [("sqlite", f"sqlite:///{tmp}/connector.sqlite3")]
+        if pg:
+            databases.append(("postgresql", stack.enter_context(postgres_schema(pg))))
+        for name, database_url in databases:
+            prepare_database(database_url)
+            queue = f"bench-intake-{uuid.uuid4().hex[:8]}"
+            if redis:
+                stack.callback(drop_queue, redis, queue)
+            env = {**common, "BENCH_DATABASE_URL": database_url, "BENCH_QUEUE": queue}
+            url = stack.enter_context(gunicorn("connector", args.workers, env))
+            targets.append(Target(f"ours, {name}" + (" + Redis" if redis else " + embedded queue"), url,
+                                  database_url, queue))
+        warm = tmp / "warm.tsv"
+        signed_lines(2_000, warm)
+        for target in targets:  # every worker opens its DB and Redis connections, imports, JIT-free warm-up
+            target.warmup_requests = load(target.url, warm, 1.0, args.connections, args.threads).requests
+            signed_lines(2_000, warm)
+        for run in range(args.runs):
+            for target in targets:  # interleaved so every target sees the same machine load
+                lines = tmp / f"run-{run}-{len(target.results)}-{target.name[:4]}.tsv"
+                signed_lines(per_run, lines)
+                target.results.append(load(target.url, lines, args.duration, args.connections, args.threads))
+                lines.unlink()
+        for target in targets[1:]:
+            assert target.database_url is not None
+            target.accepted_rows = count_inbox(target.database_url)
+        queued = {t.name: drop_queue(redis, t.queue) for t in targets[1:] if redis and t.queue}
+
+    print(f"\ngunicorn -w {args.workers} (sync), 127.0.0.1; load: {'wrk' if use_wrk else 'python threads'} "
+          f"{args.connections} keep-alive connections, {args.duration:g} s x {args.runs} run(s), interleaved; "
+          f"machine: {os.cpu_count()} cores shared with other work")
+    bare = targets[0]
+    bare_rps = median([r.rps for r in bare.results])
+    print(f"\n{'target':34}{'req/s per run':>26}{'median':>9}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>7}{'errors':>8}")
+    verdicts = []
+    for target in targets:
+        rps = median([r.rps for r in target.results])
+        p50 = median([r.p50_ms for r in target.results])
+        p99 = median([r.p99_ms for r in target.results])
+        ratio = rps / bare_rps
+        errors = sum(r.errors for r in target.results)
+        print(f"{target.name:34}{runs_text([r.rps for r in target.results]):>26}{rps:9.0f}{p50:8.1f}{p99:8.1f}"
+              f"{ratio:7.2f}{errors:8d}")
+        if target is not bare:
+            sent = sum(r.requests for r in target.results)
+            verdicts.append(f"{target.name}: ratio {ratio:.0%} (target >= 60%: {'met' if ratio >= 0.6 else 'NOT met'})"
+                            f", p99 {p99:.1f} ms (target < 50 ms: {'met' if p99 < 50 else 'NOT met'}); "
+                            f"inbox rows {target.accepted_rows} for {sent} measured + "
+                            f"{target.warmup_requests} warm-up requests"
+                            + (f"; jobs left on its RQ queue: {queued.get(target.name, 0)}" if redis else ""))
+    print("\nratio = median req/s / median req/s of the bare endpoint (medians over runs; p50/p99: median of runs)")
+    for line in verdicts:
+        print(" -", line)
+    if not redis:
+        print(" - Redis not reachable: the app used its embedded queue (in-process fakeredis)")
+    if not pg and not args.no_postgres:
+        print(" - PostgreSQL not reachable: SQLite only")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
