@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,7 +23,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ import requests
 from redis import Redis
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
+from werkzeug.wrappers import Request as WsgiRequest
+from werkzeug.wrappers import Response as WsgiResponse
 
 from connector.bootstrap import Container
 from connector.config.model import (
@@ -148,6 +151,8 @@ class Harness:
         self._stops.append(stop)
         self.woo_url, stop = start_woo(WooOptions(orders=o.orders, seed=o.seed + 1, faults=o.woo_faults))
         self._stops.append(stop)
+        self.shopify_proxy = LossyProxy(self.shopify_url)
+        self._stops.append(self.shopify_proxy.stop)
         # Throttling is tested elsewhere; here a full bucket keeps syncs fast and the timings tight.
         requests.put(f"{self.shopify_url}/__sandbox/bucket", json={"restore_rate": 100000}, timeout=10)
         server = make_server("127.0.0.1", 0, None, threaded=True)  # type: ignore[arg-type]
@@ -183,12 +188,16 @@ class Harness:
                 name=self.queue_name, max_attempts=o.max_attempts, backoff_base_seconds=1, backoff_max_seconds=2,
                 stuck_after_seconds=o.stuck_after_seconds, reconcile_every_seconds=3600,
             ),
-            shopify=ShopifySettings(api_key=SHOPIFY_API_KEY, admin_base_url=self.shopify_url),
+            shopify=ShopifySettings(api_key=SHOPIFY_API_KEY, admin_base_url=self.shopify_proxy.url),
             woocommerce=WooCommerceSettings(poll_every_seconds=o.woo_poll_every_seconds),
         )
 
     def _write_worker_config(self) -> None:
-        """Workers read the same settings from a file; the database and Redis URLs come from the environment."""
+        """Workers read the same settings from a file; the database and Redis URLs come from the environment.
+
+        The connector reaches Shopify through ``shopify_proxy`` (a pass-through until told to lose an answer);
+        the install stores that address with the shop's credentials.
+        """
         q = self.config.queue
         self.config_file.write_text(
             "[app]\n"
@@ -196,7 +205,7 @@ class Harness:
             f'[queue]\nname = "{self.queue_name}"\n'
             f"max_attempts = {q.max_attempts}\nbackoff_base_seconds = 1\nbackoff_max_seconds = 2\n"
             f"stuck_after_seconds = {max(10, q.stuck_after_seconds)}\n"
-            f'[shopify]\napi_key = "{SHOPIFY_API_KEY}"\nadmin_base_url = "{self.shopify_url}"\n'
+            f'[shopify]\napi_key = "{SHOPIFY_API_KEY}"\nadmin_base_url = "{self.shopify_proxy.url}"\n'
         )
 
     def stop(self) -> None:
@@ -225,12 +234,17 @@ class Harness:
         return process
 
     def kill_worker(self, process: subprocess.Popen[bytes]) -> None:
-        """SIGKILL the worker and its work horse (its own process group), as an OOM killer or a crash would."""
+        """SIGKILL the worker and its work horse, as an OOM killer or a lost machine would."""
         self._kill_group(process)
 
     @staticmethod
     def _kill_group(process: subprocess.Popen[bytes]) -> None:
+        """The worker leads its own process group; RQ puts each work horse in a group of its own
+        (``os.setpgrp``), so the horses are found by parent pid and killed by id first."""
         if process.poll() is None:
+            for pid in _children(process.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
         try:
@@ -341,6 +355,33 @@ class Harness:
         with self.container.uow() as uow:
             return [(a.kind.value, a.state.value) for a in uow.actions(item.shop_id).for_return(item.return_id)]
 
+    def wait_ready(self, item: Tracked, timeout: float = 30.0) -> ReturnRequest:
+        """Approved, with every shop-side step so far done: what an agent waits for before acting."""
+
+        def ready() -> ReturnRequest | None:
+            request = self.load(item)
+            states = {s for _k, s in self.action_states(item)}
+            if request is not None and request.status is ReturnStatus.APPROVED and states <= {"succeeded"}:
+                return request
+            return None
+
+        try:
+            found: ReturnRequest = wait_until("the return to be approved at the shop", ready, timeout)
+        except Timeout as exc:
+            raise Timeout(f"{exc}\n{self.describe([item])}\n{self.worker_logs()}") from None
+        return found
+
+    def set_stuck_after(self, seconds: int) -> None:
+        """Shorten (or lengthen) how long the in-process reconciler trusts a running action's worker."""
+        queue = replace(self.container.config.queue, stuck_after_seconds=seconds)
+        self.container.config = replace(self.container.config, queue=queue)
+
+    def action(self, item: Tracked, kind: str) -> Any:
+        with self.container.uow() as uow:
+            found = [a for a in uow.actions(item.shop_id).for_return(item.return_id or "") if a.kind.value == kind]
+        assert len(found) == 1, f"expected one {kind} action, found {len(found)}"
+        return found[0]
+
     def drive(self, tracked: list[Tracked], timeout: float = 60.0) -> None:
         """Act as the agent on each approved return once its shop-side steps are done; wait for all to close."""
         agent_done: set[str] = set()
@@ -433,6 +474,22 @@ class Harness:
         return coupons
 
 
+def _children(pid: int) -> list[int]:
+    """Direct children of ``pid`` (from /proc; Linux only, like the rest of this suite's process handling)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) > 1 and fields[1] == str(pid):
+            found.append(int(entry.name))
+    return found
+
+
 def _gid_number(value: str) -> str:
     return value.rsplit("/", 1)[-1]
 
@@ -505,3 +562,77 @@ def shop_refund_count(h: Harness, item: Tracked) -> int:
     if item.platform is Platform.SHOPIFY:
         return sum(1 for r in h.shopify_state()["refunds"] if _gid_number(r["order_id"]) == _gid_number(item.order_id))
     return sum(1 for r in h.woo_refunds() if str(r["order_id"]) == str(item.order_id))
+
+
+class LossyProxy:
+    """A pass-through HTTP proxy in front of a sandbox that can lose the answer to one chosen request.
+
+    The Shopify Admin API is one GraphQL endpoint, so the sandbox's path-based ``timeout_after_write`` cannot
+    single out one mutation: this proxy forwards the request, lets the shop apply it, then closes the client's
+    connection without an answer (what a read timeout after the write looks like to us). Workers reach the
+    Shopify sandbox through it.
+    """
+
+    _HOP = frozenset({"connection", "content-encoding", "content-length", "transfer-encoding", "keep-alive"})
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.marker: bytes | None = None
+        self.lost = 0
+        self.forwarded = 0
+        self.delay_marker: bytes | None = None
+        self.delay_seconds = 0.0
+        self._lock = threading.Lock()
+        self._session = requests.Session()
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        threading.Thread(target=self._server.serve_forever, name="rel-proxy", daemon=True).start()
+
+    def delay_next(self, marker: str, seconds: float) -> None:
+        """Hold the next request whose body contains ``marker`` for ``seconds`` before forwarding it (once)."""
+        with self._lock:
+            self.delay_marker, self.delay_seconds = marker.encode(), seconds
+
+    def lose_next(self, marker: str) -> None:
+        """Lose the answer to the next request whose body contains ``marker`` (once)."""
+        with self._lock:
+            self.marker = marker.encode()
+
+    def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = WsgiRequest(environ)
+        body = request.get_data()
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in self._HOP | {"host"}}
+        with self._lock:
+            hold = self.delay_seconds if self.delay_marker is not None and self.delay_marker in body else 0.0
+            if hold:
+                self.delay_marker = None
+        if hold:
+            time.sleep(hold)  # the client has sent its request and waits: a call "in flight"
+        upstream = self._session.request(
+            request.method, self.target + request.full_path.rstrip("?"), data=body, headers=headers,
+            allow_redirects=False, timeout=60,
+        )
+        with self._lock:
+            self.forwarded += 1
+            lose = self.marker is not None and self.marker in body
+            if lose:
+                self.marker = None
+                self.lost += 1
+        if lose and drop_connection_of(environ):
+            return WsgiResponse(b"", 200)(environ, start_response)
+        kept = [(k, v) for k, v in upstream.headers.items() if k.lower() not in self._HOP]
+        return WsgiResponse(upstream.content, upstream.status_code, headers=kept)(environ, start_response)
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._session.close()
+
+
+def drop_connection_of(environ: dict[str, Any]) -> bool:
+    sock = environ.get("werkzeug.socket")
+    if not isinstance(sock, socket.socket):
+        return False
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    return True
