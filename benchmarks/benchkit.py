@@ -107,3 +107,7 @@ def median(values: Sequence[float]) -> float:
 
 def runs_text(values: Sequence[float], fmt: str = "{:.0f}") -> str:
     return " / ".join(fmt.format(v) for v in values)
+
+
+def noop(*_args: object) -> None:
+    """A job that does nothing: the baseline for worker benchmarks (RQ's own cost)."""

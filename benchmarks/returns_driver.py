@@ -30,7 +30,7 @@ from benchkit import redis_url
 
 import platforms.shopify.sandbox.cli as shopify_cli
 
-GRAPHQL_OP = re.compile(r"^\s*(query|mutation)\b[^{]*\{\s*(\w+)", re.S)
+GRAPHQL_OP = re.compile(r"^\s*(query|mutation)\b\s*(\w*)[^{]*\{\s*(\w+)", re.M)
 SCRIPT_TOKEN = "shpat_sandbox"
 
 
@@ -66,8 +66,8 @@ class RequestCounter:
                 body = environ["wsgi.input"].read(length) if length else b""
                 environ["wsgi.input"] = io.BytesIO(body)
                 try:
-                    found = GRAPHQL_OP.match(json.loads(body).get("query", ""))
-                    name = f"{found.group(1)} {found.group(2)}" if found else "graphql (unparsed)"
+                    found = GRAPHQL_OP.search(json.loads(body).get("query", ""))
+                    name = f"{found.group(1)} {found.group(2) or '-'} ({found.group(3)})" if found else "graphql (?)"
                 except ValueError:
                     name = "graphql (not JSON)"
             with self._lock:
@@ -78,7 +78,7 @@ class RequestCounter:
 
 
 COUNTER = RequestCounter()
-_original_create_app = shopify_cli.create_app
+_original_create_app = shopify_cli.create_app  # type: ignore[attr-defined]
 
 
 def _counted_create_app(options: Any = None) -> Any:
@@ -87,7 +87,7 @@ def _counted_create_app(options: Any = None) -> Any:
     return app
 
 
-shopify_cli.create_app = _counted_create_app  # start_in_thread looks create_app up in its module
+shopify_cli.create_app = _counted_create_app  # type: ignore[attr-defined]  # start_in_thread looks create_app up in its module
 
 
 def wait_for_first_sync(container: Any, shop_ids: Iterable[str], timeout: float) -> None:

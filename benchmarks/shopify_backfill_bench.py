@@ -171,8 +171,8 @@ def main() -> int:
           + " ".join(f"{mib:.0f}" for _, mib in limited.rss))
     print(f"RSS growth after warm-up (20% of the run -> end): {end - warm:+.1f} MiB "
           f"({(end - warm) / max(1, limited.orders) * 1e6 / 1024:.1f} KiB per 1,000 orders)")
-    share = limited.sustained_rate / limited.restore
-    print(f"\nratio (sustained pts/s / ceiling): {share:.2f} -> target >= 0.90 {'met' if share >= 0.9 else 'NOT met'}; "
+    ratio = limited.sustained_rate / limited.restore
+    print(f"\nratio (sustained pts/s / ceiling): {ratio:.2f} -> target >= 0.90 {'met' if ratio >= 0.9 else 'NOT met'}; "
           f"THROTTLED {limited.meter.throttled} -> target 0 {'met' if limited.meter.throttled == 0 else 'NOT met'}; "
           f"capacity/ceiling {capacity.raw_rate / limited.restore:.1f}x")
     print(f"client stats (limited phase): {limited.client_stats}")
