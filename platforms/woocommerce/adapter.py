@@ -31,7 +31,7 @@ from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.returns import Disposition, ReturnRequest
 from connector.domain.timeutil import require_utc, utcnow
-from connector.errors import ConfigError, ConnectorError, NotFound, PermanentError
+from connector.errors import ConfigError, ConnectorError, NotFound, OutcomeUnknown, PermanentError
 from connector.ports import IncomingEvent, ShopAdapter
 from platforms.woocommerce import webhooks
 from platforms.woocommerce.client import WooClient
@@ -63,6 +63,8 @@ log = logging.getLogger(__name__)
 StoreCreditMode = Literal["fixed_cart", "smart_coupon", "auto"]
 POLL_OVERLAP: Final = timedelta(seconds=1)
 """``modified_after`` is exclusive and has one-second resolution: re-read the boundary second."""
+WP_FATAL_ERROR: Final = "internal_server_error"
+"""The code of WordPress's fatal-error handler answer (HTTP 500): PHP died mid-request."""
 
 
 class OutOfStock(PermanentError):
@@ -235,9 +237,20 @@ class WooCommerceAdapter:
 
     # -- notes and the local-only return lifecycle --------------------------------------------
 
+    def _post(self, path: str, body: Any) -> Any:
+        """A write. WordPress's fatal-error answer (500 ``internal_server_error``, "There has been a critical
+        error on this website") means PHP died, possibly after the write was saved: an unknown outcome, to be
+        looked for before any retry, not a refusal that fails the action for good."""
+        try:
+            return self.client.post(path, body)
+        except WooApiError as exc:
+            if exc.status == 500 and exc.code == WP_FATAL_ERROR:
+                raise OutcomeUnknown(str(exc)) from exc
+            raise
+
     def add_order_note(self, order_id: str, note: str) -> None:
         """A private note (the customer is not emailed): the merchant's history inside WooCommerce."""
-        self.client.post(f"orders/{_id(order_id)}/notes", {"note": note, "customer_note": False})
+        self._post(f"orders/{_id(order_id)}/notes", {"note": note, "customer_note": False})
 
     def _note_quietly(self, order_id: str, note: str) -> None:
         try:
@@ -301,14 +314,14 @@ class WooCommerceAdapter:
         path = f"orders/{_id(instruction.order_id)}/refunds"
         manual = False
         try:
-            made = self.client.post(path, body)
+            made = self._post(path, body)
         except WooApiError as exc:
             if exc.code != GATEWAY_CANNOT_REFUND or not self.manual_refund_fallback:
                 raise
             # Woo deleted the failed refund before answering, so a second POST cannot double it.
             log.warning("woocommerce.refund.gateway_refused",
                         extra={"order_id": instruction.order_id, "error": str(exc)})
-            made = self.client.post(path, {**body, "api_refund": False})
+            made = self._post(path, {**body, "api_refund": False})
             manual = True
             self._note_quietly(
                 instruction.order_id,
@@ -377,7 +390,7 @@ class WooCommerceAdapter:
             expires_at=instruction.expires_at or self._clock() + self.credit_validity,
         )
         try:
-            made = self.client.post("coupons", body)
+            made = self._post("coupons", body)
         except WooApiError as exc:
             if exc.code != COUPON_CODE_EXISTS:
                 raise
@@ -445,7 +458,7 @@ class WooCommerceAdapter:
             if stock is not None and stock < item.quantity:
                 raise OutOfStock(f"variant {item.variant_id}: {item.quantity} wanted, {stock} in stock")
         body, applied = build_exchange_body(original, instruction)
-        made = self.client.post("orders", body)
+        made = self._post("orders", body)
         self._remember_echo(str(made["id"]), made.get("date_modified_gmt"))
         effect = self._exchange_effect(made, instruction, applied)
         self._note_quietly(
