@@ -90,29 +90,57 @@ class Phase:
         return (self.meter.points - drained) / self.seconds
 
 
-def run_phase(url: str, phase: Phase, duration: float, bucket: float) -> Phase:
+def run_phase(url: str, phase: Phase, duration: float, bucket: float, *, reset: bool = True) -> Phase:
     from platforms.shopify.adapter import ShopifyAdapter
 
-    requests.put(f"{url}/__sandbox/bucket", json={"restore_rate": phase.restore, "currently_available": bucket},
-                 timeout=10).raise_for_status()
+    if reset:
+        requests.put(f"{url}/__sandbox/bucket", json={"restore_rate": phase.restore, "currently_available": bucket},
+                     timeout=10).raise_for_status()
     session = requests.Session()
     session.hooks["response"].append(phase.meter.hook)
     adapter = ShopifyAdapter("sandbox-shop.myshopify.com", lambda: "shpat_sandbox", base_url=url, session=session)
     started = time.perf_counter()
     next_sample = 0.0
-    for _order in adapter.orders_changed_since(None):
-        phase.orders += 1
-        elapsed = time.perf_counter() - started
-        if elapsed >= next_sample:
-            phase.rss.append((elapsed, rss_mib()))
-            next_sample += max(1.0, duration / 20)
-        if elapsed >= duration:
-            break
-    phase.seconds = time.perf_counter() - started
-    phase.rss.append((phase.seconds, rss_mib()))
-    phase.client_stats = dict(adapter.client.stats)
-    session.close()
+    try:
+        for _order in adapter.orders_changed_since(None):
+            phase.orders += 1
+            elapsed = time.perf_counter() - started
+            if elapsed >= next_sample:
+                phase.rss.append((elapsed, rss_mib()))
+                next_sample += max(1.0, duration / 20)
+            if elapsed >= duration:
+                break
+    finally:  # a client that gives up (retries exhausted) still reports what it did
+        phase.seconds = time.perf_counter() - started
+        phase.rss.append((phase.seconds, rss_mib()))
+        phase.client_stats = dict(adapter.client.stats)
+        session.close()
     return phase
+
+
+def run_concurrent(url: str, clients: int, restore: float, duration: float, bucket: float) -> list[Phase]:
+    """Several adapters (as several workers would) backfilling the same shop at once: one shared bucket."""
+    import threading
+
+    phases = [Phase(f"{clients} clients at once, #{n + 1}", restore) for n in range(clients)]
+    errors: list[str] = []
+
+    def one(phase: Phase) -> None:
+        try:
+            run_phase(url, phase, duration, bucket, reset=False)
+        except Exception as exc:  # a client giving up is a result here, not a crash
+            errors.append(f"{phase.name}: {type(exc).__name__}: {exc}")
+
+    requests.put(f"{url}/__sandbox/bucket", json={"restore_rate": restore, "currently_available": bucket},
+                 timeout=10).raise_for_status()
+    threads = [threading.Thread(target=one, args=(p,)) for p in phases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for line in errors:
+        print(" - client gave up:", line)
+    return phases
 
 
 def main() -> int:
@@ -123,6 +151,7 @@ def main() -> int:
     parser.add_argument("--capacity-seconds", type=float, default=10.0)
     parser.add_argument("--restore", type=float, default=1000.0, help="sandbox restore rate (pts/s) in phase 2")
     parser.add_argument("--bucket", type=float, default=2000.0, help="sandbox bucket size (pts)")
+    parser.add_argument("--clients", type=int, default=2, help="phase 3: concurrent adapters on one shop (0: skip)")
     args = parser.parse_args()
     if args.quick:
         args.orders, args.duration, args.capacity_seconds = 10_000, 15.0, 5.0
@@ -147,6 +176,9 @@ def main() -> int:
             note = (f"restore rate lowered from {args.restore:g} to {restore:g} pts/s: this machine reaches only "
                     f"{capacity.raw_rate:.0f} pts/s unthrottled")
         limited = run_phase(url, Phase(f"limited (restore {restore:g} pts/s)", restore), args.duration, args.bucket)
+        shared: list[Phase] = []
+        if args.clients:
+            shared = run_concurrent(url, args.clients, restore, min(args.duration, 20.0), args.bucket)
     finally:
         if child.stdin:
             child.stdin.close()
@@ -158,7 +190,7 @@ def main() -> int:
     print(f"\nbucket {args.bucket:g} pts; 2 cores shared with other work; one run per phase")
     print(f"{'phase':32}{'s':>6}{'orders':>8}{'orders/s':>10}{'pts/s':>9}{'sust.':>8}{'% ceil':>8}"
           f"{'THROTTLED':>11}{'paced s':>9}")
-    for phase in (capacity, limited):
+    for phase in (capacity, limited, *shared):
         share = "-" if phase is capacity else f"{phase.sustained_rate / phase.restore:.0%}"
         print(f"{phase.name:32}{phase.seconds:6.1f}{phase.orders:8d}{phase.orders / phase.seconds:10.1f}"
               f"{phase.raw_rate:9.0f}{phase.sustained_rate:8.0f}{share:>8}{phase.meter.throttled:11d}"
@@ -176,6 +208,12 @@ def main() -> int:
           f"THROTTLED {limited.meter.throttled} -> target 0 {'met' if limited.meter.throttled == 0 else 'NOT met'}; "
           f"capacity/ceiling {capacity.raw_rate / limited.restore:.1f}x")
     print(f"client stats (limited phase): {limited.client_stats}")
+    if shared:
+        together = sum(p.meter.points for p in shared) / max(p.seconds for p in shared)
+        print(f"phase 3 ({len(shared)} concurrent adapters, one shop, one bucket): {together:.0f} pts/s together "
+              f"({together / restore:.0%} of the ceiling), THROTTLED {sum(p.meter.throttled for p in shared)}, "
+              f"client retries {sum(p.client_stats.get('retries', 0) for p in shared):.0f} "
+              "(each adapter paces only on the bucket levels it has seen itself)")
     return 0
 
 
