@@ -1,0 +1,93 @@
+"""Scenario 8: ``returns-connector demo --exit-when-done`` as a user runs it, in a subprocess: once with
+nothing but Python (embedded queue, SQLite), once on real servers (Redis, PostgreSQL, two worker processes).
+
+Exit code 0 and the summary line mean every return reached its end state, as counted in the sandbox shops'
+own records (the demo reads ``/__sandbox/state``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+
+from tests.conftest import IN_CI
+
+pytestmark = pytest.mark.e2e
+DEMO_REDIS_URL = os.environ.get("TEST_RELIABILITY_REDIS_URL", "redis://127.0.0.1:6379/9")
+SUMMARY = re.compile(
+    r"returns received 6/6, approved 6, refunded (\d+), credited (\d+), exchanged (\d+), closed 6, failed 0"
+)
+
+
+@pytest.fixture
+def demo_redis_url() -> Iterator[str]:
+    client = Redis.from_url(DEMO_REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except Exception as exc:
+        if IN_CI:
+            pytest.fail(f"Redis is not reachable ({exc}); with CI=true this test is mandatory")
+        pytest.skip(f"Redis is not reachable ({type(exc).__name__}: {exc})")
+    client.flushdb()
+    yield DEMO_REDIS_URL
+    client.flushdb()
+    client.close()
+
+
+def _run_demo(data_dir: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "connector.cli.main", "demo", "--port", "0", "--orders", "40",
+               "--exit-when-done", "--timeout", "90", "--data-dir", str(data_dir), *extra]
+    # Its own process group, so a demo that hangs is killed together with the worker processes it started.
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=150)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        pytest.fail(f"the demo did not finish in 150 s; its output:\n{stdout[-4000:]}\n{stderr[-4000:]}")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _check(result: subprocess.CompletedProcess[str]) -> None:
+    output = f"--- stdout\n{result.stdout[-4000:]}\n--- stderr\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, output
+    found = SUMMARY.search(result.stdout)
+    assert found, output
+    refunded, credited, exchanged = (int(n) for n in found.groups())
+    assert refunded >= 2 and credited >= 1 and exchanged >= 1, output
+    assert "every return reached its end state" in result.stdout, output
+
+
+def _clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "RETURNS_CONNECTOR_CONFIG")}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def test_demo_with_nothing_installed(tmp_path: Path) -> None:
+    _check(_run_demo(tmp_path / "demo", _clean_env()))
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_demo_on_redis_and_postgres_with_two_workers(tmp_path: Path, postgres_url: str, demo_redis_url: str) -> None:
+    env = {**_clean_env(), "REDIS_URL": demo_redis_url, "DATABASE_URL": postgres_url}
+    result = _run_demo(tmp_path / "demo", env, "--workers", "2")
+    _check(result)
+    assert "queue:             Redis" in result.stdout
+    logs = sorted((tmp_path / "demo").glob("worker-*.log"))
+    assert len(logs) == 2, logs
+    assert any("Successfully completed" in log.read_text() for log in logs), "the workers did no work"
