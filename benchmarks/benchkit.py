@@ -39,6 +39,14 @@ def rss_mib(pid: int | None = None) -> float:
     return 0.0
 
 
+def cpu_times() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat: busy share = d(busy) / d(total)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [float(v) for v in stat.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)
+    return sum(fields) - idle, sum(fields)
+
+
 def redis_url() -> str | None:
     """REDIS_URL (or the local default db 12) when a Redis answers there, else None."""
     from redis import Redis

@@ -18,8 +18,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchkit import median, runs_text
+from benchkit import median, postgres_base_url, postgres_schema, runs_text
 from returns_driver import Run, drive
+
+
+def one_stack(data_dir: Path, args: argparse.Namespace, workers: int) -> Run:
+    if not args.postgres:
+        return drive(data_dir, returns=args.returns, orders=args.orders, workers=workers, timeout=args.timeout)
+    base = postgres_base_url()
+    if base is None:
+        raise SystemExit("PostgreSQL is not reachable")
+    with postgres_schema(base) as url:
+        os.environ["DATABASE_URL"] = url  # start_stack and its worker processes read it
+        try:
+            return drive(data_dir, returns=args.returns, orders=args.orders, workers=workers, timeout=args.timeout)
+        finally:
+            del os.environ["DATABASE_URL"]
 
 
 def main() -> int:
@@ -29,6 +43,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL (a scratch schema per stack), not SQLite")
     args = parser.parse_args()
     if args.quick:
         args.returns, args.runs = 6, 1
@@ -37,12 +52,11 @@ def main() -> int:
     try:
         for run in range(args.runs):
             for workers in (1, 2):  # interleaved: both see the same machine load
-                result = drive(tmp / f"run-{run}-w{workers}", returns=args.returns, orders=args.orders,
-                               workers=workers, timeout=args.timeout)
+                result = one_stack(tmp / f"run-{run}-w{workers}", args, workers)
                 results[workers].append(result)
                 print(f"run {run + 1}, {workers} worker(s): {result.refunds}/{result.returns} refunds in "
                       f"{result.seconds:.2f} s (setup {result.setup_seconds:.1f} s, closed {result.closed}, "
-                      f"failed {result.failed}; {', '.join(f'{k} {v:.1f} s' for k, v in result.phases.items())})",
+                      f"failed {result.failed}; {', '.join(f'{k} {v:.1f}' for k, v in result.phases.items())})",
                       flush=True)
                 for line in result.unfinished:
                     print("   unfinished:", line, flush=True)
@@ -53,6 +67,7 @@ def main() -> int:
             shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\n{args.returns} Shopify customer returns per run, {args.runs} run(s), real Redis, "
+          f"{'PostgreSQL' if args.postgres else 'SQLite'}, "
           f"{os.cpu_count()} cores shared with other work")
     print(f"{'workers':>8}{'returns/s per run':>26}{'median':>9}{'ratio':>8}{'incomplete':>12}")
     rates = {w: [r.refunds / r.seconds for r in runs] for w, runs in results.items()}

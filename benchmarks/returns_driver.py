@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from benchkit import redis_url
+from benchkit import cpu_times, redis_url
 
 import platforms.shopify.sandbox.cli as shopify_cli
 
@@ -159,9 +159,9 @@ def drive(
         with stack.container.uow() as uow:
             set_policy(uow, shopify_id, policy_from_dict(DEMO_POLICY, source="bench"))
             uow.commit()
-        phases = {"stack+install": time.perf_counter() - started}
+        phases = {"stack+install s": time.perf_counter() - started}
         wait_for_first_sync(stack.container, (shopify_id, woo_id), timeout)
-        phases["first sync"] = time.perf_counter() - started - phases["stack+install"]
+        phases["first sync s"] = time.perf_counter() - started - phases["stack+install s"]
         picks = _candidates(stack, shopify_id, returns, needs_fulfillment_ids=True)
         if len(picks) < returns:
             raise SystemExit(f"only {len(picks)} returnable orders among {orders}; raise --orders")
@@ -169,6 +169,7 @@ def drive(
         before = len(requests.get(state_url, timeout=30).json()["refunds"])
         setup = time.perf_counter() - started
         COUNTER.reset()
+        cpu0 = cpu_times()
         t0 = time.perf_counter()
         planned = []
         for order, line_id in picks:
@@ -192,6 +193,8 @@ def drive(
                 break
             time.sleep(0.1)
         elapsed = time.perf_counter() - t0
+        cpu1 = cpu_times()
+        phases["machine CPU busy %"] = 100 * (cpu1[0] - cpu0[0]) / max(1.0, cpu1[1] - cpu0[1])
         closed = failed = 0
         unfinished: list[str] = []
         settle = time.perf_counter() + 20  # let the last closes land before counting calls per return
