@@ -82,6 +82,12 @@ class ActionExecutor:
             return self._retry(shop_id, record, ActionState.PENDING, exc)
         except (PermanentError, ConfigError, DomainError) as exc:
             return self._fail(shop_id, record, exc)
+        except Exception as exc:
+            # A bug or an answer we could not read, maybe after the shop acted: unknown, so the next attempt
+            # looks first. Left RUNNING, the action would wait for the stuck sweep, and retried that way it is
+            # never checked against max_attempts, so a persistent fault would never be reported as failed.
+            log.exception("executor.action-crashed", extra={"action": record.id, "kind": record.kind.value})
+            return self._retry(shop_id, record, ActionState.UNKNOWN, exc)
         return self._succeed(shop_id, record, effect)
 
     # -- claiming ------------------------------------------------------------------------------------
