@@ -12,6 +12,7 @@ Every assertion helper here reads the shops' own records (``/__sandbox/...``), n
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -582,6 +583,9 @@ class LossyProxy:
         self.forwarded = 0
         self.delay_marker: bytes | None = None
         self.delay_seconds = 0.0
+        self.garble_marker: bytes | None = None
+        self.garble_answer: dict[str, Any] = {}
+        self.garbled = 0
         self._lock = threading.Lock()
         self._session = requests.Session()
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
@@ -592,6 +596,11 @@ class LossyProxy:
         """Hold the next request whose body contains ``marker`` for ``seconds`` before forwarding it (once)."""
         with self._lock:
             self.delay_marker, self.delay_seconds = marker.encode(), seconds
+
+    def garble_next(self, marker: str, answer: dict[str, Any]) -> None:
+        """Forward the next request containing ``marker`` (the shop acts), but answer ``answer`` instead (once)."""
+        with self._lock:
+            self.garble_marker, self.garble_answer = marker.encode(), answer
 
     def lose_next(self, marker: str) -> None:
         """Lose the answer to the next request whose body contains ``marker`` (once)."""
@@ -620,6 +629,14 @@ class LossyProxy:
                 self.lost += 1
         if lose and drop_connection_of(environ):
             return WsgiResponse(b"", 200)(environ, start_response)
+        with self._lock:
+            garble = self.garble_marker is not None and self.garble_marker in body
+            if garble:
+                self.garble_marker = None
+                self.garbled += 1
+        if garble:
+            text = json.dumps(self.garble_answer)
+            return WsgiResponse(text, 200, content_type="application/json")(environ, start_response)
         kept = [(k, v) for k, v in upstream.headers.items() if k.lower() not in self._HOP]
         return WsgiResponse(upstream.content, upstream.status_code, headers=kept)(environ, start_response)
 

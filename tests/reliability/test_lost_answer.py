@@ -53,3 +53,27 @@ def test_refund_applied_but_answer_lost_is_found_not_repeated(make_harness: Any,
     assert refund.attempts >= 2, "the lost answer was not retried: the fault did not bite"
     assert shop_refund_count(h, item) == 1
     assert_shop_invariants(h, [item])
+
+
+def test_refund_applied_but_answer_unreadable_is_found_not_left_running(make_harness: Any) -> None:
+    """The shop acts, and answers something we cannot read (here: ``returnProcess`` with a null return).
+
+    That is an unknown outcome too: retried promptly (looking first), not left RUNNING for the stuck sweep
+    (30 s here, 5 min by default) with no limit on how often it is retried that way.
+    """
+    h: Harness = make_harness(stuck_after_seconds=30)
+    h.connect()
+    h.start_worker()
+    h.start_reconciler()
+    (order, line), = h.candidates(Platform.SHOPIFY, 1)
+    item = h.portal_return(Platform.SHOPIFY, order, line, ResolutionKind.REFUND)
+    request = h.wait_ready(item)
+    h.shopify_proxy.garble_next("mutation ReturnProcess",
+                                {"data": {"returnProcess": {"return": None, "userErrors": []}}})
+    act_as_agent(h.stack, request)
+    h.drive([item], timeout=20)
+
+    assert h.shopify_proxy.garbled == 1
+    assert h.action(item, "refund").attempts >= 2
+    assert shop_refund_count(h, item) == 1
+    assert_shop_invariants(h, [item])
