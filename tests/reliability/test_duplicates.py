@@ -77,5 +77,7 @@ def test_duplicate_deliveries_make_one_inbox_row_and_one_refund(make_harness: An
     shopify_log = requests.get(f"{h.shopify_url}/__sandbox/webhooks/deliveries", timeout=10).json()
     twins = [d for d in shopify_log if d["duplicate"] and d["outcome"] == "delivered"]
     assert any(d["topic"] == "returns/request" for d in twins), "the sandbox never sent a duplicate request"
+    woo_log = requests.get(f"{h.woo_url}/__sandbox/webhooks/deliveries", timeout=10).json()
+    assert any(d["kind"] == "duplicate" and d["ok"] for d in woo_log), "WooCommerce never sent a duplicate"
     assert [shop_refund_count(h, item) for item in tracked] == [1, 1]
     assert_shop_invariants(h, tracked)
