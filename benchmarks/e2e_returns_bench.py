@@ -24,14 +24,16 @@ from returns_driver import Run, drive
 
 def one_stack(data_dir: Path, args: argparse.Namespace, workers: int) -> Run:
     if not args.postgres:
-        return drive(data_dir, returns=args.returns, orders=args.orders, workers=workers, timeout=args.timeout)
+        return drive(data_dir, returns=args.returns, orders=args.orders, workers=workers, timeout=args.timeout,
+                     split=args.stack == "split")
     base = postgres_base_url()
     if base is None:
         raise SystemExit("PostgreSQL is not reachable")
     with postgres_schema(base) as url:
         os.environ["DATABASE_URL"] = url  # start_stack and its worker processes read it
         try:
-            return drive(data_dir, returns=args.returns, orders=args.orders, workers=workers, timeout=args.timeout)
+            return drive(data_dir, returns=args.returns, orders=args.orders, workers=workers, timeout=args.timeout,
+                     split=args.stack == "split")
         finally:
             del os.environ["DATABASE_URL"]
 
@@ -44,6 +46,9 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL (a scratch schema per stack), not SQLite")
+    parser.add_argument("--stack", choices=("split", "demo"), default="split",
+                        help="split: sandbox, web app (gunicorn) and workers in their own processes (default); "
+                        "demo: connector.demo.stack.start_stack (sandboxes + web app in this process)")
     args = parser.parse_args()
     if args.quick:
         args.returns, args.runs = 6, 1

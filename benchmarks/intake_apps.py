@@ -40,3 +40,11 @@ def bare() -> Flask:
         return jsonify({"ok": True, "code": "accepted"}), 200
 
     return app
+
+
+def from_config() -> Flask:
+    """The app as deployed: settings from the file named by RETURNS_CONNECTOR_CONFIG (and the environment)."""
+    from connector.config.loader import load_config
+    from connector.web.app import create_app
+
+    return create_app(config=load_config())

@@ -37,14 +37,17 @@ import logging, sys
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/benchmarks"]
 logging.basicConfig(level=logging.WARNING)
 from redis import Redis
-from rq import Queue, SimpleWorker
+import os
+from rq import Queue, SimpleWorker, Worker
+import connector.cli.main  # what `returns-connector worker` has loaded before it forks (jobs, services, adapters)
 from connector.bootstrap import Container
 from connector.jobs.runtime import use_container
 from intake_apps import bench_config
 config = bench_config()
 use_container(Container(config))
 redis = Redis.from_url(config.redis.url)
-worker = SimpleWorker([Queue(config.queue.name, connection=redis)], connection=redis)
+worker_class = Worker if os.environ.get("BENCH_WORKER") == "fork" else SimpleWorker
+worker = worker_class([Queue(config.queue.name, connection=redis)], connection=redis)
 worker.log.setLevel(logging.WARNING)
 worker.work(logging_level="WARNING")
 """
@@ -160,6 +163,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=10_000)
     parser.add_argument("--every", type=int, default=1_000)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL (DATABASE_URL or local) instead of SQLite")
+    parser.add_argument("--forking", action="store_true",
+                        help="RQ's forking Worker (what `returns-connector worker` runs) instead of SimpleWorker: "
+                        "RSS is then the parent's, and jobs/s shows the per-job fork cost")
     args = parser.parse_args()
     if args.quick:
         args.jobs, args.every = 3_000, 500
@@ -182,7 +188,8 @@ def main() -> int:
             database = stack.enter_context(postgres_schema(base))
         distinct = min(500, args.jobs)
         deliveries, action_ids = prepare(database, distinct)
-        env = {"BENCH_DATA_DIR": str(tmp), "BENCH_DATABASE_URL": database, "BENCH_REDIS_URL": redis}
+        env = {"BENCH_DATA_DIR": str(tmp), "BENCH_DATABASE_URL": database, "BENCH_REDIS_URL": redis,
+               "BENCH_WORKER": "fork" if args.forking else "simple"}
 
         def noop_batch(queue: object, start: int, count: int) -> None:
             for n in range(start, start + count):
@@ -206,7 +213,8 @@ def main() -> int:
         outbox_done = count_done(database)
 
     warm = 2 * args.every
-    print(f"\nRQ SimpleWorker in a child process, real Redis, {'PostgreSQL' if args.postgres else 'SQLite'}; "
+    kind = 'Worker (forking)' if args.forking else 'SimpleWorker'
+    print(f"\nRQ {kind} in a child process, real Redis, {'PostgreSQL' if args.postgres else 'SQLite'}; "
           f"one run each; 2 cores shared with other work")
     header = "".join(f"{jobs:>7}" for jobs, _ in baseline.samples)
     print(f"{'RSS MiB after N jobs':44}{header}")
