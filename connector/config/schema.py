@@ -9,6 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 _CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="must be an ISO 4217 code such as EUR")
 _API_VERSION = re.compile(r"^(\d{4})-(01|04|07|10)$")
+HTTP_TIMEOUT_MARGIN = 30  # seconds: the longest platform HTTP call (connect + read timeouts) and then some
 _ENV_NAME = validate.Regexp(r"^[A-Z_][A-Z0-9_]*$", error="must be an environment variable name")
 
 
@@ -41,6 +42,18 @@ class QueueSchema(_Strict):
     backoff_max_seconds = fields.Integer(strict=True, validate=validate.Range(min=1))
     stuck_after_seconds = fields.Integer(strict=True, validate=validate.Range(min=10))
     reconcile_every_seconds = fields.Integer(strict=True, validate=validate.Range(min=10))
+
+    @validates_schema
+    def _no_second_worker_while_the_first_runs(self, data: dict[str, Any], **_: Any) -> None:
+        # An action is handed to another worker once it looks stuck; if that could happen while the first
+        # worker's job (or its HTTP call) is still running, a shop without idempotency keys could pay twice.
+        job = data.get("job_timeout_seconds", 180)
+        stuck = data.get("stuck_after_seconds", 300)
+        if stuck <= job + HTTP_TIMEOUT_MARGIN:
+            raise ValidationError(
+                f"must be more than job_timeout_seconds + {HTTP_TIMEOUT_MARGIN} ({job + HTTP_TIMEOUT_MARGIN})",
+                "stuck_after_seconds",
+            )
 
 
 class WebhookSchema(_Strict):

@@ -62,7 +62,8 @@ def _config(data_dir: Path, port: int, shopify_url: str) -> Config:
         app=AppSettings(environment="development", base_url=f"http://127.0.0.1:{port}", data_dir=str(data_dir)),
         database=DatabaseSettings(database),
         redis=RedisSettings(os.environ.get("REDIS_URL", "")),
-        queue=replace(QueueSettings(), backoff_base_seconds=1, backoff_max_seconds=4, stuck_after_seconds=30),
+        queue=replace(QueueSettings(), name="returns-demo", backoff_base_seconds=1, backoff_max_seconds=4,
+                      job_timeout_seconds=60, stuck_after_seconds=120),
         shopify=replace(ShopifySettings(), api_key=SHOPIFY_API_KEY, admin_base_url=shopify_url),
     )
 
@@ -74,7 +75,9 @@ def _write_config(config: Config, path: Path) -> None:
         f'environment = "development"\nbase_url = "{config.app.base_url}"\ndata_dir = "{config.app.data_dir}"\n'
         f'[database]\nurl = "{config.database.url}"\n'
         f'[redis]\nurl = "{config.redis.url}"\n'
-        "[queue]\nbackoff_base_seconds = 1\nbackoff_max_seconds = 4\nstuck_after_seconds = 30\n"
+        f'[queue]\nname = "{config.queue.name}"\nbackoff_base_seconds = 1\nbackoff_max_seconds = 4\n'
+        f"job_timeout_seconds = {config.queue.job_timeout_seconds}\n"
+        f"stuck_after_seconds = {config.queue.stuck_after_seconds}\n"
         f'[shopify]\napi_key = "{config.shopify.api_key}"\nadmin_base_url = "{config.shopify.admin_base_url}"\n'
     )
 

@@ -62,3 +62,12 @@ def test_environment_overrides_urls_and_secrets_never_come_from_the_file(tmp_pat
     shop = load_config(ROOT / "config.example.toml", environ={}).shops[0]
     assert shop.credentials({"EXAMPLE_SHOP_ACCESS_TOKEN": "t"}) == {"access_token": "t"}
     assert shop.missing_env({}) == ["EXAMPLE_SHOP_ACCESS_TOKEN"]
+
+
+def test_an_action_is_never_handed_on_while_its_worker_may_still_run() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config_text("[queue]\njob_timeout_seconds = 180\nstuck_after_seconds = 60\n", "q.toml", environ={})
+    problem = caught.value.problems[0]
+    assert problem.key == "queue.stuck_after_seconds" and "210" in problem.message
+    assert load_config_text("[queue]\njob_timeout_seconds = 60\nstuck_after_seconds = 120\n",
+                            environ={}).queue.stuck_after_seconds == 120
