@@ -19,6 +19,7 @@ from connector.domain.returns import Resolution, ReturnMethod
 from connector.domain.states import ReturnStatus
 from connector.ports import IncomingEvent
 from connector.services.orders import current_order
+from connector.services.privacy import record_data_request
 from connector.services.returns import LineInput, ReturnService
 
 log = logging.getLogger("connector.incoming")
@@ -168,12 +169,14 @@ class IncomingEventHandler:
         return "shop-deactivated"
 
     def _on_customer_redact(self, shop_id: str, event: IncomingEvent) -> str:
-        email = str((event.data or {}).get("email") or "")
-        if not email:
-            return "redact-no-email"
+        data: Mapping[str, Any] = event.data or {}
+        email = _customer_email(data)
+        order_ids = _order_ids(data.get("orders_to_redact"))
+        if not email and not order_ids:
+            return "redact-no-customer"
         with self.container.uow() as uow:
-            removed = uow.orders(shop_id).delete_for_email(email)
-            anonymised = uow.returns(shop_id).redact_customer(email)
+            removed = uow.orders(shop_id).delete_for_email(email, order_ids)
+            anonymised = uow.returns(shop_id).redact_customer(email, order_ids)
             uow.commit()
         return f"customer-redacted-{removed}-orders-{anonymised}-returns"
 
@@ -184,7 +187,30 @@ class IncomingEventHandler:
         return "shop-redacted"
 
     def _on_customer_data_request(self, shop_id: str, event: IncomingEvent) -> str:
-        # We hold only what the shop already has (orders, returns); the merchant answers the request
-        # from the admin. Record that it came.
-        log.info("incoming.customer-data-request", extra={"shop": shop_id})
-        return "data-request-noted"
+        """Keep an export of everything we hold on the customer, for the merchant to send on."""
+        data: Mapping[str, Any] = event.data or {}
+        email = _customer_email(data)
+        if not email:
+            return "data-request-no-email"
+        request_id = (data.get("data_request") or {}).get("id")
+        with self.container.uow() as uow:
+            items = record_data_request(uow, shop_id, email, None if request_id is None else str(request_id))
+            uow.commit()
+        return f"data-request-exported-{items}-items"
+
+
+def _customer_email(data: Mapping[str, Any]) -> str:
+    """Compliance payloads carry ``customer: {id, email, phone}``; be lenient with a flat ``email``."""
+    customer = data.get("customer") or {}
+    return str((customer.get("email") if isinstance(customer, Mapping) else None) or data.get("email") or "")
+
+
+def _order_ids(values: Any) -> list[str]:
+    """Ids as the platform sent them and as Shopify GIDs, which is how we key Shopify orders."""
+    found: list[str] = []
+    for value in values or []:
+        text = str(value)
+        found.append(text)
+        if text.isdigit():
+            found.append(f"gid://shopify/Order/{text}")
+    return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
@@ -84,11 +84,10 @@ class OrderSnapshotRepository:
         ).scalars()
         return [codec.order_from_json(doc) for doc in rows]
 
-    def delete_for_email(self, email: str) -> int:
-        """Compliance redaction: forget a customer's orders."""
-        result = self._conn.execute(
-            delete(order_snapshots).where(
-                order_snapshots.c.shop_id == self.shop_id, func.lower(order_snapshots.c.email) == email.lower()
-            )
-        )
+    def delete_for_email(self, email: str, order_ids: Sequence[str] = ()) -> int:
+        """Compliance redaction: forget a customer's orders (by email, and by the ids the platform names)."""
+        who = func.lower(order_snapshots.c.email) == email.lower()
+        if order_ids:
+            who = who | order_snapshots.c.order_id.in_(list(order_ids))
+        result = self._conn.execute(delete(order_snapshots).where(order_snapshots.c.shop_id == self.shop_id, who))
         return result.rowcount

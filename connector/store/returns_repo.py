@@ -98,16 +98,12 @@ class ReturnRepository:
         self._insert_events(request, [e for e in request.events if e.seq > stored])
         request.version += 1
 
-    def redact_customer(self, email: str) -> int:
+    def redact_customer(self, email: str, order_ids: Sequence[str] = ()) -> int:
         """Compliance redaction: keep the return (money history) but forget who made it and their notes."""
-        ids = [
-            row[0]
-            for row in self._conn.execute(
-                select(returns.c.id).where(
-                    returns.c.shop_id == self.shop_id, func.lower(returns.c.customer_email) == email.lower()
-                )
-            )
-        ]
+        who = func.lower(returns.c.customer_email) == email.lower()
+        if order_ids:
+            who = who | returns.c.order_id.in_(list(order_ids))
+        ids = [row[0] for row in self._conn.execute(select(returns.c.id).where(returns.c.shop_id == self.shop_id, who))]
         if not ids:
             return 0
         self._conn.execute(update(returns).where(returns.c.id.in_(ids)).values(customer_email="redacted@invalid"))

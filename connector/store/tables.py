@@ -243,9 +243,22 @@ rate_limits = Table(
     Index("ix_rate_limits_expires", "expires_at"),
 )
 
+data_requests = Table(
+    "data_requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("platform_request_id", String(128), nullable=True),
+    Column("export", JSON, nullable=False),
+    _stamp("requested_at"),
+    Index("ix_data_requests_shop", "shop_id", "requested_at"),
+)
+
 __all__ = [
     "actions",
     "api_keys",
+    "data_requests",
     "events",
     "idempotency_keys",
     "metadata",

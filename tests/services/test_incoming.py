@@ -93,7 +93,11 @@ def test_customer_redaction_forgets_the_customer(container: Container, shop: Fak
     handler = IncomingEventHandler(container)
     handler.apply(SHOP, IncomingEvent("order_changed", "s", "O1", NOW, order=shop.orders["O1"]))
     handler.apply(SHOP, _requested())
-    result = handler.apply(SHOP, IncomingEvent("customer_redact", "s", "", NOW, data={"email": "ana@example.com"}))
+    # The documented shape: customer {id, email, phone} and the order ids to redact.
+    payload = {"shop_id": 954889, "shop_domain": "s.myshopify.com",
+               "customer": {"id": 191167, "email": "ana@example.com", "phone": "555-625-1199"},
+               "orders_to_redact": [299938, 280263]}
+    result = handler.apply(SHOP, IncomingEvent("customer_redact", "s", "", NOW, data=payload))
     assert result == "customer-redacted-1-orders-1-returns"
     with container.uow() as uow:
         assert uow.orders(SHOP).get("O1") is None
@@ -114,3 +118,24 @@ def test_uninstall_deactivates_and_forgets_the_token_and_shop_redact_removes_eve
         with pytest.raises(UnknownShop):
             uow.shops.get(SHOP)
         assert uow.returns(SHOP).list() == []
+
+
+def test_a_data_request_keeps_an_export_of_what_we_hold(container: Container, shop: FakeShop) -> None:
+    from sqlalchemy import select
+
+    from connector.store.tables import data_requests
+
+    handler = IncomingEventHandler(container)
+    handler.apply(SHOP, IncomingEvent("order_changed", "s", "O1", NOW, order=shop.orders["O1"]))
+    handler.apply(SHOP, _requested())
+    payload = {"shop_id": 954889, "shop_domain": "s.myshopify.com", "orders_requested": [299938],
+               "customer": {"id": 191167, "email": "ANA@example.com", "phone": "555-625-1199"},
+               "data_request": {"id": 9999}}
+    assert handler.apply(SHOP, IncomingEvent("customer_data_request", "s", "", NOW, data=payload)) == (
+        "data-request-exported-2-items"
+    )
+    with container.engine.connect() as conn:
+        row = conn.execute(select(data_requests)).one()._mapping
+    assert row["shop_id"] == SHOP and row["platform_request_id"] == "9999"
+    assert [o["id"] for o in row["export"]["orders"]] == ["O1"]
+    assert row["export"]["returns"][0]["lines"][0]["reason"] == "size_too_small"

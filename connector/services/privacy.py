@@ -1,0 +1,59 @@
+"""Customers' data requests: gather everything we hold about one customer of one shop, and keep it.
+
+Shopify's ``customers/data_request`` asks the app to give the merchant the customer's data; we store the
+export (order snapshots, returns with their lines and history) so the merchant can send it on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+from connector.domain.timeutil import utcnow
+from connector.store.codec import amounts_to_json
+from connector.store.returns_repo import ReturnFilter
+from connector.store.tables import data_requests, order_snapshots
+from connector.store.uow import UnitOfWork
+
+
+def export_customer(uow: UnitOfWork, shop_id: str, email: str) -> dict[str, Any]:
+    documents: Iterable[Any] = uow.connection.execute(
+        select(order_snapshots.c.document).where(
+            order_snapshots.c.shop_id == shop_id, func.lower(order_snapshots.c.email) == email.lower()
+        )
+    ).scalars()
+    returns = uow.returns(shop_id).list(ReturnFilter(customer_email=email, limit=10_000))
+    return {
+        "email": email,
+        "orders": list(documents),
+        "returns": [
+            {
+                "id": r.id,
+                "order": r.order_name,
+                "status": r.status.value,
+                "created_at": r.created_at.isoformat(),
+                "method": r.method.value,
+                "lines": [
+                    {"order_line_id": line.order_line_id, "quantity": line.quantity, "reason": line.reason.value,
+                     "note": line.customer_note, "resolution": line.resolution.kind.value}
+                    for line in r.lines
+                ],
+                "amounts": None if r.amounts is None else amounts_to_json(r.amounts),
+                "history": [{"at": e.at.isoformat(), "action": e.action, "reason": e.reason} for e in r.events],
+            }
+            for r in returns
+        ],
+    }
+
+
+def record_data_request(uow: UnitOfWork, shop_id: str, email: str, platform_request_id: str | None) -> int:
+    export = export_customer(uow, shop_id, email)
+    uow.connection.execute(
+        insert(data_requests).values(
+            shop_id=shop_id, email=email, platform_request_id=platform_request_id, export=export,
+            requested_at=utcnow(),
+        )
+    )
+    return len(export["orders"]) + len(export["returns"])
