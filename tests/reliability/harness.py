@@ -205,7 +205,9 @@ class Harness:
             f'environment = "development"\nbase_url = "{self.app_url}"\ndata_dir = "{self.data_dir}"\n'
             f'[queue]\nname = "{self.queue_name}"\n'
             f"max_attempts = {q.max_attempts}\nbackoff_base_seconds = 1\nbackoff_max_seconds = 2\n"
-            f"stuck_after_seconds = {max(10, q.stuck_after_seconds)}\n"
+            # Workers never reconcile (the test's own reconciler does, with its short stuck_after); their file
+            # only has to be valid: stuck_after must exceed the job timeout + 30 s.
+            "job_timeout_seconds = 20\nstuck_after_seconds = 60\n"
             f'[shopify]\napi_key = "{SHOPIFY_API_KEY}"\nadmin_base_url = "{self.shopify_proxy.url}"\n'
         )
 
