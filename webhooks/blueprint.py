@@ -77,14 +77,15 @@ def receive(platform: str) -> tuple[Response, int]:
     dedup_key = source.dedup_key(headers, payload)
     if not dedup_key:
         return _answer(400, "missing_event_id", "the delivery carries no event id")
+    queue: JobQueue | None = current_app.extensions.get("connector.queue")
     accepted = accept_delivery(
         container, shop_id=shop.id, platform=platform, dedup_key=dedup_key, topic=topic, body=body,
-        headers=_kept_headers(headers),
+        headers=_kept_headers(headers), will_enqueue=queue is not None,
     )
     if accepted.duplicate:
         log.info("webhooks.duplicate", extra={"platform": platform, "key": dedup_key})
         return _answer(200, "duplicate")
-    _kick(container, shop.id, accepted.inbox_id, accepted.outbox_id)
+    _kick(container, queue, shop.id, accepted.inbox_id, accepted.outbox_id)
     return _answer(200, "accepted")
 
 
@@ -93,16 +94,17 @@ def _kept_headers(headers: CaseInsensitiveDict[str]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower().startswith(("x-shopify-", "x-wc-webhook-"))}
 
 
-def _kick(container: Container, shop_id: str, inbox_id: int | None, outbox_id: int | None) -> None:
-    """Best effort: enqueue now. If Redis is down the outbox row stays pending for the relay."""
-    queue: JobQueue | None = current_app.extensions.get("connector.queue")
+def _kick(
+    container: Container, queue: JobQueue | None, shop_id: str, inbox_id: int | None, outbox_id: int | None
+) -> None:
+    """Enqueue now (the outbox row was written as enqueued). If Redis is down, put the row back to pending
+    so the next relay pass takes it: the answer is 200 either way and nothing is lost."""
     if queue is None or inbox_id is None or outbox_id is None:
         return
     try:
         queue.enqueue(JobKind.EVENT, shop_id, str(inbox_id), outbox_id)
     except Exception as exc:
         log.warning("webhooks.enqueue-deferred", extra={"error": type(exc).__name__})
-        return
-    with container.uow() as uow:
-        uow.outbox.mark_enqueued(outbox_id)
-        uow.commit()
+        with container.uow() as uow:
+            uow.outbox.mark_pending(outbox_id)
+            uow.commit()

@@ -49,11 +49,14 @@ class Outbox:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def add(self, shop_id: str, job: JobKind, ref_id: str) -> int:
+    def add(self, shop_id: str, job: JobKind, ref_id: str, *, enqueued: bool = False) -> int:
+        """``enqueued``: the caller enqueues right after commit (and calls ``mark_pending`` if that fails)."""
+        now = utcnow()
         result = self._conn.execute(
             insert(outbox).values(
-                shop_id=shop_id, job=job.value, ref_id=ref_id, state=OutboxState.PENDING.value,
-                attempts=0, created_at=utcnow(),
+                shop_id=shop_id, job=job.value, ref_id=ref_id,
+                state=(OutboxState.ENQUEUED if enqueued else OutboxState.PENDING).value,
+                attempts=1 if enqueued else 0, created_at=now, enqueued_at=now if enqueued else None,
             )
         )
         key = result.inserted_primary_key
@@ -80,6 +83,14 @@ class Outbox:
             update(outbox)
             .where(outbox.c.id == row_id, outbox.c.state != OutboxState.DONE.value)
             .values(state=OutboxState.ENQUEUED.value, enqueued_at=utcnow(), attempts=outbox.c.attempts + 1)
+        )
+
+    def mark_pending(self, row_id: int) -> None:
+        """The enqueue that was counted on failed: let the next relay pass take the row."""
+        self._conn.execute(
+            update(outbox)
+            .where(outbox.c.id == row_id, outbox.c.state == OutboxState.ENQUEUED.value)
+            .values(state=OutboxState.PENDING.value, enqueued_at=None)
         )
 
     def mark_done(self, row_id: int) -> None:
