@@ -9,6 +9,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from connector.bootstrap import Container
@@ -93,7 +94,10 @@ def _build(container: Container, shop: Shop, credentials: dict[str, str]) -> Sho
 
 def translate_webhook(container: Container, shop: Shop, topic: str, payload: Mapping[str, Any]) -> IncomingEvent:
     if shop.platform is Platform.SHOPIFY:
-        return shopify_webhooks.translate(topic, payload, shop.address, shop.id)
+        event = shopify_webhooks.translate(topic, payload, shop.address, shop.id)
+        # A REST-style orders/* body knows nothing of the order's returns (returned quantities would read 0)
+        # and its timestamps are finer than the Admin API's: treat it as a hint and re-read the order.
+        return replace(event, order=None) if event.kind == "order_changed" else event
     with container.uow() as uow:
         adapter = container.adapter_for(uow, shop)
     own_write = isinstance(adapter, WooCommerceAdapter) and adapter.is_own_echo(payload)
