@@ -146,7 +146,7 @@ def lines(shop_id: str) -> Any:
     box = container()
     with box.uow() as uow:
         shop = uow.shops.get(shop_id)
-        order = current_order(uow, shop, customer.order_id, box.adapter_for(uow, shop))
+        order = current_order(uow, shop, customer.order_id, box.adapter_for(uow, shop), fresh=True)
         policy = current_policy(uow, shop_id)
         pending = uow.returns(shop_id).pending_quantities(order.id)
         history = _history(uow, shop_id, order.email)
@@ -265,7 +265,7 @@ def create_return(shop_id: str) -> Any:
     box = container()
     with box.uow() as uow:
         shop = uow.shops.get(shop_id)
-        order = current_order(uow, shop, customer.order_id, box.adapter_for(uow, shop))
+        order = current_order(uow, shop, customer.order_id, box.adapter_for(uow, shop), fresh=True)
         problems = _check_lines(uow, shop_id, order, data["lines"])
         problems.update(_check_stock(uow, shop_id, data["lines"]) if not problems else {})
         uow.commit()

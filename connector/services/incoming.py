@@ -18,7 +18,6 @@ from connector.domain.reasons import ReasonCode
 from connector.domain.returns import Resolution, ReturnMethod
 from connector.domain.states import ReturnStatus
 from connector.ports import IncomingEvent
-from connector.services.orders import current_order
 from connector.services.privacy import record_data_request
 from connector.services.returns import LineInput, ReturnService
 
@@ -44,13 +43,14 @@ class IncomingEventHandler:
 
     def _on_order_changed(self, shop_id: str, event: IncomingEvent) -> str:
         with self.container.uow() as uow:
-            shop = uow.shops.get(shop_id)
+            uow.shops.get(shop_id)  # an unknown shop fails here, loudly
             if event.order is not None:
                 written = uow.orders(shop_id).upsert(event.order)
             else:
-                adapter = self.container.adapter_for(uow, shop)
-                current_order(uow, shop, event.resource_id, adapter, refresh=True)
-                written = True
+                # A hint without a usable order: re-read it only when fresh data is next needed.
+                uow.orders(shop_id).mark_stale(event.resource_id)
+                uow.commit()
+                return "order-marked-stale"
             uow.commit()
         return "order-updated" if written else "order-stale"
 
@@ -152,12 +152,9 @@ class IncomingEventHandler:
         if not order_id:
             return "refund-noted"
         with self.container.uow() as uow:
-            shop = uow.shops.get(shop_id)
-            adapter = self.container.adapter_for(uow, shop)
-            if adapter is not None:
-                current_order(uow, shop, str(order_id), adapter, refresh=True)
-                uow.commit()
-        return "refund-order-refreshed"
+            uow.orders(shop_id).mark_stale(str(order_id))
+            uow.commit()
+        return "refund-order-marked-stale"
 
     # -- the app and the law ----------------------------------------------------------------------------
 

@@ -15,10 +15,18 @@ class OrderNotFound(UnknownShop):
 
 
 def current_order(
-    uow: UnitOfWork, shop: Shop, order_id: str, adapter: ShopAdapter | None, refresh: bool = False
+    uow: UnitOfWork,
+    shop: Shop,
+    order_id: str,
+    adapter: ShopAdapter | None,
+    refresh: bool = False,
+    *,
+    fresh: bool = False,
 ) -> Order:
+    """The stored snapshot; re-read from the shop when ``refresh``, when missing, or — with ``fresh``, for
+    decisions that need today's returned quantities — when a webhook marked it stale."""
     repo = uow.orders(shop.id)
-    order = None if refresh else repo.get(order_id)
+    order = None if refresh else repo.get(order_id, fresh=fresh)
     if order is None:
         if adapter is None:
             raise OrderNotFound(f"order {order_id} is not known for shop {shop.address}")

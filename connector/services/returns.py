@@ -146,7 +146,7 @@ class ReturnService:
             if order is not None:
                 uow.orders(shop_id).upsert(order)
             else:
-                order = current_order(uow, shop, order_id, self.container.adapter_for(uow, shop))
+                order = current_order(uow, shop, order_id, self.container.adapter_for(uow, shop), fresh=True)
             pending = repo.pending_quantities(order.id, unsynced_only=shop.platform is Platform.SHOPIFY)
             if from_platform:
                 order = _without_units_of(order, lines)

@@ -34,6 +34,7 @@ class OrderSnapshotRepository:
             "document": codec.order_to_json(order),
             "platform_updated_at": order.updated_at,
             "fetched_at": utcnow(),
+            "stale": False,
         }
         current = self._conn.execute(
             select(order_snapshots.c.platform_updated_at).where(
@@ -55,13 +56,25 @@ class OrderSnapshotRepository:
         )
         return True
 
-    def get(self, order_id: str) -> Order | None:
-        document = self._conn.execute(
-            select(order_snapshots.c.document).where(
+    def get(self, order_id: str, *, fresh: bool = False) -> Order | None:
+        """The snapshot; with ``fresh``, None when a webhook said the order changed since we read it."""
+        row = self._conn.execute(
+            select(order_snapshots.c.document, order_snapshots.c.stale).where(
                 order_snapshots.c.shop_id == self.shop_id, order_snapshots.c.order_id == order_id
             )
-        ).scalar_one_or_none()
-        return None if document is None else codec.order_from_json(document)
+        ).first()
+        if row is None or (fresh and row.stale):
+            return None
+        return codec.order_from_json(row.document)
+
+    def mark_stale(self, order_id: str) -> bool:
+        """A hint that the order changed at the shop: re-read it next time fresh data is needed."""
+        result = self._conn.execute(
+            update(order_snapshots)
+            .where(order_snapshots.c.shop_id == self.shop_id, order_snapshots.c.order_id == order_id)
+            .values(stale=True)
+        )
+        return result.rowcount == 1
 
     def recent(self, limit: int = 100) -> list[Order]:
         """The most recently changed orders first (the demo and the portal's "your orders")."""

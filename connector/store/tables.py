@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from connector.store.types import UTCDateTime
@@ -59,6 +60,7 @@ order_snapshots = Table(
     Column("name", String(64), nullable=False),
     Column("email", String(320), nullable=False),
     Column("document", JSON, nullable=False),
+    Column("stale", Boolean, nullable=False, default=False, server_default=false()),
     _stamp("platform_updated_at", nullable=True),
     _stamp("fetched_at"),
     Index("ix_order_snapshots_shop_name", "shop_id", "name"),

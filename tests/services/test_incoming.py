@@ -139,3 +139,23 @@ def test_a_data_request_keeps_an_export_of_what_we_hold(container: Container, sh
     assert row["shop_id"] == SHOP and row["platform_request_id"] == "9999"
     assert [o["id"] for o in row["export"]["orders"]] == ["O1"]
     assert row["export"]["returns"][0]["lines"][0]["reason"] == "size_too_small"
+
+
+def test_an_order_hint_marks_the_snapshot_stale_without_calling_the_shop(container: Container, shop: FakeShop) -> None:
+    from connector.services.orders import current_order
+
+    handler = IncomingEventHandler(container)
+    handler.apply(SHOP, IncomingEvent("order_changed", "s", "O1", NOW, order=shop.orders["O1"]))
+    calls_before = len(shop.calls)
+    assert handler.apply(SHOP, IncomingEvent("order_changed", "s", "O1", NOW)) == "order-marked-stale"
+    assert len(shop.calls) == calls_before
+    with container.uow() as uow:
+        snapshot = uow.shops.get(SHOP)
+        adapter = container.adapter_for(uow, snapshot)
+        assert uow.orders(SHOP).get("O1") is not None  # still usable for ids and names
+        current_order(uow, snapshot, "O1", adapter)
+        assert shop.calls.count("fetch_order") == 0
+        current_order(uow, snapshot, "O1", adapter, fresh=True)  # decisions re-read it, once
+        assert shop.calls.count("fetch_order") == 1
+        current_order(uow, snapshot, "O1", adapter, fresh=True)
+        assert shop.calls.count("fetch_order") == 1
