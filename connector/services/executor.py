@@ -38,7 +38,9 @@ ORDERED_BEFORE = {
     ActionKind.APPROVE: frozenset({ActionKind.CREATE_RETURN}),
     ActionKind.REFUND: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
     ActionKind.STORE_CREDIT: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
-    ActionKind.EXCHANGE: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
+    # After the refund: on Shopify one returnProcess releases the exchange with the refund, and two
+    # returnProcess calls racing on the same return lines would both claim them.
+    ActionKind.EXCHANGE: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE, ActionKind.REFUND}),
     ActionKind.CLOSE: frozenset({ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE}),
 }
 

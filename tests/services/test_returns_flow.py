@@ -204,3 +204,27 @@ def test_customers_read_the_rule_message_not_our_rule_id(container: Container, s
     assert declined is not None and declined.status is ReturnStatus.DECLINED
     assert declined.decline_reason == "Sizing returns are not accepted."
     assert evaluation is not None and any("no-style" in line for line in evaluation["explanation"]["en"])
+
+
+def test_an_exchange_waits_for_the_refund_of_the_same_return(container: Container, shop: FakeShop) -> None:
+    service = ReturnService(container)
+    outcome = service.open_return(
+        "shop-a", "O1",
+        [LineInput("L1", 1, ReasonCode.STYLE, Resolution.refund()),
+         LineInput("L2", 1, ReasonCode.DEFECTIVE, Resolution.exchange(variant_id="V-L2"))],
+        ReturnMethod.IN_STORE, CUSTOMER,
+    )
+    return_id = outcome.request.id
+    service.receive("shop-a", return_id, AGENT, {f"{return_id}-1": 1, f"{return_id}-2": 1})
+    for line in (f"{return_id}-1", f"{return_id}-2"):
+        service.inspect("shop-a", return_id, AGENT, line, Condition.NEW, Disposition.RESTOCK)
+    resolved = service.resolve("shop-a", return_id, AGENT)
+    with container.uow() as uow:
+        by_kind = {a.kind: a.id for a in uow.actions("shop-a").list() if a.id in resolved.action_ids}
+    executor = ActionExecutor(container)
+    assert executor.run("shop-a", by_kind[ActionKind.EXCHANGE]) is None  # the refund has not run yet
+    assert shop.calls.count("exchange") == 0
+    assert executor.run("shop-a", by_kind[ActionKind.REFUND]) is ActionState.SUCCEEDED
+    container.clock.now += timedelta(seconds=2)  # type: ignore[attr-defined]
+    assert executor.run("shop-a", by_kind[ActionKind.EXCHANGE]) is ActionState.SUCCEEDED
+    assert shop.calls.index("refund") < shop.calls.index("exchange")
