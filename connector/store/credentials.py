@@ -43,14 +43,14 @@ class DbSingleUse:
         self._container = container
         self._purpose = purpose
 
-    def issue(self) -> str:
+    def issue(self, subject: str = "") -> str:
         with self._container.uow() as uow:
-            value = uow.single_use(self._purpose).issue()
+            value = uow.single_use(self._purpose).issue(subject)
             uow.commit()
         return value
 
-    def consume(self, value: str) -> bool:
+    def consume(self, value: str, subject: str | None = None) -> bool:
         with self._container.uow() as uow:
-            ok = uow.single_use(self._purpose).consume(value)
+            ok = uow.single_use(self._purpose).consume(value, subject)
             uow.commit()
         return ok

@@ -24,17 +24,17 @@ class SingleUseValues:
         )
         return value
 
-    def consume(self, value: str) -> bool:
-        """True once for a fresh value of this purpose; False if unknown, expired or already used."""
+    def consume(self, value: str, subject: str | None = None) -> bool:
+        """True once for a fresh value of this purpose (and, when given, issued for this ``subject``);
+        False if unknown, expired, already used or issued for something else."""
         now = utcnow()
-        result = self._conn.execute(
-            update(oauth_states)
-            .where(
-                oauth_states.c.value == value,
-                oauth_states.c.purpose == self._purpose,
-                oauth_states.c.used_at.is_(None),
-                oauth_states.c.created_at > now - self._max_age,
-            )
-            .values(used_at=now)
-        )
+        conditions = [
+            oauth_states.c.value == value,
+            oauth_states.c.purpose == self._purpose,
+            oauth_states.c.used_at.is_(None),
+            oauth_states.c.created_at > now - self._max_age,
+        ]
+        if subject is not None:
+            conditions.append(oauth_states.c.subject == subject)
+        result = self._conn.execute(update(oauth_states).where(*conditions).values(used_at=now))
         return result.rowcount == 1

@@ -6,15 +6,17 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from connector.bootstrap import Container
 from connector.domain.orders import Platform
+from connector.errors import ConfigError
 from connector.store.credentials import DbCredentialStore, DbSingleUse
 from platforms.registry import shopify_app_secrets
 from platforms.shopify import views as shopify_views
 from platforms.shopify.auth import AppConfig, InstallFlow, TokenEndpoint
 from platforms.woocommerce import views as woo_views
+from platforms.woocommerce.auth import normalize_store_url
 
 log = logging.getLogger("connector.install")
 
@@ -81,12 +83,34 @@ def _subscribe(container: Container, platform: Platform, address: str, url: str)
     log.info("install.subscribed", extra={"shop": address, "subscriptions": len(ids)})
 
 
+class _StoreBoundStates(DbSingleUse):
+    """wc-auth ``user_id`` values bound to the store they were issued for: a callback naming another store
+    than the one the merchant started connecting is refused, whatever keys it carries."""
+
+    def __init__(self, container: Container) -> None:
+        super().__init__(container, "wc-auth")
+
+    @staticmethod
+    def _store() -> str:
+        try:
+            return normalize_store_url(request.args.get("store_url", ""))
+        except ConfigError:
+            return ""
+
+    def issue(self, subject: str = "") -> str:
+        return super().issue(subject or self._store())
+
+    def consume(self, value: str, subject: str | None = None) -> bool:
+        store = subject if subject is not None else self._store()
+        return bool(store) and super().consume(value, store)
+
+
 def register_install_blueprints(app: Flask, container: Container) -> None:
     base = container.config.app.base_url.rstrip("/")
     app.register_blueprint(shopify_views.create_blueprint(lambda: shopify_flow(container)))
     app.register_blueprint(
         woo_views.create_blueprint(
-            states=DbSingleUse(container, "wc-auth"),
+            states=_StoreBoundStates(container),
             credentials=DbCredentialStore(container, Platform.WOOCOMMERCE),
             public_base_url=base,
             webhook_delivery_url=lambda _store: f"{base}/webhooks/woocommerce",
