@@ -39,13 +39,11 @@ def receive(platform: str) -> tuple[Response, int]:
         return _answer(404, "unknown_platform", f"no webhook endpoint for {platform!r}")
     container: Container = current_app.extensions["connector"]
     limit = container.config.webhooks.max_body_bytes
-    if (request.content_length or 0) > limit:
-        return _answer(413, "too_large", f"bodies are limited to {limit} bytes")
     try:
-        body = request.get_data(cache=True)
+        body: bytes | None = request.get_data(cache=True)  # refused unread above MAX_CONTENT_LENGTH
     except RequestEntityTooLarge:
-        return _answer(413, "too_large", f"bodies are limited to {limit} bytes")
-    if len(body) > limit:
+        body = None
+    if body is None or len(body) > limit:
         return _answer(413, "too_large", f"bodies are limited to {limit} bytes")
     headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(dict(request.headers.items()))
     address = source.shop_address(headers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -263,10 +263,6 @@ class ReturnRequest:
         return sum(line.received_quantity for line in self.lines)
 
     @property
-    def goods_moved(self) -> bool:
-        return self.received_quantity > 0 or self.status in (ReturnStatus.IN_TRANSIT, ReturnStatus.RECEIVED)
-
-    @property
     def fully_received(self) -> bool:
         return all(
             line.received_quantity == line.quantity or line.disposition is Disposition.MISSING
@@ -374,9 +370,6 @@ class ReturnRequest:
             raise InvalidReturn("amounts cannot be negative")
         self.fees = fees
         self.amounts = amounts
-
-    def with_events(self, events: Sequence[ReturnEvent]) -> ReturnRequest:
-        return replace(self, events=list(events))
 
     # -- internals ----------------------------------------------------------------------------
 

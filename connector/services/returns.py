@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from typing import Any
 
 from connector.bootstrap import Container
@@ -34,7 +33,9 @@ from connector.policy.model import Decision
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
+from connector.store.actions_repo import ActionState
 from connector.store.outbox_repo import JobKind
+from connector.store.returns_repo import ReturnFilter
 from connector.store.uow import UnitOfWork
 
 POLICY = Actor(ActorKind.SYSTEM, "policy")
@@ -218,8 +219,6 @@ class ReturnService:
 
     @staticmethod
     def _customer_history(uow: UnitOfWork, shop_id: str, email: str) -> tuple[Any, ...]:
-        from connector.store.returns_repo import ReturnFilter
-
         earlier = uow.returns(shop_id).list(ReturnFilter(customer_email=email, limit=500))
         return tuple(r.created_at for r in earlier if r.status not in (ReturnStatus.CANCELED,))
 
@@ -303,8 +302,6 @@ class ReturnService:
 
     def close_if_paid(self, uow: UnitOfWork, shop: Shop, request: ReturnRequest) -> list[PlannedAction]:
         """Once every money action of a resolved return has succeeded, close it (and tell the shop)."""
-        from connector.store.actions_repo import ActionState
-
         if request.status is not ReturnStatus.RESOLVED:
             return []
         money = {ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE}
@@ -363,8 +360,3 @@ def _first_line(evaluation: Evaluation, locale: str) -> str:
     lines = evaluation.explanation.lines(locale)
     return lines[0] if lines else ""
 
-
-def refund_deadline_warning(request: ReturnRequest, now: Any) -> bool:
-    """True when an EU withdrawal refund is due within a day and not yet paid."""
-    due = request.refund_due_by
-    return due is not None and not request.money_moved and due - now < timedelta(days=1)

@@ -109,8 +109,3 @@ class Outbox:
     def get(self, row_id: int) -> OutboxRow | None:
         row = self._conn.execute(select(outbox).where(outbox.c.id == row_id)).first()
         return None if row is None else _row(row._mapping)
-
-    def pending_count(self) -> int:
-        return len(self._conn.execute(
-            select(outbox.c.id).where(outbox.c.state != OutboxState.DONE.value)
-        ).all())
