@@ -186,11 +186,14 @@ class ActionExecutor:
                 with self.container.uow() as uow:
                     self._apply_effect(uow, shop_id, record, effect)
                     uow.commit()
-                break
             except ConcurrentUpdate:
                 continue
-        log.info("executor.action-succeeded", extra={"action": record.id, "kind": record.kind.value})
-        return ActionState.SUCCEEDED
+            log.info("executor.action-succeeded", extra={"action": record.id, "kind": record.kind.value})
+            return ActionState.SUCCEEDED
+        # The shop has the effect but we could not record it: the action stays running, the reconciler makes
+        # it unknown after stuck_after, and the next run finds the effect instead of repeating it.
+        log.warning("executor.effect-not-recorded", extra={"action": record.id, "kind": record.kind.value})
+        return ActionState.RUNNING
 
     def _apply_effect(self, uow: UnitOfWork, shop_id: str, record: ActionRecord, effect: PlatformEffect) -> None:
         result = instructions.effect_to_json(effect)
