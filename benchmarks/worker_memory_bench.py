@@ -75,7 +75,8 @@ def prepare(database_url: str, count: int) -> tuple[list[tuple[str, int]], list[
     from connector.store.actions_repo import ActionState
     from connector.store.migrate import upgrade
     from connector.store.tables import actions
-    from webhooks.inbox import InboxState, accept_delivery, mark_delivery
+    from webhooks.inbox import InboxState, mark_delivery
+    from webhooks.intake_store import IntakeStore
 
     container = Container(Config(database=DatabaseSettings(database_url)))
     upgrade(container.engine)
@@ -83,9 +84,10 @@ def prepare(database_url: str, count: int) -> tuple[list[tuple[str, int]], list[
         uow.shops.add(Platform.SHOPIFY, "mem-bench.myshopify.com", shop_id="mem-shop", credentials={"a": "b"})
         uow.commit()
     deliveries = []
+    intake = IntakeStore(container)
     for n in range(count):
-        accepted = accept_delivery(container, shop_id="mem-shop", platform="shopify", dedup_key=f"shopify:mem-{n}",
-                                   topic="orders/updated", body=b'{"id": 1}', headers={})
+        accepted = intake.accept(platform="shopify", address="mem-bench.myshopify.com", dedup_key=f"shopify:mem-{n}",
+                                 topic="orders/updated", body=b'{"id": 1}', headers={})
         assert accepted.inbox_id is not None and accepted.outbox_id is not None
         mark_delivery(container, accepted.inbox_id, InboxState.DONE, result="bench")
         deliveries.append((str(accepted.inbox_id), accepted.outbox_id))

@@ -37,6 +37,12 @@ class Container:
     def engine(self) -> Engine:
         return make_engine(self.config.database.url)
 
+    @cached_property
+    def intake_engine(self) -> Engine:
+        """PostgreSQL in autocommit without a ping per checkout, for the one-statement webhook intake."""
+        url = self.engine.url.render_as_string(hide_password=False)
+        return make_engine(url, pool_pre_ping=False, isolation_level="AUTOCOMMIT")
+
     @property
     def cipher(self) -> CredentialCipher:
         if self._cipher is None:
@@ -67,7 +73,8 @@ class Container:
         return factory(self, shop, credentials)
 
     def close(self) -> None:
-        if "engine" in self.__dict__:
-            self.engine.dispose()
+        for name in ("engine", "intake_engine"):
+            if name in self.__dict__:
+                self.__dict__[name].dispose()
         if "redis" in self.__dict__ and self.redis is not None:
             self.redis.close()

@@ -1,24 +1,26 @@
 """``POST /webhooks/shopify`` and ``POST /webhooks/woocommerce``: verify, deduplicate, persist, enqueue, 200.
 
 The order of checks follows the platforms' needs (see ``sources``). We answer 200 once the delivery and its
-outbox row are committed, before any call to the platform; if Redis is down we still answer 200 and the
-reconciler enqueues the row later. Nothing here parses more than it must or calls a shop.
+outbox row are committed, before any call to the platform. Nothing here touches Redis: the workers' relay
+moves the row onto the queue, so a Redis outage never fails a delivery. Nothing here parses more than it
+must or calls a shop.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
+import psycopg
 from flask import Blueprint, Response, current_app, jsonify, request
 from requests.structures import CaseInsensitiveDict
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from connector.bootstrap import Container
-from connector.jobs.queue import JobQueue
-from connector.store.outbox_repo import JobKind
-from webhooks.inbox import accept_delivery
+from webhooks.intake_store import IntakeStore
 from webhooks.sources import SOURCES, find_shop
 
 log = logging.getLogger("connector.webhooks")
@@ -50,18 +52,16 @@ def receive(platform: str) -> tuple[Response, int]:
     if source.is_ping(headers, body):
         log.info("webhooks.ping", extra={"platform": platform, "shop": address})
         return _answer(200, "ping")
-    shop = credentials = None
-    if not source.verify_before_lookup:
+    credentials = None
+    if not source.verify_before_lookup:  # the secret is the shop's own: find the shop first
         shop, credentials = find_shop(container, source, address) if address else (None, None)
         if shop is None:
             return _answer(404, "unknown_shop", "no such shop is connected")
     if not source.verify(body, headers, source.secrets(container, credentials)):
         log.warning("webhooks.invalid-signature", extra={"platform": platform, "shop": address})
         return _answer(401, "invalid_signature", "missing or invalid signature")
-    if shop is None:
-        shop, credentials = find_shop(container, source, address) if address else (None, None)
-        if shop is None:
-            return _answer(404, "unknown_shop", "no such shop is connected")
+    if not address:
+        return _answer(404, "unknown_shop", "the delivery names no shop")
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -70,39 +70,28 @@ def receive(platform: str) -> tuple[Response, int]:
         return _answer(400, "invalid_json", "the body is not a JSON object")
     topic = source.topic(headers) or ""
     if not source.handles(topic):
-        log.info("webhooks.unhandled-topic", extra={"platform": platform, "topic": topic, "shop": shop.address})
+        log.info("webhooks.unhandled-topic", extra={"platform": platform, "topic": topic, "shop": address})
         return _answer(200, "ignored", f"topic {topic!r} is not handled")
     dedup_key = source.dedup_key(headers, payload)
     if not dedup_key:
         return _answer(400, "missing_event_id", "the delivery carries no event id")
-    queue: JobQueue | None = current_app.extensions.get("connector.queue")
-    accepted = accept_delivery(
-        container, shop_id=shop.id, platform=platform, dedup_key=dedup_key, topic=topic, body=body,
-        headers=_kept_headers(headers), will_enqueue=queue is not None,
-    )
+    try:
+        store: IntakeStore = current_app.extensions["connector.intake"]
+        accepted = store.accept(
+            platform=platform, address=address, dedup_key=dedup_key, topic=topic, body=body,
+            headers=_kept_headers(headers),
+        )
+    except (DBAPIError, psycopg.OperationalError) as exc:  # the database is away: the platform will retry
+        log.error("webhooks.store-unavailable", extra={"platform": platform, "error": type(exc).__name__})
+        return _answer(503, "store_unavailable", "the delivery could not be stored; please retry")
+    if accepted.shop_id is None:
+        return _answer(404, "unknown_shop", "no such shop is connected")
     if accepted.duplicate:
         log.info("webhooks.duplicate", extra={"platform": platform, "key": dedup_key})
         return _answer(200, "duplicate")
-    _kick(container, queue, shop.id, accepted.inbox_id, accepted.outbox_id)
     return _answer(200, "accepted")
 
 
-def _kept_headers(headers: CaseInsensitiveDict[str]) -> dict[str, str]:
+def _kept_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Keep the platform's own headers for later, never auth or cookies."""
     return {k: v for k, v in headers.items() if k.lower().startswith(("x-shopify-", "x-wc-webhook-"))}
-
-
-def _kick(
-    container: Container, queue: JobQueue | None, shop_id: str, inbox_id: int | None, outbox_id: int | None
-) -> None:
-    """Enqueue now (the outbox row was written as enqueued). If Redis is down, put the row back to pending
-    so the next relay pass takes it: the answer is 200 either way and nothing is lost."""
-    if queue is None or inbox_id is None or outbox_id is None:
-        return
-    try:
-        queue.enqueue(JobKind.EVENT, shop_id, str(inbox_id), outbox_id)
-    except Exception as exc:
-        log.warning("webhooks.enqueue-deferred", extra={"error": type(exc).__name__})
-        with container.uow() as uow:
-            uow.outbox.mark_pending(outbox_id)
-            uow.commit()

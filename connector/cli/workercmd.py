@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from connector.bootstrap import Container
 from connector.cli.common import Subparsers, container_from
 from connector.errors import ConfigError
+from connector.jobs.queue import make_queue
+from connector.jobs.relay import RelayLoop
 from connector.jobs.runtime import use_container
 
 
@@ -25,6 +28,12 @@ def register(sub: Subparsers) -> None:
         "process's connection pools, adapter cache and rate-limit knowledge, about 8x faster; memory stays "
         "flat over 10,000 jobs (benchmarks/worker_memory_bench.py).",
     )
+    parser.add_argument(
+        "--no-relay",
+        action="store_true",
+        help="do not run the outbox relay thread (by default every worker moves new outbox rows onto the "
+        "queue every [queue].relay_every_seconds; several workers share the work without taking a row twice)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -39,5 +48,14 @@ def run(args: argparse.Namespace) -> int:
     queue = Queue(container.config.queue.name, connection=redis)
     worker_class = Worker if args.fork else SimpleWorker
     worker = worker_class([queue], connection=redis)
-    worker.work(burst=args.burst, with_scheduler=args.with_scheduler)
+    # The relay gets pools of its own: with --fork a work horse inherits the job container's pools, which
+    # must not hold a connection the relay thread was using at the moment of the fork.
+    relay_container = Container(container.config)
+    relay = None if args.no_relay else RelayLoop(relay_container, make_queue(relay_container)).start()
+    try:
+        worker.work(burst=args.burst, with_scheduler=args.with_scheduler)
+    finally:
+        if relay is not None:
+            relay.stop()
+        relay_container.close()
     return 0

@@ -36,6 +36,7 @@ class QueueSettings:
     backoff_max_seconds: int = 600
     stuck_after_seconds: int = 300
     reconcile_every_seconds: int = 300
+    relay_every_seconds: float = 0.2
 
 
 @dataclass(frozen=True, slots=True)

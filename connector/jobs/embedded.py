@@ -14,6 +14,7 @@ from rq.timeouts import TimerDeathPenalty
 from connector.bootstrap import Container
 from connector.jobs.queue import JobQueue
 from connector.jobs.reconcile import reconcile
+from connector.jobs.relay import RelayLoop
 from connector.jobs.runtime import use_container
 
 log = logging.getLogger("connector.embedded")
@@ -29,7 +30,7 @@ class ThreadWorker(SimpleWorker):
 
 
 class EmbeddedRunner:
-    """A worker thread plus a reconciler thread; ``stop()`` ends both."""
+    """A worker thread, the outbox relay and a reconciler thread; ``stop()`` ends them all."""
 
     def __init__(self, container: Container, queue: JobQueue, reconcile_every: float = 1.0) -> None:
         self.container = container
@@ -37,6 +38,7 @@ class EmbeddedRunner:
         self.reconcile_every = reconcile_every
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._relay = RelayLoop(container, queue)
         self.worker: Any = None
 
     def start(self) -> None:
@@ -48,6 +50,7 @@ class EmbeddedRunner:
         ]
         for thread in self._threads:
             thread.start()
+        self._relay.start()
 
     def _work(self) -> None:
         while not self._stop.is_set():
@@ -66,5 +69,6 @@ class EmbeddedRunner:
 
     def stop(self) -> None:
         self._stop.set()
+        self._relay.stop()
         for thread in self._threads:
             thread.join(timeout=10)

@@ -6,6 +6,7 @@ Both use the same RQ code path: the embedded mode only swaps the connection, and
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from redis import Redis
 from rq import Queue
 
 from connector.bootstrap import Container
-from connector.store.outbox_repo import JobKind
+from connector.store.outbox_repo import JobKind, OutboxRow
 
 log = logging.getLogger("connector.queue")
 
@@ -22,6 +23,12 @@ TASKS = {
     JobKind.ACTION: "connector.jobs.tasks.run_action",
     JobKind.SYNC: "connector.jobs.tasks.sync_shop",
 }
+RESULT_TTL = 60
+FAILURE_TTL = 7 * 24 * 3600
+
+
+def _job_id(job: JobKind, ref_id: str, outbox_id: int | None, attempt: int) -> str:
+    return f"{job.value}-{ref_id}-{outbox_id or 'r'}-{attempt}".replace(":", "_")
 
 
 @dataclass
@@ -31,12 +38,24 @@ class JobQueue:
     job_timeout: int = 180
 
     def enqueue(self, job: JobKind, shop_id: str, ref_id: str, outbox_id: int | None, attempt: int = 0) -> str:
-        job_id = f"{job.value}-{ref_id}-{outbox_id or 'r'}-{attempt}".replace(":", "_")
+        job_id = _job_id(job, ref_id, outbox_id, attempt)
         self.queue.enqueue(
             TASKS[job], shop_id, ref_id, outbox_id,
-            job_id=job_id, job_timeout=self.job_timeout, result_ttl=60, failure_ttl=7 * 24 * 3600,
+            job_id=job_id, job_timeout=self.job_timeout, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
         )
         return job_id
+
+    def enqueue_rows(self, rows: Sequence[OutboxRow]) -> list[str]:
+        """Outbox rows in one Redis round trip (a pipeline): the relay moves batches, not single jobs."""
+        batch = [
+            Queue.prepare_data(
+                TASKS[row.job], (row.shop_id, row.ref_id, row.id),
+                job_id=_job_id(row.job, row.ref_id, row.id, row.attempts),
+                timeout=self.job_timeout, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
+            )
+            for row in rows
+        ]
+        return [job.id for job in self.queue.enqueue_many(batch)]
 
     @property
     def connection(self) -> Any:

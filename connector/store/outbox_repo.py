@@ -49,24 +49,27 @@ class Outbox:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def add(self, shop_id: str, job: JobKind, ref_id: str, *, enqueued: bool = False) -> int:
-        """``enqueued``: the caller enqueues right after commit (and calls ``mark_pending`` if that fails)."""
-        now = utcnow()
+    def add(self, shop_id: str, job: JobKind, ref_id: str) -> int:
+        """A pending row: the relay (a thread of every worker) puts it on the queue within moments."""
         result = self._conn.execute(
             insert(outbox).values(
-                shop_id=shop_id, job=job.value, ref_id=ref_id,
-                state=(OutboxState.ENQUEUED if enqueued else OutboxState.PENDING).value,
-                attempts=1 if enqueued else 0, created_at=now, enqueued_at=now if enqueued else None,
+                shop_id=shop_id, job=job.value, ref_id=ref_id, state=OutboxState.PENDING.value,
+                attempts=0, created_at=utcnow(), enqueued_at=None,
             )
         )
         key = result.inserted_primary_key
         return int(key[0]) if key else 0
 
-    def due(self, stuck_after: timedelta, limit: int = 500, now: datetime | None = None) -> list[OutboxRow]:
-        """Rows never enqueued, and rows enqueued so long ago that their job must have been lost."""
+    def claim_due(self, stuck_after: timedelta, limit: int = 500, now: datetime | None = None) -> list[OutboxRow]:
+        """Mark due rows enqueued and return them, in one statement: the caller enqueues them next.
+
+        On PostgreSQL, ``SKIP LOCKED`` lets several relays (one per worker) run at once without taking the
+        same rows; SQLite serialises writers anyway. If the enqueue then fails the caller ``release``s them;
+        if the relay dies first, the rows look stuck and a later pass takes them again.
+        """
         now = now or utcnow()
-        rows = self._conn.execute(
-            select(outbox)
+        due = (
+            select(outbox.c.id)
             .where(
                 or_(
                     outbox.c.state == OutboxState.PENDING.value,
@@ -75,23 +78,24 @@ class Outbox:
             )
             .order_by(outbox.c.id)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
-        return [_row(r._mapping) for r in rows]
-
-    def mark_enqueued(self, row_id: int) -> None:
-        self._conn.execute(
+        rows = self._conn.execute(
             update(outbox)
-            .where(outbox.c.id == row_id, outbox.c.state != OutboxState.DONE.value)
-            .values(state=OutboxState.ENQUEUED.value, enqueued_at=utcnow(), attempts=outbox.c.attempts + 1)
+            .where(outbox.c.id.in_(due.scalar_subquery()))
+            .values(state=OutboxState.ENQUEUED.value, enqueued_at=now, attempts=outbox.c.attempts + 1)
+            .returning(outbox)
         )
+        return sorted((_row(r._mapping) for r in rows), key=lambda row: row.id)
 
-    def mark_pending(self, row_id: int) -> None:
-        """The enqueue that was counted on failed: let the next relay pass take the row."""
-        self._conn.execute(
-            update(outbox)
-            .where(outbox.c.id == row_id, outbox.c.state == OutboxState.ENQUEUED.value)
-            .values(state=OutboxState.PENDING.value, enqueued_at=None)
-        )
+    def release(self, row_ids: list[int]) -> None:
+        """The enqueue after a claim failed: the rows go back to pending for the next pass."""
+        if row_ids:
+            self._conn.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(row_ids), outbox.c.state == OutboxState.ENQUEUED.value)
+                .values(state=OutboxState.PENDING.value, enqueued_at=None)
+            )
 
     def mark_done(self, row_id: int) -> None:
         self._conn.execute(

@@ -12,6 +12,7 @@ from connector.web.errors import register_error_handlers
 from connector.web.health import bp as health_bp
 from connector.web.install import register_install_blueprints
 from webhooks.blueprint import bp as webhooks_bp
+from webhooks.intake_store import IntakeStore
 
 
 def create_app(config: Config | None = None, container: Container | None = None) -> Flask:
@@ -26,4 +27,5 @@ def create_app(config: Config | None = None, container: Container | None = None)
     app.register_blueprint(webhooks_bp)
     register_install_blueprints(app, container)
     app.extensions["connector.queue"] = make_queue(container)
+    app.extensions["connector.intake"] = IntakeStore(container)
     return app

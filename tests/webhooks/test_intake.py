@@ -13,15 +13,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 
 from connector.bootstrap import Container
 from connector.config.model import Config, RedisSettings, WebhookSettings
 from connector.domain import Platform
 from connector.jobs.queue import JobQueue, make_queue
+from connector.jobs.relay import relay
 from connector.store.crypto import CredentialCipher
 from connector.store.outbox_repo import OutboxState
 from connector.store.tables import outbox, webhook_inbox
 from connector.web import create_app
+from webhooks.intake_store import IntakeStore
 
 SECRET = "shpss_new_secret"
 OLD_SECRET = "shpss_old_secret"
@@ -159,25 +162,49 @@ def test_redis_down_still_answers_200_and_keeps_the_work(engine: Engine, monkeyp
     monkeypatch.setenv("SHOPIFY_API_SECRET", SECRET)
     app = create_app(container=_container(engine, redis_url="redis://127.0.0.1:1/0"))
     response = app.test_client().post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.get_json()["code"] == "accepted"
     container: Container = app.extensions["connector"]
-    with container.uow() as uow:
-        rows = uow.outbox.due(stuck_after=__import__("datetime").timedelta(minutes=5))
-    assert len(rows) == 1 and rows[0].state is OutboxState.PENDING
+    assert relay(container, app.extensions["connector.queue"]) == 0  # Redis refuses: the row goes back
+    assert _outbox_states(container) == [OutboxState.PENDING.value]
 
 
 @pytest.mark.redis
-def test_accepted_delivery_is_enqueued_on_real_redis(engine: Engine, redis_url: str,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_intake_never_touches_redis_and_the_relay_enqueues_once(engine: Engine, redis_url: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHOPIFY_API_SECRET", SECRET)
     app = create_app(container=_container(engine, redis_url=redis_url))
     response = app.test_client().post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
     assert response.status_code == 200
     queue: JobQueue = app.extensions["connector.queue"]
+    assert queue.queue.count == 0
+    container: Container = app.extensions["connector"]
+    assert relay(container, queue) == 1
     assert queue.queue.count == 1
     job = queue.queue.jobs[0]
     assert job.func_name == "connector.jobs.tasks.handle_event" and job.args[0] == "shop-a"
-    container: Container = app.extensions["connector"]
-    with container.uow() as uow:
-        assert uow.outbox.due(stuck_after=__import__("datetime").timedelta(minutes=5)) == []
+    assert _outbox_states(container) == [OutboxState.ENQUEUED.value]
+    assert relay(container, queue) == 0  # claimed rows are not taken again (until they look stuck)
     assert make_queue(container).queue.count == 1
+
+
+def _outbox_states(container: Container) -> list[str]:
+    with container.engine.connect() as conn:
+        return list(conn.execute(select(outbox.c.state).order_by(outbox.c.id)).scalars())
+
+
+def test_unknown_shop_is_404_and_stores_nothing(client: FlaskClient, app: Flask) -> None:
+    headers = shopify_headers(ORDER_BODY, shop="stranger.myshopify.com")
+    response = client.post("/webhooks/shopify", data=ORDER_BODY, headers=headers)
+    assert response.status_code == 404 and response.get_json()["code"] == "unknown_shop"
+    assert _counts(app) == (0, 0)
+
+
+def test_database_down_is_503_so_the_platform_retries(app: Flask, client: FlaskClient,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object, **__: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(IntakeStore, "_execute", refuse)
+    monkeypatch.setattr(IntakeStore, "_store_sqlite", refuse)
+    response = client.post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
+    assert response.status_code == 503 and response.get_json()["code"] == "store_unavailable"

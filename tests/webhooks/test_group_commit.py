@@ -1,0 +1,116 @@
+"""Group commit: concurrent callers share batches, each gets its own answer, a failure never strands anyone."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from connector.bootstrap import Container
+from connector.config.model import Config
+from connector.domain import Platform
+from connector.store.crypto import CredentialCipher
+from connector.store.tables import outbox, webhook_inbox
+from webhooks.group_commit import GroupCommit
+from webhooks.intake_store import IntakeStore
+
+
+class Recorder:
+    def __init__(self, pause: float = 0.0, fail_on: int | None = None) -> None:
+        self.batches: list[list[int]] = []
+        self.pause = pause
+        self.fail_on = fail_on
+        self.guard = threading.Lock()
+
+    def __call__(self, items: Sequence[int]) -> list[int]:
+        with self.guard:
+            self.batches.append(list(items))
+        time.sleep(self.pause)
+        if self.fail_on is not None and self.fail_on in items:
+            raise RuntimeError(f"batch with {self.fail_on} failed")
+        return [item * 10 for item in items]
+
+
+def test_a_lone_caller_runs_at_once_alone() -> None:
+    recorder = Recorder()
+    group = GroupCommit(recorder)
+    assert [group.submit(n) for n in range(3)] == [0, 10, 20]
+    assert recorder.batches == [[0], [1], [2]]
+
+
+def test_concurrent_callers_share_batches_and_each_gets_its_own_answer() -> None:
+    recorder = Recorder(pause=0.02)
+    group = GroupCommit(recorder, max_batch=8)
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        answers = list(pool.map(group.submit, range(120)))
+    assert answers == [n * 10 for n in range(120)]
+    assert sorted(n for batch in recorder.batches for n in batch) == list(range(120))  # each item run once
+    assert max(len(batch) for batch in recorder.batches) > 1
+    assert all(len(batch) <= 8 for batch in recorder.batches)
+    assert len(recorder.batches) < 120
+
+
+def test_a_failed_batch_fails_its_callers_only_and_the_next_batch_runs() -> None:
+    recorder = Recorder(pause=0.01, fail_on=7)
+    group = GroupCommit(recorder, max_batch=4)
+
+    def attempt(n: int) -> int | str:
+        try:
+            return group.submit(n)
+        except RuntimeError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(attempt, range(40)))
+    failed_batch = next(batch for batch in recorder.batches if 7 in batch)
+    for n, answer in enumerate(answers):
+        assert answer == ("batch with 7 failed" if n in failed_batch else n * 10)
+    assert group.submit(99) == 990  # nobody was left holding the lead
+
+
+@pytest.fixture
+def store(engine: Engine) -> IntakeStore:
+    container = Container(replace(Config()), _cipher=CredentialCipher([CredentialCipher.generate_key()]))
+    container.__dict__["engine"] = engine
+    with container.uow() as uow:
+        uow.shops.add(Platform.SHOPIFY, "a.myshopify.com", shop_id="shop-a", credentials={"access_token": "t"})
+        uow.commit()
+    return IntakeStore(container)
+
+
+def test_concurrent_deliveries_store_each_key_once_with_one_outbox_row(store: IntakeStore, engine: Engine) -> None:
+    keys = [f"shopify:evt-{n % 40}" for n in range(160)]  # every key four times, concurrently
+
+    def deliver(key: str) -> tuple[str, bool]:
+        accepted = store.accept(platform="shopify", address="a.myshopify.com", dedup_key=key, topic="orders/updated",
+                                body=b'{"id": 1}', headers={"X-Shopify-Topic": "orders/updated"})
+        assert accepted.shop_id == "shop-a"
+        return key, not accepted.duplicate
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(deliver, keys))
+    accepted_keys = sorted(key for key, accepted in results if accepted)
+    assert accepted_keys == sorted(set(keys))  # exactly one "accepted" per key
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(webhook_inbox)).scalar_one() == 40
+        assert conn.execute(select(func.count()).select_from(outbox)).scalar_one() == 40
+        refs = set(conn.execute(select(outbox.c.ref_id)).scalars())
+        ids = {str(i) for i in conn.execute(select(webhook_inbox.c.id)).scalars()}
+    assert refs == ids
+
+
+def test_an_unknown_shop_in_a_batch_stores_nothing_for_it(store: IntakeStore) -> None:
+    def deliver(n: int) -> bool:
+        address = "a.myshopify.com" if n % 2 else "stranger.myshopify.com"
+        accepted = store.accept(platform="shopify", address=address, dedup_key=f"shopify:u-{n}", topic="t",
+                                body=b"{}", headers={})
+        return accepted.shop_id is None and accepted.inbox_id is None
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        unknown = list(pool.map(deliver, range(40)))
+    assert unknown == [n % 2 == 0 for n in range(40)]

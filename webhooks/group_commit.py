@@ -1,0 +1,81 @@
+"""Group commit: concurrent callers in one process share one database statement and one commit.
+
+With threaded web workers, deliveries that arrive while a statement is in flight wait for it to finish and
+then go together in the next one. A lone caller (sync workers, quiet times) runs alone at once: nobody waits
+for a batch to fill. Each caller gets its own result, or the batch's error.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class _Slot(Generic[Item, Result]):
+    __slots__ = ("error", "item", "lead", "result", "wake")
+
+    def __init__(self, item: Item) -> None:
+        self.item = item
+        self.result: Result | None = None
+        self.error: BaseException | None = None
+        self.lead = False
+        self.wake = threading.Event()
+
+    def outcome(self) -> Result:
+        if self.error is not None:
+            raise self.error
+        return self.result  # type: ignore[return-value]
+
+
+class GroupCommit(Generic[Item, Result]):
+    """``submit`` from any thread; ``run_batch`` gets the waiting items in arrival order and returns one
+    result per item, in the same order."""
+
+    def __init__(self, run_batch: Callable[[Sequence[Item]], Sequence[Result]], max_batch: int = 64) -> None:
+        self._run_batch = run_batch
+        self._max_batch = max_batch
+        self._lock = threading.Lock()
+        self._waiting: list[_Slot[Item, Result]] = []
+        self._running = False
+
+    def submit(self, item: Item) -> Result:
+        slot: _Slot[Item, Result] = _Slot(item)
+        with self._lock:
+            self._waiting.append(slot)
+            follow = self._running
+            self._running = True
+        if follow:
+            slot.wake.wait()
+            if not slot.lead:
+                return slot.outcome()
+        self._lead()
+        return slot.outcome()
+
+    def _lead(self) -> None:
+        """Run one batch from the head of the queue (our own slot is in it), then hand over or stand down."""
+        with self._lock:
+            batch = self._waiting[: self._max_batch]
+            del self._waiting[: self._max_batch]
+        try:
+            results = self._run_batch([slot.item for slot in batch])
+            if len(results) != len(batch):
+                raise RuntimeError(f"group commit: {len(results)} results for {len(batch)} items")
+            for slot, result in zip(batch, results, strict=True):
+                slot.result = result
+        except BaseException as exc:  # every caller in the batch sees the failure, none is left waiting
+            for slot in batch:
+                slot.error = exc
+        finally:
+            with self._lock:
+                if self._waiting:
+                    successor = self._waiting[0]
+                    successor.lead = True
+                    successor.wake.set()
+                else:
+                    self._running = False
+            for slot in batch:
+                slot.wake.set()
