@@ -47,6 +47,29 @@ def cpu_times() -> tuple[float, float]:
     return sum(fields) - idle, sum(fields)
 
 
+def cpu_by_program(programs: Sequence[str]) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by every live process whose name is one of ``programs``.
+
+    Sample before and after a measurement: the difference is what each program spent on it (processes that
+    start and exit in between are missed, so sample around steady servers only).
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = dict.fromkeys(programs, 0.0)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                raw = stat.read()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        if name in totals:
+            totals[name] += (int(fields[11]) + int(fields[12])) / tick
+    return totals
+
+
 def redis_url() -> str | None:
     """REDIS_URL (or the local default db 12) when a Redis answers there, else None."""
     from redis import Redis

@@ -32,7 +32,18 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchkit import ROOT, free_port, median, pct, postgres_base_url, postgres_schema, redis_url, runs_text
+from benchkit import (
+    ROOT,
+    cpu_by_program,
+    cpu_times,
+    free_port,
+    median,
+    pct,
+    postgres_base_url,
+    postgres_schema,
+    redis_url,
+    runs_text,
+)
 
 SECRET = "shpss_bench_" + "0" * 20
 SHOP = "bench-shop.myshopify.com"
@@ -91,6 +102,9 @@ def headers_for(event: str, digest: str) -> dict[str, str]:
             "X-Shopify-API-Version": "2026-04", "X-Shopify-Triggered-At": "2026-11-27T09:00:00Z"}
 
 
+PROGRAMS = ("gunicorn", "postgres", "redis-server", "wrk")
+
+
 @dataclass
 class Result:
     rps: float
@@ -98,6 +112,19 @@ class Result:
     p99_ms: float
     errors: int
     requests: int
+    cpu_us: dict[str, float] = field(default_factory=dict)  # CPU per request, by program
+    busy: float = 0.0  # the machine's CPU busy share during the measurement
+
+
+def measured(load: Callable[[str, Path, float, int, int], Result], url: str, lines: Path, duration: float,
+             connections: int, threads: int) -> Result:
+    """Run ``load`` and add who spent the CPU: per request, by program (from /proc)."""
+    before, machine = cpu_by_program(PROGRAMS), cpu_times()
+    result = load(url, lines, duration, connections, threads)
+    after, machine_after = cpu_by_program(PROGRAMS), cpu_times()
+    result.cpu_us = {name: (after[name] - before[name]) / max(1, result.requests) * 1e6 for name in PROGRAMS}
+    result.busy = (machine_after[0] - machine[0]) / max(1.0, machine_after[1] - machine[1])
+    return result
 
 
 @dataclass
@@ -109,6 +136,8 @@ class Target:
     results: list[Result] = field(default_factory=list)
     warmup_requests: int = 0
     accepted_rows: int = 0
+    relayed: int = 0
+    relay_seconds: float = 0.0
 
 
 def load_wrk(url: str, lines: Path, duration: float, connections: int, threads: int) -> Result:
@@ -163,10 +192,11 @@ def load_python(url: str, lines: Path, duration: float, connections: int, thread
 
 
 @contextmanager
-def gunicorn(factory: str, workers: int, env: dict[str, str]) -> Iterator[str]:
+def gunicorn(factory: str, workers: int, env: dict[str, str], threads: int = 1) -> Iterator[str]:
     port = free_port()
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "--bind", f"127.0.0.1:{port}",
-               "--log-level", "warning", f"benchmarks.intake_apps:{factory}()"]
+    worker_class = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), *worker_class,
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", f"benchmarks.intake_apps:{factory}()"]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     try:
@@ -216,6 +246,27 @@ def count_inbox(database_url: str) -> int:
     return count
 
 
+def relay_all(database_url: str, redis: str, queue_name: str) -> tuple[int, float]:
+    """What a worker's relay thread does after intake: move every outbox row onto RQ (timed)."""
+    from dataclasses import replace
+
+    from connector.bootstrap import Container
+    from connector.config.model import Config, DatabaseSettings, QueueSettings, RedisSettings
+    from connector.jobs.queue import make_queue
+    from connector.jobs.relay import relay
+
+    config = replace(Config(), database=DatabaseSettings(database_url), redis=RedisSettings(redis),
+                     queue=replace(QueueSettings(), name=queue_name))
+    container = Container(config)
+    queue = make_queue(container)
+    moved, started = 0, time.perf_counter()
+    while batch := relay(container, queue):
+        moved += batch
+    seconds = time.perf_counter() - started
+    container.close()
+    return moved, seconds
+
+
 def drop_queue(url: str, name: str) -> int:
     from redis import Redis
     from rq import Queue
@@ -234,6 +285,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (same for every target)")
+    parser.add_argument("--gthreads", type=int, default=1,
+                        help="threads per gunicorn worker: > 1 runs gthread workers (same for every target)")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
@@ -256,7 +309,8 @@ def main() -> int:
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, tmp, True)
         common = {"BENCH_DATA_DIR": str(tmp), "BENCH_REDIS_URL": redis or "", "PYTHONPATH": str(ROOT)}
-        bare_url = stack.enter_context(gunicorn("bare", args.workers, {**common, "BENCH_DATABASE_URL": "sqlite://"}))
+        bare_url = stack.enter_context(gunicorn("bare", args.workers, {**common, "BENCH_DATABASE_URL": "sqlite://"},
+                                             args.gthreads))
         targets.append(Target("bare Flask 200", bare_url))
         databases = [("sqlite", f"sqlite:///{tmp}/connector.sqlite3")]
         if pg:
@@ -267,7 +321,7 @@ def main() -> int:
             if redis:
                 stack.callback(drop_queue, redis, queue)
             env = {**common, "BENCH_DATABASE_URL": database_url, "BENCH_QUEUE": queue}
-            url = stack.enter_context(gunicorn("connector", args.workers, env))
+            url = stack.enter_context(gunicorn("connector", args.workers, env, args.gthreads))
             targets.append(Target(f"ours, {name}" + (" + Redis" if redis else " + embedded queue"), url,
                                   database_url, queue))
         warm = tmp / "warm.tsv"
@@ -279,14 +333,18 @@ def main() -> int:
             for target in targets:  # interleaved so every target sees the same machine load
                 lines = tmp / f"run-{run}-{len(target.results)}-{target.name[:4]}.tsv"
                 signed_lines(per_run, lines)
-                target.results.append(load(target.url, lines, args.duration, args.connections, args.threads))
+                target.results.append(measured(load, target.url, lines, args.duration, args.connections,
+                                               args.threads))
                 lines.unlink()
         for target in targets[1:]:
             assert target.database_url is not None
             target.accepted_rows = count_inbox(target.database_url)
+            if redis and target.queue:
+                target.relayed, target.relay_seconds = relay_all(target.database_url, redis, target.queue)
         queued = {t.name: drop_queue(redis, t.queue) for t in targets[1:] if redis and t.queue}
 
-    print(f"\ngunicorn -w {args.workers} (sync), 127.0.0.1; load: {'wrk' if use_wrk else 'python threads'} "
+    server = "sync" if args.gthreads <= 1 else f"gthread, {args.gthreads} threads each"
+    print(f"\ngunicorn -w {args.workers} ({server}), 127.0.0.1; load: {'wrk' if use_wrk else 'python threads'} "
           f"{args.connections} keep-alive connections, {args.duration:g} s x {args.runs} run(s), interleaved; "
           f"machine: {os.cpu_count()} cores shared with other work")
     bare = targets[0]
@@ -307,7 +365,14 @@ def main() -> int:
                             f", p99 {p99:.1f} ms (target < 50 ms: {'met' if p99 < 50 else 'NOT met'}); "
                             f"inbox rows {target.accepted_rows} for {sent} measured + "
                             f"{target.warmup_requests} warm-up requests"
-                            + (f"; jobs left on its RQ queue: {queued.get(target.name, 0)}" if redis else ""))
+                            + (f"; relayed to RQ afterwards: {target.relayed} rows in {target.relay_seconds:.2f} s "
+                               f"({target.relayed / max(target.relay_seconds, 1e-9):.0f} rows/s), jobs on its "
+                               f"queue: {queued.get(target.name, 0)}" if redis else ""))
+    print("\nCPU per request (median of runs, microseconds, all processes of each program; machine busy share):")
+    print(f"{'target':34}" + "".join(f"{name:>14}" for name in PROGRAMS) + f"{'busy':>8}")
+    for target in targets:
+        cells = "".join(f"{median([r.cpu_us.get(n, 0.0) for r in target.results]):14.0f}" for n in PROGRAMS)
+        print(f"{target.name:34}{cells}{median([r.busy for r in target.results]):8.0%}")
     print("\nratio = median req/s / median req/s of the bare endpoint (medians over runs; p50/p99: median of runs)")
     for line in verdicts:
         print(" -", line)
