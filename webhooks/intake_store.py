@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import psycopg
 from sqlalchemy import select
@@ -46,8 +46,28 @@ class Delivery(NamedTuple):
 
 # Raw SQL on purpose: through SQLAlchemy's execution layer the statement costs twice the client CPU (measured
 # 257 vs 128 us for one delivery), and it runs once per webhook. Autocommit: the statement is the transaction.
-# Rows are inserted in key order so two batches racing on the same keys cannot deadlock.
-_ACCEPT_POSTGRESQL = """
+# Prepared (psycopg keeps it per connection): the server skips parsing and planning (-15% of its CPU here).
+# A lone delivery (sync workers, quiet times) takes the one-row form: binding arrays costs the client ~90 us.
+_ACCEPT_ONE = """
+WITH shop AS (
+    SELECT id FROM shops WHERE platform = %(platform)s AND address = %(address)s
+), delivery AS (
+    INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at)
+    SELECT shop.id, %(platform)s, %(dedup_key)s, %(topic)s, %(body)s, %(headers)s::json, %(received)s, 0, now()
+    FROM shop
+    ON CONFLICT (platform, dedup_key) DO NOTHING
+    RETURNING id, shop_id
+), job AS (
+    INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at)
+    SELECT delivery.shop_id, %(job)s, delivery.id::text, %(pending)s, 0, now() FROM delivery
+    RETURNING id
+)
+SELECT 0, (SELECT id FROM shop), (SELECT id FROM delivery), (SELECT id FROM job)
+"""
+
+# Several deliveries: the same three steps over arrays. Rows are inserted in key order so two batches racing
+# on the same keys cannot deadlock.
+_ACCEPT_MANY = """
 WITH input AS (
     SELECT * FROM unnest(%(ord)s::int[], %(platform)s::text[], %(address)s::text[], %(dedup_key)s::text[],
                          %(topic)s::text[], %(body)s::bytea[], %(headers)s::text[])
@@ -106,18 +126,21 @@ class IntakeStore:
         return answers
 
     def _execute(self, batch: Sequence[Delivery]) -> list[Accepted]:
-        values: dict[str, object] = {
-            "ord": list(range(len(batch))), "received": InboxState.RECEIVED.value, "job": JobKind.EVENT.value,
-            "pending": OutboxState.PENDING.value,
-            **{field: [getattr(d, field) for d in batch] for field in Delivery._fields},
-        }
+        constants = {"received": InboxState.RECEIVED.value, "job": JobKind.EVENT.value,
+                     "pending": OutboxState.PENDING.value}
+        if len(batch) == 1:
+            statement, values = _ACCEPT_ONE, {**constants, **batch[0]._asdict()}
+        else:
+            statement, values = _ACCEPT_MANY, {
+                **constants, "ord": list(range(len(batch))),
+                **{field: [getattr(d, field) for d in batch] for field in Delivery._fields},
+            }
         engine = self.container.intake_engine
         for attempt in (1, 2):
             connection = engine.raw_connection()
             try:
-                cursor = connection.cursor()
-                cursor.execute(_ACCEPT_POSTGRESQL, values)
-                rows = sorted(cursor.fetchall())
+                driver = cast("psycopg.Connection[Any]", connection.driver_connection)
+                rows = sorted(driver.execute(statement, values, prepare=True).fetchall())
                 return [Accepted(shop_id, inbox_id, outbox_id) for _, shop_id, inbox_id, outbox_id in rows]
             except psycopg.OperationalError:
                 # A pooled connection the server closed (restart, idle timeout): no pre-ping on this hot path,
