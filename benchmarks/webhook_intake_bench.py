@@ -1,15 +1,19 @@
 """Webhook intake throughput and latency: ``POST /webhooks/shopify`` vs a bare Flask endpoint returning 200.
 
-Both apps run under the same gunicorn settings (``gunicorn -w W --bind 127.0.0.1:PORT``, sync workers) from
-``benchmarks/intake_apps.py``. Our endpoint gets correctly signed bodies with distinct ``X-Shopify-Event-Id``s
-(every request is a new delivery: inbox row + outbox row committed, then an RQ enqueue), on a real database
-(SQLite file, and PostgreSQL when reachable) and real Redis when reachable (REDIS_URL or 127.0.0.1:6379/12;
-the app uses a queue of its own, deleted afterwards). The baseline is measured in the same run, interleaved.
+Both apps run under the same gunicorn settings (``gunicorn -w W --bind 127.0.0.1:PORT``, sync workers, or
+gthread workers with ``--gthreads N``) from ``benchmarks/intake_apps.py``. Our endpoint gets correctly signed
+bodies with distinct ``X-Shopify-Event-Id``s (every request is a new delivery: inbox row + pending outbox row
+committed; the request never touches Redis), on a real database (SQLite file, and PostgreSQL when reachable).
+Afterwards the relay (what every worker runs) moves every outbox row onto RQ on real Redis (REDIS_URL or
+127.0.0.1:6379/12, a queue of its own, deleted afterwards), timed, and the script checks one job per delivery.
+The baseline is measured in the same run, interleaved. Each measurement also reports the CPU each program
+(gunicorn, postgres, redis-server, wrk) spent per request, from /proc, and the machine's busy share.
 
 Load: ``wrk`` (keep-alive, fixed duration, fixed connections) when installed, else a Python client (threads
 with a keep-alive ``requests.Session`` each). Targets: >= 60% of the bare endpoint's requests/s, p99 < 50 ms.
 
-Run: ``.venv/bin/python benchmarks/webhook_intake_bench.py [--quick] [--runs 3] [--duration 10] [--workers 4]``
+Run: ``.venv/bin/python benchmarks/webhook_intake_bench.py [--quick] [--runs 3] [--duration 10] [--workers 4]
+[--gthreads 8] [--connections 16]``
 """
 
 from __future__ import annotations
