@@ -24,6 +24,13 @@ def register(sub: Subparsers) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn worker processes")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker (default 1: sync workers). Above 1, gthread workers: concurrent webhook "
+        "deliveries then share one database commit (benchmarks/webhook_intake_bench.py --gthreads).",
+    )
     parser.add_argument("--dev", action="store_true", help="Flask development server (never in production)")
     parser.set_defaults(handler=run)
 
@@ -36,9 +43,16 @@ def run(args: argparse.Namespace) -> int:
     if args.dev:
         create_app(container.config).run(host=args.host, port=args.port, threaded=True)
         return 0
-    workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
-    _run_gunicorn(container.config.source, {"bind": f"{args.host}:{args.port}", "workers": workers})
+    _run_gunicorn(container.config.source, gunicorn_options(args))
     return 0
+
+
+def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
+    options: dict[str, Any] = {"bind": f"{args.host}:{args.port}",
+                               "workers": args.workers or (2 * (os.cpu_count() or 1) + 1)}
+    if args.threads > 1:
+        options.update(worker_class="gthread", threads=args.threads)
+    return options
 
 
 def _run_gunicorn(source: Path | None, options: dict[str, Any]) -> None:

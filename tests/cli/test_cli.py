@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from connector.cli.main import build_parser, main
+from connector.cli.servecmd import gunicorn_options
 
 COMMANDS = ["serve", "worker", "migrate", "check-config", "shops", "sandbox"]
 
@@ -33,6 +34,13 @@ def test_each_command_has_useful_help(command: str, capsys: pytest.CaptureFixtur
 def test_serve_has_host_and_port() -> None:
     args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9001"])
     assert (args.host, args.port) == ("0.0.0.0", 9001)
+    assert "worker_class" not in gunicorn_options(args)  # sync workers by default
+
+
+def test_serve_threads_runs_gthread_workers() -> None:
+    args = build_parser().parse_args(["serve", "--workers", "2", "--threads", "8"])
+    assert gunicorn_options(args) == {"bind": "127.0.0.1:8000", "workers": 2, "worker_class": "gthread",
+                                      "threads": 8}
 
 
 def test_check_config_names_key_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
