@@ -62,9 +62,7 @@ class GroupCommit(Generic[Item, Result]):
             del self._waiting[: self._max_batch]
         try:
             results = self._run_batch([slot.item for slot in batch])
-            if len(results) != len(batch):
-                raise RuntimeError(f"group commit: {len(results)} results for {len(batch)} items")
-            for slot, result in zip(batch, results, strict=True):
+            for slot, result in zip(batch, results, strict=True):  # a count mismatch fails the whole batch
                 slot.result = result
         except BaseException as exc:  # every caller in the batch sees the failure, none is left waiting
             for slot in batch:

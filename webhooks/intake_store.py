@@ -35,13 +35,15 @@ class Accepted:
         return self.shop_id is not None and self.inbox_id is None
 
 
-class Delivery(NamedTuple):
+class IncomingDelivery(NamedTuple):
+    """A delivery not stored yet (``webhooks.inbox.Delivery`` is one read back from the inbox)."""
+
     platform: str
     address: str
     dedup_key: str
     topic: str
     body: bytes
-    headers: str  # JSON
+    headers: dict[str, str]
 
 
 # Raw SQL on purpose: through SQLAlchemy's execution layer the statement costs twice the client CPU (measured
@@ -101,17 +103,17 @@ class IntakeStore:
 
     def __init__(self, container: Container, max_batch: int = 64) -> None:
         self.container = container
-        self._group: GroupCommit[Delivery, Accepted] = GroupCommit(self._store_postgresql, max_batch)
+        self._group: GroupCommit[IncomingDelivery, Accepted] = GroupCommit(self._store_postgresql, max_batch)
 
     def accept(
         self, *, platform: str, address: str, dedup_key: str, topic: str, body: bytes, headers: Mapping[str, str]
     ) -> Accepted:
-        delivery = Delivery(platform, address, dedup_key[:255], topic, body, json.dumps(dict(headers)))
+        delivery = IncomingDelivery(platform, address, dedup_key[:255], topic, body, dict(headers))
         if self.container.engine.dialect.name == "postgresql":
             return self._group.submit(delivery)
         return self._store_sqlite(delivery)
 
-    def _store_postgresql(self, batch: Sequence[Delivery]) -> list[Accepted]:
+    def _store_postgresql(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
         # The same key twice in one batch (a platform's concurrent retry): store it once, the rest are duplicates.
         first: dict[tuple[str, str], int] = {}
         for index, delivery in enumerate(batch):
@@ -125,15 +127,18 @@ class IntakeStore:
             answers.append(found if owner == index else Accepted(found.shop_id, None, None))
         return answers
 
-    def _execute(self, batch: Sequence[Delivery]) -> list[Accepted]:
+    def _execute(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
         constants = {"received": InboxState.RECEIVED.value, "job": JobKind.EVENT.value,
                      "pending": OutboxState.PENDING.value}
         if len(batch) == 1:
-            statement, values = _ACCEPT_ONE, {**constants, **batch[0]._asdict()}
+            statement = _ACCEPT_ONE
+            values = {**constants, **batch[0]._asdict(), "headers": json.dumps(batch[0].headers)}
         else:
-            statement, values = _ACCEPT_MANY, {
+            statement = _ACCEPT_MANY
+            values = {
                 **constants, "ord": list(range(len(batch))),
-                **{field: [getattr(d, field) for d in batch] for field in Delivery._fields},
+                **{field: [getattr(d, field) for d in batch] for field in IncomingDelivery._fields},
+                "headers": [json.dumps(d.headers) for d in batch],
             }
         engine = self.container.intake_engine
         for attempt in (1, 2):
@@ -152,7 +157,7 @@ class IntakeStore:
                 connection.close()
         raise AssertionError("unreachable")
 
-    def _store_sqlite(self, delivery: Delivery) -> Accepted:
+    def _store_sqlite(self, delivery: IncomingDelivery) -> Accepted:
         """The embedded store: the same three steps in one write transaction (SQLite has one writer anyway)."""
         with self.container.uow() as uow:
             conn = uow.connection
@@ -164,7 +169,7 @@ class IntakeStore:
             inbox_id = conn.execute(
                 sqlite_insert(webhook_inbox)
                 .values(shop_id=shop_id, platform=delivery.platform, dedup_key=delivery.dedup_key,
-                        topic=delivery.topic, body=delivery.body, headers=json.loads(delivery.headers),
+                        topic=delivery.topic, body=delivery.body, headers=delivery.headers,
                         state=InboxState.RECEIVED.value, attempts=0, received_at=utcnow())
                 .on_conflict_do_nothing(index_elements=[webhook_inbox.c.platform, webhook_inbox.c.dedup_key])
                 .returning(webhook_inbox.c.id)

@@ -108,11 +108,7 @@ SOURCES: dict[str, Source] = {"shopify": ShopifySource(), "woocommerce": WooSour
 
 
 def find_shop(container: Container, source: Source, address: str) -> tuple[Shop | None, dict[str, str] | None]:
-    """The shop, and its decrypted credentials only when its signatures need them (per-shop secrets)."""
+    """The shop and its decrypted credentials, for platforms whose webhook secret is the shop's own."""
     with container.uow() as uow:
         shop = uow.shops.find(source.platform, address)
-        if shop is None:
-            return None, None
-        if source.verify_before_lookup:
-            return shop, None
-        return shop, uow.shops.credentials(shop.id)
+        return (shop, uow.shops.credentials(shop.id)) if shop is not None else (None, None)

@@ -50,12 +50,14 @@ def run(args: argparse.Namespace) -> int:
     worker = worker_class([queue], connection=redis)
     # The relay gets pools of its own: with --fork a work horse inherits the job container's pools, which
     # must not hold a connection the relay thread was using at the moment of the fork.
-    relay_container = Container(container.config)
-    relay = None if args.no_relay else RelayLoop(relay_container, make_queue(relay_container)).start()
+    relay = None
+    if not args.no_relay:
+        relay_container = Container(container.config)
+        relay = RelayLoop(relay_container, make_queue(relay_container)).start()
     try:
         worker.work(burst=args.burst, with_scheduler=args.with_scheduler)
     finally:
         if relay is not None:
             relay.stop()
-        relay_container.close()
+            relay.container.close()
     return 0
