@@ -37,11 +37,11 @@ class Container:
     def engine(self) -> Engine:
         return make_engine(self.config.database.url)
 
-    @cached_property
-    def intake_engine(self) -> Engine:
-        """PostgreSQL in autocommit without a ping per checkout, for the one-statement webhook intake."""
-        url = self.engine.url.render_as_string(hide_password=False)
-        return make_engine(url, pool_pre_ping=False, isolation_level="AUTOCOMMIT")
+    _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Something opened on the container's behalf (a connection of its own) that ``close`` must close."""
+        self._closers.append(closer)
 
     @property
     def cipher(self) -> CredentialCipher:
@@ -73,8 +73,9 @@ class Container:
         return factory(self, shop, credentials)
 
     def close(self) -> None:
-        for name in ("engine", "intake_engine"):
-            if name in self.__dict__:
-                self.__dict__[name].dispose()
+        for closer in self._closers:
+            closer()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
         if "redis" in self.__dict__ and self.redis is not None:
             self.redis.close()

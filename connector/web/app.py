@@ -11,8 +11,9 @@ from connector.jobs.queue import make_queue
 from connector.web.errors import register_error_handlers
 from connector.web.health import bp as health_bp
 from connector.web.install import register_install_blueprints
-from webhooks.blueprint import bp as webhooks_bp
+from webhooks.intake import Intake
 from webhooks.intake_store import IntakeStore
+from webhooks.wsgi import WebhookIntake
 
 
 def create_app(config: Config | None = None, container: Container | None = None) -> Flask:
@@ -24,8 +25,8 @@ def create_app(config: Config | None = None, container: Container | None = None)
     register_error_handlers(app)
     app.register_blueprint(health_bp)
     register_api(app)
-    app.register_blueprint(webhooks_bp)
     register_install_blueprints(app, container)
     app.extensions["connector.queue"] = make_queue(container)
-    app.extensions["connector.intake"] = IntakeStore(container)
+    app.extensions["connector.intake"] = store = IntakeStore(container)
+    app.wsgi_app = WebhookIntake(app.wsgi_app, Intake(container, store))  # type: ignore[method-assign]
     return app
