@@ -23,7 +23,7 @@ class _Slot(Generic[Item, Result]):
         self.result: Result | None = None
         self.error: BaseException | None = None
         self.lead = False
-        self.wake = threading.Event()
+        self.wake: threading.Event | None = None  # only a follower waits: a lone caller never builds one
 
     def outcome(self) -> Result:
         if self.error is not None:
@@ -48,7 +48,9 @@ class GroupCommit(Generic[Item, Result]):
             self._waiting.append(slot)
             follow = self._running
             self._running = True
-        if follow:
+            if follow:  # made under the lock, so whoever takes this slot into a batch can set it
+                slot.wake = threading.Event()
+        if slot.wake is not None:
             slot.wake.wait()
             if not slot.lead:
                 return slot.outcome()
@@ -72,8 +74,10 @@ class GroupCommit(Generic[Item, Result]):
                 if self._waiting:
                     successor = self._waiting[0]
                     successor.lead = True
+                    assert successor.wake is not None  # anyone still waiting arrived as a follower
                     successor.wake.set()
                 else:
                     self._running = False
             for slot in batch:
-                slot.wake.set()
+                if slot.wake is not None:
+                    slot.wake.set()

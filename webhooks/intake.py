@@ -8,6 +8,7 @@ must or calls a shop. If the database is away, the answer is 503 so the platform
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
@@ -33,10 +34,15 @@ class Answer:
     message: str = ""
 
     def json(self) -> bytes:
-        body: dict[str, object] = {"ok": self.status < 300, "code": self.code}
-        if self.message:
-            body["message"] = self.message
-        return json.dumps(body, separators=(",", ":")).encode()
+        return _answer_json(self.status, self.code, self.message)
+
+
+@functools.lru_cache(maxsize=256)
+def _answer_json(status: int, code: str, message: str) -> bytes:
+    body: dict[str, object] = {"ok": status < 300, "code": code}
+    if message:
+        body["message"] = message
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
 ACCEPTED = Answer(200, "accepted")
@@ -107,4 +113,4 @@ class Intake:
 
 def _kept_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Keep the platform's own headers for later, never auth or cookies."""
-    return {k: v for k, v in headers.items() if k.lower().startswith(("x-shopify-", "x-wc-webhook-"))}
+    return {name: headers[name] for name in headers if name.lower().startswith(("x-shopify-", "x-wc-webhook-"))}

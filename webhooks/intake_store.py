@@ -122,6 +122,8 @@ class IntakeStore:
         return self._store_sqlite(delivery)
 
     def _store_postgresql(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
+        if len(batch) == 1:
+            return self._execute(batch)
         # The same key twice in one batch (a platform's concurrent retry): store it once, the rest are duplicates.
         first: dict[tuple[str, str], int] = {}
         for index, delivery in enumerate(batch):

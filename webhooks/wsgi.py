@@ -8,6 +8,7 @@ to Flask unchanged. The decisions themselves live in ``webhooks.intake``, free o
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -42,13 +43,17 @@ class EnvironHeaders(Mapping[str, str]):
 
     def __iter__(self) -> Iterator[str]:
         for key in self._environ:
-            if key.startswith("HTTP_"):
-                yield key[5:].replace("_", "-").title()
-            elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-                yield key.replace("_", "-").title()
+            if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                yield _header_name(key)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+@functools.lru_cache(maxsize=1024)
+def _header_name(environ_key: str) -> str:
+    """``HTTP_X_SHOPIFY_TOPIC`` -> ``X-Shopify-Topic``, as Werkzeug spells it (cached: names repeat)."""
+    return environ_key.removeprefix("HTTP_").replace("_", "-").title()
 
 
 class WebhookIntake:
