@@ -11,16 +11,13 @@ import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import psycopg
-from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from connector.bootstrap import Container
 from connector.domain.timeutil import utcnow
 from connector.store.outbox_repo import JobKind, OutboxState
-from connector.store.tables import shops, webhook_inbox
 from webhooks.group_commit import GroupCommit
 from webhooks.inbox import InboxState
 from webhooks.pg_connection import IntakeConnection
@@ -102,6 +99,18 @@ LEFT JOIN job ON job.ref_id = delivery.inbox_id::text
 """
 
 
+# SQLite: what SQLAlchemy would send for the same rows (its DATETIME storage format, JSON as text).
+_SQLITE_STAMP = "%Y-%m-%d %H:%M:%S.%f"
+_SQLITE_SHOP = "SELECT id FROM shops WHERE platform = ? AND address = ?"
+_SQLITE_INBOX = (
+    "INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (platform, dedup_key) DO NOTHING RETURNING id"
+)
+_SQLITE_OUTBOX = (
+    "INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at) VALUES (?, ?, ?, ?, 0, ?) RETURNING id"
+)
+
+
 class IntakeStore:
     """One per web process (``create_app``), shared by its request threads."""
 
@@ -175,24 +184,36 @@ class IntakeStore:
         self._connection.close()
 
     def _store_sqlite(self, delivery: IncomingDelivery) -> Accepted:
-        """The embedded store: the same three steps in one write transaction (SQLite has one writer anyway)."""
-        with self.container.uow() as uow:
-            conn = uow.connection
-            shop_id = conn.execute(
-                select(shops.c.id).where(shops.c.platform == delivery.platform, shops.c.address == delivery.address)
-            ).scalar()
-            if shop_id is None:
-                return Accepted(None, None, None)
-            inbox_id = conn.execute(
-                sqlite_insert(webhook_inbox)
-                .values(shop_id=shop_id, platform=delivery.platform, dedup_key=delivery.dedup_key,
-                        topic=delivery.topic, body=delivery.body, headers=delivery.headers,
-                        state=InboxState.RECEIVED.value, attempts=0, received_at=utcnow())
-                .on_conflict_do_nothing(index_elements=[webhook_inbox.c.platform, webhook_inbox.c.dedup_key])
-                .returning(webhook_inbox.c.id)
-            ).scalar()
-            if inbox_id is None:
-                return Accepted(shop_id, None, None)
-            outbox_id = uow.outbox.add(shop_id, JobKind.EVENT, str(inbox_id))
-            uow.commit()
-        return Accepted(shop_id, int(inbox_id), outbox_id)
+        """The embedded store: the same three steps in one write transaction, in plain SQL (building them
+        with SQLAlchemy cost ~1 ms of CPU per delivery). ``BEGIN IMMEDIATE`` takes the write lock first, so a
+        concurrent writer waits for it instead of failing to upgrade a read lock."""
+        now = utcnow().strftime(_SQLITE_STAMP)
+        connection = self.container.engine.raw_connection()
+        try:
+            cursor = connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                accepted = self._sqlite_steps(cursor, delivery, now)
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+            return accepted
+        finally:
+            connection.close()
+
+    @staticmethod
+    def _sqlite_steps(cursor: Any, delivery: IncomingDelivery, now: str) -> Accepted:
+        shop = cursor.execute(_SQLITE_SHOP, (delivery.platform, delivery.address)).fetchone()
+        if shop is None:
+            return Accepted(None, None, None)
+        inbox = cursor.execute(_SQLITE_INBOX, (
+            shop[0], delivery.platform, delivery.dedup_key, delivery.topic, delivery.body,
+            json.dumps(delivery.headers), InboxState.RECEIVED.value, now,
+        )).fetchone()
+        if inbox is None:
+            return Accepted(shop[0], None, None)
+        job = cursor.execute(_SQLITE_OUTBOX, (
+            shop[0], JobKind.EVENT.value, str(inbox[0]), OutboxState.PENDING.value, now,
+        )).fetchone()
+        return Accepted(shop[0], int(inbox[0]), int(job[0]))

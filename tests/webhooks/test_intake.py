@@ -208,3 +208,24 @@ def test_database_down_is_503_so_the_platform_retries(app: Flask, client: FlaskC
     monkeypatch.setattr(IntakeStore, "_store_sqlite", refuse)
     response = client.post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
     assert response.status_code == 503 and response.get_json()["code"] == "store_unavailable"
+
+
+def test_a_stored_delivery_reads_back_through_the_store_as_written(app: Flask, client: FlaskClient) -> None:
+    """The intake writes with plain SQL: the rows must read back through SQLAlchemy's types like any other."""
+    from datetime import UTC, datetime, timedelta
+
+    from webhooks.inbox import InboxState, load_delivery
+
+    before = datetime.now(UTC)
+    assert client.post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY)).status_code == 200
+    container: Container = app.extensions["connector"]
+    with container.engine.connect() as conn:
+        inbox_row = conn.execute(select(webhook_inbox)).one()
+        outbox_row = conn.execute(select(outbox)).one()
+    for stamp in (inbox_row.received_at, outbox_row.created_at):
+        assert stamp.tzinfo is not None and before - timedelta(seconds=1) <= stamp <= datetime.now(UTC)
+    assert outbox_row.ref_id == str(inbox_row.id) and outbox_row.enqueued_at is None
+    delivery = load_delivery(container, inbox_row.id)
+    assert delivery is not None and delivery.shop_id == "shop-a" and delivery.state is InboxState.RECEIVED
+    assert delivery.body == ORDER_BODY and delivery.topic == "orders/updated"
+    assert delivery.headers["X-Shopify-Event-Id"] == "evt-1" and "Content-Type" not in delivery.headers
