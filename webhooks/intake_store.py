@@ -68,27 +68,26 @@ SELECT (SELECT id FROM shop), (SELECT id FROM delivery), (SELECT id FROM job)
 _ACCEPT_ONE_NAME = b"connector_accept_one"
 _ACCEPT_ONE_BINARY = (0, 0, 0, 0, 1, 0, 0, 0, 0)  # the body goes as bytes, the rest as text
 
-# Several deliveries: the same three steps over arrays. Rows are inserted in key order so two batches racing
-# on the same keys cannot deadlock.
+# Several deliveries: the same three steps over a JSON array, one parameter (bodies as hex: byte-exact, whatever
+# their encoding). Rows are inserted in key order so two batches racing on the same keys cannot deadlock.
 _ACCEPT_MANY = """
 WITH input AS (
-    SELECT * FROM unnest(%(ord)s::int[], %(platform)s::text[], %(address)s::text[], %(dedup_key)s::text[],
-                         %(topic)s::text[], %(body)s::bytea[], %(headers)s::text[])
-        AS t(ord, platform, address, dedup_key, topic, body, headers)
+    SELECT * FROM json_to_recordset($1::json)
+        AS t(ord int, platform text, address text, dedup_key text, topic text, body text, headers json)
 ), shop AS (
     SELECT input.ord, shops.id AS shop_id
     FROM input JOIN shops ON shops.platform = input.platform AND shops.address = input.address
 ), delivery AS (
     INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at)
-    SELECT shop.shop_id, input.platform, input.dedup_key, input.topic, input.body, input.headers::json,
-           %(received)s, 0, now()
+    SELECT shop.shop_id, input.platform, input.dedup_key, input.topic, decode(input.body, 'hex'), input.headers,
+           $2::text, 0, now()
     FROM input JOIN shop USING (ord)
     ORDER BY input.platform, input.dedup_key
     ON CONFLICT (platform, dedup_key) DO NOTHING
     RETURNING id AS inbox_id, shop_id, platform, dedup_key
 ), job AS (
     INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at)
-    SELECT delivery.shop_id, %(job)s, delivery.inbox_id::text, %(pending)s, 0, now() FROM delivery
+    SELECT delivery.shop_id, $3::text, delivery.inbox_id::text, $4::text, 0, now() FROM delivery
     RETURNING id AS outbox_id, ref_id
 )
 SELECT input.ord, shop.shop_id, delivery.inbox_id, job.outbox_id
@@ -97,6 +96,7 @@ LEFT JOIN shop USING (ord)
 LEFT JOIN delivery ON delivery.platform = input.platform AND delivery.dedup_key = input.dedup_key
 LEFT JOIN job ON job.ref_id = delivery.inbox_id::text
 """
+_ACCEPT_MANY_NAME = b"connector_accept_many"
 
 
 # SQLite: what SQLAlchemy would send for the same rows (its DATETIME storage format, JSON as text).
@@ -109,6 +109,13 @@ _SQLITE_INBOX = (
 _SQLITE_OUTBOX = (
     "INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at) VALUES (?, ?, ?, ?, 0, ?) RETURNING id"
 )
+
+
+def _accepted(shop_id: bytes | None, inbox_id: bytes | None, outbox_id: bytes | None) -> Accepted:
+    """One result row, as libpq gives it (text, or None for NULL)."""
+    return Accepted(shop_id.decode() if shop_id is not None else None,
+                    int(inbox_id) if inbox_id is not None else None,
+                    int(outbox_id) if outbox_id is not None else None)
 
 
 class IntakeStore:
@@ -163,22 +170,20 @@ class IntakeStore:
         params = (delivery.platform.encode(), delivery.address.encode(), delivery.dedup_key.encode(),
                   delivery.topic.encode(), delivery.body, json.dumps(delivery.headers).encode(),
                   InboxState.RECEIVED.value.encode(), JobKind.EVENT.value.encode(), OutboxState.PENDING.value.encode())
-        [(shop_id, inbox_id, outbox_id)] = self._connection.run_prepared(
-            _ACCEPT_ONE_NAME, _ACCEPT_ONE, params, _ACCEPT_ONE_BINARY
-        )
-        return [Accepted(shop_id.decode() if shop_id is not None else None,
-                         int(inbox_id) if inbox_id is not None else None,
-                         int(outbox_id) if outbox_id is not None else None)]
+        rows = self._connection.run_prepared(_ACCEPT_ONE_NAME, _ACCEPT_ONE, params, _ACCEPT_ONE_BINARY)
+        return [_accepted(shop_id, inbox_id, outbox_id) for shop_id, inbox_id, outbox_id in rows]
 
     def _accept_many(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
-        values = {
-            "received": InboxState.RECEIVED.value, "job": JobKind.EVENT.value, "pending": OutboxState.PENDING.value,
-            "ord": list(range(len(batch))),
-            **{field: [getattr(d, field) for d in batch] for field in IncomingDelivery._fields},
-            "headers": [json.dumps(d.headers) for d in batch],
-        }
-        rows = sorted(self._connection.execute(_ACCEPT_MANY, values))
-        return [Accepted(shop_id, inbox_id, outbox_id) for _, shop_id, inbox_id, outbox_id in rows]
+        document = json.dumps([
+            {"ord": ord_, "platform": d.platform, "address": d.address, "dedup_key": d.dedup_key, "topic": d.topic,
+             "body": d.body.hex(), "headers": d.headers}
+            for ord_, d in enumerate(batch)
+        ])
+        params = (document.encode(), InboxState.RECEIVED.value.encode(), JobKind.EVENT.value.encode(),
+                  OutboxState.PENDING.value.encode())
+        rows = self._connection.run_prepared(_ACCEPT_MANY_NAME, _ACCEPT_MANY, params, (0, 0, 0, 0))
+        by_ord = {int(ord_ or b"-1"): _accepted(*ids) for ord_, *ids in rows}
+        return [by_ord[index] for index in range(len(batch))]
 
     def close(self) -> None:
         self._connection.close()

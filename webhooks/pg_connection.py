@@ -4,13 +4,13 @@ One connection per process is enough: the group commit runs one statement at a t
 pooled, because a pool checkout and return cost more client CPU than the statement itself. The hot
 statement runs through libpq's blocking ``PQexecPrepared`` (``psycopg.pq``, which releases the GIL while it
 waits): psycopg's own execute waits in a loop that costs ~100 us more client CPU per commit-length wait
-(measured: 242 vs 108 us for the intake statement). Anything else goes through psycopg as usual.
+(measured: 242 vs 108 us for the intake statement).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
@@ -47,9 +47,6 @@ class IntakeConnection:
         result = pgconn.exec_prepared(name, params, binary)
         self._check(pgconn, result, pq.ExecStatus.TUPLES_OK)
         return [tuple(result.get_value(row, col) for col in range(result.nfields)) for row in range(result.ntuples)]
-
-    def execute(self, sql: str, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        return self.connection().execute(sql, values, prepare=True).fetchall()
 
     def close(self) -> None:
         connection, self._connection = self._connection, None

@@ -114,3 +114,23 @@ def test_an_unknown_shop_in_a_batch_stores_nothing_for_it(store: IntakeStore) ->
     with ThreadPoolExecutor(max_workers=8) as pool:
         unknown = list(pool.map(deliver, range(40)))
     assert unknown == [n % 2 == 0 for n in range(40)]
+
+
+def test_a_batch_stores_bodies_and_headers_byte_for_byte(store: IntakeStore, engine: Engine) -> None:
+    """Bodies are stored exactly as signed (any encoding), headers with any characters; answers in order."""
+    from webhooks.intake_store import IncomingDelivery
+
+    bodies = ['{"note": "café \\" \\\\ ☃"}'.encode(), '{"n": "ü"}'.encode("utf-16"), b'{"id": 2}', b'{"id": 3}']
+    headers = [{"X-Shopify-Topic": 'a"b\\c', "X-Shopify-Note": "ünï ☃"}, {}, {"X-Shopify-Topic": "t"}, {}]
+    batch = [IncomingDelivery("shopify", "a.myshopify.com", f"shopify:b-{n}", "orders/updated", body, headers[n])
+             for n, body in enumerate(bodies)]
+    batch.append(IncomingDelivery("shopify", "a.myshopify.com", "shopify:b-1", "orders/updated", b"{}", {}))
+    batch.append(IncomingDelivery("shopify", "nobody.myshopify.com", "shopify:b-9", "orders/updated", b"{}", {}))
+    answers = store._store_postgresql(batch) if engine.dialect.name == "postgresql" else [
+        store._store_sqlite(delivery) for delivery in batch]
+    assert [(a.shop_id, a.duplicate) for a in answers] == [("shop-a", False)] * 4 + [("shop-a", True), (None, False)]
+    with engine.connect() as conn:
+        rows = {row.dedup_key: row for row in conn.execute(select(webhook_inbox))}
+    assert [rows[f"shopify:b-{n}"].body for n in range(4)] == bodies
+    assert [rows[f"shopify:b-{n}"].headers for n in range(4)] == headers
+    assert [rows[f"shopify:b-{n}"].id for n in range(4)] == [a.inbox_id for a in answers[:4]]
