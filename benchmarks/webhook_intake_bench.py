@@ -292,12 +292,16 @@ def main() -> int:
     parser.add_argument("--gthreads", type=int, default=1,
                         help="threads per gunicorn worker: > 1 runs gthread workers (same for every target)")
     parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="wrk threads (one drives a few connections; every thread takes CPU from the servers)")
+    parser.add_argument("--warmup", type=float, default=3.0,
+                        help="seconds of load per target before measuring (connections, caches, the first pages "
+                             "of the tables: the first seconds on an empty table cost PostgreSQL more)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     if args.quick:
-        args.runs, args.duration = 1, 3.0
+        args.runs, args.duration, args.warmup = 1, 3.0, 1.0
     use_wrk = args.client == "wrk" or (args.client == "auto" and WRK is not None)
     load: Callable[[str, Path, float, int, int], Result] = load_wrk if use_wrk else load_python
     per_run = int(max(20_000, args.duration * 4_000))
@@ -329,10 +333,11 @@ def main() -> int:
             targets.append(Target(f"ours, {name}" + (" + Redis" if redis else " + embedded queue"), url,
                                   database_url, queue))
         warm = tmp / "warm.tsv"
-        signed_lines(2_000, warm)
+        warm_lines = int(max(2_000, args.warmup * 4_000))
+        signed_lines(warm_lines, warm)
         for target in targets:  # every worker opens its DB and Redis connections, imports, JIT-free warm-up
-            target.warmup_requests = load(target.url, warm, 1.0, args.connections, args.threads).requests
-            signed_lines(2_000, warm)
+            target.warmup_requests = load(target.url, warm, args.warmup, args.connections, args.threads).requests
+            signed_lines(warm_lines, warm)
         for run in range(args.runs):
             for target in targets:  # interleaved so every target sees the same machine load
                 lines = tmp / f"run-{run}-{len(target.results)}-{target.name[:4]}.tsv"
