@@ -8,6 +8,7 @@ for a batch to fill. Each caller gets its own result, or the batch's error.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -35,12 +36,18 @@ class GroupCommit(Generic[Item, Result]):
     """``submit`` from any thread; ``run_batch`` gets the waiting items in arrival order and returns one
     result per item, in the same order."""
 
-    def __init__(self, run_batch: Callable[[Sequence[Item]], Sequence[Result]], max_batch: int = 64) -> None:
+    def __init__(self, run_batch: Callable[[Sequence[Item]], Sequence[Result]], max_batch: int = 64,
+                 expected: Callable[[], int] | None = None, max_wait: float = 0.0) -> None:
         self._run_batch = run_batch
         self._max_batch = max_batch
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
         self._waiting: list[_Slot[Item, Result]] = []
         self._running = False
+        # How many more items are on their way (requests in flight that have not submitted yet): a leader waits
+        # up to ``max_wait`` seconds for them, so one commit serves them all. With none coming it never waits.
+        self._expected = expected
+        self._max_wait = max_wait
 
     def submit(self, item: Item) -> Result:
         slot: _Slot[Item, Result] = _Slot(item)
@@ -50,6 +57,7 @@ class GroupCommit(Generic[Item, Result]):
             self._running = True
             if follow:  # made under the lock, so whoever takes this slot into a batch can set it
                 slot.wake = threading.Event()
+                self._arrived.notify()
         if slot.wake is not None:
             slot.wake.wait()
             if not slot.lead:
@@ -57,9 +65,21 @@ class GroupCommit(Generic[Item, Result]):
         self._lead()
         return slot.outcome()
 
+    def _wait_for_arrivals(self) -> None:
+        """Called holding the lock; ``wait`` releases it while the others arrive."""
+        if self._expected is None or self._max_wait <= 0:
+            return
+        deadline = time.monotonic() + self._max_wait
+        while self._expected() > 0 and len(self._waiting) < self._max_batch:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            self._arrived.wait(remaining)
+
     def _lead(self) -> None:
         """Run one batch from the head of the queue (our own slot is in it), then hand over or stand down."""
         with self._lock:
+            self._wait_for_arrivals()
             batch = self._waiting[: self._max_batch]
             del self._waiting[: self._max_batch]
         try:

@@ -66,7 +66,8 @@ class Intake:
         if body is None or len(body) > self.max_body_bytes:
             return Answer(413, "too_large", f"bodies are limited to {self.max_body_bytes} bytes")
         try:
-            return self._receive(platform, source, headers, body)
+            with self.store.arriving():
+                return self._receive(platform, source, headers, body)
         except _STORE_ERRORS as exc:  # the database is away: the platform will retry
             log.error("webhooks.store-unavailable", extra={"platform": platform, "error": type(exc).__name__})
             return Answer(503, "store_unavailable", "the delivery could not be stored; please retry")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -121,18 +122,42 @@ def _accepted(shop_id: bytes | None, inbox_id: bytes | None, outbox_id: bytes | 
 class IntakeStore:
     """One per web process (``create_app``), shared by its request threads."""
 
-    def __init__(self, container: Container, max_batch: int = 64) -> None:
+    def __init__(self, container: Container, max_batch: int = 64, max_wait: float = 0.0005) -> None:
         self.container = container
-        self._group: GroupCommit[IncomingDelivery, Accepted] = GroupCommit(self._store_postgresql, max_batch)
+        self._coming = 0  # requests in flight that have not submitted their delivery yet
+        self._coming_lock = threading.Lock()
+        self._arrival = threading.local()
+        self._group: GroupCommit[IncomingDelivery, Accepted] = GroupCommit(
+            self._store_postgresql, max_batch, expected=lambda: self._coming, max_wait=max_wait
+        )
         url = container.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._connection = IntakeConnection(url)
         self._connection_lock = threading.Lock()
         container.on_close(self.close)
 
+    @contextmanager
+    def arriving(self) -> Iterator[None]:
+        """Wrap a request that may store a delivery: a commit about to start waits briefly for it."""
+        with self._coming_lock:
+            self._coming += 1
+        self._arrival.counted = True
+        try:
+            yield
+        finally:
+            self._arrived()
+
+    def _arrived(self) -> None:
+        """This thread's request has submitted (or will not): stop counting it as coming."""
+        if getattr(self._arrival, "counted", False):
+            self._arrival.counted = False
+            with self._coming_lock:
+                self._coming -= 1
+
     def accept(
         self, *, platform: str, address: str, dedup_key: str, topic: str, body: bytes, headers: Mapping[str, str]
     ) -> Accepted:
         delivery = IncomingDelivery(platform, address, dedup_key[:255], topic, body, dict(headers))
+        self._arrived()
         if self.container.engine.dialect.name == "postgresql":
             return self._group.submit(delivery)
         return self._store_sqlite(delivery)

@@ -73,6 +73,49 @@ def test_a_failed_batch_fails_its_callers_only_and_the_next_batch_runs() -> None
     assert group.submit(99) == 990  # nobody was left holding the lead
 
 
+def test_a_leader_waits_for_callers_on_their_way_and_commits_them_together() -> None:
+    recorder = Recorder()
+    coming = [1]
+    group = GroupCommit(recorder, expected=lambda: coming[0], max_wait=2.0)
+
+    def late() -> int:
+        time.sleep(0.05)
+        coming[0] = 0  # it has arrived: submit() is next
+        return group.submit(2)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        second = pool.submit(late)
+        started = time.monotonic()
+        assert group.submit(1) == 10
+        assert second.result() == 20
+    assert recorder.batches == [[1, 2]]  # one commit for both
+    assert time.monotonic() - started < 1.0  # woken by the arrival, not by the deadline
+
+
+def test_a_leader_never_waits_with_nobody_coming_and_at_most_max_wait_otherwise() -> None:
+    recorder = Recorder()
+    idle = GroupCommit(recorder, expected=lambda: 0, max_wait=5.0)
+    started = time.monotonic()
+    assert idle.submit(1) == 10
+    assert time.monotonic() - started < 0.5
+    stranded = GroupCommit(recorder, expected=lambda: 3, max_wait=0.2)  # a caller that never submits
+    started = time.monotonic()
+    assert stranded.submit(2) == 20
+    assert 0.2 <= time.monotonic() - started < 1.5
+
+
+def test_requests_stop_counting_as_coming_once_they_submit_or_give_up(store: IntakeStore) -> None:
+    with store.arriving():
+        assert store._coming == 1
+        store.accept(platform="shopify", address="a.myshopify.com", dedup_key="shopify:c-1", topic="t",
+                     body=b"{}", headers={})
+        assert store._coming == 0  # submitted: a leader no longer waits for it
+    assert store._coming == 0
+    with pytest.raises(RuntimeError), store.arriving():  # a request that fails before storing anything
+        raise RuntimeError("bad signature")
+    assert store._coming == 0
+
+
 @pytest.fixture
 def store(engine: Engine) -> IntakeStore:
     container = Container(replace(Config()), _cipher=CredentialCipher([CredentialCipher.generate_key()]))
