@@ -2,6 +2,7 @@
 
 This is the whole of a webhook's cost to us, so on PostgreSQL it is one statement in one round trip, and
 concurrent requests of one process share it (``GroupCommit``): one commit for the lot instead of one each.
+SQLite (``sqlite_intake``) batches the same way, in one write transaction.
 The answer says which case each delivery was: no such shop, a duplicate, or accepted (with both ids).
 """
 
@@ -11,40 +12,16 @@ import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, NamedTuple
 
 import psycopg
 
 from connector.bootstrap import Container
-from connector.domain.timeutil import utcnow
 from connector.store.outbox_repo import JobKind, OutboxState
+from webhooks.deliveries import Accepted, IncomingDelivery
 from webhooks.group_commit import GroupCommit
 from webhooks.inbox import InboxState
 from webhooks.pg_connection import IntakeConnection
-
-
-@dataclass(frozen=True, slots=True)
-class Accepted:
-    shop_id: str | None  # None: no such shop is connected
-    inbox_id: int | None  # None with a shop: a duplicate delivery
-    outbox_id: int | None
-
-    @property
-    def duplicate(self) -> bool:
-        return self.shop_id is not None and self.inbox_id is None
-
-
-class IncomingDelivery(NamedTuple):
-    """A delivery not stored yet (``webhooks.inbox.Delivery`` is one read back from the inbox)."""
-
-    platform: str
-    address: str
-    dedup_key: str
-    topic: str
-    body: bytes
-    headers: dict[str, str]
-
+from webhooks.sqlite_intake import SqliteIntake
 
 # Raw SQL on purpose: through SQLAlchemy's execution layer the statement costs twice the client CPU (measured
 # 257 vs 128 us for one delivery), and it runs once per webhook. Autocommit: the statement is the transaction.
@@ -100,18 +77,6 @@ LEFT JOIN job ON job.ref_id = delivery.inbox_id::text
 _ACCEPT_MANY_NAME = b"connector_accept_many"
 
 
-# SQLite: what SQLAlchemy would send for the same rows (its DATETIME storage format, JSON as text).
-_SQLITE_STAMP = "%Y-%m-%d %H:%M:%S.%f"
-_SQLITE_SHOP = "SELECT id FROM shops WHERE platform = ? AND address = ?"
-_SQLITE_INBOX = (
-    "INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (platform, dedup_key) DO NOTHING RETURNING id"
-)
-_SQLITE_OUTBOX = (
-    "INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at) VALUES (?, ?, ?, ?, 0, ?) RETURNING id"
-)
-
-
 def _accepted(shop_id: bytes | None, inbox_id: bytes | None, outbox_id: bytes | None) -> Accepted:
     """One result row, as libpq gives it (text, or None for NULL)."""
     return Accepted(shop_id.decode() if shop_id is not None else None,
@@ -127,12 +92,15 @@ class IntakeStore:
         self._coming = 0  # requests in flight that have not submitted their delivery yet
         self._coming_lock = threading.Lock()
         self._arrival = threading.local()
-        self._group: GroupCommit[IncomingDelivery, Accepted] = GroupCommit(
-            self._store_postgresql, max_batch, expected=lambda: self._coming, max_wait=max_wait
-        )
-        url = container.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._connection = IntakeConnection(url)
+        engine = container.engine
+        url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._connection = IntakeConnection(url)  # opened on first use: never on SQLite
         self._connection_lock = threading.Lock()
+        self._sqlite = SqliteIntake(engine)
+        self._postgresql = engine.dialect.name == "postgresql"
+        self._group: GroupCommit[IncomingDelivery, Accepted] = GroupCommit(
+            self._store_batch, max_batch, expected=lambda: self._coming, max_wait=max_wait
+        )
         container.on_close(self.close)
 
     @contextmanager
@@ -158,9 +126,10 @@ class IntakeStore:
     ) -> Accepted:
         delivery = IncomingDelivery(platform, address, dedup_key[:255], topic, body, dict(headers))
         self._arrived()
-        if self.container.engine.dialect.name == "postgresql":
-            return self._group.submit(delivery)
-        return self._store_sqlite(delivery)
+        return self._group.submit(delivery)
+
+    def _store_batch(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
+        return self._store_postgresql(batch) if self._postgresql else self._sqlite.store(batch)
 
     def _store_postgresql(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
         if len(batch) == 1:
@@ -212,38 +181,3 @@ class IntakeStore:
 
     def close(self) -> None:
         self._connection.close()
-
-    def _store_sqlite(self, delivery: IncomingDelivery) -> Accepted:
-        """The embedded store: the same three steps in one write transaction, in plain SQL (building them
-        with SQLAlchemy cost ~1 ms of CPU per delivery). ``BEGIN IMMEDIATE`` takes the write lock first, so a
-        concurrent writer waits for it instead of failing to upgrade a read lock."""
-        now = utcnow().strftime(_SQLITE_STAMP)
-        connection = self.container.engine.raw_connection()
-        try:
-            cursor = connection.driver_connection.cursor()  # type: ignore[union-attr]
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                accepted = self._sqlite_steps(cursor, delivery, now)
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
-            cursor.execute("COMMIT")
-            return accepted
-        finally:
-            connection.close()
-
-    @staticmethod
-    def _sqlite_steps(cursor: Any, delivery: IncomingDelivery, now: str) -> Accepted:
-        shop = cursor.execute(_SQLITE_SHOP, (delivery.platform, delivery.address)).fetchone()
-        if shop is None:
-            return Accepted(None, None, None)
-        inbox = cursor.execute(_SQLITE_INBOX, (
-            shop[0], delivery.platform, delivery.dedup_key, delivery.topic, delivery.body,
-            json.dumps(delivery.headers), InboxState.RECEIVED.value, now,
-        )).fetchone()
-        if inbox is None:
-            return Accepted(shop[0], None, None)
-        job = cursor.execute(_SQLITE_OUTBOX, (
-            shop[0], JobKind.EVENT.value, str(inbox[0]), OutboxState.PENDING.value, now,
-        )).fetchone()
-        return Accepted(shop[0], int(inbox[0]), int(job[0]))

@@ -169,8 +169,7 @@ def test_a_batch_stores_bodies_and_headers_byte_for_byte(store: IntakeStore, eng
              for n, body in enumerate(bodies)]
     batch.append(IncomingDelivery("shopify", "a.myshopify.com", "shopify:b-1", "orders/updated", b"{}", {}))
     batch.append(IncomingDelivery("shopify", "nobody.myshopify.com", "shopify:b-9", "orders/updated", b"{}", {}))
-    answers = store._store_postgresql(batch) if engine.dialect.name == "postgresql" else [
-        store._store_sqlite(delivery) for delivery in batch]
+    answers = store._store_batch(batch)
     assert [(a.shop_id, a.duplicate) for a in answers] == [("shop-a", False)] * 4 + [("shop-a", True), (None, False)]
     with engine.connect() as conn:
         rows = {row.dedup_key: row for row in conn.execute(select(webhook_inbox))}

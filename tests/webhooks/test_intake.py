@@ -25,6 +25,7 @@ from connector.store.outbox_repo import OutboxState
 from connector.store.tables import outbox, webhook_inbox
 from connector.web import create_app
 from webhooks.intake_store import IntakeStore
+from webhooks.sqlite_intake import SqliteIntake
 
 SECRET = "shpss_new_secret"
 OLD_SECRET = "shpss_old_secret"
@@ -205,7 +206,7 @@ def test_database_down_is_503_so_the_platform_retries(app: Flask, client: FlaskC
         raise OperationalError("INSERT", {}, Exception("connection refused"))
 
     monkeypatch.setattr(IntakeStore, "_execute", refuse)
-    monkeypatch.setattr(IntakeStore, "_store_sqlite", refuse)
+    monkeypatch.setattr(SqliteIntake, "store", refuse)
     response = client.post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
     assert response.status_code == 503 and response.get_json()["code"] == "store_unavailable"
 
