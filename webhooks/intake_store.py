@@ -87,7 +87,7 @@ def _accepted(shop_id: bytes | None, inbox_id: bytes | None, outbox_id: bytes | 
 class IntakeStore:
     """One per web process (``create_app``), shared by its request threads."""
 
-    def __init__(self, container: Container, max_batch: int = 64, max_wait: float = 0.0005) -> None:
+    def __init__(self, container: Container, max_batch: int = 64, max_wait: float = 0.001) -> None:
         self.container = container
         self._coming = 0  # requests in flight that have not submitted their delivery yet
         self._coming_lock = threading.Lock()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,7 +35,14 @@ def test_each_command_has_useful_help(command: str, capsys: pytest.CaptureFixtur
 def test_serve_has_host_and_port() -> None:
     args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9001"])
     assert (args.host, args.port) == ("0.0.0.0", 9001)
-    assert "worker_class" not in gunicorn_options(args)  # sync workers by default
+    options = gunicorn_options(args)
+    assert (options["worker_class"], options["threads"]) == ("gthread", 16)  # threaded by default
+    assert options["workers"] == max(2, os.cpu_count() or 1)
+
+
+def test_serve_threads_1_runs_sync_workers_two_per_core_plus_one() -> None:
+    options = gunicorn_options(build_parser().parse_args(["serve", "--threads", "1"]))
+    assert "worker_class" not in options and options["workers"] == 2 * (os.cpu_count() or 1) + 1
 
 
 def test_serve_threads_runs_gthread_workers() -> None:
