@@ -96,8 +96,8 @@ class IntakeStore:
         url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._connection = IntakeConnection(url)  # opened on first use: never on SQLite
         self._connection_lock = threading.Lock()
-        self._sqlite = SqliteIntake(engine)
         self._postgresql = engine.dialect.name == "postgresql"
+        self._sqlite = None if self._postgresql else SqliteIntake(engine)
         self._group: GroupCommit[IncomingDelivery, Accepted] = GroupCommit(
             self._store_batch, max_batch, expected=lambda: self._coming, max_wait=max_wait
         )
@@ -129,7 +129,9 @@ class IntakeStore:
         return self._group.submit(delivery)
 
     def _store_batch(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
-        return self._store_postgresql(batch) if self._postgresql else self._sqlite.store(batch)
+        if self._sqlite is not None:
+            return self._sqlite.store(batch)
+        return self._store_postgresql(batch)
 
     def _store_postgresql(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
         if len(batch) == 1:
