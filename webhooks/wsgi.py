@@ -2,8 +2,9 @@
 
 Webhooks are the one endpoint whose cost is all hot path: a shop can send thousands in a burst. Flask's
 request machinery (context, routing, hooks, response object) costs more CPU than our whole intake minus the
-database (measured: 110 of 280 us in-process), so deliveries are answered here and every other path goes on
-to Flask unchanged. The decisions themselves live in ``webhooks.intake``, free of any HTTP framework.
+database (measured in-process: ~110 us for a bare Flask 200, ~32 us for our intake without the database), so
+deliveries are answered here and every other path goes on to Flask unchanged. The decisions themselves live
+in ``webhooks.intake``, free of any HTTP framework.
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ class WebhookIntake:
             body = self._body(environ)
         except ValueError:
             return _respond(start_response, Answer(400, "invalid_length", "the Content-Length header is not a number"))
+        except OSError:  # the client went away mid-body (gunicorn's NoMoreData is an IOError): nothing to store
+            return _respond(start_response, Answer(400, "incomplete_body", "the body ended before its length"))
         try:
             answer = self.intake.receive(platform, EnvironHeaders(environ), body)
         except Exception:  # never a stack trace to the caller; the platform retries a 5xx

@@ -33,11 +33,13 @@ def app(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
 
 
 def _call(app: Flask, path: str, body: bytes = b"", headers: dict[str, str] | None = None, method: str = "POST",
-          content_length: str | None = None, chunked: bool = False) -> tuple[str, dict[str, str], bytes]:
+          content_length: str | None = None, chunked: bool = False,
+          stream: io.BytesIO | None = None) -> tuple[str, dict[str, str], bytes]:
     """One request straight through the app's WSGI callable, with an environ shaped like gunicorn's."""
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "", "SERVER_NAME": "x",
-        "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
+        "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+        "wsgi.input": stream or io.BytesIO(body),
         "wsgi.errors": io.StringIO(), "wsgi.input_terminated": chunked,
     }
     if not chunked:
@@ -72,6 +74,18 @@ def test_a_content_length_that_is_not_a_number_is_400(app: Flask) -> None:
     assert status.startswith("400") and b'"invalid_length"' in body
     assert _call(app, "/webhooks/shopify", ORDER_BODY, shopify_headers(ORDER_BODY),
                  content_length="-5")[0].startswith("400")
+
+
+def test_a_body_cut_short_is_400_and_stores_nothing(app: Flask) -> None:
+    class CutShort(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            raise OSError("client went away")
+
+    environ_input = CutShort(ORDER_BODY)
+    status, _, body = _call(app, "/webhooks/shopify", ORDER_BODY, shopify_headers(ORDER_BODY),
+                            stream=environ_input)
+    assert status.startswith("400") and b'"incomplete_body"' in body
+    assert _counts(app) == (0, 0)
 
 
 def test_chunked_bodies_are_read_and_limited_without_a_length(app: Flask) -> None:
