@@ -48,4 +48,3 @@ def from_config() -> Flask:
     from connector.web.app import create_app
 
     return create_app(config=load_config())
-

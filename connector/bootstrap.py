@@ -32,12 +32,11 @@ class Container:
     _cipher: CredentialCipher | None = field(default=None, repr=False)
     clock: Callable[[], datetime] = utcnow
     adapter_factory: AdapterFactory | None = None
+    _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @cached_property
     def engine(self) -> Engine:
         return make_engine(self.config.database.url)
-
-    _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def on_close(self, closer: Callable[[], None]) -> None:
         """Something opened on the container's behalf (a connection of its own) that ``close`` must close."""

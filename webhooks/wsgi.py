@@ -28,7 +28,10 @@ _STATUS = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 404: 
 
 
 class EnvironHeaders(Mapping[str, str]):
-    """The request's headers, read from the WSGI environ on demand; names are case-insensitive."""
+    """The request's headers, read from the WSGI environ on demand; names are case-insensitive.
+
+    A ``Mapping``, unlike Werkzeug's class of the same name (which iterates ``(name, value)`` pairs), so the
+    platform sources read it like any other header mapping."""
 
     __slots__ = ("_environ",)
 
