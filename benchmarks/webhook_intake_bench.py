@@ -1,7 +1,13 @@
 """Webhook intake throughput and latency: ``POST /webhooks/shopify`` vs a bare Flask endpoint returning 200.
 
-Both apps run under the same gunicorn settings (``gunicorn -w W --bind 127.0.0.1:PORT``, sync workers, or
-gthread workers with ``--gthreads N``) from ``benchmarks/intake_apps.py``. Our endpoint gets correctly signed
+Both apps run under the same gunicorn settings (W workers: sync, or gthread workers with ``--gthreads N``)
+from ``benchmarks/intake_apps.py``. By default each worker is its own one-worker gunicorn on its own port,
+with its share of the connections (``--layout per-worker``): in one gunicorn with W workers, whichever worker
+wins the accept race keeps a keep-alive connection, and wrk's connections, all opened at once, often land
+mostly on one worker. Then one worker idles, the run measures one core instead of two, and req/s halves at
+random (seen: 1,946 against ~3,900 req/s for the bare endpoint, one worker with no CPU at all). A load
+balancer in front of the web processes spreads connections, and so does this layout. ``--layout shared``
+runs the single gunicorn anyway. Our endpoint gets correctly signed
 bodies with distinct ``X-Shopify-Event-Id``s (every request is a new delivery: inbox row + pending outbox row
 committed; the request never touches Redis), on a real database (SQLite file, and PostgreSQL when reachable).
 Afterwards the relay (what every worker runs) moves every outbox row onto RQ on real Redis (REDIS_URL or
@@ -120,11 +126,48 @@ class Result:
     busy: float = 0.0  # the machine's CPU busy share during the measurement
 
 
-def measured(load: Callable[[str, Path, float, int, int], Result], url: str, lines: Path, duration: float,
-             connections: int, threads: int) -> Result:
+Load = Callable[[str, Path, float, int, int], Result]
+
+
+def load_servers(load: Load, urls: list[str], lines: Path, duration: float, connections: int,
+                 threads: int) -> Result:
+    """``load`` on every server at once, each with its share of the connections and of the deliveries.
+    req/s add up; p50 is the mean of the servers' p50s and p99 the worst of their p99s."""
+    if len(urls) == 1:
+        return load(urls[0], lines, duration, connections, threads)
+    rows = lines.read_text(encoding="ascii").splitlines(keepends=True)
+    parts = []
+    for index in range(len(urls)):
+        part = lines.with_name(f"{lines.stem}-{index}{lines.suffix}")
+        part.write_text("".join(rows[index::len(urls)]), encoding="ascii")
+        parts.append(part)
+    share = max(1, connections // len(urls))
+    results: list[Result | BaseException] = [RuntimeError("not run")] * len(urls)
+
+    def run(index: int) -> None:
+        try:
+            results[index] = load(urls[index], parts[index], duration, share, threads)
+        except BaseException as exc:  # reported below, in the caller's thread
+            results[index] = exc
+
+    pool = [threading.Thread(target=run, args=(index,)) for index in range(len(urls))]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    for part in parts:
+        part.unlink()
+    done = [r for r in results if isinstance(r, Result)]
+    if len(done) < len(results):
+        raise next(r for r in results if isinstance(r, BaseException))
+    return Result(sum(r.rps for r in done), sum(r.p50_ms for r in done) / len(done), max(r.p99_ms for r in done),
+                  sum(r.errors for r in done), sum(r.requests for r in done))
+
+
+def measured(load: Load, urls: list[str], lines: Path, duration: float, connections: int, threads: int) -> Result:
     """Run ``load`` and add who spent the CPU: per request, by program (from /proc)."""
     before, machine = cpu_by_program(PROGRAMS), cpu_times()
-    result = load(url, lines, duration, connections, threads)
+    result = load_servers(load, urls, lines, duration, connections, threads)
     after, machine_after = cpu_by_program(PROGRAMS), cpu_times()
     result.cpu_us = {name: (after[name] - before[name]) / max(1, result.requests) * 1e6 for name in PROGRAMS}
     result.busy = (machine_after[0] - machine[0]) / max(1.0, machine_after[1] - machine[1])
@@ -134,7 +177,7 @@ def measured(load: Callable[[str, Path, float, int, int], Result], url: str, lin
 @dataclass
 class Target:
     name: str
-    url: str
+    urls: list[str]
     database_url: str | None = None
     queue: str | None = None
     results: list[Result] = field(default_factory=list)
@@ -223,6 +266,16 @@ def gunicorn(factory: str, workers: int, env: dict[str, str], threads: int = 1) 
             process.kill()
 
 
+@contextmanager
+def servers(factory: str, workers: int, env: dict[str, str], threads: int, layout: str) -> Iterator[list[str]]:
+    """The app on ``workers`` worker processes: one gunicorn each (``per-worker``), or one for all (``shared``)."""
+    with ExitStack() as stack:
+        if layout == "shared":
+            yield [stack.enter_context(gunicorn(factory, workers, env, threads))]
+        else:
+            yield [stack.enter_context(gunicorn(factory, 1, env, threads)) for _ in range(workers)]
+
+
 def prepare_database(database_url: str) -> None:
     from connector.bootstrap import Container
     from connector.config.model import Config, DatabaseSettings
@@ -297,13 +350,16 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=3.0,
                         help="seconds of load per target before measuring (connections, caches, the first pages "
                              "of the tables: the first seconds on an empty table cost PostgreSQL more)")
+    parser.add_argument("--layout", choices=("per-worker", "shared"), default="per-worker",
+                        help="one gunicorn per worker, each with its share of the connections (default), or one "
+                             "gunicorn with all the workers, where keep-alive connections may pile onto one worker")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     if args.quick:
         args.runs, args.duration, args.warmup = 1, 3.0, 1.0
     use_wrk = args.client == "wrk" or (args.client == "auto" and WRK is not None)
-    load: Callable[[str, Path, float, int, int], Result] = load_wrk if use_wrk else load_python
+    load: Load = load_wrk if use_wrk else load_python
     per_run = int(max(20_000, args.duration * 4_000))
 
     from connector.store.crypto import CredentialCipher
@@ -317,9 +373,9 @@ def main() -> int:
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, tmp, True)
         common = {"BENCH_DATA_DIR": str(tmp), "BENCH_REDIS_URL": redis or "", "PYTHONPATH": str(ROOT)}
-        bare_url = stack.enter_context(gunicorn("bare", args.workers, {**common, "BENCH_DATABASE_URL": "sqlite://"},
-                                             args.gthreads))
-        targets.append(Target("bare Flask 200", bare_url))
+        bare_urls = stack.enter_context(servers("bare", args.workers, {**common, "BENCH_DATABASE_URL": "sqlite://"},
+                                                args.gthreads, args.layout))
+        targets.append(Target("bare Flask 200", bare_urls))
         databases = [("sqlite", f"sqlite:///{tmp}/connector.sqlite3")]
         if pg:
             databases.append(("postgresql", stack.enter_context(postgres_schema(pg))))
@@ -329,20 +385,21 @@ def main() -> int:
             if redis:
                 stack.callback(drop_queue, redis, queue)
             env = {**common, "BENCH_DATABASE_URL": database_url, "BENCH_QUEUE": queue}
-            url = stack.enter_context(gunicorn("connector", args.workers, env, args.gthreads))
-            targets.append(Target(f"ours, {name}" + (" + Redis" if redis else " + embedded queue"), url,
+            urls = stack.enter_context(servers("connector", args.workers, env, args.gthreads, args.layout))
+            targets.append(Target(f"ours, {name}" + (" + Redis" if redis else " + embedded queue"), urls,
                                   database_url, queue))
         warm = tmp / "warm.tsv"
         warm_lines = int(max(2_000, args.warmup * 4_000))
         signed_lines(warm_lines, warm)
         for target in targets:  # every worker opens its DB and Redis connections, imports, JIT-free warm-up
-            target.warmup_requests = load(target.url, warm, args.warmup, args.connections, args.threads).requests
+            target.warmup_requests = load_servers(load, target.urls, warm, args.warmup, args.connections,
+                                                  args.threads).requests
             signed_lines(warm_lines, warm)
         for run in range(args.runs):
             for target in targets:  # interleaved so every target sees the same machine load
                 lines = tmp / f"run-{run}-{len(target.results)}-{target.name[:4]}.tsv"
                 signed_lines(per_run, lines)
-                target.results.append(measured(load, target.url, lines, args.duration, args.connections,
+                target.results.append(measured(load, target.urls, lines, args.duration, args.connections,
                                                args.threads))
                 lines.unlink()
         for target in targets[1:]:
@@ -353,7 +410,9 @@ def main() -> int:
         queued = {t.name: drop_queue(redis, t.queue) for t in targets[1:] if redis and t.queue}
 
     server = "sync" if args.gthreads <= 1 else f"gthread, {args.gthreads} threads each"
-    print(f"\ngunicorn -w {args.workers} ({server}), 127.0.0.1; load: {'wrk' if use_wrk else 'python threads'} "
+    layout = (f"{args.workers} x gunicorn -w 1, {args.connections // args.workers} connections each"
+              if args.layout == "per-worker" else f"gunicorn -w {args.workers}")
+    print(f"\n{layout} ({server}), 127.0.0.1; load: {'wrk' if use_wrk else 'python threads'} "
           f"{args.connections} keep-alive connections, {args.duration:g} s x {args.runs} run(s), interleaved; "
           f"machine: {os.cpu_count()} cores shared with other work")
     bare = targets[0]

@@ -112,7 +112,9 @@ class IntakeStore:
         try:
             yield
         finally:
-            self._arrived()
+            if getattr(self._arrival, "counted", False):  # it never submitted: a leader may be waiting for it
+                self._arrived()
+                self._group.nudge()
 
     def _arrived(self) -> None:
         """This thread's request has submitted (or will not): stop counting it as coming."""

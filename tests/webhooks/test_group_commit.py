@@ -104,6 +104,61 @@ def test_a_leader_never_waits_with_nobody_coming_and_at_most_max_wait_otherwise(
     assert 0.2 <= time.monotonic() - started < 1.5
 
 
+def test_under_load_a_leader_waits_for_the_usual_batch_and_in_quiet_times_stops_waiting() -> None:
+    recorder = Recorder(pause=0.02)
+    group = GroupCommit(recorder, max_batch=8, expected=lambda: 0, max_wait=0.3)
+    with ThreadPoolExecutor(max_workers=8) as pool:  # bursts: batches of several
+        for burst in range(6):
+            assert list(pool.map(group.submit, range(burst * 8, burst * 8 + 8))) == [
+                n * 10 for n in range(burst * 8, burst * 8 + 8)]
+    assert group._usual > 2
+    started = time.monotonic()
+    assert group.submit(100) == 1000  # alone after a burst: waits for company, at most max_wait
+    assert 0.3 <= time.monotonic() - started < 1.5
+    lone = []
+    for n in range(101, 131):
+        started = time.monotonic()
+        group.submit(n)
+        lone.append(time.monotonic() - started)
+    assert lone[-1] < 0.1 and round(group._usual) == 1  # the usual size fades back to one: no more waiting
+    assert all(len(batch) == 1 for batch in recorder.batches[-31:])
+
+
+def test_a_leader_waiting_for_the_usual_batch_goes_as_soon_as_it_is_there() -> None:
+    recorder = Recorder()
+    group = GroupCommit(recorder, expected=lambda: 0, max_wait=5.0)
+    group._usual = 2.0
+
+    def second() -> int:
+        time.sleep(0.05)
+        return group.submit(2)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = time.monotonic()
+        other = pool.submit(second)
+        assert group.submit(1) == 10
+        assert other.result() == 20
+    assert recorder.batches == [[1, 2]]
+    assert time.monotonic() - started < 1.0  # woken by the arrival, not by the deadline
+
+
+def test_a_caller_that_gives_up_frees_the_waiting_leader_at_once() -> None:
+    recorder = Recorder()
+    coming = [1]
+    group = GroupCommit(recorder, expected=lambda: coming[0], max_wait=5.0)
+
+    def gives_up() -> None:
+        time.sleep(0.05)
+        coming[0] = 0  # answered without storing anything (a bad signature, say)
+        group.nudge()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = time.monotonic()
+        pool.submit(gives_up)
+        assert group.submit(1) == 10
+    assert time.monotonic() - started < 1.0
+
+
 def test_requests_stop_counting_as_coming_once_they_submit_or_give_up(store: IntakeStore) -> None:
     with store.arriving():
         assert store._coming == 1
