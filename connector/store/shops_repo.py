@@ -14,7 +14,7 @@ from connector.domain.orders import Platform, Shop
 from connector.domain.timeutil import utcnow
 from connector.store.crypto import CredentialCipher
 from connector.store.errors import DuplicateShop, UnknownShop
-from connector.store.tables import shops
+from connector.store.tables import outbox, shops, webhook_inbox
 
 
 def _shop(row: Row[tuple[object, ...]]) -> Shop:
@@ -69,10 +69,14 @@ class ShopRepository:
         return self.get(values["id"])  # type: ignore[arg-type]
 
     def get(self, shop_id: str) -> Shop:
-        row = self._conn.execute(select(shops).where(shops.c.id == shop_id)).first()
-        if row is None:
+        shop = self.find_by_id(shop_id)
+        if shop is None:
             raise UnknownShop(f"no shop {shop_id}")
-        return _shop(row)
+        return shop
+
+    def find_by_id(self, shop_id: str) -> Shop | None:
+        row = self._conn.execute(select(shops).where(shops.c.id == shop_id)).first()
+        return None if row is None else _shop(row)
 
     def find(self, platform: Platform | str, address: str) -> Shop | None:
         row = self._conn.execute(
@@ -87,6 +91,9 @@ class ShopRepository:
         return [_shop(row) for row in self._conn.execute(query)]
 
     def remove(self, shop_id: str) -> None:
+        """The shop and everything of it: the other tables cascade, the intake tables have no foreign key."""
+        for table in (outbox, webhook_inbox):
+            self._conn.execute(delete(table).where(table.c.shop_id == shop_id))
         result = self._conn.execute(delete(shops).where(shops.c.id == shop_id))
         if result.rowcount == 0:
             raise UnknownShop(f"no shop {shop_id}")

@@ -165,7 +165,9 @@ webhook_inbox = Table(
     "webhook_inbox",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    # No foreign key, on purpose (here and in outbox): checking one locks the shop's row on every insert, and
+    # webhooks for one shop commit concurrently. ShopRepository.remove deletes these rows itself.
+    Column("shop_id", String(64), nullable=False),
     Column("platform", String(32), nullable=False),
     Column("dedup_key", String(255), nullable=False),
     Column("topic", String(128), nullable=False),
@@ -184,7 +186,7 @@ outbox = Table(
     "outbox",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("shop_id", String(64), nullable=False),  # no foreign key: see webhook_inbox
     Column("job", String(32), nullable=False),
     Column("ref_id", String(64), nullable=False),
     Column("state", String(16), nullable=False),

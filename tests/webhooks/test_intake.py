@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import OperationalError
 
 from connector.bootstrap import Container
@@ -20,10 +20,13 @@ from connector.config.model import Config, RedisSettings, WebhookSettings
 from connector.domain import Platform
 from connector.jobs.queue import JobQueue, make_queue
 from connector.jobs.relay import relay
+from connector.jobs.runtime import use_container
+from connector.jobs.tasks import handle_event
 from connector.store.crypto import CredentialCipher
 from connector.store.outbox_repo import OutboxState
-from connector.store.tables import outbox, webhook_inbox
+from connector.store.tables import outbox, shops, webhook_inbox
 from connector.web import create_app
+from webhooks.inbox import InboxState
 from webhooks.intake_store import IntakeStore
 from webhooks.sqlite_intake import SqliteIntake
 
@@ -230,3 +233,33 @@ def test_a_stored_delivery_reads_back_through_the_store_as_written(app: Flask, c
     assert delivery is not None and delivery.shop_id == "shop-a" and delivery.state is InboxState.RECEIVED
     assert delivery.body == ORDER_BODY and delivery.topic == "orders/updated"
     assert delivery.headers["X-Shopify-Event-Id"] == "evt-1" and "Content-Type" not in delivery.headers
+
+
+def test_removing_a_shop_removes_its_deliveries_and_outbox_rows_only(app: Flask, client: FlaskClient) -> None:
+    client.post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
+    woo = client.post("/webhooks/woocommerce", data=WOO_BODY, headers=woo_headers(WOO_BODY))
+    assert woo.get_json()["code"] == "accepted" and _counts(app) == (2, 2)
+    container: Container = app.extensions["connector"]
+    with container.uow() as uow:  # no foreign key cascades here: the repository deletes them itself
+        uow.shops.remove("shop-a")
+        uow.commit()
+    with container.engine.connect() as conn:
+        assert list(conn.execute(select(webhook_inbox.c.shop_id)).scalars()) == ["shop-w"]
+        assert list(conn.execute(select(outbox.c.shop_id)).scalars()) == ["shop-w"]
+
+
+def test_a_delivery_whose_shop_was_removed_meanwhile_is_done_not_failed(app: Flask, client: FlaskClient) -> None:
+    client.post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY))
+    container: Container = app.extensions["connector"]
+    with container.engine.begin() as conn:  # the shop goes after its delivery was stored (a race with removal)
+        conn.execute(delete(shops).where(shops.c.id == "shop-a"))
+        inbox_id = conn.execute(select(webhook_inbox.c.id)).scalar_one()
+        outbox_id = conn.execute(select(outbox.c.id)).scalar_one()
+    use_container(container)
+    try:
+        assert handle_event("shop-a", str(inbox_id), outbox_id) == "shop-removed"
+    finally:
+        use_container(None)
+    with container.engine.connect() as conn:
+        assert conn.execute(select(webhook_inbox.c.state)).scalar_one() == InboxState.DONE.value
+    assert _outbox_states(container) == [OutboxState.DONE.value]
