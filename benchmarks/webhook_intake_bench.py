@@ -18,8 +18,10 @@ The baseline is measured in the same run, interleaved. Each measurement also rep
 Load: ``wrk`` (keep-alive, fixed duration, fixed connections) when installed, else a Python client (threads
 with a keep-alive ``requests.Session`` each). Targets: >= 60% of the bare endpoint's requests/s, p99 < 50 ms.
 
-Run: ``.venv/bin/python benchmarks/webhook_intake_bench.py [--quick] [--runs 3] [--duration 10] [--workers 4]
-[--gthreads 8] [--connections 16]``
+Run: ``.venv/bin/python benchmarks/webhook_intake_bench.py [--quick] [--runs 3] [--duration 10] [--workers W]
+[--gthreads 16] [--connections 32]``. The defaults are what ``returns-connector serve`` runs (gthread workers:
+one per core, at least 2, 16 threads each) under a burst of 32 concurrent deliveries; ``--gthreads 1
+--workers 4 --connections 4`` measures sync workers.
 """
 
 from __future__ import annotations
@@ -341,10 +343,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="1 run of 3 s per target")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (same for every target)")
-    parser.add_argument("--gthreads", type=int, default=1,
+    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 1),
+                        help="gunicorn workers (same for every target); the default is what `serve` runs")
+    parser.add_argument("--gthreads", type=int, default=16,
                         help="threads per gunicorn worker: > 1 runs gthread workers (same for every target)")
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=32,
+                        help="concurrent keep-alive connections (a burst of deliveries); with sync workers, "
+                             "use one per worker (--gthreads 1 --workers 4 --connections 4)")
     parser.add_argument("--threads", type=int, default=1,
                         help="wrk threads (one drives a few connections; every thread takes CPU from the servers)")
     parser.add_argument("--warmup", type=float, default=3.0,
