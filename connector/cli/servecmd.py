@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
 def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
     """Threaded by default: a commit is shared only by the requests of one process (measured on 2 cores, 32
-    concurrent deliveries, connections spread over the workers: 60-61% of a bare Flask endpoint's
+    concurrent deliveries, connections spread over the workers: 58-62% of a bare Flask endpoint's
     throughput, against 56% with sync workers)."""
     cores = os.cpu_count() or 1
     threaded = args.threads > 1
