@@ -40,6 +40,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,24 +145,12 @@ def load_servers(load: Load, urls: list[str], lines: Path, duration: float, conn
         part.write_text("".join(rows[index::len(urls)]), encoding="ascii")
         parts.append(part)
     share = max(1, connections // len(urls))
-    results: list[Result | BaseException] = [RuntimeError("not run")] * len(urls)
-
-    def run(index: int) -> None:
-        try:
-            results[index] = load(urls[index], parts[index], duration, share, threads)
-        except BaseException as exc:  # reported below, in the caller's thread
-            results[index] = exc
-
-    pool = [threading.Thread(target=run, args=(index,)) for index in range(len(urls))]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    for part in parts:
-        part.unlink()
-    done = [r for r in results if isinstance(r, Result)]
-    if len(done) < len(results):
-        raise next(r for r in results if isinstance(r, BaseException))
+    try:
+        with ThreadPoolExecutor(max_workers=len(urls)) as pool:  # map re-raises a server's failure here
+            done = list(pool.map(lambda url, part: load(url, part, duration, share, threads), urls, parts))
+    finally:
+        for part in parts:
+            part.unlink()
     return Result(sum(r.rps for r in done), sum(r.p50_ms for r in done) / len(done), max(r.p99_ms for r in done),
                   sum(r.errors for r in done), sum(r.requests for r in done))
 
@@ -339,13 +328,15 @@ def drop_queue(url: str, name: str) -> int:
 
 
 def main() -> int:
+    from connector.cli.servecmd import DEFAULT_THREADS, default_workers
+
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 run of 3 s per target")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
-    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 1),
+    parser.add_argument("--workers", type=int, default=default_workers(threaded=True),
                         help="gunicorn workers (same for every target); the default is what `serve` runs")
-    parser.add_argument("--gthreads", type=int, default=16,
+    parser.add_argument("--gthreads", type=int, default=DEFAULT_THREADS,
                         help="threads per gunicorn worker: > 1 runs gthread workers (same for every target)")
     parser.add_argument("--connections", type=int, default=32,
                         help="concurrent keep-alive connections (a burst of deliveries); with sync workers, "

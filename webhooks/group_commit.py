@@ -51,7 +51,7 @@ class GroupCommit(Generic[Item, Result]):
         self._waiting: list[_Slot[Item, Result]] = []
         self._running = False
         # How many more items are on their way (requests in flight that have not submitted yet): a leader waits
-        # up to ``max_wait`` seconds for them, so one commit serves them all. With none coming it never waits.
+        # up to ``max_wait`` seconds for them, and for the usual batch size (``_wait_for_arrivals``).
         self._expected = expected
         self._max_wait = max_wait
         self._usual = 1.0  # recent batch size (moving average): how many a leader waits for, with max_wait set

@@ -112,16 +112,18 @@ class IntakeStore:
         try:
             yield
         finally:
-            if getattr(self._arrival, "counted", False):  # it never submitted: a leader may be waiting for it
-                self._arrived()
+            if self._arrived():  # it never submitted: a leader may be waiting for it
                 self._group.nudge()
 
-    def _arrived(self) -> None:
-        """This thread's request has submitted (or will not): stop counting it as coming."""
-        if getattr(self._arrival, "counted", False):
-            self._arrival.counted = False
-            with self._coming_lock:
-                self._coming -= 1
+    def _arrived(self) -> bool:
+        """This thread's request has submitted (or will not): stop counting it as coming. False when it
+        had already stopped counting."""
+        if not getattr(self._arrival, "counted", False):
+            return False
+        self._arrival.counted = False
+        with self._coming_lock:
+            self._coming -= 1
+        return True
 
     def accept(
         self, *, platform: str, address: str, dedup_key: str, topic: str, body: bytes, headers: Mapping[str, str]

@@ -53,14 +53,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_workers(threaded: bool) -> int:
+    """One threaded worker per core (at least 2), or the classic (2 x cores) + 1 sync workers."""
+    cores = os.cpu_count() or 1
+    return max(2, cores) if threaded else 2 * cores + 1
+
+
 def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
     """Threaded by default: a commit is shared only by the requests of one process (measured on 2 cores, 32
     concurrent deliveries, connections spread over the workers: 58-62% of a bare Flask endpoint's
     throughput, against 56% with sync workers)."""
-    cores = os.cpu_count() or 1
     threaded = args.threads > 1
-    workers = args.workers or (max(2, cores) if threaded else 2 * cores + 1)
-    options: dict[str, Any] = {"bind": f"{args.host}:{args.port}", "workers": workers}
+    options: dict[str, Any] = {"bind": f"{args.host}:{args.port}", "workers": args.workers or default_workers(threaded)}
     if threaded:
         options.update(worker_class="gthread", threads=args.threads)
     return options

@@ -37,13 +37,13 @@ def handle_event(shop_id: str, inbox_id: str, outbox_id: int | None = None) -> s
     if delivery is None or delivery.state is InboxState.DONE:
         _done(outbox_id)
         return "already-done"
-    with container.uow() as uow:
-        shop = uow.shops.find_by_id(shop_id)
-    if shop is None:  # removed after the delivery was stored (the intake tables have no foreign key)
-        mark_delivery(container, delivery.id, InboxState.DONE, result="shop-removed")
-        _done(outbox_id)
-        return "shop-removed"
     try:
+        with container.uow() as uow:
+            shop = uow.shops.find_by_id(shop_id)
+        if shop is None:  # removed after the delivery was stored (the intake tables have no foreign key)
+            mark_delivery(container, delivery.id, InboxState.DONE, result="shop-removed")
+            _done(outbox_id)
+            return "shop-removed"
         payload = json.loads(delivery.body, parse_float=Decimal)
         event = translate_webhook(container, shop, delivery.topic, payload)
         result = IncomingEventHandler(container).apply(shop_id, event)
