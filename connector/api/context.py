@@ -9,7 +9,6 @@ from marshmallow import Schema
 
 from connector.bootstrap import Container
 from connector.services.returns import ReturnService
-from connector.web.errors import ApiError
 
 LOCALES = ("en", "fr")
 
@@ -35,12 +34,10 @@ def locale(default: str = "en") -> str:
 
 
 def body(schema: Schema) -> Any:
-    """The JSON body loaded through ``schema``; marshmallow's ValidationError becomes a 422 naming fields."""
+    """The JSON body loaded through ``schema``; marshmallow's ValidationError becomes a 422 naming fields.
+    A body that is not JSON we accept is a 400 ``invalid_json`` saying why (``connector.web.json_provider``)."""
     raw = request.get_data(cache=True)
-    data = request.get_json(force=True, silent=True) if raw else {}
-    if data is None:
-        raise ApiError(400, "invalid_json", "the body is not valid JSON")
-    return schema.load(data)
+    return schema.load(request.get_json(force=True) if raw else {})
 
 
 def query(schema: Schema) -> Any:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Response, current_app, g, request
 
+from connector import jsonlimits
 from connector.api.context import container
 from connector.api.settings import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_STALE_AFTER, IDEMPOTENCY_TTL
 from connector.store.idempotency_repo import ClaimState
@@ -36,7 +37,7 @@ def fingerprint() -> str:
     """What makes two requests "the same": method, path and the JSON body (key order ignored)."""
     raw = request.get_data(cache=True)
     try:
-        canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")) if raw else ""
+        canonical = json.dumps(jsonlimits.loads(raw), sort_keys=True, separators=(",", ":")) if raw else ""
     except ValueError:
         canonical = raw.decode("utf-8", "replace")
     material = f"{request.method}\n{request.path}\n{canonical}"

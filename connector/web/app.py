@@ -8,6 +8,7 @@ from connector.api import register_api
 from connector.bootstrap import Container
 from connector.config.model import Config
 from connector.jobs.queue import make_queue
+from connector.web import json_provider
 from connector.web.errors import register_error_handlers
 from connector.web.health import bp as health_bp
 from connector.web.install import register_install_blueprints
@@ -20,7 +21,7 @@ def create_app(config: Config | None = None, container: Container | None = None)
     container = container or Container(config or Config())
     app = Flask("connector")
     app.config["MAX_CONTENT_LENGTH"] = container.config.webhooks.max_body_bytes
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    json_provider.install(app)  # every get_json refuses too-deep JSON with a 400 naming it
     app.extensions["connector"] = container
     register_error_handlers(app)
     app.register_blueprint(health_bp)

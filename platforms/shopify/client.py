@@ -33,6 +33,7 @@ from typing import Any, Final
 
 import requests
 
+from connector import jsonlimits
 from connector.errors import ConnectorError, OutcomeUnknown, PermanentError, RetryableError
 from platforms.shopify import errors as classify
 
@@ -190,7 +191,7 @@ class GraphQLClient:
         if failure is not None:
             raise failure
         try:
-            parsed = json.loads(response.text, parse_float=Decimal)
+            parsed = jsonlimits.loads(response.text, parse_float=Decimal)  # too deep is a ValueError too
         except ValueError as exc:
             raise (OutcomeUnknown if mutation else RetryableError)("shopify sent a body that is not JSON") from exc
         if not isinstance(parsed, dict):

@@ -24,7 +24,6 @@ other 5xx / 408               RetryableError              OutcomeUnknown
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,6 +32,7 @@ from typing import Any, Final
 
 import requests
 
+from connector import jsonlimits
 from connector.domain.timeutil import utcnow
 from connector.errors import (
     ConfigError,
@@ -115,8 +115,9 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
 
 
 def decode_json(text: str) -> Any:
-    """Woo JSON with every non-integer number as Decimal: money never passes through float."""
-    return json.loads(text, parse_float=Decimal)
+    """Woo JSON with every non-integer number as Decimal: money never passes through float. Too deep a
+    document is a ValueError like any other bad JSON (``connector.jsonlimits``), not a RecursionError."""
+    return jsonlimits.loads(text, parse_float=Decimal)
 
 
 def _body(response: requests.Response) -> Any:
