@@ -89,8 +89,10 @@ def _from_session_token(token: str) -> Agent:
         raise _unauthorized("the session token is invalid or expired") from exc
     with container().uow() as uow:
         shop = uow.shops.find(Platform.SHOPIFY, session.shop_domain)
-    if shop is None:
-        raise _unauthorized("the session token's shop is not registered here")
+    # An uninstalled shop is kept (inactive, its token dropped) until shop/redact: its staff's tokens,
+    # still validly signed by Shopify for a minute, must not reach the returns it left behind.
+    if shop is None or not shop.active:
+        raise _unauthorized("the session token's shop is not installed here")
     return Agent(shop.id, Actor(ActorKind.AGENT, f"shopify-user:{session.user_id}"), "session_token")
 
 

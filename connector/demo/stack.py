@@ -25,6 +25,7 @@ from connector.jobs.embedded import EmbeddedRunner
 from connector.jobs.queue import JobQueue
 from connector.jobs.reconcile import reconcile
 from connector.jobs.runtime import use_container
+from connector.private_files import private_dir
 from connector.store.migrate import upgrade
 from connector.web.app import create_app
 from platforms.shopify.sandbox.cli import start_in_thread as start_shopify
@@ -85,7 +86,7 @@ def _write_config(config: Config, path: Path) -> None:
 def start_stack(data_dir: Path, *, orders: int, port: int = 0, workers: int = 1, seed: int = 7) -> Stack:
     if data_dir.exists():
         shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True)
+    private_dir(data_dir)  # it holds the database and the development key
     os.environ["SHOPIFY_API_SECRET"] = SHOPIFY_SECRET
     shopify_url, stop_shopify = start_shopify(ShopifyOptions(orders=orders, seed=seed))
     woo_url, stop_woo = start_woo(WooOptions(orders=orders, seed=seed + 1))

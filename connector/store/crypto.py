@@ -14,6 +14,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from connector.errors import ConfigError
+from connector.private_files import private_dir
 
 ENV_VAR = "CONNECTOR_SECRET_KEYS"
 
@@ -63,7 +64,7 @@ class CredentialCipher:
 def _dev_key(path: Path) -> str:
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     key = Fernet.generate_key().decode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:

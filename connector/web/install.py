@@ -39,8 +39,8 @@ class _AdminAwareFlow(InstallFlow):
         super().__init__(*args, **kwargs)
         self._admin = admin_base_url.rstrip("/")
 
-    def begin(self, params: Mapping[str, Any]) -> str:
-        target = super().begin(params)
+    def begin(self, params: Mapping[str, Any], browser_nonce: str) -> str:
+        target = super().begin(params, browser_nonce)
         shop = str(params.get("shop") or "").strip().lower()
         if self._admin and target.startswith(f"https://{shop}/"):
             target = self._admin + target[len(f"https://{shop}"):]

@@ -13,6 +13,7 @@ refresh token). In-memory versions are provided for tests and single-process use
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import secrets
@@ -44,6 +45,9 @@ STATE_TTL: Final = 600.0
 """Seconds an OAuth ``state`` stays valid: the merchant has 10 minutes to approve the install."""
 SESSION_TOKEN_LEEWAY: Final = 5
 """Seconds of clock skew accepted on a session token's exp/nbf (App Bridge tokens live 60 s)."""
+SESSION_TOKEN_MAX_LIFETIME: Final = 120
+"""Seconds a session token may live (``exp - iat``): Shopify's live 60 s, so a longer one was not minted
+by Shopify, or was minted by someone holding the secret to outlive a revocation."""
 HTTP_TIMEOUT: Final = (3.05, 15.0)
 
 
@@ -55,9 +59,11 @@ class OAuthError(PermanentError):
 
 
 class StateStore(Protocol):
-    def issue(self) -> str: ...
+    """Single-use values, each issued for a ``subject`` and consumable only with that same subject."""
 
-    def consume(self, state: str) -> bool: ...
+    def issue(self, subject: str) -> str: ...
+
+    def consume(self, state: str, subject: str) -> bool: ...
 
 
 class CredentialStore(Protocol):
@@ -71,24 +77,28 @@ class LockFactory(Protocol):
 
 
 class InMemoryStateStore:
-    """Random states that expire and can be consumed once. Single process only."""
+    """Random states that expire and can be consumed once, with the subject they were issued for.
+    Single process only."""
 
     def __init__(self, ttl: float = STATE_TTL, clock: Callable[[], float] = time.monotonic) -> None:
         self._ttl = ttl
         self._clock = clock
-        self._issued: dict[str, float] = {}
+        self._issued: dict[str, tuple[float, str]] = {}
         self._guard = threading.Lock()
 
-    def issue(self) -> str:
+    def issue(self, subject: str) -> str:
         state = secrets.token_urlsafe(24)
         with self._guard:
-            self._issued[state] = self._clock() + self._ttl
+            self._issued[state] = (self._clock() + self._ttl, subject)
         return state
 
-    def consume(self, state: str) -> bool:
+    def consume(self, state: str, subject: str) -> bool:
         with self._guard:
-            expires = self._issued.pop(state, None)
-        return expires is not None and self._clock() <= expires
+            found = self._issued.get(state)
+            if found is None or not secrets.compare_digest(found[1], subject):
+                return False
+            del self._issued[state]
+        return self._clock() <= found[0]
 
 
 class InMemoryCredentialStore:
@@ -174,7 +184,8 @@ class SessionToken:
 def decode_session_token(
     token: str, api_key: str, app_secrets: Sequence[str], *, leeway: int = SESSION_TOKEN_LEEWAY
 ) -> SessionToken:
-    """Verify an App Bridge ID token: HS256, ``aud`` = api key, exp/nbf with leeway, iss host = dest host.
+    """Verify an App Bridge ID token: HS256, ``aud`` = api key, exp/nbf with leeway, iss host = dest host,
+    a lifetime (``exp - iat``) of at most ``SESSION_TOKEN_MAX_LIFETIME``.
 
     Raises ``OAuthError`` on any failure; tries every secret (rotation).
     """
@@ -189,13 +200,14 @@ def decode_session_token(
                 algorithms=["HS256"],
                 audience=api_key,
                 leeway=leeway,
-                options={"require": ["exp", "nbf", "iss", "dest", "aud", "sub"]},
+                options={"require": ["exp", "nbf", "iat", "iss", "dest", "aud", "sub"]},
             )
         except jwt.InvalidSignatureError as exc:
             last = exc
             continue
         except jwt.PyJWTError as exc:
             raise OAuthError(f"session token refused: {exc}") from exc
+        _check_lifetime(claims)
         dest = normalize_shop_domain(urlparse(str(claims["dest"])).hostname)
         issuer = urlparse(str(claims["iss"])).hostname
         if dest is None or issuer != dest:
@@ -208,6 +220,21 @@ def decode_session_token(
             claims=claims,
         )
     raise OAuthError(f"session token refused: {last or 'no secret configured'}")
+
+
+def _check_lifetime(claims: Mapping[str, Any]) -> None:
+    try:
+        lifetime = int(claims["exp"]) - int(claims["iat"])
+    except (TypeError, ValueError) as exc:
+        raise OAuthError("session token refused: exp and iat must be numbers") from exc
+    if lifetime > SESSION_TOKEN_MAX_LIFETIME:
+        raise OAuthError(f"session token refused: it lives {lifetime} s, more than {SESSION_TOKEN_MAX_LIFETIME} s")
+
+
+def state_binding(shop_domain: str, browser_nonce: str) -> str:
+    """What an OAuth ``state`` is stored with: the shop it was issued for and a hash of the nonce held in
+    the cookie of the browser that started the install (the nonce itself is never stored)."""
+    return hashlib.sha256(f"{shop_domain}\n{browser_nonce}".encode()).hexdigest()
 
 
 def authorize_url(shop_domain: str, api_key: str, scopes: Sequence[str], redirect_uri: str, state: str) -> str:
@@ -395,25 +422,33 @@ class InstallFlow:
         self._endpoint = endpoint
         self._subscribe = subscribe
 
-    def begin(self, params: Mapping[str, Any]) -> str:
+    def begin(self, params: Mapping[str, Any], browser_nonce: str) -> str:
         """Check the install request and return the authorize URL to redirect the merchant to.
 
         Installs started from the Shopify admin carry an ``hmac`` (checked); a merchant typing their shop
         on our own page sends none, which is harmless: nothing is granted before the signed callback.
+        The state is bound to this shop and to ``browser_nonce``, which the caller keeps in the browser
+        (a signed cookie): a state cannot complete another shop's install, nor one in another browser.
         """
         shop = self._checked_shop(params)
         if "hmac" in params and not verify_oauth_hmac(params, self.app.api_secrets):
             raise OAuthError("install request has a bad HMAC")
-        return authorize_url(shop, self.app.api_key, self.app.scopes, self.app.redirect_uri, self._states.issue())
+        if not browser_nonce:
+            raise OAuthError("install request has no browser nonce")
+        state = self._states.issue(state_binding(shop, browser_nonce))
+        return authorize_url(shop, self.app.api_key, self.app.scopes, self.app.redirect_uri, state)
 
-    def complete(self, params: Mapping[str, Any]) -> str:
-        """Check the callback (shop, HMAC, single-use state), get and store the token, subscribe."""
+    def complete(self, params: Mapping[str, Any], browser_nonce: str) -> str:
+        """Check the callback (shop, HMAC, single-use state bound to this shop and this browser's nonce),
+        get and store the token, subscribe."""
         shop = self._checked_shop(params)
         if not verify_oauth_hmac(params, self.app.api_secrets):
             raise OAuthError("callback has a bad or stale HMAC")
         state = str(params.get("state") or "")
-        if not state or not self._states.consume(state):
-            raise OAuthError("callback state is unknown, expired or already used")
+        if not browser_nonce:
+            raise OAuthError("callback came without the cookie of the browser that started the install")
+        if not state or not self._states.consume(state, state_binding(shop, browser_nonce)):
+            raise OAuthError("callback state is unknown, expired, already used or issued for another shop or browser")
         code = str(params.get("code") or "")
         if not code:
             raise OAuthError("callback has no code")

@@ -2,9 +2,11 @@
 
 Routes (all under the blueprint's prefix, default ``/shopify``):
 
-* ``GET /install``  - checks shop + HMAC, redirects to Shopify's consent screen with a fresh state.
-* ``GET /callback`` - checks shop, HMAC and single-use state, stores the token, subscribes webhooks,
-  then redirects to ``after_install`` (or answers 200).
+* ``GET /install``  - checks shop + HMAC, redirects to Shopify's consent screen with a fresh state, and
+  gives the browser the signed nonce cookie that state is bound to (``oauth_cookie``).
+* ``GET /callback`` - checks shop, HMAC and the single-use state (issued for this shop, to the browser
+  holding the cookie), stores the token, subscribes webhooks, then redirects to ``after_install`` (or
+  answers 200).
 * ``POST /session`` - embedded apps: ``Authorization: Bearer <App Bridge session token>``; verifies
   it and, for a shop we hold no token for, runs the token exchange. Answers ``{"shop": ...}``.
 
@@ -24,7 +26,8 @@ from flask import Blueprint, current_app, jsonify, redirect, request
 from werkzeug.wrappers import Response
 
 from connector.errors import ConfigError, RetryableError
-from platforms.shopify.auth import InstallFlow, OAuthError
+from platforms.shopify import oauth_cookie
+from platforms.shopify.auth import STATE_TTL, InstallFlow, OAuthError
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,16 @@ def _params() -> dict[str, Any]:
     return {k: (request.args.getlist(k) if k.endswith("[]") else request.args.get(k)) for k in request.args}
 
 
+def _set_nonce_cookie(response: Response, flow: InstallFlow, nonce: str, path: str) -> None:
+    """HttpOnly, SameSite=Lax (sent on Shopify's top-level redirect back to us, not on cross-site
+    subrequests), Secure whenever the app is reached over https, scoped to the install routes."""
+    secure = request.is_secure or flow.app.redirect_uri.startswith("https://")
+    response.set_cookie(
+        oauth_cookie.COOKIE_NAME, oauth_cookie.sign(nonce, flow.app.api_secrets), max_age=int(STATE_TTL),
+        path=path, secure=secure, httponly=True, samesite="Lax",
+    )
+
+
 def create_blueprint(
     flow_factory: Callable[[], InstallFlow] | None = None,
     *,
@@ -57,19 +70,27 @@ def create_blueprint(
     get_flow = flow_factory or _flow_from_app
     bp = Blueprint("shopify_install", __name__, url_prefix=url_prefix)
 
+    cookie_path = url_prefix or "/"
+
     @bp.get("/install")
     def install() -> Response | tuple[Response, int]:
+        flow = get_flow()
+        nonce = oauth_cookie.new_nonce()
         try:
-            target = get_flow().begin(_params())
+            target = flow.begin(_params(), nonce)
         except OAuthError as exc:
             log.warning("shopify.install.refused", extra={"why": str(exc)})
             return jsonify(error=str(exc)), 400
-        return redirect(target, code=302)
+        response = redirect(target, code=302)
+        _set_nonce_cookie(response, flow, nonce, cookie_path)
+        return response
 
     @bp.get("/callback")
     def callback() -> Response | tuple[Response, int]:
+        flow = get_flow()
+        nonce = oauth_cookie.read(request.cookies.get(oauth_cookie.COOKIE_NAME), flow.app.api_secrets)
         try:
-            shop = get_flow().complete(_params())
+            shop = flow.complete(_params(), nonce)
         except OAuthError as exc:
             log.warning("shopify.callback.refused", extra={"why": str(exc)})
             return jsonify(error=str(exc)), 400
@@ -78,9 +99,11 @@ def create_blueprint(
             return jsonify(error="Shopify refused the authorization code"), 400
         except RetryableError:
             return jsonify(error="Shopify is unreachable, please retry the install"), 503
-        if after_install is not None:
-            return redirect(after_install(shop), code=302)
-        return jsonify(shop=shop, installed=True), 200
+        answer = redirect(after_install(shop), code=302) if after_install is not None else jsonify(
+            shop=shop, installed=True
+        )
+        answer.delete_cookie(oauth_cookie.COOKIE_NAME, path=cookie_path)
+        return answer, answer.status_code
 
     @bp.post("/session")
     def session() -> tuple[Response, int]:

@@ -144,6 +144,7 @@ def session_token(
     audience: str = APP_KEY,
     expires_in: int = 60,
     user: str = "42",
+    issued_ago: int = 1,
 ) -> str:
     now = int(time.time())
     claims: dict[str, Any] = {
@@ -153,7 +154,7 @@ def session_token(
         "sub": user,
         "exp": now + expires_in,
         "nbf": now - 1,
-        "iat": now - 1,
+        "iat": now - issued_ago,
         "jti": "j-1",
         "sid": "s-1",
     }

@@ -74,12 +74,28 @@ def test_shopify_session_token_acts_as_that_staff_user(client: FlaskClient) -> N
         pytest.param(lambda: session_token(audience="another-app"), id="wrong-audience"),
         pytest.param(lambda: session_token(secret="not-the-secret-but-just-as-long-0123"), id="wrong-secret"),
         pytest.param(lambda: session_token("unknown.myshopify.com"), id="unregistered-shop"),
+        pytest.param(lambda: session_token(expires_in=3600), id="lives-an-hour"),
+        pytest.param(lambda: session_token(expires_in=60, issued_ago=62), id="lives-just-over-two-minutes"),
     ],
 )
 def test_bad_session_tokens_are_401(client: FlaskClient, token: Any) -> None:
     answer = client.get("/api/v1/shops/shop-b/returns", headers=bearer(token()))
     assert answer.status_code == 401
     assert APP_KEY not in answer.get_data(as_text=True)
+
+
+def test_a_session_token_living_two_minutes_is_still_accepted(client: FlaskClient) -> None:
+    token = session_token(expires_in=60, issued_ago=60)
+    assert client.get("/api/v1/shops/shop-b/returns", headers=bearer(token)).status_code == 200
+
+
+def test_session_token_for_an_uninstalled_shop_is_401(client: FlaskClient, container: Container) -> None:
+    with container.uow() as uow:  # what app/uninstalled does
+        uow.shops.set_active("shop-b", False)
+        uow.shops.clear_credentials("shop-b")
+        uow.commit()
+    answer = client.get("/api/v1/shops/shop-b/returns", headers=bearer(session_token()))
+    assert answer.status_code == 401
 
 
 def test_session_token_for_one_shop_cannot_read_another(client: FlaskClient) -> None:

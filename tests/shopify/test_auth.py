@@ -37,6 +37,9 @@ SECRET = "shpss_" + "c" * 32
 OLD_SECRET = "shpss_" + "o" * 32
 API_KEY = "api-key-123"
 TOKEN_URL = f"https://{SHOP}/admin/oauth/access_token"
+OTHER_SHOP = "other-shop.myshopify.com"
+OTHER_TOKEN_URL = f"https://{OTHER_SHOP}/admin/oauth/access_token"
+NONCE = "the-installing-browsers-nonce"
 
 
 def signed(params: dict[str, str], secret: str = SECRET) -> dict[str, str]:
@@ -101,12 +104,19 @@ def test_oauth_hmac_refuses_day_old_requests() -> None:
 def test_state_is_single_use_and_expires() -> None:
     now = [0.0]
     states = InMemoryStateStore(ttl=60, clock=lambda: now[0])
-    first, second = states.issue(), states.issue()
+    first, second = states.issue("bound"), states.issue("bound")
     assert first != second
-    assert states.consume(first) and not states.consume(first)
+    assert states.consume(first, "bound") and not states.consume(first, "bound")
     now[0] = 61
-    assert not states.consume(second)
-    assert not states.consume("never-issued")
+    assert not states.consume(second, "bound")
+    assert not states.consume("never-issued", "bound")
+
+
+def test_state_is_consumed_only_with_its_subject() -> None:
+    states = InMemoryStateStore()
+    state = states.issue("shop-a")
+    assert not states.consume(state, "shop-b")
+    assert states.consume(state, "shop-a")  # a wrong subject does not burn the state
 
 
 # -- install flow ----------------------------------------------------------------------------------
@@ -114,23 +124,24 @@ def test_state_is_single_use_and_expires() -> None:
 
 def test_begin_redirects_to_shopify_with_a_fresh_state(flow_parts: Any) -> None:
     flow, states, _, _ = flow_parts
-    url = flow.begin(signed({"shop": SHOP, "timestamp": str(int(time.time()))}))
+    url = flow.begin(signed({"shop": SHOP, "timestamp": str(int(time.time()))}), NONCE)
     parsed = urlparse(url)
     query = parse_qs(parsed.query)
     assert parsed.netloc == SHOP and parsed.path == "/admin/oauth/authorize"
     assert query["client_id"] == [API_KEY] and query["scope"] == ["read_orders,write_returns"]
-    assert states.consume(query["state"][0])
+    assert states.consume(query["state"][0], auth.state_binding(SHOP, NONCE))
 
 
 @pytest.mark.parametrize("shop", ["evil.com", "demo-shop.myshopify.com.evil.com", "x.myshopify.com/../evil"])
 def test_begin_refuses_bad_shop(flow_parts: Any, shop: str) -> None:
     flow = flow_parts[0]
     with pytest.raises(OAuthError):
-        flow.begin(signed({"shop": shop, "timestamp": str(int(time.time()))}))
+        flow.begin(signed({"shop": shop, "timestamp": str(int(time.time()))}), NONCE)
 
 
 def _callback(states: InMemoryStateStore, **overrides: str) -> dict[str, str]:
-    params = {"shop": SHOP, "code": "auth-code", "state": states.issue(), "timestamp": str(int(time.time()))}
+    state = states.issue(auth.state_binding(SHOP, NONCE))
+    params = {"shop": SHOP, "code": "auth-code", "state": state, "timestamp": str(int(time.time()))}
     params.update(overrides)
     return signed(params)
 
@@ -148,7 +159,7 @@ def test_callback_stores_expiring_token_and_subscribes(flow_parts: Any) -> None:
             "refresh_token_expires_in": 7776000,
         },
     )
-    assert flow.complete(_callback(states)) == SHOP
+    assert flow.complete(_callback(states), NONCE) == SHOP
     creds = store.load(SHOP)
     assert creds is not None and creds["access_token"] == "shpat_1" and creds["refresh_token"] == "shprt_1"
     assert creds["expires_at"] == "2026-10-20T13:00:00+00:00"
@@ -163,7 +174,7 @@ def test_callback_refuses_bad_hmac(flow_parts: Any) -> None:
     params = _callback(states)
     params["code"] = "swapped-code"
     with pytest.raises(OAuthError, match="HMAC"):
-        flow.complete(params)
+        flow.complete(params, NONCE)
     assert store.load(SHOP) is None and subscribed == [] and len(responses.calls) == 0
 
 
@@ -171,7 +182,7 @@ def test_callback_refuses_bad_hmac(flow_parts: Any) -> None:
 def test_callback_refuses_bad_shop_domain(flow_parts: Any) -> None:
     flow, states, _store, _ = flow_parts
     with pytest.raises(OAuthError, match="shop"):
-        flow.complete(_callback(states, shop="demo-shop.myshopify.com.evil.com"))
+        flow.complete(_callback(states, shop="demo-shop.myshopify.com.evil.com"), NONCE)
     assert len(responses.calls) == 0
 
 
@@ -180,12 +191,32 @@ def test_callback_refuses_reused_state(flow_parts: Any) -> None:
     flow, states, _store, _ = flow_parts
     responses.post(TOKEN_URL, json={"access_token": "shpat_1", "scope": "read_orders"})
     params = _callback(states)
-    flow.complete(params)
+    flow.complete(params, NONCE)
     with pytest.raises(OAuthError, match="state"):
-        flow.complete(params)
+        flow.complete(params, NONCE)
     with pytest.raises(OAuthError, match="state"):
-        flow.complete(signed({**params, "state": "made-up"}))
+        flow.complete(signed({**params, "state": "made-up"}), NONCE)
     assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_state_issued_for_one_shop_does_not_complete_another_shops_install(flow_parts: Any) -> None:
+    flow, states, store, _ = flow_parts
+    responses.post(OTHER_TOKEN_URL, json={"access_token": "shpat_other", "scope": "read_orders"})
+    issued_for_shop = _callback(states)["state"]
+    with pytest.raises(OAuthError, match="another shop"):
+        flow.complete(_callback(states, shop=OTHER_SHOP, state=issued_for_shop), NONCE)
+    assert store.load(OTHER_SHOP) is None and len(responses.calls) == 0
+
+
+@responses.activate
+@pytest.mark.parametrize("browser", ["", "another-browsers-nonce"])
+def test_a_state_without_the_browsers_nonce_does_not_complete_the_install(flow_parts: Any, browser: str) -> None:
+    flow, states, store, _ = flow_parts
+    responses.post(TOKEN_URL, json={"access_token": "shpat_1", "scope": "read_orders"})
+    with pytest.raises(OAuthError, match=r"cookie|browser"):
+        flow.complete(_callback(states), browser)
+    assert store.load(SHOP) is None and len(responses.calls) == 0
 
 
 @responses.activate
@@ -193,7 +224,7 @@ def test_callback_with_a_rejected_code_is_a_config_error(flow_parts: Any) -> Non
     flow, states, store, _ = flow_parts
     responses.post(TOKEN_URL, status=400, json={"error": "invalid_request"})
     with pytest.raises(ConfigError):
-        flow.complete(_callback(states))
+        flow.complete(_callback(states), NONCE)
     assert store.load(SHOP) is None
 
 
@@ -234,6 +265,9 @@ def test_session_token_valid() -> None:
         lambda: session_token(dest="https://other-shop.myshopify.com"),
         lambda: session_token(iss="https://evil.com/admin", dest="https://evil.com"),
         lambda: session_token(sub=None),
+        lambda: session_token(iat=None),
+        lambda: session_token(iat=int(time.time()) - 61, exp=int(time.time()) + 60),
+        lambda: session_token(exp=int(time.time()) + 86400),
         lambda: jwt.encode({"dest": f"https://{SHOP}", "aud": API_KEY}, SECRET * 2, algorithm="HS512"),
     ],
 )
@@ -379,7 +413,7 @@ def test_a_failing_subscription_does_not_undo_the_install() -> None:
     states, store = InMemoryStateStore(), InMemoryCredentialStore()
     flow = InstallFlow(app(), states, store, TokenEndpoint(API_KEY, SECRET), subscribe=subscribe)
     responses.post(TOKEN_URL, json={"access_token": "shpat_1", "scope": "read_orders"})
-    assert flow.complete(_callback(states)) == SHOP
+    assert flow.complete(_callback(states), NONCE) == SHOP
     assert store.load(SHOP) == {"access_token": "shpat_1", "scope": "read_orders"}
 
 

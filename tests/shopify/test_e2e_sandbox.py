@@ -153,11 +153,11 @@ def installed(world: World) -> World:
     flow = factory.install_flow(
         app, InMemoryStateStore(), world.store, world.locks, shop_url_for=lambda _shop: world.base_url
     )
-    authorize = urlparse(flow.begin({"shop": SHOP}))
+    authorize = urlparse(flow.begin({"shop": SHOP}, "browser-nonce"))
     consent = requests.get(f"{world.base_url}{authorize.path}?{authorize.query}", allow_redirects=False, timeout=5)
     assert consent.status_code == 302
     callback = {k: v[0] for k, v in parse_qs(urlparse(consent.headers["Location"]).query).items()}
-    assert flow.complete(callback) == SHOP
+    assert flow.complete(callback, "browser-nonce") == SHOP
     world.subscriptions.extend(s["id"] for s in world.sandbox("state")["subscriptions"])
     return world
 

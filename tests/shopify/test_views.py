@@ -11,7 +11,10 @@ import jwt
 import pytest
 import responses
 from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
+from platforms.shopify import oauth_cookie
 from platforms.shopify.auth import AppConfig, InMemoryCredentialStore, InMemoryStateStore, InstallFlow, TokenEndpoint
 from platforms.shopify.views import create_blueprint
 
@@ -67,6 +70,61 @@ def test_install_then_callback(parts: tuple[Flask, InstallFlow, InMemoryCredenti
         f"/shopify/callback?{signed_query({'shop': SHOP, 'code': 'c', 'state': state, 'timestamp': now})}"
     )
     assert again.status_code == 400
+
+
+def _started_install(client: FlaskClient, shop: str = SHOP) -> str:
+    now = str(int(time.time()))
+    answer = client.get(f"/shopify/install?{signed_query({'shop': shop, 'timestamp': now})}")
+    assert answer.status_code == 302
+    return parse_qs(urlparse(answer.headers["Location"]).query)["state"][0]
+
+
+def _callback(client: FlaskClient, state: str, shop: str = SHOP) -> TestResponse:
+    now = str(int(time.time()))
+    query = signed_query({"shop": shop, "code": "c", "state": state, "timestamp": now})
+    return client.get(f"/shopify/callback?{query}")
+
+
+def test_install_gives_the_browser_a_signed_httponly_lax_nonce_cookie(
+    parts: tuple[Flask, InstallFlow, InMemoryCredentialStore, list[str]],
+) -> None:
+    client = parts[0].test_client()
+    answer = client.get(f"/shopify/install?{signed_query({'shop': SHOP, 'timestamp': str(int(time.time()))})}")
+    cookie = answer.headers["Set-Cookie"]
+    assert cookie.startswith(f"{oauth_cookie.COOKIE_NAME}=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/shopify" in cookie
+    assert "Secure" in cookie  # the app's redirect URI is https
+    signed = cookie.split(";")[0].split("=", 1)[1]
+    assert oauth_cookie.read(signed, (SECRET,)) and not oauth_cookie.read(signed, ("shpss_other",))
+
+
+@responses.activate
+def test_a_state_without_the_installing_browsers_cookie_is_refused(
+    parts: tuple[Flask, InstallFlow, InMemoryCredentialStore, list[str]],
+) -> None:
+    app, _, store, _ = parts
+    responses.post(f"https://{SHOP}/admin/oauth/access_token", json={"access_token": "shpat_v", "scope": "read_orders"})
+    state = _started_install(app.test_client())
+    victim = app.test_client()  # another browser: the state was planted in a link, the cookie stays behind
+    assert _callback(victim, state).status_code == 400
+    forged = app.test_client()
+    forged.set_cookie(oauth_cookie.COOKIE_NAME, oauth_cookie.sign("guessed", ("shpss_not-our-secret",)),
+                      path="/shopify")
+    assert _callback(forged, state).status_code == 400
+    assert store.load(SHOP) is None and len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_state_issued_for_one_shop_cannot_complete_another_shops_install(
+    parts: tuple[Flask, InstallFlow, InMemoryCredentialStore, list[str]],
+) -> None:
+    app, _, store, _ = parts
+    other = "other-shop.myshopify.com"
+    responses.post(f"https://{other}/admin/oauth/access_token", json={"access_token": "shpat_o"})
+    browser = app.test_client()
+    state = _started_install(browser, SHOP)
+    assert _callback(browser, state, shop=other).status_code == 400
+    assert store.load(other) is None and len(responses.calls) == 0
 
 
 def test_bad_requests_get_400(parts: tuple[Flask, InstallFlow, InMemoryCredentialStore, list[str]]) -> None:
