@@ -33,6 +33,10 @@ class IncomingEvent:
     order: Order | None = None
     return_request: ReturnRequest | None = None
     data: Mapping[str, Any] | None = None
+    shop_named_in_body: str | None = None
+    """The shop address the signed body itself names, when it names exactly one. Destructive kinds
+    (app_uninstalled, customer_redact, shop_redact) are applied only when it is the shop's own address:
+    the header that routed the delivery is not signed."""
 
 
 class ShopAdapter(Protocol):

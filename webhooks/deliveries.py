@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -26,3 +27,21 @@ class IncomingDelivery(NamedTuple):
     topic: str
     body: bytes
     headers: dict[str, str]
+
+    @property
+    def digest(self) -> str:
+        return replay_digest(self.address, self.topic, self.body)
+
+
+def replay_digest(address: str, topic: str, body: bytes) -> str:
+    """What makes two deliveries the same signed content for one shop and topic, whatever their headers."""
+    return hashlib.sha256(b"%s\n%s\n%s" % (address.encode(), topic.encode(), body)).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class NamedShop:
+    """What a signed body says about its shop, where the platform puts that in the body: the header that
+    names the shop is not signed. ``domains`` are lower-cased shop addresses, ``ids`` the platform's ids."""
+
+    domains: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()

@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import secrets
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from sqlalchemy.exc import DBAPIError
@@ -48,6 +50,10 @@ def _answer_json(status: int, code: str, message: str) -> bytes:
 ACCEPTED = Answer(200, "accepted")
 DUPLICATE = Answer(200, "duplicate")
 UNKNOWN_SHOP = Answer(404, "unknown_shop", "no such shop is connected")
+INVALID_SIGNATURE = Answer(401, "invalid_signature", "missing or invalid signature")
+SHOP_MISMATCH = Answer(401, "shop_mismatch", "the body names another shop than the delivery's shop header")
+SHOP_NOT_NAMED = Answer(401, "shop_not_named", "this topic is only accepted when its body names the shop")
+_DECOY_SECRET = secrets.token_urlsafe(32)
 
 
 class Intake:
@@ -79,16 +85,19 @@ class Intake:
             return Answer(200, "ping")
         credentials = None
         if not source.verify_before_lookup:  # the secret is the shop's own: find the shop first
-            shop, credentials = find_shop(self.container, source, address) if address else (None, None)
-            if shop is None:
-                return UNKNOWN_SHOP
-        if not source.verify(body, headers, source.secrets(self.container, credentials)):
+            credentials = find_shop(self.container, source, address)[1] if address else None
+        # An unknown shop is checked against a decoy secret and fails like a bad signature, at a similar
+        # cost: the answer must not tell which stores are connected.
+        keys = source.secrets(self.container, credentials) or [_DECOY_SECRET]
+        if not source.verify(body, headers, keys):
             log.warning("webhooks.invalid-signature", extra={"platform": platform, "shop": address})
-            return Answer(401, "invalid_signature", "missing or invalid signature")
+            return INVALID_SIGNATURE
         if not address:
             return Answer(404, "unknown_shop", "the delivery names no shop")
         try:
             payload = json.loads(body)
+        except RecursionError:
+            return Answer(400, "invalid_json", "the body's JSON is nested too deeply")
         except (ValueError, UnicodeDecodeError):
             return Answer(400, "invalid_json", "the body is not JSON")
         if not isinstance(payload, dict):
@@ -97,6 +106,9 @@ class Intake:
         if not source.handles(topic):
             log.info("webhooks.unhandled-topic", extra={"platform": platform, "topic": topic, "shop": address})
             return Answer(200, "ignored", f"topic {topic!r} is not handled")
+        refusal = self._refuse_other_shop(source, address, topic, payload)
+        if refusal is not None:
+            return refusal
         dedup_key = source.dedup_key(headers, payload)
         if not dedup_key:
             return Answer(400, "missing_event_id", "the delivery carries no event id")
@@ -110,6 +122,34 @@ class Intake:
             log.info("webhooks.duplicate", extra={"platform": platform, "key": dedup_key})
             return DUPLICATE
         return ACCEPTED
+
+    def _refuse_other_shop(self, source: Source, address: str, topic: str, payload: Mapping[str, Any]) -> Answer | None:
+        """A signed body is acted on for the shop it names, never for another shop an unsigned header names:
+        its shop domains must be the header's, and its shop id the one the shop is known by. Destructive
+        topics must name their shop. Refused deliveries are stored nowhere."""
+        named = source.named_shop(topic, payload)
+        strangers = sorted(named.domains - {address})
+        if strangers or len(named.ids) > 1:
+            return _shop_mismatch(source, address, strangers or sorted(named.ids))
+        if source.destructive(topic) and address not in named.domains:
+            log.warning("webhooks.shop-not-named", extra={"platform": source.platform.value, "header": address,
+                                                          "topic": topic})
+            return SHOP_NOT_NAMED
+        if named.ids:
+            (claimed,) = named.ids
+            with self.container.uow() as uow:
+                agrees = uow.shops.confirm_platform_id(source.platform, address, claimed,
+                                                       learn=address in named.domains)
+                uow.commit()
+            if not agrees:
+                return _shop_mismatch(source, address, [claimed])
+        return None
+
+
+def _shop_mismatch(source: Source, address: str, named: list[str]) -> Answer:
+    log.warning("webhooks.shop-mismatch", extra={"platform": source.platform.value, "header": address,
+                                                 "body": named})
+    return SHOP_MISMATCH
 
 
 def _kept_headers(headers: Mapping[str, str]) -> dict[str, str]:

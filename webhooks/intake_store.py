@@ -17,6 +17,7 @@ import psycopg
 
 from connector.bootstrap import Container
 from connector.store.outbox_repo import JobKind, OutboxState
+from connector.store.replays_repo import REPLAY_HORIZON_HOURS
 from webhooks.deliveries import Accepted, IncomingDelivery
 from webhooks.group_commit import GroupCommit
 from webhooks.inbox import InboxState
@@ -27,13 +28,21 @@ from webhooks.sqlite_intake import SqliteIntake
 # 257 vs 128 us for one delivery), and it runs once per webhook. Autocommit: the statement is the transaction.
 # Prepared once per connection: the server skips parsing and planning (-15% of its CPU here). A lone delivery
 # (sync workers, quiet times) takes this one-row form through libpq directly (see ``pg_connection``).
+# A delivery is stored only when its digest is fresh too (``fresh``): the same signed body for the same shop
+# and topic within the retry horizon is a duplicate, whatever event id its unsigned headers carry.
 _ACCEPT_ONE = """
 WITH shop AS (
     SELECT id FROM shops WHERE platform = $1::text AND address = $2::text
+), fresh AS (
+    INSERT INTO webhook_digests (platform, digest, received_at)
+    SELECT $1::text, $10::text, now() FROM shop
+    ON CONFLICT (platform, digest) DO UPDATE SET received_at = excluded.received_at
+        WHERE webhook_digests.received_at < now() - $11::interval
+    RETURNING 1
 ), delivery AS (
     INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at)
     SELECT shop.id, $1::text, $3::text, $4::text, $5::bytea, $6::json, $7::text, 0, now()
-    FROM shop
+    FROM shop, fresh
     ON CONFLICT (platform, dedup_key) DO NOTHING
     RETURNING id, shop_id
 ), job AS (
@@ -44,22 +53,30 @@ WITH shop AS (
 SELECT (SELECT id FROM shop), (SELECT id FROM delivery), (SELECT id FROM job)
 """
 _ACCEPT_ONE_NAME = b"connector_accept_one"
-_ACCEPT_ONE_BINARY = (0, 0, 0, 0, 1, 0, 0, 0, 0)  # the body goes as bytes, the rest as text
+_ACCEPT_ONE_BINARY = (0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0)  # the body goes as bytes, the rest as text
 
-# Several deliveries: the same three steps over a JSON array, one parameter (bodies as hex: byte-exact, whatever
+# Several deliveries: the same steps over a JSON array, one parameter (bodies as hex: byte-exact, whatever
 # their encoding). Rows are inserted in key order so two batches racing on the same keys cannot deadlock.
 _ACCEPT_MANY = """
 WITH input AS (
     SELECT * FROM json_to_recordset($1::json)
-        AS t(ord int, platform text, address text, dedup_key text, topic text, body text, headers json)
+        AS t(ord int, platform text, address text, dedup_key text, topic text, body text, headers json,
+             digest text)
 ), shop AS (
     SELECT input.ord, shops.id AS shop_id
     FROM input JOIN shops ON shops.platform = input.platform AND shops.address = input.address
+), fresh AS (
+    INSERT INTO webhook_digests (platform, digest, received_at)
+    SELECT input.platform, input.digest, now() FROM input JOIN shop USING (ord)
+    ORDER BY input.platform, input.digest
+    ON CONFLICT (platform, digest) DO UPDATE SET received_at = excluded.received_at
+        WHERE webhook_digests.received_at < now() - $5::interval
+    RETURNING platform, digest
 ), delivery AS (
     INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at)
     SELECT shop.shop_id, input.platform, input.dedup_key, input.topic, decode(input.body, 'hex'), input.headers,
            $2::text, 0, now()
-    FROM input JOIN shop USING (ord)
+    FROM input JOIN shop USING (ord) JOIN fresh USING (platform, digest)
     ORDER BY input.platform, input.dedup_key
     ON CONFLICT (platform, dedup_key) DO NOTHING
     RETURNING id AS inbox_id, shop_id, platform, dedup_key
@@ -75,6 +92,7 @@ LEFT JOIN delivery ON delivery.platform = input.platform AND delivery.dedup_key 
 LEFT JOIN job ON job.ref_id = delivery.inbox_id::text
 """
 _ACCEPT_MANY_NAME = b"connector_accept_many"
+_HORIZON = f"{REPLAY_HORIZON_HOURS} hours".encode()
 
 
 def _accepted(shop_id: bytes | None, inbox_id: bytes | None, outbox_id: bytes | None) -> Accepted:
@@ -140,15 +158,18 @@ class IntakeStore:
     def _store_postgresql(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
         if len(batch) == 1:
             return self._execute(batch)
-        # The same key twice in one batch (a platform's concurrent retry): store it once, the rest are duplicates.
-        first: dict[tuple[str, str], int] = {}
+        # The same key or digest twice in one batch (a platform's concurrent retry, a replay): store the first,
+        # the rest are duplicates (and one statement may not upsert the same digest row twice).
+        owners: dict[tuple[str, str], int] = {}
+        owner_of = []
         for index, delivery in enumerate(batch):
-            first.setdefault((delivery.platform, delivery.dedup_key), index)
-        unique = sorted(set(first.values()))
+            by_key = owners.setdefault((delivery.platform, "key:" + delivery.dedup_key), index)
+            by_digest = owners.setdefault((delivery.platform, "digest:" + delivery.digest), index)
+            owner_of.append(min(by_key, by_digest))
+        unique = sorted(set(owner_of))
         stored = dict(zip(unique, self._execute([batch[i] for i in unique]), strict=True))
         answers = []
-        for index, delivery in enumerate(batch):
-            owner = first[(delivery.platform, delivery.dedup_key)]
+        for index, owner in enumerate(owner_of):
             found = stored[owner]
             answers.append(found if owner == index else Accepted(found.shop_id, None, None))
         return answers
@@ -169,19 +190,20 @@ class IntakeStore:
     def _accept_one(self, delivery: IncomingDelivery) -> list[Accepted]:
         params = (delivery.platform.encode(), delivery.address.encode(), delivery.dedup_key.encode(),
                   delivery.topic.encode(), delivery.body, json.dumps(delivery.headers).encode(),
-                  InboxState.RECEIVED.value.encode(), JobKind.EVENT.value.encode(), OutboxState.PENDING.value.encode())
+                  InboxState.RECEIVED.value.encode(), JobKind.EVENT.value.encode(), OutboxState.PENDING.value.encode(),
+                  delivery.digest.encode(), _HORIZON)
         rows = self._connection.run_prepared(_ACCEPT_ONE_NAME, _ACCEPT_ONE, params, _ACCEPT_ONE_BINARY)
         return [_accepted(shop_id, inbox_id, outbox_id) for shop_id, inbox_id, outbox_id in rows]
 
     def _accept_many(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
         document = json.dumps([
             {"ord": ord_, "platform": d.platform, "address": d.address, "dedup_key": d.dedup_key, "topic": d.topic,
-             "body": d.body.hex(), "headers": d.headers}
+             "body": d.body.hex(), "headers": d.headers, "digest": d.digest}
             for ord_, d in enumerate(batch)
         ])
         params = (document.encode(), InboxState.RECEIVED.value.encode(), JobKind.EVENT.value.encode(),
-                  OutboxState.PENDING.value.encode())
-        rows = self._connection.run_prepared(_ACCEPT_MANY_NAME, _ACCEPT_MANY, params, (0, 0, 0, 0))
+                  OutboxState.PENDING.value.encode(), _HORIZON)
+        rows = self._connection.run_prepared(_ACCEPT_MANY_NAME, _ACCEPT_MANY, params, (0, 0, 0, 0, 0))
         by_ord = {int(ord_ or b"-1"): _accepted(*ids) for ord_, *ids in rows}
         return [by_ord[index] for index in range(len(batch))]
 

@@ -17,6 +17,7 @@ from connector.domain.orders import Platform, Shop
 from platforms.registry import shopify_app_secrets
 from platforms.shopify import webhooks as shopify_webhooks
 from platforms.woocommerce import webhooks as woo_webhooks
+from webhooks.deliveries import NamedShop
 
 SHOPIFY_TOPICS = frozenset(
     {
@@ -26,6 +27,7 @@ SHOPIFY_TOPICS = frozenset(
     }
 )
 WOO_TOPICS = frozenset({"order.created", "order.updated", "order.deleted", "order.restored"})
+NO_NAMED_SHOP = NamedShop()
 
 
 class Source(Protocol):
@@ -41,6 +43,8 @@ class Source(Protocol):
     def verify(self, body: bytes, headers: Mapping[str, str], secrets: list[str]) -> bool: ...
     def dedup_key(self, headers: Mapping[str, str], payload: Mapping[str, Any]) -> str | None: ...
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool: ...
+    def named_shop(self, topic: str, payload: Mapping[str, Any]) -> NamedShop: ...
+    def destructive(self, topic: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,12 @@ class ShopifySource:
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
         return False
+
+    def named_shop(self, topic: str, payload: Mapping[str, Any]) -> NamedShop:
+        return shopify_webhooks.named_shop(topic, payload)
+
+    def destructive(self, topic: str) -> bool:
+        return topic in shopify_webhooks.DESTRUCTIVE_TOPICS
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,12 @@ class WooSource:
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
         return woo_webhooks.is_ping(headers, body)
+
+    def named_shop(self, topic: str, payload: Mapping[str, Any]) -> NamedShop:
+        return NO_NAMED_SHOP  # an order body names no store: the store's own secret signed it
+
+    def destructive(self, topic: str) -> bool:
+        return False
 
 
 SOURCES: dict[str, Source] = {"shopify": ShopifySource(), "woocommerce": WooSource()}

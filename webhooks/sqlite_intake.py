@@ -15,18 +15,25 @@ import threading
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 
 from connector.domain.timeutil import utcnow
 from connector.store.outbox_repo import JobKind, OutboxState
+from connector.store.replays_repo import REPLAY_HORIZON_HOURS
 from webhooks.deliveries import Accepted, IncomingDelivery
 from webhooks.inbox import InboxState
 
 # What SQLAlchemy would send for the same rows (its DATETIME storage format, JSON as text).
 _STAMP = "%Y-%m-%d %H:%M:%S.%f"
 _SHOP = "SELECT id FROM shops WHERE platform = ? AND address = ?"
+_FRESH = (
+    "INSERT INTO webhook_digests (platform, digest, received_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (platform, digest) DO UPDATE SET received_at = excluded.received_at "
+    "WHERE webhook_digests.received_at < ? RETURNING 1"
+)
 _INBOX = (
     "INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (platform, dedup_key) DO NOTHING RETURNING id"
@@ -77,15 +84,18 @@ class SqliteIntake:
         self._writers = WriterQueue(f"{database}.intake-lock" if on_disk else None)
 
     def store(self, batch: Sequence[IncomingDelivery]) -> list[Accepted]:
-        """One transaction for the batch; a key twice in it is stored once (the later copy is a duplicate)."""
-        now = utcnow().strftime(_STAMP)
+        """One transaction for the batch; a key or digest twice in it is stored once (the later copy is a
+        duplicate)."""
+        moment = utcnow()
+        now = moment.strftime(_STAMP)
+        horizon = (moment - timedelta(hours=REPLAY_HORIZON_HOURS)).strftime(_STAMP)
         with self._writers.turn():
             connection = self.engine.raw_connection()
             try:
                 cursor = connection.driver_connection.cursor()  # type: ignore[union-attr]
                 cursor.execute("BEGIN IMMEDIATE")
                 try:
-                    answers = [_store_one(cursor, delivery, now) for delivery in batch]
+                    answers = [_store_one(cursor, delivery, now, horizon) for delivery in batch]
                 except BaseException:
                     cursor.execute("ROLLBACK")
                     raise
@@ -95,10 +105,12 @@ class SqliteIntake:
                 connection.close()
 
 
-def _store_one(cursor: Any, delivery: IncomingDelivery, now: str) -> Accepted:
+def _store_one(cursor: Any, delivery: IncomingDelivery, now: str, horizon: str) -> Accepted:
     shop = cursor.execute(_SHOP, (delivery.platform, delivery.address)).fetchone()
     if shop is None:
         return Accepted(None, None, None)
+    if cursor.execute(_FRESH, (delivery.platform, delivery.digest, now, horizon)).fetchone() is None:
+        return Accepted(shop[0], None, None)  # the same signed body lately: a replay
     inbox = cursor.execute(_INBOX, (
         shop[0], delivery.platform, delivery.dedup_key, delivery.topic, delivery.body,
         json.dumps(delivery.headers), InboxState.RECEIVED.value, now,

@@ -2,7 +2,8 @@
 
 Each pass (1) relays outbox rows never enqueued or enqueued and lost, (2) enqueues actions that are due
 (retries after backoff, and running ones whose worker vanished), (3) schedules a poll of each active shop
-when its polling interval has passed: for WooCommerce the only source for missed webhooks.
+when its polling interval has passed: for WooCommerce the only source for missed webhooks, (4) forgets
+webhook digests older than the replay horizon.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from connector.jobs.queue import JobQueue
 from connector.jobs.relay import relay
 from connector.services.executor import due_actions
 from connector.store.outbox_repo import JobKind
+from connector.store.replays_repo import forget_old_digests
 
 log = logging.getLogger("connector.reconcile")
 
@@ -51,6 +53,9 @@ def reconcile(container: Container, queue: JobQueue, *, poll: bool = True) -> Pa
     polls = _schedule_polls(container, now) if poll else 0
     if polls:
         relayed += relay(container, queue)
+    with container.uow() as uow:
+        forget_old_digests(uow.connection, now)
+        uow.commit()
     return Pass(relayed, enqueued, polls)
 
 

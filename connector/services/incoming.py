@@ -23,6 +23,8 @@ from connector.services.returns import LineInput, ReturnService
 
 log = logging.getLogger("connector.incoming")
 PLATFORM = Actor(ActorKind.PLATFORM, "webhook")
+DESTRUCTIVE_KINDS = frozenset({"app_uninstalled", "customer_redact", "shop_redact"})
+"""Deactivate or delete data: applied only when the signed body names the shop it is applied to."""
 
 
 class IncomingEventHandler:
@@ -32,12 +34,21 @@ class IncomingEventHandler:
 
     def apply(self, shop_id: str, event: IncomingEvent) -> str:
         """Returns a short word saying what happened, for the logs and the inbox row."""
+        if event.kind in DESTRUCTIVE_KINDS and not self._names_its_shop(shop_id, event):
+            log.warning("incoming.destructive-refused",
+                        extra={"kind": event.kind, "shop": shop_id, "named": event.shop_named_in_body})
+            return "refused-shop-not-named"
         handler = getattr(self, f"_on_{event.kind}", None)
         if handler is None:
             log.info("incoming.ignored", extra={"kind": event.kind, "shop": shop_id})
             return "ignored"
         result: str = handler(shop_id, event)
         return result
+
+    def _names_its_shop(self, shop_id: str, event: IncomingEvent) -> bool:
+        with self.container.uow() as uow:
+            shop = uow.shops.find_by_id(shop_id)
+        return shop is not None and event.shop_named_in_body == shop.address
 
     # -- orders ----------------------------------------------------------------------------------------
 

@@ -84,6 +84,17 @@ class ShopRepository:
         ).first()
         return None if row is None else _shop(row)
 
+    def confirm_platform_id(self, platform: Platform | str, address: str, claimed: str, *, learn: bool) -> bool:
+        """Whether ``claimed`` is the id the platform knows this shop by. Unknown so far: remembered when
+        ``learn`` (the same signed content also named the shop's address), else taken as it comes."""
+        where = (shops.c.platform == str(platform), shops.c.address == address)
+        if learn:
+            self._conn.execute(
+                update(shops).where(*where, shops.c.platform_shop_id.is_(None)).values(platform_shop_id=claimed)
+            )
+        known = self._conn.execute(select(shops.c.platform_shop_id).where(*where)).scalar()
+        return known is None or known == claimed
+
     def list(self, *, active_only: bool = False) -> list[Shop]:
         query = select(shops).order_by(shops.c.platform, shops.c.address)
         if active_only:

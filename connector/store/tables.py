@@ -47,6 +47,8 @@ shops = Table(
     Column("credentials", LargeBinary, nullable=True),
     Column("declared_in_config", Boolean, nullable=False, default=False),
     Column("last_synced_at", UTCDateTime(), nullable=True),
+    # The shop's own id at the platform (Shopify's numeric id), learned from signed webhooks: see intake.
+    Column("platform_shop_id", String(64), nullable=True),
     _stamp("created_at"),
     _stamp("updated_at"),
     UniqueConstraint("platform", "address", name="uq_shops_platform_address"),
@@ -180,6 +182,17 @@ webhook_inbox = Table(
     _stamp("processed_at", nullable=True),
     UniqueConstraint("platform", "dedup_key", name="uq_webhook_inbox_platform_dedup"),
     Index("ix_webhook_inbox_state", "state", "received_at"),
+)
+
+webhook_digests = Table(
+    "webhook_digests",
+    metadata,
+    # A digest of (shop, topic, body) per signed delivery, so a replay with fresh unsigned headers is still
+    # a duplicate within the platforms' retry horizon (an older row is overwritten, not kept).
+    Column("platform", String(32), primary_key=True),
+    Column("digest", String(64), primary_key=True),
+    _stamp("received_at"),
+    Index("ix_webhook_digests_received_at", "received_at"),
 )
 
 outbox = Table(

@@ -19,6 +19,7 @@ from typing import Any, Final
 from connector.ports import IncomingEvent
 from platforms.shopify import mapping
 from webhooks import verify as signatures
+from webhooks.deliveries import NamedShop
 
 HMAC_HEADER: Final = "X-Shopify-Hmac-Sha256"
 TOPIC_HEADER: Final = "X-Shopify-Topic"
@@ -38,6 +39,34 @@ SUBSCRIBED_TOPICS: Final = (
     "app/uninstalled",
 )
 """Topics we subscribe per shop after install. Compliance topics come from the app TOML only."""
+
+DESTRUCTIVE_TOPICS: Final = frozenset({"shop/redact", "customers/redact", "app/uninstalled"})
+"""Acted on only when the signed body names the shop (and it is the shop the delivery was stored for)."""
+
+_SHOP_DOMAIN_KEYS: Final = ("shop_domain", "myshopify_domain")
+_SHOP_RESOURCE_TOPICS: Final = frozenset({"app/uninstalled", "shop/update"})
+"""Topics whose body is the Shop resource itself: its ``id`` is the shop's id (elsewhere, the resource's)."""
+
+
+def named_shop(topic: str, payload: Mapping[str, Any]) -> NamedShop:
+    """The Shop resource's ``domain`` counts only when it is a myshopify domain: it holds the shop's primary
+    domain, which may be the merchant's own (``shop.example``) and says nothing about which shop this is."""
+    domains = {value.strip().lower() for key in _SHOP_DOMAIN_KEYS if isinstance(value := payload.get(key), str)}
+    primary = payload.get("domain") if topic in _SHOP_RESOURCE_TOPICS else None
+    if isinstance(primary, str) and primary.strip().lower().endswith(".myshopify.com"):
+        domains.add(primary.strip().lower())
+    ids = {_shop_id(payload.get("shop_id"))}
+    if topic in _SHOP_RESOURCE_TOPICS:
+        ids.add(_shop_id(payload.get("id")))
+    return NamedShop(frozenset(domains), frozenset(ids - {""}))
+
+
+def _shop_id(value: Any) -> str:
+    """Shop ids come as numbers (REST bodies) or GIDs; compare them as the number."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    return str(value).strip().rsplit("/", 1)[-1]
+
 
 _RETURN_KINDS: Final = {
     "returns/request": "return_requested",
@@ -73,12 +102,14 @@ def translate(topic: str, payload: Mapping[str, Any], shop_domain: str, shop_id:
     if topic in _RETURN_KINDS:
         return _return_event(topic, payload, shop_domain)
     if topic in _SIMPLE_KINDS:
+        named = named_shop(topic, payload).domains
         return IncomingEvent(
             kind=_SIMPLE_KINDS[topic],
             shop_address=shop_domain,
             resource_id=str(payload.get("shop_domain") or payload.get("myshopify_domain") or shop_domain),
             occurred_at=None,
             data=dict(payload),
+            shop_named_in_body=next(iter(named)) if len(named) == 1 else None,
         )
     return IncomingEvent(
         kind="ignored", shop_address=shop_domain, resource_id="", occurred_at=None, data={"topic": topic}

@@ -68,8 +68,10 @@ def dedup_key(headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
     only ``{"id": N}``) the event name stands in for it, plus the delivery id so that a delete, a restore
     and a second delete are not merged.
     """
-    topic = _header(headers, TOPIC_HEADER) or ""
-    resource = _header(headers, RESOURCE_HEADER) or topic.partition(".")[0] or "unknown"
+    topic = (_header(headers, TOPIC_HEADER) or "").strip().lower()
+    # Headers are not signed: one spelling per resource, so "Order" and " order" are not two keys. (Intake
+    # also refuses the same signed body twice, whatever its headers: see ``webhooks.deliveries``.)
+    resource = (_header(headers, RESOURCE_HEADER) or "").strip().lower() or topic.partition(".")[0] or "unknown"
     resource_id = payload.get("id")
     modified = payload.get("date_modified_gmt")
     if isinstance(modified, str) and modified:

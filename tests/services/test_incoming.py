@@ -97,7 +97,8 @@ def test_customer_redaction_forgets_the_customer(container: Container, shop: Fak
     payload = {"shop_id": 954889, "shop_domain": "s.myshopify.com",
                "customer": {"id": 191167, "email": "ana@example.com", "phone": "555-625-1199"},
                "orders_to_redact": [299938, 280263]}
-    result = handler.apply(SHOP, IncomingEvent("customer_redact", "s", "", NOW, data=payload))
+    result = handler.apply(SHOP, IncomingEvent("customer_redact", "s", "", NOW, data=payload,
+                                               shop_named_in_body="s.myshopify.com"))
     assert result == "customer-redacted-1-orders-1-returns"
     with container.uow() as uow:
         assert uow.orders(SHOP).get("O1") is None
@@ -109,11 +110,18 @@ def test_customer_redaction_forgets_the_customer(container: Container, shop: Fak
 def test_uninstall_deactivates_and_forgets_the_token_and_shop_redact_removes_everything(container: Container) -> None:
     handler = IncomingEventHandler(container)
     handler.apply(SHOP, _requested())
-    assert handler.apply(SHOP, IncomingEvent("app_uninstalled", "s", "", NOW)) == "shop-deactivated"
+    for named in (None, "other.myshopify.com"):  # the signed body must name this very shop
+        assert handler.apply(SHOP, IncomingEvent("app_uninstalled", "s", "", NOW, shop_named_in_body=named)) == (
+            "refused-shop-not-named")
+        assert handler.apply(SHOP, IncomingEvent("shop_redact", "s", "", NOW, shop_named_in_body=named)) == (
+            "refused-shop-not-named")
+    own = "s.myshopify.com"
+    assert handler.apply(SHOP, IncomingEvent("app_uninstalled", "s", "", NOW, shop_named_in_body=own)) == (
+        "shop-deactivated")
     with container.uow() as uow:
         assert not uow.shops.get(SHOP).active
         assert uow.shops.credentials(SHOP) is None
-    assert handler.apply(SHOP, IncomingEvent("shop_redact", "s", "", NOW)) == "shop-redacted"
+    assert handler.apply(SHOP, IncomingEvent("shop_redact", "s", "", NOW, shop_named_in_body=own)) == "shop-redacted"
     with container.uow() as uow:
         with pytest.raises(UnknownShop):
             uow.shops.get(SHOP)

@@ -185,8 +185,9 @@ def test_concurrent_deliveries_store_each_key_once_with_one_outbox_row(store: In
     keys = [f"shopify:evt-{n % 40}" for n in range(160)]  # every key four times, concurrently
 
     def deliver(key: str) -> tuple[str, bool]:
+        body = b'{"id": %s}' % key.rpartition("-")[2].encode()  # each key its own body, as a platform sends
         accepted = store.accept(platform="shopify", address="a.myshopify.com", dedup_key=key, topic="orders/updated",
-                                body=b'{"id": 1}', headers={"X-Shopify-Topic": "orders/updated"})
+                                body=body, headers={"X-Shopify-Topic": "orders/updated"})
         assert accepted.shop_id == "shop-a"
         return key, not accepted.duplicate
 
@@ -224,8 +225,11 @@ def test_a_batch_stores_bodies_and_headers_byte_for_byte(store: IntakeStore, eng
              for n, body in enumerate(bodies)]
     batch.append(IncomingDelivery("shopify", "a.myshopify.com", "shopify:b-1", "orders/updated", b"{}", {}))
     batch.append(IncomingDelivery("shopify", "nobody.myshopify.com", "shopify:b-9", "orders/updated", b"{}", {}))
+    batch.append(IncomingDelivery("shopify", "a.myshopify.com", "shopify:b-new", "orders/updated", bodies[2], {}))
     answers = store._store_batch(batch)
-    assert [(a.shop_id, a.duplicate) for a in answers] == [("shop-a", False)] * 4 + [("shop-a", True), (None, False)]
+    assert [(a.shop_id, a.duplicate) for a in answers] == (
+        [("shop-a", False)] * 4 + [("shop-a", True), (None, False), ("shop-a", True)]  # a key again, a body again
+    )
     with engine.connect() as conn:
         rows = {row.dedup_key: row for row in conn.execute(select(webhook_inbox))}
     assert [rows[f"shopify:b-{n}"].body for n in range(4)] == bodies

@@ -33,7 +33,8 @@ def store(postgres_url: str) -> Iterator[IntakeStore]:
 
 def _accept(store: IntakeStore, key: str) -> tuple[str | None, int | None, int | None]:
     got = store.accept(platform="shopify", address="a.myshopify.com", dedup_key=key, topic="orders/updated",
-                       body=ORDER_BODY, headers={"X-Shopify-Event-Id": key})
+                       body=ORDER_BODY.replace(b"}", b', "key": "%s"}' % key.encode()),  # each event its own body
+                       headers={"X-Shopify-Event-Id": key})
     return got.shop_id, got.inbox_id, got.outbox_id
 
 

@@ -49,7 +49,7 @@ def test_a_failing_batch_leaves_nothing_behind(tmp_path: Path) -> None:
     _container(engine)  # connects the shops
     intake = SqliteIntake(engine)
     good = IncomingDelivery("shopify", "a.myshopify.com", "k1", "t", b"{}", {})
-    bad = IncomingDelivery("shopify", "a.myshopify.com", "k2", "t", b"{}", {"x": object()})  # type: ignore[dict-item]
+    bad = IncomingDelivery("shopify", "a.myshopify.com", "k2", "t", b"{ }", {"x": object()})  # type: ignore[dict-item]
     try:
         intake.store([good, bad])
     except TypeError:
