@@ -84,7 +84,8 @@ def _build(container: Container, shop: Shop, credentials: dict[str, str]) -> Sho
     if shop.platform is Platform.WOOCOMMERCE:
         echoes = None if container.redis is None else RedisEchoRegistry(container.redis, namespace=shop.address)
         return WooCommerceAdapter.from_credentials(
-            base_url or shop.address, credentials, shop_id=shop.id, echo_registry=echoes
+            base_url or shop.address, credentials, shop_id=shop.id, echo_registry=echoes,
+            allow_private=container.config.app.allow_private_store_urls,
         )
     raise ConfigError(f"no adapter for platform {shop.platform}")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from connector.bootstrap import Container
 from connector.domain.orders import Platform, Shop
+from connector.shopaddress import normalize_source
 from platforms.registry import shopify_app_secrets
 from platforms.shopify import webhooks as shopify_webhooks
 from platforms.woocommerce import webhooks as woo_webhooks
@@ -89,10 +89,7 @@ class WooSource:
 
     def shop_address(self, headers: Mapping[str, str]) -> str | None:
         source = headers.get("X-WC-Webhook-Source")
-        if not source:
-            return None
-        parts = urlsplit(source.strip())
-        return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/") if parts.netloc else None
+        return normalize_source(source) if source else None
 
     def topic(self, headers: Mapping[str, str]) -> str | None:
         return headers.get("X-WC-Webhook-Topic")

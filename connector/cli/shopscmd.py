@@ -139,11 +139,13 @@ def run_connect_woocommerce(args: argparse.Namespace) -> int:
     container = container_from(args)
     upgrade(container.engine)
     store = DbCredentialStore(container, Platform.WOOCOMMERCE, currency=args.currency, locale=args.locale)
-    url = connect_with_keys(args.url, values["--key-env"], values["--secret-env"], credentials=store)
+    allow_private = container.config.app.allow_private_store_urls
+    url = connect_with_keys(args.url, values["--key-env"], values["--secret-env"], credentials=store,
+                            allow_private=allow_private)
     print(f"keys for {url} work and are stored encrypted")
     if not args.no_webhooks:
         delivery = f"{container.config.app.base_url.rstrip('/')}/webhooks/woocommerce"
-        setup = finish_connect(url, delivery, credentials=store)
+        setup = finish_connect(url, delivery, credentials=store, allow_private=allow_private)
         print(f"{len(setup.ids)} webhooks deliver to {delivery}")
     return 0
 

@@ -15,6 +15,8 @@ class AppSettings:
     data_dir: str = "var"
     log_level: str = "INFO"
     default_locale: str = "en"
+    allow_private_store_urls: bool = False
+    """Let store URLs point at loopback, private and other internal addresses (see ``connector.netguard``)."""
 
 
 @dataclass(frozen=True, slots=True)

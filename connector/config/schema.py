@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from connector.errors import ConfigError as AddressError
+from connector.netguard import check_store_url
+from connector.shopaddress import normalize_address
 
 _CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="must be an ISO 4217 code such as EUR")
 _API_VERSION = re.compile(r"^(\d{4})-(01|04|07|10)$")
@@ -24,6 +28,7 @@ class AppSchema(_Strict):
     data_dir = fields.String(validate=validate.Length(min=1))
     log_level = fields.String(validate=validate.OneOf(["DEBUG", "INFO", "WARNING", "ERROR"]))
     default_locale = fields.String(validate=validate.OneOf(["en", "fr"]))
+    allow_private_store_urls = fields.Boolean(truthy={True}, falsy={False})  # TOML booleans only
 
 
 class DatabaseSchema(_Strict):
@@ -98,11 +103,16 @@ class ShopSchema(_Strict):
 
     @validates_schema
     def _address(self, data: dict[str, Any], **_: Any) -> None:
-        address = data.get("address", "")
-        if data.get("platform") == "shopify" and not re.match(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$", address):
-            raise ValidationError("a Shopify shop is its myshopify.com domain", "address")
-        if data.get("platform") == "woocommerce" and not re.match(r"^https?://[^\s/]+", address):
-            raise ValidationError("a WooCommerce shop is its site URL (https://...)", "address")
+        if "platform" in data and "address" in data:
+            try:
+                normalize_address(data["platform"], data["address"])
+            except AddressError as exc:
+                raise ValidationError(str(exc), "address") from exc
+
+    @post_load
+    def _stored_spelling(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """The address as every other entry point stores it, so a declared shop matches its webhooks."""
+        return {**data, "address": normalize_address(data["platform"], data["address"])}
 
 
 class ConfigSchema(_Strict):
@@ -114,3 +124,19 @@ class ConfigSchema(_Strict):
     shopify = fields.Nested(ShopifySchema)
     woocommerce = fields.Nested(WooCommerceSchema)
     shops = fields.List(fields.Nested(ShopSchema))
+
+    @validates_schema
+    def _no_internal_store(self, data: dict[str, Any], **_: Any) -> None:
+        """Spelling only (``localhost``, ``10.0.0.1``, ``0x7f.1``): loading the file asks no DNS server.
+        Registering the shop resolves its name too (``services.shops``)."""
+        allowed = bool(data.get("app", {}).get("allow_private_store_urls", False))
+        errors: dict[int, dict[str, list[str]]] = {}
+        for index, shop in enumerate(data.get("shops", [])):
+            if shop.get("platform") != "woocommerce":
+                continue
+            try:
+                check_store_url(shop["address"], allow_private=allowed, resolver=None)
+            except AddressError as exc:
+                errors[index] = {"address": [f"{exc} (allowed only with app.allow_private_store_urls = true)"]}
+        if errors:
+            raise ValidationError({"shops": errors})

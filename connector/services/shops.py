@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 from connector.bootstrap import Container
 from connector.domain.orders import Platform, Shop
+from connector.netguard import admit_store_url
+from connector.shopaddress import shopify_shop_domain
 from connector.store.errors import UnknownShop
 
 log = logging.getLogger("connector.shops")
@@ -23,7 +25,7 @@ def sync_declared_shops(container: Container, environ: Mapping[str, str] | None 
             if existing is None:
                 uow.shops.add(
                     platform,
-                    declared.address,
+                    admit_address(container, platform, declared.address),
                     currency=declared.currency,
                     locale=declared.locale,
                     name=declared.name,
@@ -48,10 +50,19 @@ def add_shop(
     name: str = "",
     credentials: Mapping[str, str] | None = None,
 ) -> Shop:
+    address = admit_address(container, platform, address)
     with container.uow() as uow:
         shop = uow.shops.add(platform, address, currency=currency, locale=locale, name=name, credentials=credentials)
         uow.commit()
     return shop
+
+
+def admit_address(container: Container, platform: Platform, raw: str) -> str:
+    """The stored spelling of a new shop's address; raises ``ConfigError`` for a malformed address, or a
+    store URL pointing inside while ``[app] allow_private_store_urls`` is off."""
+    if platform is Platform.SHOPIFY:
+        return shopify_shop_domain(raw)
+    return admit_store_url(raw, allow_private=container.config.app.allow_private_store_urls)
 
 
 def list_shops(container: Container) -> list[Shop]:

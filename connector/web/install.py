@@ -11,12 +11,12 @@ from flask import Flask, request
 from connector.bootstrap import Container
 from connector.domain.orders import Platform
 from connector.errors import ConfigError
+from connector.shopaddress import woocommerce_store_url
 from connector.store.credentials import DbCredentialStore, DbSingleUse
 from platforms.registry import shopify_app_secrets
 from platforms.shopify import views as shopify_views
 from platforms.shopify.auth import AppConfig, InstallFlow, TokenEndpoint
 from platforms.woocommerce import views as woo_views
-from platforms.woocommerce.auth import normalize_store_url
 
 log = logging.getLogger("connector.install")
 
@@ -93,7 +93,7 @@ class _StoreBoundStates(DbSingleUse):
     @staticmethod
     def _store() -> str:
         try:
-            return normalize_store_url(request.args.get("store_url", ""))
+            return woocommerce_store_url(request.args.get("store_url", ""))
         except ConfigError:
             return ""
 
@@ -115,5 +115,6 @@ def register_install_blueprints(app: Flask, container: Container) -> None:
             public_base_url=base,
             webhook_delivery_url=lambda _store: f"{base}/webhooks/woocommerce",
             app_name=container.config.woocommerce.app_name,
+            allow_private=container.config.app.allow_private_store_urls,
         )
     )

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import secrets
 import threading
 import time
@@ -32,10 +31,10 @@ import shopify
 from shopify.utils import shop_url
 
 from connector.errors import ConfigError, ConnectorError, PermanentError, RetryableError
+from connector.shopaddress import shopify_shop_domain
 
 log = logging.getLogger(__name__)
 
-SHOP_DOMAIN_RE: Final = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 TOKEN_EXCHANGE_GRANT: Final = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105
 ID_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:id_token"  # noqa: S105
 OFFLINE_TOKEN_TYPE: Final = "urn:shopify:params:oauth:token-type:offline-access-token"  # noqa: S105
@@ -141,13 +140,14 @@ def _held(lock: threading.Lock) -> Iterator[None]:
 
 
 def normalize_shop_domain(raw: str | None) -> str | None:
-    """ShopifyAPI's sanitising (lower-case, strip scheme) then our anchored pattern; None if invalid."""
+    """ShopifyAPI's sanitising (lower-case, strip scheme), then the one shop-domain check every entry point
+    uses (``connector.shopaddress``); None if invalid."""
     if not raw or len(raw) > 255:
         return None
-    cleaned = shop_url.sanitize_shop_domain(raw)
-    if not cleaned or not SHOP_DOMAIN_RE.match(cleaned):
+    try:
+        return shopify_shop_domain(shop_url.sanitize_shop_domain(raw) or "")
+    except ConfigError:
         return None
-    return str(cleaned)
 
 
 def _hmac_session(secret: str) -> type[Any]:

@@ -120,11 +120,13 @@ class WooCommerceAdapter:
 
     @classmethod
     def from_credentials(
-        cls, store_url: str, credentials: Mapping[str, str], *, shop_id: str, **options: Any
+        cls, store_url: str, credentials: Mapping[str, str], *, shop_id: str, allow_private: bool = False,
+        **options: Any,
     ) -> WooCommerceAdapter:
         """Build from what ``auth`` stored: ``consumer_key``, ``consumer_secret``, ``webhook_secret``."""
         try:
-            client = WooClient(store_url, credentials["consumer_key"], credentials["consumer_secret"])
+            client = WooClient(store_url, credentials["consumer_key"], credentials["consumer_secret"],
+                               allow_private=allow_private)
         except KeyError as exc:
             raise ConfigError(f"{store_url}: no WooCommerce keys stored") from exc
         options.setdefault("webhook_secret", credentials.get("webhook_secret"))

@@ -18,10 +18,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final, Protocol
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 from connector.errors import ConfigError, ConnectorError
+from connector.netguard import admit_store_url
+from connector.shopaddress import woocommerce_store_url
 from platforms.woocommerce.client import RetryPolicy, WooClient
 from platforms.woocommerce.subscriptions import WebhookSetup, ensure_webhooks, new_webhook_secret
 
@@ -30,6 +33,10 @@ STATE_TTL_SECONDS: Final = 30 * 60
 """How long a merchant may take on the approval screen before the ``user_id`` expires."""
 CHECK_TIMEOUT: Final = (3.05, 15.0)
 """The key check runs inside Woo's 60 s callback window: fail fast, never retry there."""
+UNREACHABLE: Final = "could not reach the store"
+"""Every failure to check keys at a store gets this one answer: a refused connection, a timeout, an
+internal address and keys the store refused must look the same, or the anonymous callback is a port
+scanner (an open port answers "keys refused", a closed one "unreachable")."""
 
 ClientFactory = Callable[[str, str, str], WooClient]
 
@@ -84,17 +91,6 @@ class InMemoryCredentialStore:
             self._data[store_url] = dict(creds)
 
 
-def normalize_store_url(url: str) -> str:
-    """``https://Shop.example/`` -> ``https://shop.example``; a path (WordPress in a folder) is kept."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"not a store URL: {url!r} (expected https://your-shop.example)")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise ConfigError(f"store URL must not carry credentials, a query or a fragment: {url!r}")
-    host = parts.hostname.lower() + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
-
-
 def authorize_url(
     store_url: str, *, app_name: str, user_id: str, return_url: str, callback_url: str, scope: str = SCOPE
 ) -> str:
@@ -102,11 +98,12 @@ def authorize_url(
         {"app_name": app_name, "scope": scope, "user_id": user_id, "return_url": return_url,
          "callback_url": callback_url}
     )
-    return f"{normalize_store_url(store_url)}/wc-auth/v1/authorize?{query}"
+    return f"{woocommerce_store_url(store_url)}/wc-auth/v1/authorize?{query}"
 
 
-def quick_client(store_url: str, key: str, secret: str) -> WooClient:
-    return WooClient(store_url, key, secret, timeout=CHECK_TIMEOUT, retry=RetryPolicy(max_retries=0))
+def quick_client(store_url: str, key: str, secret: str, *, allow_private: bool = False) -> WooClient:
+    return WooClient(store_url, key, secret, timeout=CHECK_TIMEOUT, retry=RetryPolicy(max_retries=0),
+                     allow_private=allow_private)
 
 
 def check_keys(store_url: str, key: str, secret: str, client_factory: ClientFactory = quick_client) -> None:
@@ -140,7 +137,8 @@ def handle_callback(
     *,
     states: StateStore,
     credentials: CredentialStore,
-    client_factory: ClientFactory = quick_client,
+    client_factory: ClientFactory | None = None,
+    allow_private: bool = False,
 ) -> CallbackResult:
     """Accept wc-auth keys: 200 only when the ``user_id`` is ours and unused and the keys work."""
     if not isinstance(payload, Mapping):
@@ -155,15 +153,14 @@ def handle_callback(
     if payload.get("key_permissions") not in (None, SCOPE):
         return CallbackResult(400, f"the connector needs {SCOPE} keys")
     try:
-        url = normalize_store_url(store_url)
+        url = woocommerce_store_url(store_url)
     except ConfigError as exc:
         return CallbackResult(400, str(exc))
     try:
-        check_keys(url, key, secret, client_factory)
-    except ConfigError:
-        return CallbackResult(401, "the keys were refused by the store", url)
+        admit_store_url(url, allow_private=allow_private)
+        check_keys(url, key, secret, client_factory or partial(quick_client, allow_private=allow_private))
     except ConnectorError:
-        return CallbackResult(502, "the store could not be reached to check the keys", url)
+        return CallbackResult(400, UNREACHABLE, url)
     fields = {"consumer_key": key, "consumer_secret": secret, "key_permissions": SCOPE}
     if payload.get("key_id") is not None:
         fields["key_id"] = str(payload["key_id"])
@@ -177,15 +174,17 @@ def connect_with_keys(
     consumer_secret: str,
     *,
     credentials: CredentialStore,
-    client_factory: ClientFactory = quick_client,
+    client_factory: ClientFactory | None = None,
+    allow_private: bool = False,
 ) -> str:
     """Manual key entry (CLI): check the keys with a read, store them; returns the normalized store URL.
 
-    Raises ``ConfigError`` when the URL is malformed or the keys are refused. A read-only key passes this
-    check and fails later, at webhook creation, with ``ConfigError``.
+    Raises ``ConfigError`` when the URL is malformed or internal, or the keys are refused. A read-only key
+    passes this check and fails later, at webhook creation, with ``ConfigError``.
     """
-    url = normalize_store_url(store_url)
-    check_keys(url, consumer_key.strip(), consumer_secret.strip(), client_factory)
+    url = admit_store_url(store_url, allow_private=allow_private)
+    factory = client_factory or partial(quick_client, allow_private=allow_private)
+    check_keys(url, consumer_key.strip(), consumer_secret.strip(), factory)
     _store(credentials, url, {"consumer_key": consumer_key.strip(), "consumer_secret": consumer_secret.strip()})
     return url
 
@@ -196,15 +195,16 @@ def finish_connect(
     *,
     credentials: CredentialStore,
     client_factory: ClientFactory | None = None,
+    allow_private: bool = False,
 ) -> WebhookSetup:
     """After the keys are stored: create (or re-arm) the order webhooks, signed with the shop's secret."""
-    url = normalize_store_url(store_url)
+    url = woocommerce_store_url(store_url)
     creds = credentials.load(url)
     if not creds or "consumer_key" not in creds or "consumer_secret" not in creds:
         raise ConfigError(f"{url}: no keys stored; connect the shop first")
     if not creds.get("webhook_secret"):
         creds = _store(credentials, url, {})
-    factory = client_factory or WooClient
+    factory = client_factory or partial(WooClient, allow_private=allow_private)
     client = factory(url, creds["consumer_key"], creds["consumer_secret"])
     try:
         return ensure_webhooks(client, delivery_url, creds["webhook_secret"])

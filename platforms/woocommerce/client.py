@@ -31,10 +31,10 @@ from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from woocommerce.oauth import OAuth
 
 from connector.errors import ConfigError, RetryableError
+from connector.netguard import GuardedAdapter, refusal_in
 from platforms.woocommerce.errors import (
     READ_METHODS,
     decode_json,
@@ -121,7 +121,10 @@ class WooClient:
         verify: bool | str = True,
         sleep: Callable[[float], None] = time.sleep,
         user_agent: str = USER_AGENT,
+        allow_private: bool = False,
     ) -> None:
+        """``allow_private`` lets the client connect to internal addresses (development, sandboxes); without
+        it every new connection is checked where it landed (``connector.netguard``)."""
         parts = urlsplit(store_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ConfigError(f"not a store URL: {store_url!r}")
@@ -137,7 +140,9 @@ class WooClient:
         self._sleep = sleep
         if session is None:
             session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+            adapter = GuardedAdapter(
+                allow_private=allow_private, pool_connections=1, pool_maxsize=pool_size, max_retries=0
+            )
             session.mount("http://", adapter)
             session.mount("https://", adapter)
         session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
@@ -224,6 +229,9 @@ class WooClient:
                 timeout=self.timeout, allow_redirects=False, verify=self.verify,
             )
         except requests.RequestException as exc:
+            refusal = refusal_in(exc)
+            if refusal is not None:  # never connected, and never will: not worth a retry
+                raise refusal from exc
             raise error_for_exception(exc, method=method, path=path) from exc
         if not 200 <= response.status_code < 300:
             raise error_for_response(response, method=method, path=path)

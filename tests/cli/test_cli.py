@@ -96,6 +96,7 @@ def test_connect_woocommerce_by_hand_checks_keys_and_creates_webhooks(tmp_path: 
     try:
         config = tmp_path / "config.toml"
         config.write_text(f"[app]\ndata_dir = \"{tmp_path}\"\nbase_url = \"http://127.0.0.1:9\"\n"
+                          "allow_private_store_urls = true\n"  # the sandbox listens on 127.0.0.1
                           f"[database]\nurl = \"sqlite:///{tmp_path}/c.sqlite3\"\n")
         env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "WC_KEY": "ck_demo", "WC_SECRET": "cs_demo",
                "BAD_SECRET": "cs_wrong"}

@@ -182,7 +182,8 @@ class Harness:
     def _config(self) -> Config:
         o = self.options
         return Config(
-            app=AppSettings(environment="development", base_url=self.app_url, data_dir=str(self.data_dir)),
+            app=AppSettings(environment="development", base_url=self.app_url, data_dir=str(self.data_dir),
+                            allow_private_store_urls=True),  # the sandbox shops listen on 127.0.0.1
             database=DatabaseSettings(self.database_url),
             redis=RedisSettings(self.redis_url),
             queue=QueueSettings(
@@ -203,6 +204,7 @@ class Harness:
         self.config_file.write_text(
             "[app]\n"
             f'environment = "development"\nbase_url = "{self.app_url}"\ndata_dir = "{self.data_dir}"\n'
+            "allow_private_store_urls = true\n"
             f'[queue]\nname = "{self.queue_name}"\n'
             f"max_attempts = {q.max_attempts}\nbackoff_base_seconds = 1\nbackoff_max_seconds = 2\n"
             # Workers never reconcile (the test's own reconciler does, with its short stuck_after); their file

@@ -24,7 +24,7 @@ def store() -> object:
 
 
 def test_a_user_id_is_bound_to_its_store(engine: Engine, store: str) -> None:
-    config = replace(Config(), app=AppSettings(base_url="http://127.0.0.1:9"))
+    config = replace(Config(), app=AppSettings(base_url="http://127.0.0.1:9", allow_private_store_urls=True))
     container = Container(config, _cipher=CredentialCipher([CredentialCipher.generate_key()]))
     container.__dict__["engine"] = engine
     client = create_app(container=container).test_client()

@@ -5,21 +5,23 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 import responses
 from flask import Flask
 from flask.testing import FlaskClient
 
 from connector.errors import ConfigError
+from connector.shopaddress import woocommerce_store_url
 from platforms.woocommerce.auth import (
     InMemoryCredentialStore,
     InMemoryStateStore,
     authorize_url,
     connect_with_keys,
     finish_connect,
-    normalize_store_url,
 )
 from platforms.woocommerce.views import create_blueprint
 from tests.woocommerce.conftest import API, STORE, load
@@ -131,16 +133,6 @@ def test_reused_user_id_rejected(
     assert creds.load(STORE)["consumer_key"] == "ck_good"  # type: ignore[index]
 
 
-def test_bad_keys_rejected_non_200(
-    web: FlaskClient, creds: InMemoryCredentialStore, rsps: responses.RequestsMock
-) -> None:
-    _key_check(rsps)
-    user_id, query = _start(web)
-    reply = web.post(query["callback_url"][0].removeprefix(BASE), json=keys(user_id, secret="cs_wrong"))
-    assert reply.status_code == 401
-    assert creds.load(STORE) is None
-
-
 def test_read_only_keys_rejected(web: FlaskClient, creds: InMemoryCredentialStore) -> None:
     user_id, query = _start(web)
     body = {**keys(user_id), "key_permissions": "read"}
@@ -148,10 +140,52 @@ def test_read_only_keys_rejected(web: FlaskClient, creds: InMemoryCredentialStor
     assert creds.load(STORE) is None
 
 
-def test_unreachable_store_is_not_200(web: FlaskClient, rsps: responses.RequestsMock) -> None:
-    rsps.get(f"{API}/orders", status=503)
+@pytest.mark.parametrize(
+    "store",
+    [
+        lambda rsps: _key_check(rsps),  # an open port, a store: the keys are refused
+        lambda rsps: rsps.get(f"{API}/orders", status=503),  # an open port, something else
+        lambda rsps: rsps.get(f"{API}/orders", body=requests.ConnectionError("Connection refused")),  # closed
+        lambda rsps: rsps.get(f"{API}/orders", body=requests.ConnectTimeout()),  # filtered
+    ],
+)
+def test_every_failure_to_check_the_keys_gets_one_answer(
+    web: FlaskClient, creds: InMemoryCredentialStore, rsps: responses.RequestsMock, store: Any
+) -> None:
+    """The callback is anonymous: if a closed port and an open one answered differently (502 and 401 did),
+    it would scan ports for anyone."""
+    store(rsps)
     user_id, query = _start(web)
-    assert web.post(query["callback_url"][0].removeprefix(BASE), json=keys(user_id)).status_code == 502
+    reply = web.post(query["callback_url"][0].removeprefix(BASE), json=keys(user_id, secret="cs_wrong"))
+    assert (reply.status_code, reply.text) == (400, "could not reach the store\n")
+    assert creds.load(STORE) is None
+
+
+def test_an_internal_store_gets_the_same_answer_and_is_never_called(
+    states: InMemoryStateStore, web: FlaskClient, rsps: responses.RequestsMock
+) -> None:
+    reply = web.get("/woocommerce/connect", query_string={"store_url": "http://169.254.169.254/"})
+    assert (reply.status_code, reply.text) == (400, "could not reach the store\n")
+    user_id = states.issue()  # as if issued: the callback checks the address again
+    reply = web.post("/woocommerce/callback?store_url=http%3A%2F%2F10.0.0.5%3A22", json=keys(user_id))
+    assert (reply.status_code, reply.text) == (400, "could not reach the store\n")
+    assert len(rsps.calls) == 0
+
+
+def test_ipv6_store_is_a_4xx_and_keeps_its_brackets(states: InMemoryStateStore, creds: InMemoryCredentialStore) -> None:
+    """``http://[::1]:PORT`` lost its brackets and the ConfigError raised later made a 500."""
+    def client(allow_private: bool) -> FlaskClient:
+        app = Flask(__name__)
+        app.register_blueprint(create_blueprint(
+            states=states, credentials=creds, public_base_url=BASE, allow_private=allow_private,
+            webhook_delivery_url=lambda store: f"{BASE}/webhooks/woocommerce"))
+        return app.test_client()
+
+    refused = client(False).get("/woocommerce/connect", query_string={"store_url": "http://[::1]:8089/"})
+    assert refused.status_code == 400
+    allowed = client(True).get("/woocommerce/connect", query_string={"store_url": "http://[::1]:8089/"})
+    assert allowed.status_code == 302
+    assert allowed.headers["Location"].startswith("http://[::1]:8089/wc-auth/v1/authorize?")
 
 
 def test_garbage_body(web: FlaskClient) -> None:
@@ -218,10 +252,10 @@ def test_finish_connect_needs_keys() -> None:
 
 
 def test_url_helpers() -> None:
-    assert normalize_store_url("HTTPS://Shop.Example:8443/shop/") == "https://shop.example:8443/shop"
+    assert woocommerce_store_url("HTTPS://Shop.Example:8443/shop/") == "https://shop.example:8443/shop"
     for bad in ("ftp://x", "https://user:pw@x.example", "https://x.example/?a=1", "shop.example"):
         with pytest.raises(ConfigError):
-            normalize_store_url(bad)
+            woocommerce_store_url(bad)
     url = authorize_url("https://shop.example", app_name="A B", user_id="u", return_url="r", callback_url="c")
     assert url == (
         "https://shop.example/wc-auth/v1/authorize?app_name=A+B&scope=read_write&user_id=u&return_url=r&callback_url=c"

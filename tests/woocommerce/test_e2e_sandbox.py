@@ -64,7 +64,7 @@ class World:
     def adapter(self) -> WooCommerceAdapter:
         creds = self.connector.credentials.load(self.shop_url)
         assert creds is not None
-        return WooCommerceAdapter.from_credentials(self.shop_url, creds, shop_id="shop-1")
+        return WooCommerceAdapter.from_credentials(self.shop_url, creds, shop_id="shop-1", allow_private=True)
 
 
 def _connector_app(base: str, shop_url: str, connector: Connector) -> Flask:
@@ -77,6 +77,7 @@ def _connector_app(base: str, shop_url: str, connector: Connector) -> Flask:
             credentials=creds,
             public_base_url=base,
             webhook_delivery_url=lambda store: delivery,
+            allow_private=True,  # the sandbox listens on 127.0.0.1
         )
     )
 
@@ -161,7 +162,8 @@ def test_connect_creates_signed_webhooks_idempotently(world: World) -> None:
     assert sorted(h["topic"] for h in ours) == ["order.created", "order.deleted", "order.restored", "order.updated"]
     assert all(h["secret"] == creds["webhook_secret"] and h["status"] == "active" for h in ours)
     assert world.connector.pings >= 1  # the unsigned ping was recognised and answered 200
-    again = finish_connect(world.shop_url, ours[0]["delivery_url"], credentials=world.connector.credentials)
+    again = finish_connect(world.shop_url, ours[0]["delivery_url"], credentials=world.connector.credentials,
+                           allow_private=True)
     assert again.created == [] and len(again.updated) == 4
     assert len(world.sandbox("webhooks")) == len(hooks)
 
