@@ -45,7 +45,9 @@ class Issued:
     expires_at: datetime
 
 
-def _derive(secret: str) -> str:
+def derive_signing_key(secret: str) -> str:
+    """A signing key of its own from a credential key, so a token never carries anything a Fernet key
+    signed (and the demo-secrets test can rebuild the tokens a run handed out)."""
     return hmac.new(secret.encode(), _DERIVATION_LABEL, hashlib.sha256).hexdigest()
 
 
@@ -63,13 +65,13 @@ def signing_keys() -> list[str]:
         return explicit
     secrets = _split(os.environ.get(SECRET_KEYS_ENV, ""))
     if secrets:
-        return [_derive(key) for key in secrets]
+        return [derive_signing_key(key) for key in secrets]
     config = container().config
     if not config.is_production:
         container().cipher  # noqa: B018 - creates the development key file when there is none
         dev_file = config.data_path / "secret.key"
         if dev_file.exists():
-            return [_derive(dev_file.read_text().strip())]
+            return [derive_signing_key(dev_file.read_text().strip())]
     raise ConfigError(f"no signing key for customer links: set {SIGNING_KEY_ENV} or {SECRET_KEYS_ENV}")
 
 

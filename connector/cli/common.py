@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from connector import logconfig
 from connector.bootstrap import Container
 from connector.config.loader import load_config
 from connector.config.model import Config
@@ -16,7 +17,10 @@ else:
 
 
 def config_from(args: argparse.Namespace) -> Config:
-    return load_config(getattr(args, "config", None))
+    """The config, with its ``[app].log_level`` applied to this process (and the workers it forks)."""
+    config = load_config(getattr(args, "config", None))
+    logconfig.apply_level(config.app.log_level)
+    return config
 
 
 def container_from(args: argparse.Namespace) -> Container:

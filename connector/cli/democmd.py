@@ -9,7 +9,8 @@ import signal
 import threading
 from pathlib import Path
 
-from connector.cli.common import Subparsers
+from connector import logconfig
+from connector.cli.common import Subparsers, config_from
 from connector.demo.scenario import run_scenario
 from connector.demo.stack import start_stack
 
@@ -35,9 +36,12 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    for noisy in ("werkzeug", "platforms", "connector.sync", "rq.worker"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    stack = start_stack(Path(args.data_dir), orders=args.orders, port=args.port, workers=args.workers)
+    log_level = config_from(args).app.log_level  # only the level: the demo's other settings are its own
+    if not logconfig.is_debug():  # at DEBUG everything shows, the web server's access log included
+        for noisy in ("werkzeug", "platforms", "connector.sync", "rq.worker"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    stack = start_stack(Path(args.data_dir), orders=args.orders, port=args.port, workers=args.workers,
+                        log_level=log_level)
     try:
         print(f"web app:           {stack.app_url}   (try {stack.app_url}/healthz)")
         print(f"Shopify sandbox:   {stack.shopify_url}/__sandbox/state")

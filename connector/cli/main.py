@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
-from connector import logsafe
+from connector import logconfig
 from connector.cli import (
     apikeyscmd,
     configcmd,
@@ -54,8 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logsafe.install()
+    logconfig.setup()  # INFO until the command loads its config, which applies [app].log_level
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -11,9 +11,11 @@ from connector.cli.common import Subparsers, container_from
 from connector.config.loader import load_config
 from connector.services.shops import sync_declared_shops
 from connector.store.migrate import upgrade
+from connector.web.accesslog import RedactingLogger
 from connector.web.app import create_app
 
 DEFAULT_THREADS = 16
+ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
 def register(sub: Subparsers) -> None:
@@ -49,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     if args.dev:
         create_app(container.config).run(host=args.host, port=args.port, threaded=True)
         return 0
-    _run_gunicorn(container.config.source, gunicorn_options(args))
+    options = {**gunicorn_options(args), "loglevel": container.config.app.log_level.lower()}
+    _run_gunicorn(container.config.source, options)
     return 0
 
 
@@ -79,8 +82,10 @@ def _run_gunicorn(source: Path | None, options: dict[str, Any]) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)
             self.cfg.set("accesslog", "-")
-            # The path without its query string: OAuth callbacks carry codes and signatures there.
-            self.cfg.set("access_log_format", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms')
+            # The path without its query string (OAuth callbacks carry codes and signatures there), and
+            # masked (tracking links are tokens in the path): see connector.web.accesslog.
+            self.cfg.set("access_log_format", ACCESS_LOG_FORMAT)
+            self.cfg.set("logger_class", RedactingLogger)
             self.cfg.set("timeout", 30)
 
         def load(self) -> Any:

@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
         relay_container = Container(container.config)
         relay = RelayLoop(relay_container, make_queue(relay_container)).start()
     try:
-        worker.work(burst=args.burst, with_scheduler=args.with_scheduler)
+        worker.work(burst=args.burst, with_scheduler=args.with_scheduler,
+                    logging_level=container.config.app.log_level)
     finally:
         if relay is not None:
             relay.stop()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from connector.demo.customer import follow_tracking_links
 from connector.demo.records import raw_records
 from connector.demo.stack import Stack
 from connector.domain.events import Actor, ActorKind
@@ -174,6 +175,12 @@ def open_returns(stack: Stack, shopify_id: str, woo_id: str, echo: Callable[[str
         planned.append(_portal_return(service, woo_id, Platform.WOOCOMMERCE, order, line_id, kind))
     for item in planned[1:]:
         echo(f"portal return {item.return_id} on {item.platform.value} order {item.order_id}: {item.resolution.value}")
+    followed = sum(
+        follow_tracking_links(stack.app_url, shop_id, order)
+        for shop_id, candidates in ((shopify_id, shopify_orders[1:]), (woo_id, woo_orders))
+        for order, _line in candidates
+    )
+    echo(f"customers opened {followed} tracking links from the portal")
     return planned
 
 

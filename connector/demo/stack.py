@@ -57,10 +57,11 @@ class Stack:
                 log.exception("demo.stop-failed")
 
 
-def _config(data_dir: Path, port: int, shopify_url: str) -> Config:
+def _config(data_dir: Path, port: int, shopify_url: str, log_level: str) -> Config:
     database = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir}/connector.sqlite3"
     return Config(
-        app=AppSettings(environment="development", base_url=f"http://127.0.0.1:{port}", data_dir=str(data_dir)),
+        app=AppSettings(environment="development", base_url=f"http://127.0.0.1:{port}", data_dir=str(data_dir),
+                        log_level=log_level, allow_private_store_urls=True),
         database=DatabaseSettings(database),
         redis=RedisSettings(os.environ.get("REDIS_URL", "")),
         queue=replace(QueueSettings(), name="returns-demo", backoff_base_seconds=1, backoff_max_seconds=4,
@@ -74,6 +75,8 @@ def _write_config(config: Config, path: Path) -> None:
     path.write_text(
         "[app]\n"
         f'environment = "development"\nbase_url = "{config.app.base_url}"\ndata_dir = "{config.app.data_dir}"\n'
+        f'log_level = "{config.app.log_level}"\n'
+        "allow_private_store_urls = true\n"  # the sandbox shops listen on 127.0.0.1
         f'[database]\nurl = "{config.database.url}"\n'
         f'[redis]\nurl = "{config.redis.url}"\n'
         f'[queue]\nname = "{config.queue.name}"\nbackoff_base_seconds = 1\nbackoff_max_seconds = 4\n'
@@ -83,7 +86,9 @@ def _write_config(config: Config, path: Path) -> None:
     )
 
 
-def start_stack(data_dir: Path, *, orders: int, port: int = 0, workers: int = 1, seed: int = 7) -> Stack:
+def start_stack(
+    data_dir: Path, *, orders: int, port: int = 0, workers: int = 1, seed: int = 7, log_level: str = "INFO"
+) -> Stack:
     if data_dir.exists():
         shutil.rmtree(data_dir)
     private_dir(data_dir)  # it holds the database and the development key
@@ -92,7 +97,7 @@ def start_stack(data_dir: Path, *, orders: int, port: int = 0, workers: int = 1,
     woo_url, stop_woo = start_woo(WooOptions(orders=orders, seed=seed + 1))
     server = make_server("127.0.0.1", port, None, threaded=True)  # type: ignore[arg-type]
     app_port = server.server_port
-    config = _config(data_dir, app_port, shopify_url)
+    config = _config(data_dir, app_port, shopify_url, log_level)
     container = Container(config)
     upgrade(container.engine)
     app = create_app(container=container)

@@ -11,6 +11,7 @@ from typing import Any
 from rq import SimpleWorker
 from rq.timeouts import TimerDeathPenalty
 
+from connector import logconfig
 from connector.bootstrap import Container
 from connector.jobs.queue import JobQueue
 from connector.jobs.reconcile import reconcile
@@ -55,7 +56,7 @@ class EmbeddedRunner:
     def _work(self) -> None:
         while not self._stop.is_set():
             try:
-                self.worker.work(burst=True, logging_level="WARNING")
+                self.worker.work(burst=True, logging_level=_rq_level())
             except Exception:
                 log.exception("embedded.worker-crashed")
             self._stop.wait(0.2)
@@ -72,3 +73,8 @@ class EmbeddedRunner:
         self._relay.stop()
         for thread in self._threads:
             thread.join(timeout=10)
+
+
+def _rq_level() -> str:
+    """RQ's worker logs every burst (twice a second here): quiet unless the app asked for DEBUG."""
+    return "DEBUG" if logconfig.is_debug() else "WARNING"
