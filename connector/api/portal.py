@@ -32,6 +32,7 @@ from connector.api.schemas.portal import (
 )
 from connector.api.settings import API_PREFIX, CUSTOMER_TOKEN_TTL, LOOKUP_LIMIT, LOOKUP_WINDOW_SECONDS
 from connector.api.tracking import tracking_link
+from connector.domain.order_numbers import normalize_order_number
 from connector.domain.orders import Order
 from connector.domain.reasons import ReasonCode
 from connector.domain.returns import Resolution, ResolutionKind, ReturnMethod
@@ -57,7 +58,10 @@ def _same_email(a: str, b: str) -> bool:
 
 
 def _find_order(shop_id: str, number: str, email: str) -> Order | None:
-    """Snapshots first, else the shop. Both failures (no order, other e-mail) take the same path."""
+    """Snapshots first, else the shop. Both failures (no order, other e-mail) take the same path.
+
+    ``number`` is already in its normal form, the one the per-order rate limit counted.
+    """
     box = container()
     with box.uow() as uow:
         try:
@@ -87,10 +91,10 @@ def _find_order(shop_id: str, number: str, email: str) -> Order | None:
 )
 def lookup(shop_id: str) -> Any:
     data = body(LookupRequestSchema())
-    number = str(data["order_number"]).strip()
+    number = normalize_order_number(str(data["order_number"]))  # one form for the limit and the lookup
     ip = request.remote_addr or "unknown"
     verdict = RateLimiter(container()).hit(
-        [f"lookup:ip:{ip}", f"lookup:order:{shop_id}:{number.lstrip('#').casefold()}"],
+        [f"lookup:ip:{ip}", f"lookup:order:{shop_id}:{number}"],
         LOOKUP_LIMIT,
         LOOKUP_WINDOW_SECONDS,
     )

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from connector.domain.order_numbers import normalize_order_number
 from connector.domain.orders import Order
 from connector.domain.timeutil import utcnow
 from connector.store import codec
@@ -87,15 +88,24 @@ class OrderSnapshotRepository:
         return [codec.order_from_json(doc) for doc in rows]
 
     def find_by_name(self, name: str) -> list[Order]:
-        """Orders whose name matches, with or without the leading '#'."""
-        bare = name.strip().lstrip("#")
+        """Orders whose number has the same normal form as ``name`` (``connector.domain.order_numbers``).
+
+        The indexed ``name`` column holds the shop's own spelling, so the query asks for the usual ones
+        (with and without ``#``, lower and upper case) and the normal form decides. A rarer spelling (mixed
+        case, zero padding) is not found here, and the portal then asks the shop, which is slower, not wrong.
+        """
+        wanted = normalize_order_number(name)
+        if not wanted:
+            return []
+        spellings = {wanted, wanted.upper()}
         rows: Iterable[Any] = self._conn.execute(
             select(order_snapshots.c.document).where(
                 order_snapshots.c.shop_id == self.shop_id,
-                order_snapshots.c.name.in_([bare, f"#{bare}"]),
+                order_snapshots.c.name.in_(sorted({*spellings, *(f"#{s}" for s in spellings)})),
             )
         ).scalars()
-        return [codec.order_from_json(doc) for doc in rows]
+        found = [codec.order_from_json(doc) for doc in rows]
+        return [order for order in found if normalize_order_number(order.name) == wanted]
 
     def delete_for_email(self, email: str, order_ids: Sequence[str] = ()) -> int:
         """Compliance redaction: forget a customer's orders (by email, and by the ids the platform names)."""

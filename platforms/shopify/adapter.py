@@ -29,6 +29,7 @@ from connector.domain.actions import (
     StoreCreditInstruction,
 )
 from connector.domain.money import Money
+from connector.domain.order_numbers import normalize_order_number
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
 from connector.errors import ConfigError, NotFound, PermanentError
@@ -82,12 +83,19 @@ class ShopifyAdapter:
         return mapping.order_from_graphql(self._order_node(mapping.gid("Order", order_id)), self.shop_id)
 
     def find_order(self, order_number: str, email: str) -> Order | None:
-        name = order_number.strip()
-        name = name if name.startswith("#") else f"#{name}"
-        data = self.client.query(queries.ORDER_IDS_PAGE, {"first": 5, "after": None, "query": f"name:{name}"})
+        """One search by name, whatever the shop holds: no order and another e-mail cost the same call.
+
+        The shop's names are compared in their normal form (``connector.domain.order_numbers``), the form
+        the portal's per-order rate limit counts.
+        """
+        number = normalize_order_number(order_number)
+        data = self.client.query(queries.ORDER_IDS_PAGE, {"first": 5, "after": None, "query": f"name:#{number}"})
         wanted = email.strip().lower()
         for node in data["orders"]["nodes"]:
-            if node.get("name") == name and str(node.get("email") or "").strip().lower() == wanted:
+            if (
+                normalize_order_number(str(node.get("name") or "")) == number
+                and str(node.get("email") or "").strip().lower() == wanted
+            ):
                 return self.fetch_order(str(node["id"]))
         return None
 

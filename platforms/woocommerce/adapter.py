@@ -28,6 +28,7 @@ from connector.domain.actions import (
     StoreCreditInstruction,
 )
 from connector.domain.money import Money
+from connector.domain.order_numbers import normalize_order_number
 from connector.domain.orders import Order
 from connector.domain.returns import Disposition, ReturnRequest
 from connector.domain.timeutil import require_utc, utcnow
@@ -152,8 +153,15 @@ class WooCommerceAdapter:
         return self._map(self._order_raw(order_id))
 
     def find_order(self, order_number: str, email: str) -> Order | None:
-        """The order the customer names (number as shown, ``#`` optional) if the billing email matches."""
-        number = order_number.strip().lstrip("#").strip()
+        """The order the customer names (number as shown, ``#`` optional) if the billing email matches.
+
+        The shop work depends on what was typed, never on what the shop holds: a number made of digits
+        is read by id *and* searched for (a custom-numbering plugin may give order 418 another number,
+        and a search for "418" can match other orders first), whether or not the id exists and whatever
+        its e-mail. Stopping after a matching id made a wrong e-mail one call and a missing order two,
+        which the portal's answer time showed (no existence leak through timing).
+        """
+        number = normalize_order_number(order_number)
         wanted = email.strip().lower()
         if not number or not wanted:
             return None
@@ -161,12 +169,14 @@ class WooCommerceAdapter:
         if number.isdigit():
             with contextlib.suppress(NotFound):
                 candidates.append(self._order_raw(number))
-        if not any(str(c.get("number")) == number for c in candidates):
-            page = self.client.get_page("orders", {"search": number, "per_page": 20})
-            candidates.extend(c for c in page.items if isinstance(c, dict))
+        page = self.client.get_page("orders", {"search": number, "per_page": 20})
+        candidates.extend(c for c in page.items if isinstance(c, dict))
         for raw in candidates:
             billing = raw.get("billing") or {}
-            if str(raw.get("number")) == number and str(billing.get("email", "")).strip().lower() == wanted:
+            if (
+                normalize_order_number(str(raw.get("number"))) == number
+                and str(billing.get("email", "")).strip().lower() == wanted
+            ):
                 return self._map(raw)
         return None
 

@@ -99,6 +99,22 @@ def test_rate_limit_per_order_number_across_addresses(client: FlaskClient) -> No
     assert _lookup(client, "#1002", EMAIL, ip="10.2.1.2")[0] == 404
 
 
+SPELLINGS_OF_1001 = ("# 1001", "#  1001", "#\t1001", "#\xa01001", "#\u30001001", "\u200b#1001",
+                     "\uff03\uff11\uff10\uff10\uff11", "01001", "## 1001", "1001")
+
+
+def test_every_spelling_of_an_order_number_shares_one_allowance(client: FlaskClient) -> None:
+    for attempt, number in enumerate(SPELLINGS_OF_1001):
+        assert _lookup(client, number, f"guess{attempt}@example.com", ip=f"10.2.2.{attempt}")[0] == 404
+    for attempt, number in enumerate(SPELLINGS_OF_1001):
+        assert _lookup(client, number, EMAIL, ip=f"10.2.3.{attempt}")[0] == 429, repr(number)
+
+
+def test_the_lookup_finds_the_order_by_the_spelling_the_limit_counts(client: FlaskClient) -> None:
+    for attempt, number in enumerate(SPELLINGS_OF_1001):
+        assert _lookup(client, number, EMAIL, ip=f"10.2.4.{attempt}")[0] == 200, repr(number)
+
+
 def test_rate_limit_is_shared_by_processes(container: Container, app: Flask) -> None:
     """Two apps (as two gunicorn workers) over one database share the counters."""
     from tests.api.conftest import make_app

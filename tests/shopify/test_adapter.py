@@ -693,6 +693,31 @@ def test_find_order_checks_the_email(adapter: ShopifyAdapter) -> None:
 
 
 @responses.activate
+def test_find_order_costs_one_search_whether_the_order_is_missing_or_the_email_wrong(adapter: ShopifyAdapter) -> None:
+    """Timing must not tell a missing order from a wrong e-mail: the same calls, with the same shape."""
+    node = {"id": ORDER_ID, "updatedAt": "2026-10-12T14:00:00Z", "name": "#1001", "email": "bob@example.com"}
+    page = {"orders": {"nodes": [node], "pageInfo": {"hasNextPage": False, "endCursor": None}}}
+    stub("OrderIds", page)
+    assert adapter.find_order("# 1001", "eve@example.com") is None
+    wrong_email = [(body["query"], sorted(body["variables"])) for body in map(body_of, responses.calls)]
+    before = len(responses.calls)
+    stub("OrderIds", {"orders": {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}})
+    assert adapter.find_order("#\xa01002", "bob@example.com") is None
+    missing = [(body["query"], sorted(body["variables"])) for body in map(body_of, list(responses.calls)[before:])]
+    assert len(wrong_email) == 1 and wrong_email == missing
+    assert calls("OrderIds")[1]["variables"]["query"] == "name:#1002"  # searched in its normal form
+
+
+@responses.activate
+def test_find_order_matches_names_in_their_normal_form(adapter: ShopifyAdapter) -> None:
+    node = {"id": ORDER_ID, "updatedAt": "2026-10-12T14:00:00Z", "name": "#EU1001", "email": "bob@example.com"}
+    stub("OrderIds", {"orders": {"nodes": [node], "pageInfo": {"hasNextPage": False, "endCursor": None}}})
+    stub_order(order_node())
+    found = adapter.find_order("#\teu1001", "bob@example.com")
+    assert found is not None and found.id == ORDER_ID
+
+
+@responses.activate
 def test_available_stock(adapter: ShopifyAdapter) -> None:
     stub("VariantStock", {"productVariant": {"id": "gid://shopify/ProductVariant/1", "inventoryQuantity": 7}})
     assert adapter.available_stock("1") == 7

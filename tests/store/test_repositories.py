@@ -160,6 +160,19 @@ def test_order_snapshots_ignore_older_copies(engine: Engine, cipher: CredentialC
         assert [o.id for o in repo.find_by_name("1001")] == ["O1"]
 
 
+def test_order_snapshots_are_found_by_the_normal_form_of_their_number(engine: Engine, cipher: CredentialCipher) -> None:
+    from dataclasses import replace
+
+    _shops(engine, cipher)
+    with UnitOfWork(engine, cipher) as uow:
+        repo = uow.orders("shop-a")
+        repo.upsert(order())
+        repo.upsert(replace(order(order_id="O2"), name="#WC-0727"))
+        assert [o.id for o in repo.find_by_name("# 01001")] == ["O1"]
+        assert [o.id for o in repo.find_by_name("\xa0wc-0727")] == ["O2"]
+        assert repo.find_by_name("wc-727") == [] and repo.find_by_name("#") == []
+
+
 def test_single_use_values(engine: Engine, cipher: CredentialCipher) -> None:
     with UnitOfWork(engine, cipher) as uow:
         states = uow.single_use("shopify-oauth")

@@ -106,19 +106,6 @@ def test_webhook_without_refunds_carries_the_order(adapter: WooCommerceAdapter) 
     assert event.shop_address == "https://shop.example"
 
 
-def test_find_order_by_number_and_email(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
-    rsps.get(f"{API}/orders/727", body=dump(order()))
-    assert adapter.find_order("#727", "JOHN.DOE@example.com ") is not None
-    assert adapter.find_order("727", "someone@else.example") is None
-
-
-def test_find_order_with_custom_numbers(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
-    rsps.get(f"{API}/orders", body=dump([order(id=1234, number="WC-727")]), headers={"X-WP-TotalPages": "1"})
-    found = adapter.find_order("WC-727", "john.doe@example.com")
-    assert found is not None and found.id == "1234" and found.name == "WC-727"
-    assert "search=WC-727" in rsps.calls[0].request.url
-
-
 def test_non_numeric_ids_are_not_found_without_a_request(
     adapter: WooCommerceAdapter, rsps: responses.RequestsMock
 ) -> None:
