@@ -17,15 +17,16 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from connector import jsonlimits
 from connector.errors import ConfigError, ConnectorError
+from connector.netguard import InternalAddress, admit_store_url
+from connector.shopaddress import woocommerce_store_url
 from platforms.woocommerce.auth import (
+    UNREACHABLE,
     ClientFactory,
     CredentialStore,
     StateStore,
     authorize_url,
     finish_connect,
     handle_callback,
-    normalize_store_url,
-    quick_client,
 )
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,16 @@ def create_blueprint(
     webhook_delivery_url: Callable[[str], str],
     app_name: str = "Returns connector",
     on_connected: Callable[[str], None] | None = None,
-    check_client_factory: ClientFactory = quick_client,
+    check_client_factory: ClientFactory | None = None,
     client_factory: ClientFactory | None = None,
+    allow_private: bool = False,
 ) -> Blueprint:
     """The connect routes. ``public_base_url`` is this app's external https URL (Woo calls it back);
-    ``webhook_delivery_url(store_url)`` gives the URL Woo should POST order webhooks to for that shop."""
+    ``webhook_delivery_url(store_url)`` gives the URL Woo should POST order webhooks to for that shop.
+
+    Whatever goes wrong between us and the store answers 400 "could not reach the store", the same for a
+    closed port, an open one, a refused key and an internal address: the routes are anonymous.
+    ``allow_private`` is ``[app] allow_private_store_urls``."""
     base = public_base_url.rstrip("/")
     bp = Blueprint("woocommerce_connect", __name__, url_prefix="/woocommerce")
 
@@ -53,7 +59,9 @@ def create_blueprint(
     @bp.get("/connect")
     def connect() -> BaseResponse:
         try:
-            store_url = normalize_store_url(request.args.get("store_url", ""))
+            store_url = admit_store_url(request.args.get("store_url", ""), allow_private=allow_private)
+        except InternalAddress:
+            return text(UNREACHABLE, 400)
         except ConfigError as exc:
             return text(str(exc), 400)
         query = urlencode({"store_url": store_url})
@@ -80,6 +88,7 @@ def create_blueprint(
             states=states,
             credentials=credentials,
             client_factory=check_client_factory,
+            allow_private=allow_private,
         )
         log.info("woocommerce.connect.callback", extra={"status": result.status, "store": result.store_url})
         return text(result.message, result.status)
@@ -89,7 +98,7 @@ def create_blueprint(
         if request.args.get("success") != "1":
             return text("The shop did not approve the connection.", 400)
         try:
-            store_url = normalize_store_url(request.args.get("store_url", ""))
+            store_url = woocommerce_store_url(request.args.get("store_url", ""))
         except ConfigError as exc:
             return text(str(exc), 400)
         if not credentials.load(store_url):
@@ -99,10 +108,10 @@ def create_blueprint(
             return text("Connected. Webhooks are being set up.", 200)
         try:
             setup = finish_connect(store_url, webhook_delivery_url(store_url), credentials=credentials,
-                                   client_factory=client_factory)
+                                   client_factory=client_factory, allow_private=allow_private)
         except ConnectorError as exc:
             log.warning("woocommerce.connect.webhooks_failed", extra={"store": store_url, "error": str(exc)})
-            return text(f"Connected, but the webhooks could not be created: {exc}", 502)
+            return text(f"Connected, but {UNREACHABLE} to create its webhooks.", 400)
         return text(f"Connected. {len(setup.ids)} webhooks active.", 200)
 
     return bp
