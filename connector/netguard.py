@@ -9,7 +9,9 @@ make the connector a proxy into our own network. So a store URL is checked twice
   because DNS may answer differently a second later (DNS rebinding), and only the connected peer is proof.
 
 ``allow_private`` (``[app] allow_private_store_urls``) turns both off for development and the sandboxes.
-Behind an egress HTTP proxy the peer is the proxy, which must then enforce the same rule itself.
+Behind an egress HTTP proxy the peer is the proxy, which must then enforce the same rule itself. The Shopify
+client is not guarded: it only ever calls a validated ``<name>.myshopify.com`` or the operator's own
+``[shopify] admin_base_url``, never an address a merchant typed.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,6 +64,21 @@ def test_shops_add_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str], p
     assert _add(config, platform, address) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Traceback" not in err
+    assert _addresses(config, capsys) == []
+
+
+def test_a_name_resolving_inside_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = socket.getaddrinfo
+
+    def dns(host: Any, *args: Any, **kwargs: Any) -> Any:
+        return real("10.0.0.3" if host == "intranet-shop.example.com" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    config = _config(tmp_path)
+    assert _add(config, "woocommerce", "https://intranet-shop.example.com") == 1
+    assert "resolves to an internal address" in capsys.readouterr().err
     assert _addresses(config, capsys) == []
 
 
