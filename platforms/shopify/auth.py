@@ -146,7 +146,7 @@ def normalize_shop_domain(raw: str | None) -> str | None:
         return None
     try:
         return shopify_shop_domain(shop_url.sanitize_shop_domain(raw) or "")
-    except ConfigError:
+    except (ConfigError, ValueError):  # ValueError: ShopifyAPI's urlparse of "[" ("Invalid IPv6 URL")
         return None
 
 

@@ -79,6 +79,7 @@ def flow_parts() -> tuple[InstallFlow, InMemoryStateStore, InMemoryCredentialSto
         ("demo_shop.myshopify.com", None),
         ("-demo.myshopify.com", None),
         ("demo.myshopify.com@evil.com", None),
+        ("[", None),
         ("", None),
     ],
 )
