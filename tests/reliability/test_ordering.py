@@ -3,7 +3,8 @@
 The shops deliver late and shuffled (sandbox ``webhook_delay_s`` + ``webhook_reorder``). After every return
 is closed, each Shopify delivery we received is sent again as a *new* event (fresh event id, and its body
 spaced differently: the very same signed body is refused as a replay) stamped a day earlier
-(``X-Shopify-Triggered-At``), correctly signed: a stale ``returns/request`` after approval, a stale ``returns/approve`` after closing, stale ``orders/updated``...
+(``X-Shopify-Triggered-At``), correctly signed: a stale ``returns/request`` after approval, a stale
+``returns/approve`` after closing, stale ``orders/updated``...
 """
 
 from __future__ import annotations
