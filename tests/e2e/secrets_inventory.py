@@ -46,8 +46,8 @@ class Secret:
     value: str
 
 
-def secrets_of_run(data_dir: Path, started: float, ended: float) -> Iterator[Secret]:
-    key = (data_dir / "secret.key").read_text().strip()
+def secrets_of_run(data_dir: Path, key: str, started: float, ended: float) -> Iterator[Secret]:
+    """``key`` is the run's credential key (``CONNECTOR_SECRET_KEYS``): everything else derives from it."""
     signing_key = derive_signing_key(key)
     yield Secret("credential encryption key", key)
     yield Secret("link signing key", signing_key)

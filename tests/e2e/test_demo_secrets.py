@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from connector.store.crypto import CredentialCipher
 from tests.e2e.secrets_inventory import UNMASKED, logs_of_run, secrets_of_run
 from tests.e2e.test_demo import _check, _clean_env, _run_demo
 
@@ -23,8 +24,10 @@ def test_a_debug_demo_logs_no_secret(tmp_path: Path) -> None:
     config = tmp_path / "debug.toml"
     config.write_text('[app]\nlog_level = "DEBUG"\n')
     data_dir = tmp_path / "demo"
+    # The key is the test's own: another test of the session may have left CONNECTOR_SECRET_KEYS set.
+    key = CredentialCipher.generate_key()
     started = time.time()
-    result = _run_demo(data_dir, _clean_env(), config=config)
+    result = _run_demo(data_dir, {**_clean_env(), "CONNECTOR_SECRET_KEYS": key}, config=config)
     ended = time.time()
     _check(result)
     output = result.stdout + result.stderr + logs_of_run(data_dir)
@@ -32,7 +35,7 @@ def test_a_debug_demo_logs_no_secret(tmp_path: Path) -> None:
     assert "GET /api/v1/track/" in output, "the access log is off, or the customer followed no tracking link"
     leaked: Counter[str] = Counter()
     created: Counter[str] = Counter()
-    for secret in secrets_of_run(data_dir, started, ended):
+    for secret in secrets_of_run(data_dir, key, started, ended):
         created[secret.kind] += 1
         if secret.value in output:
             leaked[secret.kind] += 1
