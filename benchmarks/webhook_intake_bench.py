@@ -103,8 +103,9 @@ def signed_lines(count: int, path: Path) -> None:
     with path.open("w", encoding="ascii") as out:
         for n in range(count):
             event = uuid.uuid4().hex
+            # Each delivery its own body, as a shop's are: intake refuses the same signed body twice (a replay).
             body = json.dumps({"id": 450789469 + n, "admin_graphql_api_id": f"gid://shopify/Order/{450789469 + n}",
-                               "updated_at": "2026-11-27T09:00:00Z", "note": "bench"}, separators=(",", ":"))
+                               "updated_at": "2026-11-27T09:00:00Z", "note": f"bench {event}"}, separators=(",", ":"))
             digest = base64.b64encode(hmac.new(key, body.encode(), hashlib.sha256).digest()).decode()
             out.write(f"{event}\t{digest}\t{body}\n")
 

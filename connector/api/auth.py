@@ -71,6 +71,7 @@ def _from_api_key(key: str) -> Agent:
         uow.commit()
     if record is None:
         raise _unauthorized("the API key is unknown or revoked")
+    _require_active(record.shop_id)
     hint = request.headers.get("X-Agent-Id", "").strip()
     agent_id = f"api-key:{record.id}" + (f":{hint}" if hint and _AGENT_HINT.match(hint) else "")
     return Agent(record.shop_id, Actor(ActorKind.AGENT, agent_id), "api_key")
@@ -89,11 +90,20 @@ def _from_session_token(token: str) -> Agent:
         raise _unauthorized("the session token is invalid or expired") from exc
     with container().uow() as uow:
         shop = uow.shops.find(Platform.SHOPIFY, session.shop_domain)
-    # An uninstalled shop is kept (inactive, its token dropped) until shop/redact: its staff's tokens,
-    # still validly signed by Shopify for a minute, must not reach the returns it left behind.
-    if shop is None or not shop.active:
+    if shop is None:
         raise _unauthorized("the session token's shop is not installed here")
+    _require_active(shop.id)
     return Agent(shop.id, Actor(ActorKind.AGENT, f"shopify-user:{session.user_id}"), "session_token")
+
+
+def _require_active(shop_id: str) -> None:
+    """An uninstalled shop is kept (inactive, its token dropped) until shop/redact: no credential, neither its
+    staff's session tokens (still validly signed by Shopify for a minute) nor its API keys, reaches the
+    returns it left behind."""
+    with container().uow() as uow:
+        shop = uow.shops.find_by_id(shop_id)
+    if shop is None or not shop.active:
+        raise _unauthorized("this shop is not installed here")
 
 
 def authenticate_agent() -> Agent:

@@ -192,7 +192,7 @@ webhook_digests = Table(
     Column("platform", String(32), primary_key=True),
     Column("digest", String(64), primary_key=True),
     _stamp("received_at"),
-    Index("ix_webhook_digests_received_at", "received_at"),
+    Index("ix_webhook_digests_received_at", "received_at", postgresql_using="brin"),
 )
 
 outbox = Table(

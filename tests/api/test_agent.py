@@ -98,6 +98,16 @@ def test_session_token_for_an_uninstalled_shop_is_401(client: FlaskClient, conta
     assert answer.status_code == 401
 
 
+def test_api_key_for_an_uninstalled_shop_is_401(client: FlaskClient, container: Container) -> None:
+    headers = {"X-API-Key": issue_key(container, "shop-b", "helpdesk")}
+    assert client.get("/api/v1/shops/shop-b/returns", headers=headers).status_code == 200
+    with container.uow() as uow:  # what app/uninstalled does
+        uow.shops.set_active("shop-b", False)
+        uow.commit()
+    answer = client.get("/api/v1/shops/shop-b/returns", headers=headers)
+    assert answer.status_code == 401 and answer.get_json()["error"]["message"] == "this shop is not installed here"
+
+
 def test_session_token_for_one_shop_cannot_read_another(client: FlaskClient) -> None:
     assert client.get("/api/v1/shops/shop-b/returns", headers=bearer(session_token())).status_code == 200
     assert client.get(BASE, headers=bearer(session_token())).status_code == 404

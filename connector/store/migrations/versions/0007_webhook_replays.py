@@ -31,7 +31,9 @@ def upgrade() -> None:
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("platform", "digest", name="pk_webhook_digests"),
     )
-    op.create_index("ix_webhook_digests_received_at", "webhook_digests", ["received_at"])
+    # BRIN on PostgreSQL: rows arrive in time order, so a block-range index serves the pruning scan while
+    # costing next to nothing per delivery (a B-tree insert here was measurable at intake).
+    op.create_index("ix_webhook_digests_received_at", "webhook_digests", ["received_at"], postgresql_using="brin")
     with op.batch_alter_table("shops") as batch:
         batch.add_column(sa.Column("platform_shop_id", sa.String(64), nullable=True))
 
