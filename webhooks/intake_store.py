@@ -43,7 +43,7 @@ WITH shop AS (
     INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at)
     SELECT shop.id, $1::text, $3::text, $4::text, $5::bytea, $6::json, $7::text, 0, now()
     FROM shop, fresh
-    ON CONFLICT (platform, dedup_key) DO NOTHING
+    ON CONFLICT (shop_id, dedup_key) DO NOTHING
     RETURNING id, shop_id
 ), job AS (
     INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at)
@@ -77,9 +77,9 @@ WITH input AS (
     SELECT shop.shop_id, input.platform, input.dedup_key, input.topic, decode(input.body, 'hex'), input.headers,
            $2::text, 0, now()
     FROM input JOIN shop USING (ord) JOIN fresh USING (platform, digest)
-    ORDER BY input.platform, input.dedup_key
-    ON CONFLICT (platform, dedup_key) DO NOTHING
-    RETURNING id AS inbox_id, shop_id, platform, dedup_key
+    ORDER BY shop.shop_id, input.dedup_key
+    ON CONFLICT (shop_id, dedup_key) DO NOTHING
+    RETURNING id AS inbox_id, shop_id, dedup_key
 ), job AS (
     INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at)
     SELECT delivery.shop_id, $3::text, delivery.inbox_id::text, $4::text, 0, now() FROM delivery
@@ -88,7 +88,7 @@ WITH input AS (
 SELECT input.ord, shop.shop_id, delivery.inbox_id, job.outbox_id
 FROM input
 LEFT JOIN shop USING (ord)
-LEFT JOIN delivery ON delivery.platform = input.platform AND delivery.dedup_key = input.dedup_key
+LEFT JOIN delivery ON delivery.shop_id = shop.shop_id AND delivery.dedup_key = input.dedup_key
 LEFT JOIN job ON job.ref_id = delivery.inbox_id::text
 """
 _ACCEPT_MANY_NAME = b"connector_accept_many"
@@ -163,7 +163,7 @@ class IntakeStore:
         owners: dict[tuple[str, str], int] = {}
         owner_of = []
         for index, delivery in enumerate(batch):
-            by_key = owners.setdefault((delivery.platform, "key:" + delivery.dedup_key), index)
+            by_key = owners.setdefault((delivery.platform, f"key:{delivery.address}:{delivery.dedup_key}"), index)
             by_digest = owners.setdefault((delivery.platform, "digest:" + delivery.digest), index)
             owner_of.append(min(by_key, by_digest))
         unique = sorted(set(owner_of))

@@ -36,7 +36,7 @@ _FRESH = (
 )
 _INBOX = (
     "INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (platform, dedup_key) DO NOTHING RETURNING id"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (shop_id, dedup_key) DO NOTHING RETURNING id"
 )
 _OUTBOX = (
     "INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at) VALUES (?, ?, ?, ?, 0, ?) RETURNING id"

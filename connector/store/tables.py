@@ -180,7 +180,8 @@ webhook_inbox = Table(
     Column("last_error", Text, nullable=True),
     _stamp("received_at"),
     _stamp("processed_at", nullable=True),
-    UniqueConstraint("platform", "dedup_key", name="uq_webhook_inbox_platform_dedup"),
+    # Per shop: WooCommerce's key names no store, and two stores' order 1001 may change in the same second.
+    UniqueConstraint("shop_id", "dedup_key", name="uq_webhook_inbox_shop_dedup"),
     Index("ix_webhook_inbox_state", "state", "received_at"),
 )
 

@@ -235,3 +235,20 @@ def test_a_batch_stores_bodies_and_headers_byte_for_byte(store: IntakeStore, eng
     assert [rows[f"shopify:b-{n}"].body for n in range(4)] == bodies
     assert [rows[f"shopify:b-{n}"].headers for n in range(4)] == headers
     assert [rows[f"shopify:b-{n}"].id for n in range(4)] == [a.inbox_id for a in answers[:4]]
+
+
+def test_a_batch_deduplicates_per_shop(store: IntakeStore, engine: Engine) -> None:
+    """The same key for two shops in one batch (two stores' order 1001 in the same second) is two deliveries."""
+    from webhooks.intake_store import IncomingDelivery
+
+    with store.container.uow() as uow:
+        uow.shops.add(Platform.WOOCOMMERCE, "https://one.example", shop_id="w1", credentials={"x": "y"})
+        uow.shops.add(Platform.WOOCOMMERCE, "https://two.example", shop_id="w2", credentials={"x": "y"})
+        uow.commit()
+    key, body = "wc:order:1001:2026-03-10T12:00:00", b'{"id": 1001}'
+    batch = [IncomingDelivery("woocommerce", address, key, "order.updated", body, {})
+             for address in ("https://one.example", "https://two.example", "https://one.example")]
+    answers = store._store_batch(batch)
+    assert [(a.shop_id, a.duplicate) for a in answers] == [("w1", False), ("w2", False), ("w1", True)]
+    with engine.connect() as conn:
+        assert sorted(conn.execute(select(webhook_inbox.c.shop_id)).scalars()) == ["w1", "w2"]

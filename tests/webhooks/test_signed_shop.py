@@ -212,3 +212,24 @@ def test_digests_past_the_horizon_are_forgotten(app: Flask, client: FlaskClient)
         assert forget_old_digests(conn, utcnow()) == 1
         remaining = list(conn.execute(select(webhook_digests.c.digest)).scalars())
     assert len(remaining) == 1 and oldest not in remaining
+
+
+def test_two_stores_same_order_and_second_are_two_deliveries(app: Flask, client: FlaskClient) -> None:
+    """WooCommerce's key names no store: deduplication is per shop, or the second store's delivery is lost."""
+    container: Container = app.extensions["connector"]
+    with container.uow() as uow:
+        uow.shops.add(Platform.WOOCOMMERCE, "https://woo-two.example", shop_id="shop-w2",
+                      credentials={"consumer_key": "ck", "consumer_secret": "cs", "webhook_secret": "second-secret"})
+        uow.commit()
+    first = client.post("/webhooks/woocommerce", data=WOO_BODY, headers=woo_headers(WOO_BODY))
+    second = client.post("/webhooks/woocommerce", data=WOO_BODY,
+                         headers=woo_headers(WOO_BODY, secret="second-secret", source="https://woo-two.example/"))
+    assert [first.get_json()["code"], second.get_json()["code"]] == ["accepted", "accepted"]
+    with container.engine.connect() as conn:
+        rows = conn.execute(select(webhook_inbox.c.shop_id, webhook_inbox.c.dedup_key)).all()
+    assert sorted(rows) == [("shop-w", "wc:order:727:2026-03-10T12:00:00"),
+                            ("shop-w2", "wc:order:727:2026-03-10T12:00:00")]
+    again = client.post("/webhooks/woocommerce", data=WOO_BODY,
+                        headers=woo_headers(WOO_BODY, secret="second-secret", source="https://woo-two.example/",
+                                            delivery="d9"))
+    assert again.get_json()["code"] == "duplicate"
