@@ -1,4 +1,4 @@
-"""``shops add|list|remove|rotate-keys``: manage shops by hand (secrets come from env vars or stdin)."""
+"""``shops add|list|remove|connect-woocommerce|rotate-keys``: manage shops (secrets come from env vars or stdin)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ from connector.store.migrate import upgrade
 
 
 def register(sub: Subparsers) -> None:
-    parser = sub.add_parser("shops", help="add, list or remove shops", description="Manage the connected shops.")
+    parser = sub.add_parser(
+        "shops",
+        help="add, list, remove, connect-woocommerce or rotate-keys",
+        description="Manage the connected shops: add, list, remove, connect-woocommerce, rotate-keys.",
+    )
     actions = parser.add_subparsers(dest="shops_command", metavar="ACTION", required=True)
 
     add = actions.add_parser(

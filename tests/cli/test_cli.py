@@ -118,3 +118,21 @@ def test_connect_woocommerce_by_hand_checks_keys_and_creates_webhooks(tmp_path: 
         assert [s["platform"] for s in listed] == ["woocommerce"]
     finally:
         stop()
+
+
+def test_shops_help_lists_every_shops_action(capsys: pytest.CaptureFixture[str]) -> None:
+    """Both `shops --help` and the top-level summary name every action, rotate-keys included."""
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command")
+    shops = commands.choices["shops"]  # type: ignore[index]
+    actions = sorted(next(a for a in shops._actions if a.choices).choices)  # type: ignore[union-attr]
+    assert "rotate-keys" in actions
+    with pytest.raises(SystemExit):
+        main(["shops", "--help"])
+    shops_help = capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    summary = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("shops "))
+    for action in actions:
+        assert action in shops_help
+        assert action in summary, f"`returns-connector --help` does not name shops {action}: {summary.strip()}"
