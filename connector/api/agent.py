@@ -66,6 +66,7 @@ def _detail(shop_id: str, return_id: str) -> dict[str, Any]:
 @agent_required
 def list_returns(shop_id: str) -> Any:
     q = query(ListQuerySchema())
+    now = container().clock()
     criteria = ReturnFilter(
         status=q.get("status"),
         order_id=q.get("order_id"),
@@ -74,6 +75,8 @@ def list_returns(shop_id: str) -> Any:
         reason=q.get("reason"),
         created_from=q.get("created_from"),
         created_to=q.get("created_to"),
+        refund_deadline=q.get("refund_deadline"),
+        as_of=now,
         limit=q["limit"] + 1,
         offset=q["offset"],
     )
@@ -82,7 +85,7 @@ def list_returns(shop_id: str) -> Any:
     more = len(found) > q["limit"]
     return ReturnListSchema().dump(
         {
-            "items": [present.summary(r) for r in found[: q["limit"]]],
+            "items": [present.summary(r, now) for r in found[: q["limit"]]],
             "limit": q["limit"],
             "offset": q["offset"],
             "next_offset": q["offset"] + q["limit"] if more else None,

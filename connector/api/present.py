@@ -7,12 +7,15 @@ ids or amount overrides.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from connector.domain.events import ReturnEvent
 from connector.domain.money import Money
 from connector.domain.orders import Order
+from connector.domain.refund_deadline import deadline_risk
 from connector.domain.returns import Resolution, ReturnAmounts, ReturnFees, ReturnRequest
+from connector.domain.timeutil import utcnow
 from connector.store import codec
 from connector.store.actions_repo import ActionRecord
 
@@ -66,7 +69,9 @@ def explanation_lines(evaluation: Mapping[str, Any] | None, locale: str) -> list
     return [str(line) for line in lines]
 
 
-def summary(request: ReturnRequest) -> dict[str, Any]:
+def summary(request: ReturnRequest, now: datetime | None = None) -> dict[str, Any]:
+    """``now`` (the app's clock) says whether the EU refund deadline is near; utcnow when not given."""
+    risk = deadline_risk(request.refund_due_by, request.status, request.money_moved, now or utcnow())
     return {
         "id": request.id,
         "order_id": request.order_id,
@@ -80,6 +85,8 @@ def summary(request: ReturnRequest) -> dict[str, Any]:
         "created_at": request.created_at,
         "updated_at": request.updated_at,
         "amounts": amounts(request.amounts),
+        "refund_due_by": request.refund_due_by,
+        "refund_deadline": None if risk is None else risk.value,
     }
 
 

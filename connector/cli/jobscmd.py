@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections import Counter
 
 from connector.cli.common import Subparsers, container_from
+from connector.domain.refund_deadline import DeadlineRisk
 from connector.errors import ConfigError
 from connector.jobs.queue import make_queue
 from connector.jobs.reconcile import reconcile
+from connector.services.refund_deadlines import count_deadline_risks
 from connector.store.actions_repo import ActionState
 from connector.store.migrate import upgrade
 
@@ -57,9 +60,11 @@ def run_reconcile(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     container = container_from(args)
     rows = []
+    deadlines: Counter[DeadlineRisk] = Counter()
     with container.uow() as uow:
         shops = [s for s in uow.shops.list() if args.shop in (None, s.id, s.address)]
         for shop in shops:
+            deadlines += count_deadline_risks(uow, shop.id, container.clock())
             state = ActionState.FAILED if args.failed else None
             for record in uow.actions(shop.id).list(state=state):
                 rows.append({"id": record.id, "shop": shop.address, "return": record.return_id,
@@ -73,6 +78,9 @@ def run_list(args: argparse.Namespace) -> int:
     for row in [] if args.json else rows:
         print(f"{row['id']}  {row['kind']:<13} {row['state']:<9} tries={row['attempts']} {row['shop']} "
               f"return={row['return']} {row['error'] or ''}")
+    if not args.json:
+        print(f"EU withdrawal refunds: {deadlines[DeadlineRisk.OVERDUE]} overdue, "
+              f"{deadlines[DeadlineRisk.DUE_SOON]} due within 2 days (returns?refund_deadline=at_risk)")
     return 0
 
 

@@ -13,6 +13,7 @@ from connector.domain.events import Actor, ReturnEvent
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.reasons import ReasonCode
+from connector.domain.refund_deadline import DeadlineRisk, alert_action, deadline_risk
 from connector.domain.states import ReturnStatus, target_of
 from connector.domain.timeutil import require_utc
 
@@ -344,6 +345,17 @@ class ReturnRequest:
             raise InvalidReturn(f"{what} is in {amount.currency}, the return is in {self.currency}")
         self.money_moved = True
         self._record(actor, at, what, self.status, self.status, "", {"amount": str(amount.amount)})
+
+    def alert_refund_deadline(self, actor: Actor, at: datetime) -> DeadlineRisk | None:
+        """Record, once per level, that the refund deadline is near or past; the risk, or None when there is
+        none or it was already recorded."""
+        due = self.refund_due_by
+        risk = None if due is None else deadline_risk(due, self.status, self.money_moved, at)
+        if due is None or risk is None or any(event.action == alert_action(risk) for event in self.events):
+            return None
+        self._record(actor, at, alert_action(risk), self.status, self.status,
+                     f"EU withdrawal: refund due by {due.isoformat()}", {"refund_due_by": due.isoformat()})
+        return risk
 
     def note(self, actor: Actor, at: datetime, text: str, data: Mapping[str, Any] | None = None) -> None:
         """Add to the history without changing state (agent notes, amount overrides)."""

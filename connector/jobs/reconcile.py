@@ -3,7 +3,8 @@
 Each pass (1) relays outbox rows never enqueued or enqueued and lost, (2) enqueues actions that are due
 (retries after backoff, and running ones whose worker vanished), (3) schedules a poll of each active shop
 when its polling interval has passed: for WooCommerce the only source for missed webhooks, (4) forgets
-webhook digests older than the replay horizon.
+webhook digests older than the replay horizon, (5) raises an alert on returns whose EU withdrawal refund
+deadline is two days off or past with nothing paid.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from connector.bootstrap import Container
 from connector.jobs.queue import JobQueue
 from connector.jobs.relay import relay
 from connector.services.executor import due_actions
+from connector.services.refund_deadlines import watch_refund_deadlines
 from connector.store.outbox_repo import JobKind
 from connector.store.replays_repo import forget_old_digests
 
@@ -29,6 +31,7 @@ class Pass:
     relayed: int
     actions: int
     polls: int
+    deadline_alerts: int = 0
 
 
 def reconcile(container: Container, queue: JobQueue, *, poll: bool = True) -> Pass:
@@ -56,7 +59,8 @@ def reconcile(container: Container, queue: JobQueue, *, poll: bool = True) -> Pa
     with container.uow() as uow:
         forget_old_digests(uow.connection, now)
         uow.commit()
-    return Pass(relayed, enqueued, polls)
+    alerts = watch_refund_deadlines(container, now)
+    return Pass(relayed, enqueued, polls, len(alerts))
 
 
 def _schedule_polls(container: Container, now: datetime) -> int:

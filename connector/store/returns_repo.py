@@ -10,12 +10,13 @@ import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, false, func, insert, select, update
 
 from connector.domain.events import Actor, ActorKind, ReturnEvent
 from connector.domain.reasons import ReasonCode
+from connector.domain.refund_deadline import SETTLED, WARN_BEFORE, DeadlineRisk
 from connector.domain.returns import (
     Condition,
     Disposition,
@@ -24,6 +25,7 @@ from connector.domain.returns import (
     ReturnRequest,
 )
 from connector.domain.states import ReturnStatus
+from connector.domain.timeutil import utcnow
 from connector.store import codec
 from connector.store.errors import ConcurrentUpdate
 from connector.store.tables import events, return_lines, returns
@@ -49,8 +51,25 @@ class ReturnFilter:
     reason: ReasonCode | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    refund_deadline: DeadlineRisk | Literal["at_risk"] | None = None  # as of ``as_of``; at_risk: either one
+    as_of: datetime | None = None
     limit: int = 50
     offset: int = 0
+
+
+def _deadline_clauses(risk: DeadlineRisk | Literal["at_risk"], now: datetime) -> list[ColumnElement[bool]]:
+    """The SQL form of ``refund_deadline.deadline_risk``: a deadline, nothing paid, still open, and near or past."""
+    clauses: list[ColumnElement[bool]] = [
+        returns.c.refund_due_by.is_not(None), returns.c.money_moved.is_(false()),
+        returns.c.status.not_in([status.value for status in SETTLED]),
+    ]
+    if risk == DeadlineRisk.OVERDUE:  # equal to its value: the API passes the plain string
+        clauses.append(returns.c.refund_due_by <= now)
+    elif risk == DeadlineRisk.DUE_SOON:
+        clauses += [returns.c.refund_due_by > now, returns.c.refund_due_by <= now + WARN_BEFORE]
+    else:
+        clauses.append(returns.c.refund_due_by <= now + WARN_BEFORE)
+    return clauses
 
 
 class ReturnRepository:
@@ -155,6 +174,8 @@ class ReturnRepository:
                 return_lines.c.shop_id == self.shop_id, return_lines.c.reason == criteria.reason.value
             )
             query = query.where(returns.c.id.in_(with_reason))
+        if criteria.refund_deadline is not None:
+            query = query.where(*_deadline_clauses(criteria.refund_deadline, criteria.as_of or utcnow()))
         query = query.order_by(returns.c.created_at.desc(), returns.c.id).limit(criteria.limit)
         return self._many(query.offset(criteria.offset))
 

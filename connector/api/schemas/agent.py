@@ -10,6 +10,7 @@ from connector.api.context import LOCALES
 from connector.api.schemas.common import AmountsSchema, FeesSchema, ResolutionSchema
 from connector.api.settings import PAGE_DEFAULT, PAGE_MAX
 from connector.domain.reasons import ReasonCode
+from connector.domain.refund_deadline import DeadlineRisk
 from connector.domain.returns import Condition, Disposition
 from connector.domain.states import ReturnStatus
 
@@ -25,6 +26,11 @@ class ListQuerySchema(Schema):
     order_name = fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "e.g. #1001"})
     created_from = fields.AwareDateTime(metadata={"description": "inclusive, ISO 8601 with offset"})
     created_to = fields.AwareDateTime(metadata={"description": "exclusive, ISO 8601 with offset"})
+    refund_deadline = fields.String(
+        validate=validate.OneOf(["at_risk", *[risk.value for risk in DeadlineRisk]]),
+        metadata={"description": "EU withdrawal returns not yet paid whose refund deadline is within two days "
+                                 "(due_soon), past (overdue), or either (at_risk)"},
+    )
     limit = fields.Integer(load_default=PAGE_DEFAULT, validate=validate.Range(min=1, max=PAGE_MAX))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
@@ -52,6 +58,9 @@ class ReturnSummarySchema(Schema):
     created_at = fields.AwareDateTime(required=True)
     updated_at = fields.AwareDateTime(allow_none=True)
     amounts = fields.Nested(AmountsSchema, allow_none=True)
+    refund_due_by = fields.AwareDateTime(allow_none=True, metadata={"description": "EU withdrawal deadline"})
+    refund_deadline = fields.String(allow_none=True, metadata={
+        "description": "due_soon or overdue while unpaid and open; null otherwise"})
 
 
 class ReturnListSchema(Schema):
