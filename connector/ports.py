@@ -31,7 +31,6 @@ class IncomingEvent:
     resource_id: str
     occurred_at: datetime | None
     order: Order | None = None
-    return_request: ReturnRequest | None = None
     data: Mapping[str, Any] | None = None
     shop_named_in_body: str | None = None
     """The shop address the signed body itself names, when it names exactly one. Destructive kinds
@@ -49,8 +48,6 @@ class ShopAdapter(Protocol):
     def find_order(self, order_number: str, email: str) -> Order | None: ...
 
     def orders_changed_since(self, since: datetime | None) -> Iterator[Order]: ...
-
-    def translate_webhook(self, topic: str, payload: Mapping[str, Any]) -> IncomingEvent: ...
 
     def create_return(self, request: ReturnRequest, order: Order) -> str | None: ...
 

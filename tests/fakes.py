@@ -6,10 +6,9 @@ be told to fail: raise before applying, or apply and then lose the answer (the "
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from connector.domain.actions import (
     ActionKind,
@@ -21,7 +20,6 @@ from connector.domain.actions import (
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
 from connector.errors import OutcomeUnknown, RetryableError
-from connector.ports import IncomingEvent
 
 
 @dataclass
@@ -65,9 +63,6 @@ class FakeAdapter:
 
     def orders_changed_since(self, since: datetime | None) -> Iterator[Order]:
         return iter(o for o in self.shop.orders.values() if since is None or (o.updated_at or since) > since)
-
-    def translate_webhook(self, topic: str, payload: Mapping[str, Any]) -> IncomingEvent:
-        return IncomingEvent("ignored", "fake", str(payload.get("id", "")), None)
 
     def create_return(self, request: ReturnRequest, order: Order) -> str | None:
         self.shop.calls.append("create_return")

@@ -22,7 +22,6 @@ class ActionKind(enum.StrEnum):
     REFUND = "refund"
     STORE_CREDIT = "store_credit"
     EXCHANGE = "exchange"
-    RESTOCK = "restock"
     CLOSE = "close"
     CANCEL = "cancel"
     NOTIFY = "notify"

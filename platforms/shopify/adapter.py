@@ -33,7 +33,6 @@ from connector.domain.order_numbers import normalize_order_number
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
 from connector.errors import ConfigError, NotFound, PermanentError
-from connector.ports import IncomingEvent
 from platforms.shopify import mapping, queries, webhooks
 from platforms.shopify.client import DEFAULT_API_VERSION, GraphQLClient, TokenProvider, idempotent_directive
 from platforms.shopify.errors import ShopifyUserError
@@ -122,9 +121,6 @@ class ShopifyAdapter:
         document = queries.RETURN if self._definitions() else queries.RETURN_ENUM_REASONS
         return mapping.return_from_graphql(self._return_node(return_id, document), self.shop_id)
 
-    def translate_webhook(self, topic: str, payload: Mapping[str, Any]) -> IncomingEvent:
-        return webhooks.translate(topic, payload, self.shop_domain, self.shop_id)
-
     def available_stock(self, variant_id: str) -> int | None:
         data = self.client.query(queries.VARIANT_STOCK, {"id": mapping.gid("ProductVariant", variant_id)})
         variant = data.get("productVariant")
@@ -166,33 +162,9 @@ class ShopifyAdapter:
         rid = self._platform_return(request)
         self._transition(queries.RETURN_CLOSE, {"id": rid}, "returnClose", rid, "CLOSED")
 
-    def reopen_return(self, request: ReturnRequest) -> None:
-        rid = self._platform_return(request)
-        self._transition(queries.RETURN_REOPEN, {"id": rid}, "returnReopen", rid, "OPEN")
-
     def cancel_return(self, request: ReturnRequest) -> None:
         rid = self._platform_return(request)
         self._transition(queries.RETURN_CANCEL, {"id": rid}, "returnCancel", rid, "CANCELED")
-
-    def create_reverse_delivery(
-        self,
-        request: ReturnRequest,
-        tracking_number: str,
-        tracking_url: str | None = None,
-        notify: bool = True,
-    ) -> str:
-        """Attach tracking to the return's first reverse fulfillment order (all its lines)."""
-        node = self._return_node(self._platform_return(request))
-        rfos = mapping.nodes_of(node.get("reverseFulfillmentOrders"))
-        if not rfos:
-            raise PermanentError(f"return {node['id']} has no reverse fulfillment order yet")
-        tracking = {"number": tracking_number, **({"url": tracking_url} if tracking_url else {})}
-        payload = self.client.mutate(
-            queries.REVERSE_DELIVERY_CREATE,
-            {"rfo": rfos[0]["id"], "lines": [], "tracking": tracking, "notify": notify},
-            payload_key="reverseDeliveryCreateWithShipping",
-        )
-        return str(payload["reverseDelivery"]["id"])
 
     # -- money ----------------------------------------------------------------------------------
 

@@ -231,12 +231,6 @@ mutation ReturnClose($id: ID!) {
 }
 """
 
-RETURN_REOPEN: Final = """
-mutation ReturnReopen($id: ID!) {
-  returnReopen(id: $id) { return { id status } userErrors { field message code } }
-}
-"""
-
 RETURN_CANCEL: Final = """
 mutation ReturnCancel($id: ID!) {
   returnCancel(id: $id) { return { id status } userErrors { field message code } }
@@ -313,17 +307,6 @@ GIFT_CARDS_BY_CUSTOMER: Final = """
 query GiftCards($query: String!) {
   giftCards(first: 50, query: $query, sortKey: CREATED_AT, reverse: true) {
     nodes { id note initialValue { amount currencyCode } }
-  }
-}
-"""
-
-REVERSE_DELIVERY_CREATE: Final = """
-mutation ReverseDelivery($rfo: ID!, $lines: [ReverseDeliveryLineItemInput!]!,
-                         $tracking: ReverseDeliveryTrackingInput, $notify: Boolean) {
-  reverseDeliveryCreateWithShipping(reverseFulfillmentOrderId: $rfo, reverseDeliveryLineItems: $lines,
-                                    trackingInput: $tracking, notifyCustomer: $notify) {
-    reverseDelivery { id }
-    userErrors { field message code }
   }
 }
 """

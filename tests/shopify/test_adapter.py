@@ -785,11 +785,6 @@ def test_add_order_note_appends_once(adapter: ShopifyAdapter) -> None:
     assert len([c for c in calls("OrderNote") if "orderUpdate" in c["query"]]) == 1
 
 
-def test_translate_webhook_delegates(adapter: ShopifyAdapter) -> None:
-    event = adapter.translate_webhook("returns/request", json.loads(raw("webhook_returns_request.json")))
-    assert event.kind == "return_requested" and event.shop_address == SHOP
-
-
 @responses.activate
 def test_fetch_return_with_reason_definitions(adapter: ShopifyAdapter) -> None:
     stub(
@@ -829,34 +824,9 @@ def test_fetch_return_on_a_shop_without_reason_definitions(adapter: ShopifyAdapt
 
 
 @responses.activate
-def test_reverse_delivery_with_tracking(adapter: ShopifyAdapter) -> None:
-    stub_fixture("ReturnForProcessing", "return_for_processing.json")
-    stub(
-        "ReverseDelivery",
-        {
-            "reverseDeliveryCreateWithShipping": {
-                "reverseDelivery": {"id": "gid://shopify/ReverseDelivery/7"},
-                "userErrors": [],
-            }
-        },
-    )
-    delivery = adapter.create_reverse_delivery(portal_request(), "1Z999AA10123456784", "https://track.example/1Z9")
-    assert delivery == "gid://shopify/ReverseDelivery/7"
-    assert calls("ReverseDelivery")[0]["variables"] == {
-        "rfo": "gid://shopify/ReverseFulfillmentOrder/780",
-        "lines": [],  # empty = every line, full quantity
-        "tracking": {"number": "1Z999AA10123456784", "url": "https://track.example/1Z9"},
-        "notify": True,
-    }
-
-
-@responses.activate
-def test_reopen_and_cancel(adapter: ShopifyAdapter) -> None:
-    stub("ReturnReopen", {"returnReopen": {"return": {"id": "r", "status": "OPEN"}, "userErrors": []}})
+def test_cancel(adapter: ShopifyAdapter) -> None:
     stub("ReturnCancel", {"returnCancel": {"return": {"id": "r", "status": "CANCELED"}, "userErrors": []}})
-    adapter.reopen_return(portal_request())
     adapter.cancel_return(portal_request())
-    assert calls("ReturnReopen")[0]["variables"] == {"id": "gid://shopify/Return/945000960"}
     assert calls("ReturnCancel")[0]["variables"] == {"id": "gid://shopify/Return/945000960"}
 
 
