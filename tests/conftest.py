@@ -13,6 +13,10 @@ from sqlalchemy import Engine, text
 from connector.store.crypto import CredentialCipher
 from connector.store.engine import make_engine
 from connector.store.migrate import upgrade
+from tests.shopify_published import (  # noqa: F401 - a hook and an autouse fixture for every test
+    pytest_configure,
+    shopify_requests_match_published_schema,
+)
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")

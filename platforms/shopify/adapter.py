@@ -474,10 +474,13 @@ class ShopifyAdapter:
         card: dict[str, Any] = {
             "initialValue": str(instruction.amount.amount),
             "note": mapping.note_with_marker(instruction.note, instruction.idempotency_key),
-            "notify": True,
         }
         if instruction.customer_id:
-            card["customerId"] = mapping.gid("Customer", instruction.customer_id)
+            # GiftCardCreateInput has no ``notify``: the customer hears of the card as its recipient (no
+            # ``sendNotificationAt``: sent now). Without a customer the card stays unassigned, with no email.
+            customer = mapping.gid("Customer", instruction.customer_id)
+            card["customerId"] = customer
+            card["recipientAttributes"] = {"id": customer}
         if instruction.expires_at is not None:
             card["expiresOn"] = instruction.expires_at.astimezone(UTC).date().isoformat()
         payload = self.client.mutate(queries.GIFT_CARD_CREATE, {"input": card}, payload_key="giftCardCreate")

@@ -326,6 +326,8 @@ def test_store_credit_falls_back_to_a_gift_card(adapter: ShopifyAdapter) -> None
     card = calls("GiftCardCreate")[0]["variables"]["input"]
     assert card["initialValue"] == "25.00" and "[rc:act-77]" in card["note"]
     assert card["customerId"] == "gid://shopify/Customer/544365967"
+    assert card["recipientAttributes"] == {"id": "gid://shopify/Customer/544365967"}  # how the customer is told
+    assert "notify" not in card  # GiftCardCreateInput has no such field (refused by the published schema)
 
 
 @responses.activate

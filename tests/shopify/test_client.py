@@ -20,6 +20,7 @@ MUTATION = (
     "mutation Refund($input: RefundInput!) { refundCreate(input: $input) "
     '@idempotent(key: "k-1") { refund { id } userErrors { field message } } }'
 )
+REFUND_VARIABLES = {"input": {"orderId": "gid://shopify/Order/1"}}  # RefundInput.orderId is required
 
 
 def make_client(clock: FakeClock, **kwargs: object) -> GraphQLClient:
@@ -188,7 +189,7 @@ def test_user_errors_are_permanent_and_not_retried() -> None:
         ),
     )
     with pytest.raises(ShopifyUserError) as info:
-        make_client(clock).mutate(MUTATION, payload_key="refundCreate", idempotent=True)
+        make_client(clock).mutate(MUTATION, REFUND_VARIABLES, payload_key="refundCreate", idempotent=True)
     assert info.value.codes == ("INVALID",)
     assert isinstance(info.value, PermanentError)
     assert len(responses.calls) == 1 and clock.sleeps == []
@@ -209,7 +210,7 @@ def test_concurrent_idempotent_request_is_retryable() -> None:
         ),
     )
     with pytest.raises(RetryableError):
-        make_client(clock).mutate(MUTATION, payload_key="refundCreate", idempotent=True)
+        make_client(clock).mutate(MUTATION, REFUND_VARIABLES, payload_key="refundCreate", idempotent=True)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from typing import Any, Final
 from flask import Response, jsonify, request
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, execute, parse, validate
 
+from platforms.shopify.sandbox import published
 from platforms.shopify.sandbox.context import Context, EventSink
 from platforms.shopify.sandbox.cost import MAX_QUERY_COST, LeakyBucket, query_cost
 from platforms.shopify.sandbox.oauth import TokenStore
@@ -71,6 +72,9 @@ class GraphQLEndpoint:
         self.root = Root()
         self._documents: OrderedDict[str, tuple[DocumentNode, list[GraphQLError]]] = OrderedDict()
         self._documents_lock = threading.Lock()
+        reference = published.from_env()
+        self._published = published.RequestChecker(reference) if reference is not None else None
+        self._own = published.RequestChecker(schema)
 
     def _document(self, query: str) -> tuple[DocumentNode, list[GraphQLError]]:
         """Parse + validate, cached per query text: apps send the same few documents over and over."""
@@ -86,6 +90,20 @@ class GraphQLEndpoint:
             if len(self._documents) > _DOCUMENT_CACHE:
                 self._documents.popitem(last=False)
         return result
+
+    def _refused_by_shopify(self, query: str, variables: dict[str, Any], operation_name: str | None) -> str:
+        """Why the published schema refuses a request this sandbox accepts ("" when it does not, or when no
+        published schema is configured). A request the sandbox refuses too goes on to its usual error."""
+        if self._published is None:
+            return ""
+        problems = self._published.problems(query, variables, operation_name)
+        if not problems or self._own.problems(query, variables, operation_name):
+            return ""
+        message = (f"Refused by Shopify's published Admin schema: {published.operation_label(query)}: "
+                   f"{'; '.join(problems)}")  # fmt: skip
+        published.REFUSED.append(message)
+        log.error("sandbox.graphql.published-schema-mismatch", extra={"problems": problems})
+        return message
 
     def __call__(self, version: str) -> Response:
         if not _VERSION.match(version):
@@ -117,6 +135,10 @@ class GraphQLEndpoint:
             return _json({"errors": _errors([error])}, 200, version)
         if problems:
             return _json({"errors": _errors(problems)}, 200, version)
+        refused = self._refused_by_shopify(query, variables, operation_name)
+        if refused:
+            return _json({"errors": [{"message": refused, "extensions": {"code": published.MISMATCH_CODE}}]},
+                         200, version)  # fmt: skip
         requested = query_cost(self.schema, document, variables, operation_name)
         if requested > MAX_QUERY_COST:
             return _json({"errors": [{

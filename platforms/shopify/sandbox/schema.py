@@ -30,7 +30,7 @@ _TYPE_NAMES: dict[type, str] = {
     views.CustomerView: "Customer", views.GiftCardView: "GiftCard", views.FulfillmentOrderView: "FulfillmentOrder",
     views.ReturnView: "Return", views.ReverseFulfillmentOrderView: "ReverseFulfillmentOrder",
     views.ReturnLineItemView: "ReturnLineItem", views.CreditAccountView: "StoreCreditAccount",
-    views.ShopView: "Shop",
+    views.ShopView: "Shop", views.CreditTransactionView: "StoreCreditAccountCreditTransaction",
 }  # fmt: skip
 
 

@@ -141,7 +141,7 @@ class CreditAccountView:
         self.account = account
         self.id = gid("StoreCreditAccount", account.id)
         self.balance = money(account.balance, account.currency)
-        self.owner = None
+        self.owner = customer_view(shop, account.customer_id)  # non-null in Shopify's schema
 
     def transactions(self, info: Info, **args: Any) -> Page:
         txns = [self.shop.credit_transactions[t] for t in self.account.transactions]

@@ -1,0 +1,69 @@
+"""Every Shopify GraphQL request the suite sends is checked against Shopify's published Admin schema.
+
+Two places see them:
+
+* ``GraphQLClient`` (platforms/shopify/client.py: every adapter call, answered by ``responses`` or by a
+  sandbox): the body it is about to send, serialised as it goes out, is validated (document) and coerced
+  (variables);
+* the sandbox's GraphQL endpoint, also in subprocesses (the demo), through ``SHOPIFY_SANDBOX_PUBLISHED_SCHEMA``
+  set here for the whole run: it refuses a request the published schema refuses (see
+  ``platforms/shopify/sandbox/published.py``), so requests sent by other code (the demo's customer) count too.
+
+A request that does not validate fails the test that sent it. The schema file follows the pinned API version
+(``ShopifySettings.api_version``): pinning another version needs that version's file next to this one's.
+Imported into ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+import pytest
+
+from connector.config.model import ShopifySettings
+from platforms.shopify import client as shopify_client
+from platforms.shopify.sandbox import published
+
+PUBLISHED_DIR: Final = Path(__file__).resolve().parent / "fixtures" / "shopify" / "published"
+PINNED_VERSION: Final = ShopifySettings().api_version
+
+
+def schema_path(version: str = PINNED_VERSION) -> Path:
+    """``admin_<version>.json.gz`` from ``@shopify/dev-mcp`` (see the README next to it)."""
+    return PUBLISHED_DIR / f"admin_{version}.json.gz"
+
+
+@cache
+def client_checker() -> published.RequestChecker:
+    return published.RequestChecker(published.load(str(schema_path())))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any sandbox starts (in this process or a child): sandboxes check against the pinned version."""
+    os.environ.setdefault(published.ENV_VAR, str(schema_path()))
+
+
+@pytest.fixture(autouse=True)
+def shopify_requests_match_published_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Fails the test when a request it sent (through the client, or to an in-process sandbox) is invalid."""
+    refused: list[str] = []
+    original = shopify_client.GraphQLClient._once
+
+    def checked(self: shopify_client.GraphQLClient, document: str, body: Any, *, mutation: bool) -> Any:
+        sent = json.loads(json.dumps(body, default=shopify_client._decimal_as_string))
+        problems = client_checker().problems(sent["query"], sent.get("variables"), sent.get("operationName"))
+        if problems:
+            refused.append(f"{published.operation_label(sent['query'])}: {'; '.join(problems)}")
+        return original(self, document, body, mutation=mutation)
+
+    monkeypatch.setattr(shopify_client.GraphQLClient, "_once", checked)
+    already = len(published.REFUSED)
+    yield refused
+    refused.extend(published.REFUSED[already:])
+    if refused:
+        pytest.fail("Shopify's published Admin schema refuses requests this test sent:\n" + "\n".join(refused))
