@@ -13,6 +13,7 @@ from connector.domain.actions import (
     RefundInstruction,
     StoreCreditInstruction,
 )
+from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
 
@@ -68,6 +69,11 @@ class ShopAdapter(Protocol):
     def find_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect | None: ...
 
     def available_stock(self, variant_id: str) -> int | None: ...
+
+    def variant_price(self, variant_id: str, order: Order, product_id: str | None = None) -> Money | None:
+        """A replacement's unit price as the shop sells it to this order's buyer, in the order's currency
+        (None: the shop quotes no price in that currency)."""
+        ...
 
     def close_return(self, request: ReturnRequest) -> None: ...
 

@@ -17,6 +17,7 @@ from connector.domain.actions import (
     RefundInstruction,
     StoreCreditInstruction,
 )
+from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
 from connector.errors import OutcomeUnknown, RetryableError
@@ -33,6 +34,7 @@ class FakeShop:
     returns: dict[str, str] = field(default_factory=dict)
     fail_next: list[str] = field(default_factory=list)  # "retry" | "lost" per upcoming money call
     stock: dict[str, int] = field(default_factory=dict)
+    prices: dict[str, Money] = field(default_factory=dict)  # replacement unit prices by variant
 
 
 class FakeAdapter:
@@ -103,6 +105,9 @@ class FakeAdapter:
 
     def available_stock(self, variant_id: str) -> int | None:
         return self.shop.stock.get(variant_id)
+
+    def variant_price(self, variant_id: str, order: Order, product_id: str | None = None) -> Money | None:
+        return self.shop.prices.get(variant_id)
 
     def close_return(self, request: ReturnRequest) -> None:
         self.shop.calls.append("close_return")

@@ -32,6 +32,7 @@ from connector.api.schemas.portal import (
 )
 from connector.api.settings import API_PREFIX, CUSTOMER_TOKEN_TTL, LOOKUP_LIMIT, LOOKUP_WINDOW_SECONDS
 from connector.api.tracking import tracking_link
+from connector.domain.money import Money
 from connector.domain.order_numbers import normalize_order_number
 from connector.domain.orders import Order
 from connector.domain.reasons import ReasonCode
@@ -240,6 +241,29 @@ def _check_stock(uow: UnitOfWork, shop_id: str, lines: list[dict[str, Any]]) -> 
     return problems
 
 
+def _exchange_prices(uow: UnitOfWork, shop_id: str, order: Order, lines: list[dict[str, Any]]) -> list[Money | None]:
+    """Each exchange line's replacement unit price, asked of the shop in the order's currency.
+
+    The customer is shown, and later settles, the difference with the real price; a shop that quotes no
+    price in this currency leaves None (the replacement then counts as worth what comes back).
+    """
+    prices: list[Money | None] = [None] * len(lines)
+    wanted = [i for i, line in enumerate(lines) if line["resolution"]["kind"] is ResolutionKind.EXCHANGE]
+    if not wanted:
+        return prices
+    adapter = container().adapter_for(uow, uow.shops.get(shop_id))
+    if adapter is None:
+        raise ApiError(503, "not_configured", "exchanges cannot be priced for this shop right now")
+    quoted: dict[tuple[str, str | None], Money | None] = {}
+    for index in wanted:
+        resolution = lines[index]["resolution"]
+        key = (resolution["exchange_variant_id"], resolution.get("exchange_product_id"))
+        if key not in quoted:
+            quoted[key] = adapter.variant_price(key[0], order, key[1])
+        prices[index] = quoted[key]
+    return prices
+
+
 def _resolution(data: dict[str, Any]) -> Resolution:
     kind: ResolutionKind = data["kind"]
     if kind is ResolutionKind.EXCHANGE:
@@ -272,15 +296,16 @@ def create_return(shop_id: str) -> Any:
         order = current_order(uow, shop, customer.order_id, box.adapter_for(uow, shop), fresh=True)
         problems = _check_lines(uow, shop_id, order, data["lines"])
         problems.update(_check_stock(uow, shop_id, data["lines"]) if not problems else {})
+        prices = _exchange_prices(uow, shop_id, order, data["lines"]) if not problems else []
         uow.commit()
     if problems:
         raise ApiError(422, "validation_failed", "the request has invalid fields", problems)
     inputs = [
         LineInput(
             line["order_line_id"], line["quantity"], line["reason"], _resolution(line["resolution"]),
-            customer_note=line["note"],
+            customer_note=line["note"], exchange_price=price,
         )
-        for line in data["lines"]
+        for line, price in zip(data["lines"], prices, strict=True)
     ]
     outcome = service().open_return(shop_id, order.id, inputs, data["method"], customer.actor, order=order)
     assert outcome.evaluation is not None

@@ -47,6 +47,7 @@ def resolution(value: Resolution) -> dict[str, Any]:
         "kind": value.kind.value,
         "exchange_variant_id": value.exchange_variant_id,
         "exchange_product_id": value.exchange_product_id,
+        "exchange_price": None if value.exchange_price is None else money(value.exchange_price),
     }
 
 

@@ -53,8 +53,14 @@ class Resolution:
     bonus: Money | None = None
     exchange_variant_id: str | None = None
     exchange_product_id: str | None = None
+    exchange_price: Money | None = None
+    """The replacement's unit price in the order's currency, read from the shop when the return was asked
+    for: the difference with what the returned units are worth is settled, not given away."""
 
     def __post_init__(self) -> None:
+        price = self.exchange_price
+        if price is not None and (self.kind is not ResolutionKind.EXCHANGE or price.is_negative()):
+            raise InvalidReturn("only an exchange has a replacement price, and it cannot be negative")
         if self.bonus is not None:
             if self.kind is ResolutionKind.REFUND:
                 raise InvalidReturn("a bonus is only offered with store credit or an exchange")
@@ -123,6 +129,8 @@ class ReturnAmounts:
     refund: Money
     store_credit: Money
     exchange_value: Money
+    balance_due: Money | None = None
+    """What the customer still pays for replacements dearer than the returned goods (None: nothing)."""
 
     @property
     def paid(self) -> Money:

@@ -273,5 +273,6 @@ def compute(
         refund=refund,
         store_credit=credit,
         exchange_value=exchange_value,
+        balance_due=due if due else None,
     )
     return MoneyResult(fees, amounts, due, tuple(items))

@@ -93,6 +93,11 @@ class _Wanted:
     exchange_price: Money | None
 
 
+def _stored_price(resolution: Resolution, quantity: int) -> Money | None:
+    """The replacements' price for a line, from the unit price the return stored when it was asked for."""
+    return None if resolution.exchange_price is None else resolution.exchange_price * quantity
+
+
 def _normalise(
     request: ReturnDraft | ReturnRequest, context: EvaluationContext
 ) -> tuple[list[_Wanted], ReturnMethod, bool, datetime]:
@@ -104,7 +109,7 @@ def _normalise(
                 line.quantity,
                 line.reason,
                 line.resolution,
-                context.exchange_prices.get(line.id),
+                context.exchange_prices.get(line.id, _stored_price(line.resolution, line.quantity)),
             )
             for line in request.lines
         ]

@@ -12,6 +12,7 @@ import logging
 import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
 
@@ -34,6 +35,8 @@ from connector.store.uow import UnitOfWork
 log = logging.getLogger("connector.executor")
 EXECUTOR = Actor.system("executor")
 MONEY = frozenset({ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE})
+PAYMENT_POLL = timedelta(minutes=5)
+"""How often an exchange order awaiting the customer's payment is looked at again (webhooks may be lost)."""
 ORDERED_BEFORE = {
     ActionKind.APPROVE: frozenset({ActionKind.CREATE_RETURN}),
     ActionKind.REFUND: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
@@ -90,6 +93,8 @@ class ActionExecutor:
             # never checked against max_attempts, so a persistent fault would never be reported as failed.
             log.exception("executor.action-crashed", extra={"action": record.id, "kind": record.kind.value})
             return self._retry(shop_id, record, ActionState.UNKNOWN, exc)
+        if awaiting_payment(effect):
+            return self._await_payment(shop_id, record, effect)
         return self._succeed(shop_id, record, effect)
 
     # -- claiming ------------------------------------------------------------------------------------
@@ -218,6 +223,34 @@ class ActionExecutor:
         repo.save(request)
         record_planned(uow, shop_id, request, follow_up)
 
+    def _await_payment(self, shop_id: str, record: ActionRecord, effect: PlatformEffect) -> ActionState:
+        """The exchange order exists but waits for the customer to pay the difference.
+
+        The action goes back to pending with the order in its result and the payment link in its error, and
+        is looked at again (find, never create) every ``PAYMENT_POLL``: once the shop marks the order paid it
+        succeeds and the return closes. The return's history says once what is awaited and where to pay.
+        """
+        due = f"{effect.extra.get('amount_due')} {effect.extra.get('currency', '')}".strip()
+        link = effect.extra.get("payment_url", "")
+        now = self.container.clock()
+        with self.container.uow() as uow:
+            uow.actions(shop_id).transition(
+                record.id, ActionState.RUNNING, ActionState.PENDING, result=instructions.effect_to_json(effect),
+                error=f"awaiting payment of {due} for exchange order {effect.platform_id}: {link}",
+                next_attempt_at=now + PAYMENT_POLL,
+            )
+            repo = uow.returns(shop_id)
+            request = repo.get(record.return_id) if record.return_id else None
+            if request is not None and record.result is None:
+                request.note(
+                    EXECUTOR, now, f"awaiting the customer's payment of {due} for the exchange order",
+                    {"platform_id": effect.platform_id, "amount_due": due, "payment_url": link},
+                )
+                repo.save(request)
+            uow.commit()
+        log.info("executor.awaiting-payment", extra={"action": record.id, "platform_id": effect.platform_id})
+        return ActionState.PENDING
+
     def _retry(self, shop_id: str, record: ActionRecord, state: ActionState, exc: Exception) -> ActionState:
         attempts = record.attempts + 1
         if attempts >= self.settings.max_attempts:
@@ -257,6 +290,12 @@ def due_actions(uow: UnitOfWork, now: datetime, stuck_after: timedelta) -> list[
         ).order_by(actions.c.created_at).limit(1000)
     )
     return [(str(shop), str(action)) for shop, action in rows]
+
+
+def awaiting_payment(effect: PlatformEffect) -> bool:
+    """An exchange whose order the customer has still to pay (the shop reports the amount due)."""
+    due = effect.extra.get("amount_due", "0") or "0"
+    return effect.kind is ActionKind.EXCHANGE and Decimal(due) > 0
 
 
 def _describe(exc: Exception) -> str:

@@ -102,8 +102,11 @@ def plan_resolution(
                 )
             )
         if kind is ResolutionKind.EXCHANGE and part and line.resolution.exchange_variant_id:
-            # ExchangeItem.price is a unit price; by default the replacement is worth the returned units.
-            price = (exchange_prices or {}).get(line.id) or value.prorate(1, part)
+            # ExchangeItem.price is a unit price: the shop's price stored with the return, else (a
+            # like-for-like swap) what the returned units are worth.
+            price = (
+                (exchange_prices or {}).get(line.id) or line.resolution.exchange_price or value.prorate(1, part)
+            )
             exchange_items.append(
                 ExchangeItem(line.resolution.exchange_variant_id, part, price, line.resolution.exchange_product_id)
             )

@@ -55,6 +55,7 @@ class LineInput:
     reason_handle: str | None = None
     platform_line_id: str | None = None
     exchange_price: Money | None = None
+    """The replacement's unit price as the shop quotes it in the order's currency (exchanges only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +159,7 @@ class ReturnService:
                     order_line_id=item.order_line_id,
                     quantity=item.quantity,
                     reason=item.reason,
-                    resolution=item.resolution,
+                    resolution=_priced(item),
                     customer_note=item.customer_note,
                     reason_handle=item.reason_handle,
                     platform_line_id=item.platform_line_id,
@@ -168,9 +169,10 @@ class ReturnService:
             draft = ReturnDraft(
                 lines=tuple(
                     DraftLine(
-                        line.id, line.order_line_id, line.quantity, line.reason, line.resolution, item.exchange_price
+                        line.id, line.order_line_id, line.quantity, line.reason, line.resolution,
+                        _line_price(line),
                     )
-                    for line, item in zip(return_lines, lines, strict=True)
+                    for line in return_lines
                 ),
                 method=method,
                 keep_item=keep_item,
@@ -343,6 +345,18 @@ class ReturnService:
             uow.commit()
         return Outcome(request, None, action_ids, outbox_ids)
 
+
+def _priced(item: LineInput) -> Resolution:
+    """The resolution, carrying the replacement's unit price so that paying out uses the same figure."""
+    if item.exchange_price is None or item.resolution.exchange_price is not None:
+        return item.resolution
+    return replace(item.resolution, exchange_price=item.exchange_price)
+
+
+def _line_price(line: ReturnLine) -> Money | None:
+    """What the replacements for the whole line cost (the policy compares it with what the line is worth)."""
+    unit = line.resolution.exchange_price
+    return None if unit is None else unit * line.quantity
 
 def _without_units_of(order: Order, lines: Sequence[LineInput]) -> Order:
     """The order as it was before this platform return: the platform already counts its units as returned."""

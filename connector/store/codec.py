@@ -44,6 +44,7 @@ def resolution_to_json(value: Resolution) -> JsonDict:
         "bonus": None if value.bonus is None else money_to_json(value.bonus),
         "exchange_variant_id": value.exchange_variant_id,
         "exchange_product_id": value.exchange_product_id,
+        "exchange_price": None if value.exchange_price is None else money_to_json(value.exchange_price),
     }
 
 
@@ -53,6 +54,7 @@ def resolution_from_json(data: JsonDict) -> Resolution:
         bonus=_opt_money(data.get("bonus")),
         exchange_variant_id=data.get("exchange_variant_id"),
         exchange_product_id=data.get("exchange_product_id"),
+        exchange_price=_opt_money(data.get("exchange_price")),
     )
 
 
@@ -82,6 +84,7 @@ def amounts_to_json(value: ReturnAmounts) -> JsonDict:
         "refund": money_to_json(value.refund),
         "store_credit": money_to_json(value.store_credit),
         "exchange_value": money_to_json(value.exchange_value),
+        **({} if value.balance_due is None else {"balance_due": money_to_json(value.balance_due)}),
     }
 
 
@@ -103,6 +106,7 @@ def amounts_from_json(data: JsonDict) -> ReturnAmounts:
         refund=money_from_json(data["refund"]),
         store_credit=money_from_json(data["store_credit"]),
         exchange_value=money_from_json(data["exchange_value"]),
+        balance_due=_opt_money(data.get("balance_due")),
     )
 
 

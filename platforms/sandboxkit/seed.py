@@ -17,6 +17,7 @@ from typing import Final
 from connector.domain.money import minor_units
 
 __all__ = [
+    "COUNTRY_CURRENCIES",
     "CURRENCY_RATES",
     "SeedLine",
     "SeedOrder",
@@ -100,6 +101,8 @@ _MARKETS: Final[tuple[tuple[str, str, Decimal, bool, int], ...]] = (
     ("JP", "JPY", Decimal("0.1"), True, 5),
 )
 _MARKET_WEIGHTS: Final[list[int]] = [m[4] for m in _MARKETS]
+COUNTRY_CURRENCIES: Final[dict[str, str]] = {m[0]: m[1] for m in _MARKETS}
+"""The currency each seeded market buys in: the sandbox's international pricing (Shopify Markets)."""
 
 _SHIPPING: Final[dict[str, tuple[Decimal, Decimal]]] = {  # (fee, free above)
     "EUR": (Decimal("4.95"), Decimal("150")),

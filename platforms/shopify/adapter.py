@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Final
 
 import requests
@@ -128,6 +129,20 @@ class ShopifyAdapter:
             raise NotFound(f"variant {variant_id} not found")
         quantity = variant.get("inventoryQuantity")
         return int(quantity) if quantity is not None else None
+
+    def variant_price(self, variant_id: str, order: Order, product_id: str | None = None) -> Money | None:
+        """The variant's price for the order's market (``contextualPricing`` for its shipping country),
+        which is what Shopify charges the exchange at; None when that market buys in another currency."""
+        if not order.country:
+            return None
+        variables = {"id": mapping.gid("ProductVariant", variant_id), "country": order.country.upper()}
+        variant = self.client.query(queries.VARIANT_PRICE, variables).get("productVariant")
+        if not variant:
+            raise NotFound(f"variant {variant_id} not found")
+        price = (variant.get("contextualPricing") or {}).get("price") or {}
+        if str(price.get("currencyCode") or "") != order.currency:
+            return None
+        return Money(Decimal(str(price["amount"])), order.currency)
 
     # -- returns --------------------------------------------------------------------------------
 
@@ -275,6 +290,10 @@ class ShopifyAdapter:
                     ActionKind.EXCHANGE, str(node["id"]), instruction.credit_value, detail="released with the refund"
                 )
             raise PermanentError(f"return {node['id']} has no exchange left to release")
+        for item in instruction.items:  # checked again at release: stock may have gone since the request
+            stock = self.available_stock(item.variant_id)
+            if stock is not None and stock < item.quantity:
+                raise PermanentError(f"variant {item.variant_id}: {item.quantity} wanted, {stock} in stock")
         payload = self.client.mutate(
             queries.RETURN_PROCESS,
             {

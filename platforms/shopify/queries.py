@@ -317,6 +317,15 @@ query VariantStock($id: ID!) {
 }
 """
 
+VARIANT_PRICE: Final = """
+query VariantPrice($id: ID!, $country: CountryCode!) {
+  productVariant(id: $id) {
+    id
+    contextualPricing(context: {country: $country}) { price { amount currencyCode } }
+  }
+}
+"""
+
 ORDER_UPDATE_NOTE: Final = """
 mutation OrderNote($input: OrderInput!) {
   orderUpdate(input: $input) { order { id } userErrors { field message } }

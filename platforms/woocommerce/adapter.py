@@ -213,6 +213,22 @@ class WooCommerceAdapter:
             return None
         return max(0, to_int(quantity))
 
+    def variant_price(self, variant_id: str, order: Order, product_id: str | None = None) -> Money | None:
+        """The replacement's current unit price (``price``: the sale price when on sale) in the order's currency.
+
+        WooCommerce prices its catalogue in the store currency only; an order in another currency (a
+        multi-currency plugin's) has no price the shop itself would quote, so None: the caller says so.
+        """
+        if product_id and product_id != variant_id:
+            product = self.client.get(f"products/{_id(product_id)}/variations/{_id(variant_id)}")
+        else:
+            product = self.client.get(f"products/{_id(variant_id)}")
+        setting = self.client.get("settings/general/woocommerce_currency")
+        store_currency = str(setting.get("value") or "").upper() if isinstance(setting, dict) else ""
+        if not isinstance(product, dict) or store_currency != order.currency or product.get("price") in (None, ""):
+            return None
+        return money(product.get("price"), order.currency)
+
     # -- webhooks -----------------------------------------------------------------------------
 
     def is_own_echo(self, payload: Mapping[str, Any]) -> bool:

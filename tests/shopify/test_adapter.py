@@ -25,7 +25,7 @@ from connector.domain.actions import (
     StoreCreditInstruction,
 )
 from connector.domain.returns import Disposition, Resolution, ReturnLine, ReturnMethod, ReturnRequest
-from connector.errors import NotFound, OutcomeUnknown
+from connector.errors import NotFound, OutcomeUnknown, PermanentError
 from platforms.shopify import mapping
 from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.client import GraphQLClient
@@ -553,8 +553,22 @@ def test_close_refused_for_real_is_raised(adapter: ShopifyAdapter) -> None:
 
 
 @responses.activate
+def test_create_exchange_refuses_a_replacement_out_of_stock_at_release(adapter: ShopifyAdapter) -> None:
+    stub_fixture("ReturnForProcessing", "return_for_processing.json")
+    stub("VariantStock", {"productVariant": {"id": "gid://shopify/ProductVariant/39072857", "inventoryQuantity": 0}})
+    instruction = ExchangeInstruction(
+        "act-9", ORDER_ID, "ret-1", (ExchangeItem("gid://shopify/ProductVariant/39072857", 1, usd("59.99")),),
+        usd("59.99"), "bob@example.com", "gid://shopify/Return/945000960",
+    )
+    with pytest.raises(PermanentError, match="1 wanted, 0 in stock"):
+        adapter.create_exchange(instruction)
+    assert calls("ReturnProcess") == []
+
+
+@responses.activate
 def test_create_exchange_releases_exchange_lines(adapter: ShopifyAdapter) -> None:
     stub_fixture("ReturnForProcessing", "return_for_processing.json")
+    stub("VariantStock", {"productVariant": {"id": "gid://shopify/ProductVariant/39072857", "inventoryQuantity": 3}})
     stub(
         "ReturnProcess",
         {

@@ -45,9 +45,16 @@ class AmountsSchema(Schema):
     store_credit = fields.Nested(MoneySchema, required=True)
     exchange_value = fields.Nested(MoneySchema, required=True)
     bonus = fields.Nested(MoneySchema, required=True, metadata={"description": "total credit bonus"})
+    balance_due = fields.Nested(
+        MoneySchema, metadata={"description": "what the customer pays on top for dearer replacements"}
+    )
 
 
 class ResolutionSchema(Schema):
     kind = fields.String(required=True, metadata={"enum": ["refund", "store_credit", "exchange"]})
     exchange_variant_id = fields.String(allow_none=True)
     exchange_product_id = fields.String(allow_none=True)
+    exchange_price = fields.Nested(
+        MoneySchema, allow_none=True,
+        metadata={"description": "the replacement's unit price, read from the shop in the order's currency"},
+    )

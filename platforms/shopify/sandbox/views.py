@@ -13,7 +13,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from platforms.sandboxkit.seed import CURRENCY_RATES, quantize
+from platforms.sandboxkit.seed import COUNTRY_CURRENCIES, CURRENCY_RATES, quantize
 from platforms.shopify.sandbox import connections
 from platforms.shopify.sandbox.state import (
     LOCATION_ID,
@@ -106,6 +106,12 @@ class VariantView:
         self.sku = self.seed.sku
         self.price = self.seed.price
         self.selectedOptions = [{"name": n, "value": v} for n, v in self.seed.options]
+
+    def contextualPricing(self, info: Info, context: dict[str, Any]) -> dict[str, Any]:
+        """The price a buyer in ``context.country`` pays, in that market's currency (fixed sandbox rates)."""
+        currency = COUNTRY_CURRENCIES.get(str(context.get("country") or ""), self.shop.currency)
+        amount = quantize(self.price * CURRENCY_RATES.get(currency, Decimal(1)), currency)
+        return {"price": {"amount": amount, "currencyCode": currency}, "compareAtPrice": None}
 
     @property
     def inventoryQuantity(self) -> int:
