@@ -340,6 +340,17 @@ class ReturnRequest:
     def close(self, actor: Actor, at: datetime, reason: str = "") -> None:
         self._move("close", actor, at, reason)
 
+    def decline_at_shop(self, actor: Actor, at: datetime, reason: str) -> None:
+        """The merchant declined the return in the shop's admin; nothing can have moved before approval."""
+        if self.money_moved or self.received_quantity:
+            raise IllegalTransition(self.status, "decline_at_shop", "goods or money have already moved")
+        self._move("decline_at_shop", actor, at, reason or "declined at the shop")
+        self.decline_reason = reason or "declined at the shop"
+
+    def close_at_shop(self, actor: Actor, at: datetime, reason: str = "") -> None:
+        """The merchant closed the return in the shop's admin: ours ends there too, wherever it was."""
+        self._move("close_at_shop", actor, at, reason or "closed at the shop")
+
     def cancel(self, actor: Actor, at: datetime, reason: str) -> None:
         if self.money_moved:
             raise IllegalTransition(self.status, "cancel", "money has already been paid out")
@@ -347,12 +358,17 @@ class ReturnRequest:
             raise IllegalTransition(self.status, "cancel", "goods have already been received")
         self._move("cancel", actor, at, reason)
 
-    def record_money_moved(self, actor: Actor, at: datetime, what: str, amount: Money) -> None:
-        """Called once a refund or credit is confirmed by the shop; from then on no cancel."""
+    def record_money_moved(
+        self, actor: Actor, at: datetime, what: str, amount: Money, detail: Mapping[str, Any] | None = None
+    ) -> None:
+        """Called once a refund or credit is confirmed by the shop; from then on no cancel.
+
+        ``detail`` keeps what the shop recorded with it (a refund made in the shop's admin: its id, lines,
+        adjustments and restock), so agents see it in the history."""
         if amount.currency != self.currency:
             raise InvalidReturn(f"{what} is in {amount.currency}, the return is in {self.currency}")
         self.money_moved = True
-        self._record(actor, at, what, self.status, self.status, "", {"amount": str(amount.amount)})
+        self._record(actor, at, what, self.status, self.status, "", {**(detail or {}), "amount": str(amount.amount)})
 
     def alert_refund_deadline(self, actor: Actor, at: datetime) -> DeadlineRisk | None:
         """Record, once per level, that the refund deadline is near or past; the risk, or None when there is

@@ -45,6 +45,11 @@ TRANSITIONS: Final[dict[str, Transition]] = {
     "resolve": Transition(frozenset({S.INSPECTED, S.APPROVED}), S.RESOLVED),
     "close": Transition(frozenset({S.RESOLVED}), S.CLOSED),
     "cancel": Transition(frozenset({S.REQUESTED, S.APPROVED}), S.CANCELED),
+    # What the merchant did in the shop's admin, which we follow rather than judge (and do not tell the shop
+    # back): a decline of a return still requested (a decline arriving after our approval is a stale event and
+    # never rolls it back), and a close of an open return at any point, paid or not.
+    "decline_at_shop": Transition(frozenset({S.REQUESTED}), S.DECLINED),
+    "close_at_shop": Transition(frozenset({S.APPROVED, S.IN_TRANSIT, S.RECEIVED, S.INSPECTED, S.RESOLVED}), S.CLOSED),
 }
 TERMINAL: Final = frozenset({S.DECLINED, S.CLOSED, S.CANCELED})
 

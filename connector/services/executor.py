@@ -27,6 +27,7 @@ from connector.ports import ShopAdapter
 from connector.services import instructions
 from connector.services.orders import current_order
 from connector.services.returns import ReturnService, record_planned
+from connector.services.shop_refunds import settled_at_shop
 from connector.store.actions_repo import ActionRecord, ActionState
 from connector.store.errors import ConcurrentUpdate
 from connector.store.tables import actions
@@ -79,6 +80,8 @@ class ActionExecutor:
             if adapter is None:
                 raise ConfigError(f"shop {shop.address} has no credentials")
             effect = self._find(adapter, record, request) if claim.uncertain else None
+            if effect is None:
+                effect = settled_at_shop(request, record.kind)  # a merchant refunded it by hand: never pay twice
             if effect is None:
                 effect = self._perform(adapter, shop, record, request)
         except OutcomeUnknown as exc:

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from connector.bootstrap import Container
+from connector.domain.actions import ActionKind
 from connector.domain.errors import DomainError
 from connector.domain.events import Actor, ActorKind
+from connector.domain.money import Money
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnMethod
+from connector.domain.returns import Resolution, ReturnMethod, ReturnRequest
+from connector.domain.shop_refunds import ShopRefund
 from connector.domain.states import ReturnStatus
 from connector.ports import IncomingEvent
 from connector.services.privacy import record_data_request
 from connector.services.returns import LineInput, ReturnService
+from connector.services.shop_refunds import attach_shop_refund
+from connector.store.actions_repo import ActionState
 
 log = logging.getLogger("connector.incoming")
 PLATFORM = Actor(ActorKind.PLATFORM, "webhook")
@@ -70,39 +76,90 @@ class IncomingEventHandler:
 
     # -- returns opened or changed at the shop (Shopify) ----------------------------------------------
 
-    def _on_return_requested(self, shop_id: str, event: IncomingEvent) -> str:
+    def _on_return_requested(self, shop_id: str, event: IncomingEvent, declined: str | None = None) -> str:
+        """A return opened at the shop; with ``declined``, one the merchant declined before we saw it."""
         data: Mapping[str, Any] = event.data or {}
         platform_id = str(data.get("return_id") or event.resource_id)
         order_id = str(data.get("order_id") or "")
         with self.container.uow() as uow:
             if uow.returns(shop_id).get_by_platform_id(platform_id) is not None:
                 return "return-known"
-        exchanges = [str(v) for v in data.get("exchange_variant_ids") or []]
-        lines = []
-        for index, item in enumerate(data.get("lines") or []):
-            resolution = (
-                Resolution.exchange(variant_id=exchanges[min(index, len(exchanges) - 1)])
-                if exchanges
-                else Resolution.refund()
-            )
-            lines.append(
-                LineInput(
-                    order_line_id=str(item["order_line_id"]),
-                    quantity=int(item["quantity"]),
-                    reason=ReasonCode(item.get("reason") or ReasonCode.OTHER),
-                    resolution=resolution,
-                    customer_note=str(item.get("customer_note") or ""),
-                    reason_handle=item.get("reason_handle"),
-                    platform_line_id=str(item.get("id") or "") or None,
-                )
-            )
+            fee = _shipping_fee(data, uow.orders(shop_id).get(order_id) if order_id else None)
+        lines = _line_inputs(data)
         if not lines or not order_id:
             log.warning("incoming.return-without-lines", extra={"return": platform_id})
             return "return-unusable"
         outcome = self.service.open_return(
             shop_id, order_id, lines, ReturnMethod.PREPAID_LABEL, PLATFORM, platform_return_id=platform_id,
+            shop_shipping_fee=fee, declined_at_shop=declined,
         )
         return f"return-opened-{outcome.request.status.value}"
+
+    def _declined_unknown(self, shop_id: str, event: IncomingEvent) -> str:
+        """A decline for a return we never saw: open it declined, so agents see it. ``returns/decline`` bodies
+        carry no lines (Shopify's documented example has none), so the return is read from the shop."""
+        data: Mapping[str, Any] = event.data or {}
+        reason = _decline_text(data)
+        if data.get("lines") and data.get("order_id"):
+            return self._on_return_requested(shop_id, event, declined=reason)
+        platform_id = str(data.get("return_id") or event.resource_id)
+        with self.container.uow() as uow:
+            adapter = self.container.adapter_for(uow, uow.shops.get(shop_id))
+        fetch = getattr(adapter, "fetch_return", None)
+        if fetch is None:
+            return "return-unknown"
+        found: ReturnRequest = fetch(platform_id)
+        read = {
+            "return_id": platform_id,
+            "order_id": found.order_id,
+            "lines": [
+                {"order_line_id": line.order_line_id, "quantity": line.quantity, "reason": line.reason.value,
+                 "reason_handle": line.reason_handle, "customer_note": line.customer_note,
+                 "id": line.platform_line_id}
+                for line in found.lines
+            ],
+        }
+        return self._on_return_requested(shop_id, replace(event, data={**data, **read}), declined=reason)
+
+    def _at_shop(self, shop_id: str, event: IncomingEvent, action: str) -> str | None:
+        """Declined or closed in the shop's admin: ours follows, without telling the shop what it did.
+
+        None when the plain transition applies (a close after we paid goes through ``_close``)."""
+        data: Mapping[str, Any] = event.data or {}
+        platform_id = str(data.get("return_id") or event.resource_id)
+        with self.container.uow() as uow:
+            known = uow.returns(shop_id).get_by_platform_id(platform_id) is not None
+        if not known:
+            return self._declined_unknown(shop_id, event) if action == "decline_at_shop" else "return-unknown"
+        with self.container.uow() as uow:
+            repo = uow.returns(shop_id)
+            request = repo.get_by_platform_id(platform_id)
+            if request is None:
+                return "return-unknown"
+            if action == "close_at_shop" and request.status is ReturnStatus.RESOLVED:
+                return None
+            word = action.removesuffix("_at_shop")
+            if not request.can(action):
+                return f"return-{word}-skipped-{request.status.value}"
+            now = self.container.clock()
+            try:
+                if action == "decline_at_shop":
+                    request.decline_at_shop(PLATFORM, now, _decline_text(data))
+                else:
+                    request.close_at_shop(PLATFORM, now)
+            except DomainError as exc:
+                log.info("incoming.transition-refused", extra={"return": request.id, "why": str(exc)})
+                return f"return-{word}-refused"
+            # What we had still to tell the shop about this return no longer applies there.
+            for record in uow.actions(shop_id).for_return(request.id):
+                if record.state is ActionState.PENDING and record.kind in _STALE_AFTER_SHOP_DECISION:
+                    uow.actions(shop_id).transition(
+                        record.id, ActionState.PENDING, ActionState.SUCCEEDED,
+                        result={"detail": f"not sent: the return was {request.status.value} at the shop"},
+                    )
+            repo.save(request)
+            uow.commit()
+        return f"return-{request.status.value}-at-shop"
 
     def _transition(self, shop_id: str, event: IncomingEvent, action: str) -> str:
         data: Mapping[str, Any] = event.data or {}
@@ -119,9 +176,6 @@ class IncomingEventHandler:
         try:
             if action == "approve":
                 self.service.approve(shop_id, request.id, PLATFORM, "approved at the shop")
-            elif action == "decline":
-                reason = str(data.get("decline_note") or data.get("decline_reason") or "declined at the shop")
-                self.service.decline(shop_id, request.id, PLATFORM, reason)
             elif action == "cancel":
                 self.service.cancel(shop_id, request.id, PLATFORM, "canceled at the shop")
             elif action == "close":
@@ -144,20 +198,21 @@ class IncomingEventHandler:
         return self._transition(shop_id, event, "approve")
 
     def _on_return_declined(self, shop_id: str, event: IncomingEvent) -> str:
-        return self._transition(shop_id, event, "decline")
+        return self._at_shop(shop_id, event, "decline_at_shop") or "return-decline-skipped"
 
     def _on_return_canceled(self, shop_id: str, event: IncomingEvent) -> str:
         return self._transition(shop_id, event, "cancel")
 
     def _on_return_closed(self, shop_id: str, event: IncomingEvent) -> str:
-        return self._transition(shop_id, event, "close")
+        return self._at_shop(shop_id, event, "close_at_shop") or self._transition(shop_id, event, "close")
 
     def _on_return_reopened(self, shop_id: str, event: IncomingEvent) -> str:
         return "return-reopen-noted"
 
     def _on_refund_created(self, shop_id: str, event: IncomingEvent) -> str:
-        # Our own refunds are tracked by their actions; a refund made by hand at the shop changes the
-        # order's refundable amounts, so refresh the snapshot the policy reads.
+        """Our own refunds are tracked by their actions. One made by hand at the shop settles the return it
+        names (or the open return on its lines), and changes the order's refundable amounts, so the
+        snapshot the policy reads is refreshed either way."""
         data: Mapping[str, Any] = event.data or {}
         order_id = data.get("order_id")
         if not order_id:
@@ -165,6 +220,9 @@ class IncomingEventHandler:
         with self.container.uow() as uow:
             uow.orders(shop_id).mark_stale(str(order_id))
             uow.commit()
+        refund = data.get("refund")
+        if isinstance(refund, ShopRefund):
+            return attach_shop_refund(self.container, shop_id, refund, self.service)
         return "refund-order-marked-stale"
 
     # -- the app and the law ----------------------------------------------------------------------------
@@ -205,6 +263,45 @@ class IncomingEventHandler:
             items = record_data_request(uow, shop_id, email, None if request_id is None else str(request_id))
             uow.commit()
         return f"data-request-exported-{items}-items"
+
+
+_STALE_AFTER_SHOP_DECISION = frozenset({ActionKind.APPROVE, ActionKind.DECLINE, ActionKind.CLOSE})
+
+
+def _line_inputs(data: Mapping[str, Any]) -> list[LineInput]:
+    exchanges = [str(v) for v in data.get("exchange_variant_ids") or []]
+    lines = []
+    for index, item in enumerate(data.get("lines") or []):
+        resolution = (
+            Resolution.exchange(variant_id=exchanges[min(index, len(exchanges) - 1)])
+            if exchanges
+            else Resolution.refund()
+        )
+        lines.append(
+            LineInput(
+                order_line_id=str(item["order_line_id"]),
+                quantity=int(item["quantity"]),
+                reason=ReasonCode(item.get("reason") or ReasonCode.OTHER),
+                resolution=resolution,
+                customer_note=str(item.get("customer_note") or ""),
+                reason_handle=item.get("reason_handle"),
+                platform_line_id=str(item.get("id") or "") or None,
+            )
+        )
+    return lines
+
+
+def _shipping_fee(data: Mapping[str, Any], order: Any) -> Money | None:
+    """The customer's return shipping fee named on the shop's return, in its currency (else the order's)."""
+    fee = data.get("return_shipping_fee")
+    if not isinstance(fee, Mapping):
+        return None
+    currency = fee.get("currency") or (order.currency if order is not None else None)
+    return Money(str(fee.get("amount") or "0"), str(currency)) if currency else None
+
+
+def _decline_text(data: Mapping[str, Any]) -> str:
+    return str(data.get("decline_note") or data.get("decline_reason") or "declined at the shop")
 
 
 def _customer_email(data: Mapping[str, Any]) -> str:

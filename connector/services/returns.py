@@ -33,6 +33,7 @@ from connector.policy.model import Decision
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
+from connector.services.shop_fees import with_shop_shipping_fee
 from connector.store.actions_repo import ActionState
 from connector.store.outbox_repo import JobKind
 from connector.store.returns_repo import ReturnFilter
@@ -134,8 +135,14 @@ class ReturnService:
         keep_item: bool = False,
         return_id: str | None = None,
         order: Order | None = None,
+        shop_shipping_fee: Money | None = None,
+        declined_at_shop: str | None = None,
     ) -> Outcome:
-        """Open a return, evaluate the shop's policy, and apply its decision at once."""
+        """Open a return, evaluate the shop's policy, and apply its decision at once.
+
+        ``shop_shipping_fee`` is the return shipping fee the shop charges the customer (it replaces the
+        policy's); ``declined_at_shop`` opens a return the merchant already declined in the shop's admin, in
+        that state and with that reason, telling the shop nothing."""
         now = self.container.clock()
         from_platform = platform_return_id is not None
         with self.container.uow() as uow:
@@ -197,12 +204,15 @@ class ReturnService:
                 keep_item=evaluation.keep_item,
                 check_quantities=not from_platform,
             )
-            request.set_amounts(evaluation.fees, evaluation.amounts, order)
+            request.set_amounts(*with_shop_shipping_fee(evaluation.fees, evaluation.amounts, shop_shipping_fee), order)
             request.refund_due_by = evaluation.refund_due_by
-            self._apply_decision(request, evaluation, shop, now)
+            if declined_at_shop is None:
+                self._apply_decision(request, evaluation, shop, now)
+            else:
+                request.decline_at_shop(actor, now, declined_at_shop)
             repo.add(request)
             repo.set_evaluation(request.id, evaluation_document(evaluation))
-            planned = _platform_steps_after_decision(shop, request, from_platform)
+            planned = _platform_steps_after_decision(shop, request, from_platform) if declined_at_shop is None else []
             if request.keep_item and request.status is ReturnStatus.APPROVED:
                 request.resolve(POLICY, now, "keep the item: no return needed")
                 planned += plan_resolution(request, order, credit_with_refund=self._folds_credit(shop, request))

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from connector.ports import IncomingEvent
-from platforms.shopify import mapping
+from platforms.shopify import mapping, refund_events
 from webhooks import verify as signatures
 from webhooks.deliveries import NamedShop
 
@@ -118,6 +118,9 @@ def translate(topic: str, payload: Mapping[str, Any], shop_domain: str, shop_id:
 
 def _return_event(topic: str, payload: Mapping[str, Any], shop_domain: str) -> IncomingEvent:
     data = mapping.return_event_data(payload)
+    fee = refund_events.return_shipping_fee(payload)
+    if fee is not None:
+        data["return_shipping_fee"] = {"amount": str(fee[0]), "currency": fee[1]}
     return IncomingEvent(
         kind=_RETURN_KINDS[topic],
         shop_address=shop_domain,
@@ -161,6 +164,7 @@ def _refund_event(topic: str, payload: Mapping[str, Any], shop_domain: str, shop
             "return_id": mapping.gid("Return", payload["return"]["id"])
             if isinstance(payload.get("return"), Mapping) and payload["return"].get("id")
             else None,
+            "refund": refund_events.shop_refund(payload),
         },
     )
 

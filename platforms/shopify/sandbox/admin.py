@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from platforms.shopify.sandbox import oauth, payloads
+from platforms.shopify.sandbox import admin_returns, oauth, payloads
 from platforms.shopify.sandbox.cost import LeakyBucket
 from platforms.shopify.sandbox.refunds import credit_record
 from platforms.shopify.sandbox.state import ORDER_BASE, FulfillmentState, Shop, gid, parse_gid, utcnow
@@ -291,6 +291,8 @@ def blueprint(
             api_key, api_secret, shop.domain, str(body.get("sub", "42")), int(body.get("ttl", 60))
         )
         return jsonify({"session_token": token})
+
+    admin_returns.register(bp, shop, dispatcher)
 
     @bp.put("/bucket")
     def set_bucket() -> Response:

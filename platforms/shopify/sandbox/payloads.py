@@ -26,8 +26,16 @@ def _money(amount: Decimal) -> str:
     return str(amount)
 
 
+def _money_bag(amount: Decimal, currency: str) -> dict[str, Any]:
+    """A REST ``MoneyBag``; the sandbox keeps a return's money in the order's currency on both sides."""
+    side = {"amount": _money(amount), "currency_code": currency}
+    return {"shop_money": side, "presentment_money": dict(side)}
+
+
 def return_payload(shop: Shop, ret: ReturnState) -> dict[str, Any]:
     order_id = shop.line_item_id(ret.order_index, 0) // 10
+    placed = shop.order(ret.order_index)
+    currency = placed.currency if placed is not None else shop.currency
     lines = []
     for line_id in ret.lines:
         rl = shop.return_lines[line_id]
@@ -58,8 +66,7 @@ def return_payload(shop: Shop, ret: ReturnState) -> dict[str, Any]:
         "exchange_line_items": exchanges,
         "total_exchange_line_items": len(exchanges),
         "return_shipping_fees": (
-            [{"id": ret.id, "price": {"shop_money": {"amount": _money(ret.shipping_fee)}}}]
-            if ret.shipping_fee is not None else []
+            [{"id": ret.id, "price": _money_bag(ret.shipping_fee, currency)}] if ret.shipping_fee is not None else []
         ),
     }  # fmt: skip
     if ret.status == "DECLINED":
