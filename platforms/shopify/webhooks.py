@@ -38,7 +38,12 @@ SUBSCRIBED_TOPICS: Final = (
     "orders/updated",
     "app/uninstalled",
 )
-"""Topics we subscribe per shop after install. Compliance topics come from the app TOML only."""
+"""Topics we subscribe per shop after install. Compliance topics come from the app TOML only.
+
+Not ``returns/process`` (issue 15 §8): Shopify documents no body for it in 2026-04 (its example ``response`` is
+``{}``), while processing with a refund also sends ``refunds/create``, which names the return and carries the
+money, the refunded lines and the restock. So ``refunds/create`` is the signal for a return processed in the
+admin, and ``returns/close`` for its end. ``returns/update`` carries nothing we act on either."""
 
 DESTRUCTIVE_TOPICS: Final = frozenset({"shop/redact", "customers/redact", "app/uninstalled"})
 """Acted on only when the signed body names the shop (and it is the shop the delivery was stored for)."""
