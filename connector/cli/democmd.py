@@ -14,6 +14,8 @@ from connector.cli.common import Subparsers, config_from
 from connector.demo.scenario import run_scenario
 from connector.demo.stack import start_stack
 
+LOG_FILE = "demo.log"
+
 
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
@@ -40,23 +42,36 @@ def run(args: argparse.Namespace) -> int:
     if not logconfig.is_debug():  # at DEBUG everything shows, the web server's access log included
         for noisy in ("werkzeug", "platforms", "connector.sync", "rq.worker"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+    log_file = Path(args.data_dir) / LOG_FILE
     stack = start_stack(Path(args.data_dir), orders=args.orders, port=args.port, workers=args.workers,
-                        log_level=log_level)
+                        log_level=log_level, log_file=LOG_FILE)
     try:
-        print(f"web app:           {stack.app_url}   (try {stack.app_url}/healthz)")
-        print(f"Shopify sandbox:   {stack.shopify_url}/__sandbox/state")
+        app = stack.app_url
+        print(f"web app:           {app}   (try {app}/healthz and the API's documentation {app}/api/openapi.json)")
+        print(f"Shopify sandbox:   {stack.shopify_url}/__sandbox/state   (what the shop recorded; no login)")
         print(f"WooCommerce sandbox: {stack.woo_url}/__sandbox/state")
         print(f"queue:             {'embedded (no REDIS_URL)' if stack.queue.embedded else 'Redis'}")
+        worker_logs = "" if stack.queue.embedded else " (and the worker processes' worker-N.log beside it)"
+        print(f"logs:              {log_file}{worker_logs}")
         summary = run_scenario(stack, timeout=args.timeout)
         print()
         for line in summary.lines:
-            print(f"  {line}")
+            print(line)
+        print(f"\n{summary.counts}")
         print(
-            f"\nreturns received {summary.received}/{summary.expected}, approved {summary.approved}, "
-            f"refunded {summary.refunded}, credited {summary.credited}, exchanged {summary.exchanged}, "
+            f"received {summary.received}/{summary.expected}, approved {summary.approved}, "
             f"closed {summary.closed}, failed {summary.failed}"
         )
+        records = summary.records
+        print(
+            f"the shops' own records since the start: {records['refunds']} refunds, {records['credits']} credits, "
+            f"{records['exchanges']} exchange orders (on Shopify a credit or an exchange also travels in a refund)"
+        )
         print("every return reached its end state" if summary.ok else "NOT every return reached its end state")
+        print("\ntry it while the demo runs:")
+        for line in summary.try_it:
+            print(f"  {line}")
+        print(f"the log (every action, with its detail): {log_file}{worker_logs}")
         if args.exit_when_done:
             return 0 if summary.ok else 1
         print("\nthe shops and the app keep running; Ctrl-C to stop")

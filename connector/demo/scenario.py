@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
 
+from connector.demo import report
 from connector.demo.customer import follow_tracking_links
 from connector.demo.records import raw_records
 from connector.demo.stack import Stack
 from connector.domain.events import Actor, ActorKind
-from connector.domain.orders import Order, Platform
+from connector.domain.orders import Order, Platform, Shop
 from connector.domain.reasons import TO_SHOPIFY_ENUM, ReasonCode
 from connector.domain.returns import Condition, Disposition, Resolution, ResolutionKind, ReturnMethod, ReturnRequest
 from connector.domain.states import ReturnStatus
@@ -51,19 +51,27 @@ class Planned:
     order_id: str
     return_id: str | None = None
     platform_return_id: str | None = None
+    order_name: str = ""
 
 
 @dataclass
 class Summary:
+    """What the demo prints at the end: ``lines`` (each shop and its returns), one outcome per return
+    (``outcomes``, so the counts add up), and what the shops themselves recorded (``records``)."""
+
     received: int = 0
     approved: int = 0
-    refunded: int = 0
-    credited: int = 0
-    exchanged: int = 0
     closed: int = 0
     failed: int = 0
     expected: int = 0
     lines: list[str] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
+    records: dict[str, int] = field(default_factory=dict)
+    try_it: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> str:
+        return report.counts_line(self.outcomes, self.expected)
 
     @property
     def ok(self) -> bool:
@@ -78,7 +86,7 @@ def run_scenario(stack: Stack, *, timeout: float = 120.0, echo: Callable[[str], 
             set_policy(uow, shop_id, policy)
         uow.commit()
     for shop_id in (shopify_id, woo_id):
-        echo(f"synced {first_sync(stack, shop_id)} orders from {shop_id[:8]}")
+        echo(f"synced {first_sync(stack, shop_id)} orders from {_shop(stack, shop_id).address}")
     planned = open_returns(stack, shopify_id, woo_id, echo)
     deadline = time.monotonic() + timeout
     agent_done: set[str] = set()
@@ -166,7 +174,7 @@ def open_returns(stack: Stack, shopify_id: str, woo_id: str, echo: Callable[[str
     order, line_id = shopify_orders[0]
     platform_id = request_return_at_shopify(stack, order, line_id, ReasonCode.SIZE_TOO_SMALL)
     planned.append(Planned(Platform.SHOPIFY, ResolutionKind.REFUND, "shopify-customer", order.id,
-                           platform_return_id=platform_id))
+                           platform_return_id=platform_id, order_name=order.name))
     echo(f"customer asked Shopify to return a line of {order.name} (returns/request webhook on its way)")
     kinds = (ResolutionKind.STORE_CREDIT, ResolutionKind.EXCHANGE)
     for (order, line_id), kind in zip(shopify_orders[1:], kinds, strict=True):
@@ -174,7 +182,10 @@ def open_returns(stack: Stack, shopify_id: str, woo_id: str, echo: Callable[[str
     for (order, line_id), kind in zip(woo_orders, (ResolutionKind.REFUND, *kinds), strict=True):
         planned.append(_portal_return(service, woo_id, Platform.WOOCOMMERCE, order, line_id, kind))
     for item in planned[1:]:
-        echo(f"portal return {item.return_id} on {item.platform.value} order {item.order_id}: {item.resolution.value}")
+        platform = report.PLATFORM_NAMES[item.platform]
+        wants = item.resolution.value.replace("_", " ")
+        label = report.order_name_label(item.order_name)
+        echo(f"portal return {item.return_id} on {platform} order {label}: the customer wants {wants}")
     followed = sum(
         follow_tracking_links(stack.app_url, shop_id, order)
         for shop_id, candidates in ((shopify_id, shopify_orders[1:]), (woo_id, woo_orders))
@@ -196,7 +207,7 @@ def _portal_return(
     reason = ReasonCode.DEFECTIVE if kind is ResolutionKind.EXCHANGE else ReasonCode.STYLE
     outcome = service.open_return(shop_id, order.id, [LineInput(line_id, 1, reason, resolution, "demo")],
                                   ReturnMethod.RELAY_POINT, CUSTOMER)
-    return Planned(platform, kind, "portal", order.id, return_id=outcome.request.id)
+    return Planned(platform, kind, "portal", order.id, return_id=outcome.request.id, order_name=order.name)
 
 
 def request_return_at_shopify(stack: Stack, order: Order, line_id: str, reason: ReasonCode) -> str:
@@ -276,33 +287,36 @@ def _all_settled(stack: Stack, planned: list[Planned], shopify_id: str, woo_id: 
 # -- the outcome, read from the shops --------------------------------------------------------------------
 
 
+def _shop(stack: Stack, shop_id: str) -> Shop:
+    with stack.container.uow() as uow:
+        return uow.shops.get(shop_id)
+
+
 def summarise(stack: Stack, planned: list[Planned], shopify_id: str, woo_id: str) -> Summary:
+    """Each shop and its returns as a merchant reads them (see ``report``), and the counts."""
     summary = Summary(expected=len(planned))
-    statuses: Counter[str] = Counter()
-    for item in planned:
-        shop_id = shopify_id if item.platform is Platform.SHOPIFY else woo_id
-        request = _load(stack, shop_id, item.return_id)
-        if request is None:
-            summary.lines.append(f"{item.platform.value} {item.via} return never reached the connector")
-            continue
-        summary.received += 1
-        statuses[request.status.value] += 1
-        if any(e.action == "approve" for e in request.events):
-            summary.approved += 1
-        with stack.container.uow() as uow:
-            actions = uow.actions(shop_id).for_return(request.id)
-        failed = [a for a in actions if a.state is ActionState.FAILED]
-        summary.failed += 1 if failed else 0
-        summary.closed += 1 if request.status is ReturnStatus.CLOSED else 0
-        summary.lines.append(
-            f"{item.platform.value:<11} {request.id} {item.resolution.value:<12} {request.status.value:<9} "
-            + ", ".join(f"{a.kind.value}:{a.state.value}" for a in actions)
-            + (f"  error: {failed[0].last_error}" if failed else "")
-        )
-    records = shop_records(stack)
-    summary.refunded = records["refunds"]
-    summary.credited = records["credits"]
-    summary.exchanged = records["exchanges"]
+    for shop_id, platform in ((shopify_id, Platform.SHOPIFY), (woo_id, Platform.WOOCOMMERCE)):
+        shop = _shop(stack, shop_id)
+        summary.lines.append(report.shop_heading(shop))
+        example: ReturnRequest | None = None
+        for item in (p for p in planned if p.platform is platform):
+            request = _load(stack, shop_id, item.return_id)
+            if request is None:
+                summary.lines.append(f"  {item.order_name or item.order_id}: the {item.via} return never reached "
+                                     "the connector")
+                continue
+            summary.received += 1
+            example = example or request
+            summary.outcomes.append(report.outcome(request))
+            if any(e.action == "approve" for e in request.events):
+                summary.approved += 1
+            with stack.container.uow() as uow:
+                actions = uow.actions(shop_id).for_return(request.id)
+            summary.failed += 1 if any(a.state is ActionState.FAILED for a in actions) else 0
+            summary.closed += 1 if request.status is ReturnStatus.CLOSED else 0
+            summary.lines.append("  " + report.return_line(request, actions))
+        summary.try_it += report.try_it(stack.app_url, stack.container.config.database.url, shop, example)
+    summary.records = shop_records(stack)
     return summary
 
 

@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,9 +23,13 @@ from tests.conftest import IN_CI
 
 pytestmark = pytest.mark.e2e
 DEMO_REDIS_URL = os.environ.get("TEST_RELIABILITY_REDIS_URL", "redis://127.0.0.1:6379/9")
-SUMMARY = re.compile(
-    r"returns received 6/6, approved 6, refunded (\d+), credited (\d+), exchanged (\d+), closed 6, failed 0"
-)
+COUNTS = re.compile(r"^(\d+) returns: (.+)$", re.MULTILINE)
+STATES = "received 6/6, approved 6, closed 6, failed 0"
+RECORDS = re.compile(r"the shops' own records since the start: (\d+) refunds, (\d+) credits, (\d+) exchange orders")
+# "  #1039   R55E3D5D23525  credited   credited 93.99 EUR (incl. 8.54 EUR bonus)  -> closed"
+RETURN_LINE = re.compile(r"^  #\d+ +R[0-9A-F]+ +(refunded|credited|exchanged) +(.*\d+\.\d{2} [A-Z]{3}.*) +-> closed$",
+                         re.MULTILINE)
+LOG_POINTER = re.compile(r"^logs: +(\S+)", re.MULTILINE)
 
 
 @pytest.fixture
@@ -65,13 +70,38 @@ def _run_demo(
 
 
 def _check(result: subprocess.CompletedProcess[str]) -> None:
-    output = f"--- stdout\n{result.stdout[-4000:]}\n--- stderr\n{result.stderr[-4000:]}"
+    """The summary as a merchant reads it: each return by order name with its outcome, the money that moved
+    and its final state; counts that add up to the 6 returns; the shops' own records; URLs; a log file."""
+    output = f"--- stdout\n{result.stdout[-6000:]}\n--- stderr\n{result.stderr[-4000:]}"
     assert result.returncode == 0, output
-    found = SUMMARY.search(result.stdout)
-    assert found, output
-    refunded, credited, exchanged = (int(n) for n in found.groups())
-    assert refunded >= 2 and credited >= 1 and exchanged >= 1, output
     assert "every return reached its end state" in result.stdout, output
+    assert STATES in result.stdout, output
+    counts = COUNTS.search(result.stdout)
+    assert counts, output
+    parts = {word: int(n) for n, word in (part.split(" ", 1) for part in counts.group(2).split(", "))}
+    assert int(counts.group(1)) == sum(parts.values()) == 6, output  # every return counted once
+    assert parts == {"refunded": 2, "credited": 2, "exchanged": 2}, output
+    lines = RETURN_LINE.findall(result.stdout)
+    assert Counter(outcome for outcome, _money in lines) == parts, output
+    said = {"refunded": "refunded ", "credited": "credited ", "exchanged": "exchanged for goods worth "}
+    for outcome, money in lines:
+        assert money.startswith(said[outcome]), output
+        if outcome == "credited":
+            assert "bonus)" in money, output  # the demo policy's 10% bonus
+    assert "Shopify shop sandbox-shop.myshopify.com" in result.stdout, output
+    assert "WooCommerce shop http://127.0.0.1:" in result.stdout, output
+    assert "gid://" not in result.stdout, output  # orders by their names, never the platform's ids
+    records = RECORDS.search(result.stdout)
+    assert records, output
+    refunds, credits, exchanges = (int(n) for n in records.groups())
+    assert refunds >= parts["refunded"] and credits >= parts["credited"] and exchanges >= parts["exchanged"], output
+    for url in ("/healthz", "/__sandbox/state", "/api/v1/portal/", "/lookup", "returns-connector api-keys issue"):
+        assert url in result.stdout, f"the demo no longer says how to try {url}\n{output}"
+    assert " INFO " not in result.stderr, output  # log lines go to the log file, not between the results
+    pointer = LOG_POINTER.search(result.stdout)
+    assert pointer, output
+    log = "".join(path.read_text() for path in Path(pointer.group(1)).parent.glob("*.log"))  # with workers'
+    assert re.search(r"executor\.action-succeeded action=\w+ kind=refund", log), log[-4000:]
 
 
 def _clean_env() -> dict[str, str]:
