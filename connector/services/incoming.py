@@ -24,7 +24,7 @@ from connector.domain.states import ReturnStatus
 from connector.ports import IncomingEvent
 from connector.services.privacy import record_data_request
 from connector.services.returns import LineInput, ReturnService
-from connector.services.shop_refunds import attach_shop_refund
+from connector.services.shop_refunds import attach_refunds_of_order, attach_shop_refund
 from connector.store.actions_repo import ActionState
 
 log = logging.getLogger("connector.incoming")
@@ -66,10 +66,16 @@ class IncomingEventHandler:
             else:
                 # A hint without a usable order: re-read it only when fresh data is next needed.
                 uow.orders(shop_id).mark_stale(event.resource_id)
-                uow.commit()
-                return "order-marked-stale"
+                written = None
             uow.commit()
-        return "order-updated" if written else "order-stale"
+        result = "order-marked-stale" if written is None else "order-updated" if written else "order-stale"
+        if not (event.data or {}).get("own_write"):
+            # A refund made by hand on the order screen (WooCommerce) settles the open return on its lines.
+            attached = [r for r in attach_refunds_of_order(self.container, shop_id, event.resource_id)
+                        if r.startswith("refund-attached")]
+            if attached:
+                result += "-" + ",".join(attached)
+        return result
 
     def _on_order_deleted(self, shop_id: str, event: IncomingEvent) -> str:
         return "order-deleted-noted"

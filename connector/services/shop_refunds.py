@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from connector.bootstrap import Container
 from connector.domain.actions import ActionKind, PlatformEffect
@@ -78,6 +79,28 @@ def _attach(container: Container, service: ReturnService, shop_id: str, refund: 
         uow.commit()
     log.info("shop-refund.attached", extra={"return": request.id, "refund": refund.refund_id, "settles": settles})
     return f"refund-attached-{request.status.value}" if settles else "refund-attached-partial"
+
+
+@runtime_checkable
+class ListsShopRefunds(Protocol):
+    """An adapter that can list an order's refunds (WooCommerce; Shopify sends ``refunds/create`` instead)."""
+
+    def shop_refunds(self, order_id: str) -> list[ShopRefund]: ...
+
+
+def attach_refunds_of_order(container: Container, shop_id: str, order_id: str, adapter: object = None) -> list[str]:
+    """After ``order.updated`` or a poll: the order's refunds made by hand, attached to its open returns.
+
+    Costs nothing (no call to the shop) when no return of ours is open on the order."""
+    with container.uow() as uow:
+        if not any(not r.status.is_terminal for r in uow.returns(shop_id).for_order(order_id)):
+            return []
+        if adapter is None:
+            adapter = container.adapter_for(uow, uow.shops.get(shop_id))
+    if not isinstance(adapter, ListsShopRefunds):
+        return []
+    return [attach_shop_refund(container, shop_id, refund) for refund in adapter.shop_refunds(order_id)
+            if not refund.our_keys]
 
 
 def matching_return(repo: ReturnRepository, refund: ShopRefund) -> ReturnRequest | None:

@@ -8,8 +8,10 @@ import logging
 from datetime import timedelta
 
 from connector.bootstrap import Container
+from connector.services.shop_refunds import attach_refunds_of_order
 
 log = logging.getLogger("connector.sync")
+_REFUNDED = frozenset({"refunded", "partially_refunded"})
 OVERLAP = timedelta(minutes=2)  # clocks differ; re-reading a little is cheap, missing a change is not
 
 
@@ -28,6 +30,8 @@ def sync_shop_orders(container: Container, shop_id: str, limit: int = 10_000) ->
         with container.uow() as uow:
             uow.orders(shop_id).upsert(order)
             uow.commit()
+        if order.financial_status in _REFUNDED:  # a refund made by hand may settle an open return
+            attach_refunds_of_order(container, shop_id, order.id, adapter)
         count += 1
         if order.updated_at is not None and (newest is None or order.updated_at > newest):
             newest = order.updated_at

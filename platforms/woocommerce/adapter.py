@@ -31,10 +31,11 @@ from connector.domain.money import Money
 from connector.domain.order_numbers import normalize_order_number
 from connector.domain.orders import Order
 from connector.domain.returns import Disposition, ReturnRequest
+from connector.domain.shop_refunds import ShopRefund
 from connector.domain.timeutil import require_utc, utcnow
 from connector.errors import ConfigError, ConnectorError, NotFound, OutcomeUnknown, PermanentError
 from connector.ports import IncomingEvent, ShopAdapter
-from platforms.woocommerce import webhooks
+from platforms.woocommerce import refund_events, webhooks
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.echo import EchoRegistry, InMemoryEchoRegistry
 from platforms.woocommerce.errors import COUPON_CODE_EXISTS, GATEWAY_CANNOT_REFUND, WooApiError
@@ -151,6 +152,11 @@ class WooCommerceAdapter:
 
     def fetch_order(self, order_id: str) -> Order:
         return self._map(self._order_raw(order_id))
+
+    def shop_refunds(self, order_id: str) -> list[ShopRefund]:
+        """Every refund of the order, ours (they carry our keys) and those made by hand on the order screen."""
+        currency = str(self._order_raw(order_id).get("currency") or "")
+        return refund_events.shop_refunds(order_id, self._refunds_raw(order_id), currency) if currency else []
 
     def find_order(self, order_number: str, email: str) -> Order | None:
         """The order the customer names (number as shown, ``#`` optional) if the billing email matches.

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from connector.demo.scenario import (
+    CUSTOMER,
     DEMO_POLICY,
     SANDBOX_TOKEN,
     _candidates,
@@ -23,13 +24,15 @@ from connector.demo.scenario import (
 )
 from connector.demo.stack import Stack, start_stack
 from connector.domain.actions import ActionKind
-from connector.domain.orders import Order
+from connector.domain.orders import Order, Platform
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import ReturnRequest
+from connector.domain.returns import Resolution, ReturnMethod, ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.policy.schema import policy_from_dict
 from connector.services.policies import set_policy
+from connector.services.returns import LineInput, ReturnService
 from connector.store.actions_repo import ActionState
+from platforms.woocommerce.client import WooClient
 
 pytestmark = pytest.mark.e2e
 
@@ -42,9 +45,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, str
     patch.setenv("SHOPIFY_API_SECRET", "restored-after-the-module")
     built = start_stack(tmp_path_factory.mktemp("admin") / "data", orders=40, log_level="WARNING")
     try:
-        shopify_id, _woo_id = connect_shops(built, echo=lambda _line: None)
+        shopify_id, woo_id = connect_shops(built, echo=lambda _line: None)
         with built.container.uow() as uow:  # the demo's policy: approves these returns at once
-            set_policy(uow, shopify_id, policy_from_dict(DEMO_POLICY, source="demo policy"))
+            for shop_id in (shopify_id, woo_id):
+                set_policy(uow, shop_id, policy_from_dict(DEMO_POLICY, source="demo policy"))
             uow.commit()
         first_sync(built, shopify_id)
         candidates = _candidates(built, shopify_id, 3, needs_fulfillment_ids=True)
@@ -176,3 +180,45 @@ def test_a_return_shipping_fee_on_the_shopify_request_is_in_our_fees(
     assert ours.fees is not None and ours.fees.return_shipping.amount == Decimal("4.50")
     assert ours.fees.return_shipping.currency == order.currency
     assert ours.amounts is not None and ours.amounts.return_shipping_fee == ours.fees.return_shipping
+
+
+def test_a_refund_by_hand_on_the_woocommerce_order_screen_settles_the_open_return(
+    stack: tuple[Stack, str, list[tuple[Order, str]]],
+) -> None:
+    built, _shopify_id, _candidates_shopify = stack
+    with built.container.uow() as uow:
+        woo = uow.shops.find(Platform.WOOCOMMERCE, built.woo_url)
+    assert woo is not None
+    first_sync(built, woo.id)
+    order, line_id = _candidates(built, woo.id, 1, needs_fulfillment_ids=False)[0]
+    opened = ReturnService(built.container).open_return(
+        woo.id, order.id, [LineInput(line_id, 1, ReasonCode.STYLE, Resolution.refund(), "portal")],
+        ReturnMethod.RELAY_POINT, CUSTOMER,
+    ).request
+    assert opened.status is ReturnStatus.APPROVED
+    # The merchant, with a key of their own, refunds that line through the gateway as the order screen does.
+    key = requests.post(f"{built.woo_url}/__sandbox/keys", json={"description": "merchant"}, timeout=10).json()
+    merchant = WooClient(built.woo_url, key["consumer_key"], key["consumer_secret"], allow_private=True)
+    line = order.line(line_id)
+    amount = line.paid_for(1)
+    merchant.post(f"orders/{order.id}/refunds", {
+        "amount": str(amount.amount), "reason": "Refunded by hand", "api_refund": True, "api_restock": True,
+        "line_items": [{"id": int(line_id), "quantity": 1, "refund_total": str(amount.amount)}],
+    })
+    requests.post(f"{built.woo_url}/__sandbox/webhooks/flush", json={}, timeout=15)
+
+    def settled() -> ReturnRequest | None:
+        with built.container.uow() as uow:
+            found = uow.returns(woo.id).get(opened.id)
+        return found if found is not None and found.status is ReturnStatus.CLOSED else None
+
+    closed: ReturnRequest = _wait("the WooCommerce return closed (order.updated, else the poll)", settled)
+    time.sleep(1.5)  # room for anything that would (wrongly) pay it again
+    refunds = requests.get(f"{built.woo_url}/__sandbox/refunds", params={"order_id": order.id}, timeout=10).json()
+    assert len(refunds["refunds"]) == 1 and refunds["refunds"][0]["reason"] == "Refunded by hand"
+    assert [c["ok"] for c in refunds["gateway_calls"]] == [True]  # one payment back, the merchant's
+    recorded = [e for e in closed.events if e.action == "refund_at_shop"]
+    assert len(recorded) == 1 and Decimal(recorded[0].data["amount"]) == amount.amount
+    with built.container.uow() as uow:
+        kinds = [a.kind for a in uow.actions(woo.id).for_return(closed.id)]
+    assert ActionKind.REFUND not in kinds

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -25,6 +26,7 @@ from connector.services.incoming import IncomingEventHandler
 from connector.services.policies import set_policy
 from connector.services.returns import LineInput, ReturnService
 from connector.services.shop_refunds import attach_shop_refund
+from connector.services.sync import sync_shop_orders
 from connector.store.actions_repo import ActionState
 from connector.store.crypto import CredentialCipher
 from tests.factories import AGENT, CUSTOMER, NOW, order, order_line
@@ -34,7 +36,14 @@ SHOP = "shop-a"
 
 
 class ReadsReturns(FakeAdapter):
-    """The Shopify adapter's ``fetch_return``, for a decline whose body has no lines."""
+    """The Shopify adapter's ``fetch_return`` (for a decline whose body has no lines), and the WooCommerce
+    adapter's ``shop_refunds`` (the order's refunds, as polling and ``order.updated`` read them)."""
+
+    listed: list[ShopRefund] = []
+
+    def shop_refunds(self, order_id: str) -> list[ShopRefund]:
+        self.shop.calls.append("shop_refunds")
+        return [r for r in self.listed if r.order_id == order_id]
 
     def fetch_return(self, return_id: str) -> ReturnRequest:
         self.shop.calls.append("fetch_return")
@@ -193,3 +202,22 @@ def test_a_return_closed_at_the_shop_closes_ours_and_shipping_fees_are_the_shops
     with shopify.uow() as uow:
         final = uow.returns(SHOP).get_by_platform_id("gid://shopify/Return/8")
     assert final is not None and final.status is ReturnStatus.CLOSED and final.events[-1].action == "close_at_shop"
+
+
+def test_polling_attaches_a_refund_made_on_the_order_screen(
+    container: Container, shop: FakeShop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = _open(container)
+    monkeypatch.setattr(ReadsReturns, "listed", [_refund(keys=frozenset({"ours"}), refund_id="1"), _refund()])
+    shop.orders["O1"] = replace(shop.orders["O1"], financial_status="paid")
+    assert sync_shop_orders(container, SHOP) == 1
+    assert "shop_refunds" not in shop.calls  # nothing refunded on the order: the shop is not asked
+    changed = NOW + timedelta(minutes=10)  # the refund changed the order after the last poll
+    shop.orders["O1"] = replace(shop.orders["O1"], financial_status="partially_refunded", updated_at=changed)
+    assert sync_shop_orders(container, SHOP) == 1
+    final = _load(container, request.id)
+    assert final.status is ReturnStatus.CLOSED
+    assert [e.data["platform_refund_id"] for e in final.events if e.action == "refund_at_shop"] == ["901"]
+    # order.updated for the same change (WooCommerce sends one) finds it already recorded.
+    hint = IncomingEvent("order_changed", "https://shop.example", "O1", NOW, data={"own_write": False})
+    assert IncomingEventHandler(container).apply(SHOP, hint) == "order-marked-stale"
