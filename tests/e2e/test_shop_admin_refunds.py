@@ -51,8 +51,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, str
                 set_policy(uow, shop_id, policy_from_dict(DEMO_POLICY, source="demo policy"))
             uow.commit()
         first_sync(built, shopify_id)
-        candidates = _candidates(built, shopify_id, 3, needs_fulfillment_ids=True)
-        assert len(candidates) == 3, "the sandbox has too few returnable orders"
+        candidates = _candidates(built, shopify_id, 4, needs_fulfillment_ids=True)
+        assert len(candidates) == 4, "the sandbox has too few returnable orders"
         yield built, shopify_id, candidates
     finally:
         built.stop()
@@ -222,3 +222,38 @@ def test_a_refund_by_hand_on_the_woocommerce_order_screen_settles_the_open_retur
     with built.container.uow() as uow:
         kinds = [a.kind for a in uow.actions(woo.id).for_return(closed.id)]
     assert ActionKind.REFUND not in kinds
+
+
+def _graphql(stack: Stack, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    answer = requests.post(
+        f"{stack.shopify_url}/admin/api/{stack.container.config.shopify.api_version}/graphql.json",
+        json={"query": query, "variables": variables}, headers={"X-Shopify-Access-Token": SANDBOX_TOKEN}, timeout=10,
+    ).json()
+    data: dict[str, Any] = answer["data"]
+    return data
+
+
+def test_a_decline_in_shopify_admin_of_a_return_we_never_saw_shows_it_declined(
+    stack: tuple[Stack, str, list[tuple[Order, str]]],
+) -> None:
+    """Last in the module: it drops our returns/request subscription so that the request is never seen."""
+    built, shop_id, candidates = stack
+    for subscription in _shop_state(built)["subscriptions"]:
+        if subscription["topic"] in ("RETURNS_REQUEST", "returns/request"):
+            _graphql(built, "mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { userErrors { message } } }",
+                     {"id": subscription["id"]})
+    order, line_id = candidates[3]
+    platform_id = request_return_at_shopify(built, order, line_id, ReasonCode.STYLE)
+    declined = _graphql(built, """mutation($input: ReturnDeclineRequestInput!) {
+      returnDeclineRequest(input: $input) { return { status } userErrors { message } } }""",
+                        {"input": {"id": platform_id, "declineReason": "FINAL_SALE", "declineNote": "Final sale"}})
+    assert declined["returnDeclineRequest"]["userErrors"] == []
+
+    seen: ReturnRequest = _wait("the declined return", lambda: _ours(built, shop_id, platform_id))
+    assert seen.status is ReturnStatus.DECLINED and seen.decline_reason == "Final sale"
+    assert [line.order_line_id for line in seen.lines] == [line_id]
+    assert seen.events[0].action == "request" and seen.events[-1].action == "decline_at_shop"
+    with built.container.uow() as uow:
+        assert uow.actions(shop_id).for_return(seen.id) == []  # nothing said back to the shop
+    shopify_return = next(r for r in _shop_state(built)["returns"] if r["id"] == platform_id)
+    assert shopify_return["status"] == "DECLINED" and not shopify_return["refunds"]
