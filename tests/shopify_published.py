@@ -50,7 +50,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def shopify_requests_match_published_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Fails the test when a request it sent (through the client, or to an in-process sandbox) is invalid."""
+    """Fails the test when a request it sent (through the client, or to an in-process sandbox) is invalid, or
+    when an in-process sandbox published a webhook body unlike Shopify's documented ones."""
     refused: list[str] = []
     original = shopify_client.GraphQLClient._once
 
@@ -62,8 +63,23 @@ def shopify_requests_match_published_schema(monkeypatch: pytest.MonkeyPatch) -> 
         return original(self, document, body, mutation=mutation)
 
     monkeypatch.setattr(shopify_client.GraphQLClient, "_once", checked)
+    _check_sandbox_webhook_bodies(monkeypatch, refused)
     already = len(published.REFUSED)
     yield refused
     refused.extend(published.REFUSED[already:])
     if refused:
-        pytest.fail("Shopify's published Admin schema refuses requests this test sent:\n" + "\n".join(refused))
+        pytest.fail("Shopify's published schemas refuse what this test sent:\n" + "\n".join(refused))
+
+
+def _check_sandbox_webhook_bodies(monkeypatch: pytest.MonkeyPatch, refused: list[str]) -> None:
+    """Every webhook body an in-process sandbox publishes must have Shopify's documented shape."""
+    from platforms.shopify.sandbox.webhooks import Dispatcher
+    from tests.shopify_webhook_schemas import body_problems  # imports this module: only once both are loaded
+
+    original = Dispatcher.publish
+
+    def checked(self: Dispatcher, topic: str, payload: dict[str, Any], uri: str | None = None) -> str | None:
+        refused.extend(f"sandbox webhook {problem}" for problem in body_problems(topic, payload))
+        return original(self, topic, payload, uri)
+
+    monkeypatch.setattr(Dispatcher, "publish", checked)

@@ -464,7 +464,8 @@ def return_event_data(payload: Mapping[str, Any]) -> dict[str, Any]:
     decline = payload.get("decline") or {}
     return {
         "return_id": _gid_of(payload, "Return"),
-        "order_id": _gid_of(order, "Order"),
+        # returns/request, approve, decline name the order as ``order``; cancel, close, reopen as ``order_id``.
+        "order_id": _gid_of(order, "Order") or (gid("Order", payload["order_id"]) if payload.get("order_id") else None),
         "name": payload.get("name"),
         "status": str(payload.get("status") or "").lower() or None,
         "lines": lines,

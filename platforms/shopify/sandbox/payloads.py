@@ -26,6 +26,12 @@ def _money(amount: Decimal) -> str:
     return str(amount)
 
 
+def _number(amount: Decimal) -> float:
+    """The few amounts Shopify's REST bodies carry as JSON numbers (a refund line's ``subtotal``, ``total_tax``);
+    two-decimal amounts survive the float exactly as far as JSON's shortest repr goes."""
+    return float(amount)
+
+
 def _money_bag(amount: Decimal, currency: str) -> dict[str, Any]:
     """A REST ``MoneyBag``; the sandbox keeps a return's money in the order's currency on both sides."""
     side = {"amount": _money(amount), "currency_code": currency}
@@ -87,8 +93,8 @@ def refund_payload(shop: Shop, refund: RefundState) -> dict[str, Any]:
         "restock": any(rl.restocked for rl in refund.lines),
         "refund_line_items": [
             {"id": refund.id * 10 + i, "line_item_id": shop.line_item_id(order.index, rl.line_index),
-             "quantity": rl.quantity, "restock_type": rl.restock_type.lower(), "subtotal": _money(rl.subtotal),
-             "total_tax": _money(rl.tax), "location_id": None}
+             "quantity": rl.quantity, "restock_type": rl.restock_type.lower(), "subtotal": _number(rl.subtotal),
+             "total_tax": _number(rl.tax), "location_id": None}
             for i, rl in enumerate(refund.lines)
         ],
         "transactions": [
