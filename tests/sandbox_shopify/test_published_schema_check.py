@@ -62,3 +62,18 @@ def test_without_the_published_schema_the_invented_field_went_through(
     sandbox = inventing_sandbox()
     created = sandbox.data(queries.GIFT_CARD_CREATE, _old_gift_card(sandbox))["giftCardCreate"]
     assert created["userErrors"] == [] and created["giftCard"]["id"]
+
+
+def test_the_fixed_gift_card_names_its_recipient_in_the_shop(sandbox: Sandbox) -> None:
+    """What the gift-card fallback now sends: the customer is the card's recipient, recorded by the shop."""
+    customer = sandbox.data("{ orders(first: 1) { nodes { customer { id } } } }")["orders"]["nodes"][0]["customer"]
+    card = {"initialValue": "25.00", "note": "credit", "customerId": customer["id"],
+            "recipientAttributes": {"id": customer["id"]}}  # fmt: skip
+    created = sandbox.data(queries.GIFT_CARD_CREATE, {"input": card})["giftCardCreate"]
+    assert created["userErrors"] == []
+    (recorded,) = sandbox.admin("GET", "/state")["gift_cards"]
+    legacy = int(customer["id"].rsplit("/", 1)[1])
+    assert (recorded["customer_id"], recorded["recipient_id"]) == (legacy, legacy)
+    stranger = {**card, "recipientAttributes": {"id": "gid://shopify/Customer/1"}}
+    refused = sandbox.data(queries.GIFT_CARD_CREATE, {"input": stranger})["giftCardCreate"]
+    assert refused["userErrors"][0]["code"] == "RECIPIENT_NOT_FOUND"

@@ -124,6 +124,7 @@ def blueprint(
                 "currency": c.currency,
                 "initial_value": str(c.initial_value),
                 "customer_id": c.customer_id,
+                "recipient_id": c.recipient_id,
                 "note": c.note,
             }
             for c in shop.gift_cards.values()

@@ -128,6 +128,12 @@ class MoneyMutations:
             customer_id = parse_gid(input["customerId"], "Customer")
             if customer_id is None or shop.customer_known(customer_id) is None:
                 return _gift_failed(["input", "customerId"], "Customer does not exist.", "CUSTOMER_NOT_FOUND")
+        recipient_id = None
+        if input.get("recipientAttributes") is not None:
+            recipient_id = parse_gid(input["recipientAttributes"]["id"], "Customer")
+            if recipient_id is None or shop.customer_known(recipient_id) is None:
+                return _gift_failed(["input", "recipientAttributes", "id"], "Recipient does not exist.",
+                                    "RECIPIENT_NOT_FOUND")  # fmt: skip
         if code is None:
             rng = random.Random(f"gift:{shop.seed}:{len(shop.gift_cards)}")
             code = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(16))
@@ -142,6 +148,7 @@ class MoneyMutations:
             input.get("note"),
             expires.isoformat() if isinstance(expires, date) else expires,
             utcnow(),
+            recipient_id,
         )
         shop.gift_cards[card.id] = card
         return {"giftCard": GiftCardView(shop, card), "giftCardCode": code, "userErrors": []}

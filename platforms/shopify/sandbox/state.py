@@ -258,6 +258,7 @@ class GiftCardState:
     note: str | None
     expires_on: str | None
     created_at: datetime
+    recipient_id: int | None = None  # the customer Shopify notifies of the card (recipientAttributes.id)
 
 
 @dataclass(slots=True)
