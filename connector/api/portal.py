@@ -43,7 +43,7 @@ from connector.policy import line_eligibility
 from connector.policy.model import BonusKind, Policy
 from connector.services.orders import current_order
 from connector.services.policies import current_policy
-from connector.services.returns import LineInput, evaluation_document
+from connector.services.returns import KeepItemRefused, LineInput, evaluation_document
 from connector.store.errors import UnknownShop
 from connector.store.returns_repo import ReturnFilter
 from connector.store.uow import UnitOfWork
@@ -135,6 +135,14 @@ def _bonus(policy: Policy, currency: str) -> dict[str, Any] | None:
     }
 
 
+def _keep_item(policy: Policy, currency: str) -> dict[str, Any] | None:
+    keep = policy.keep_item
+    below = keep.below.get(currency) if keep is not None else None
+    if keep is None or below is None:
+        return None
+    return {"below": present.money(below), "outcomes": sorted(kind.value for kind in keep.outcomes)}
+
+
 @bp.get("/lines")
 @documented(
     "The order's lines: how many units can be returned, for which outcomes, fees, deadline and why",
@@ -190,6 +198,7 @@ def lines(shop_id: str) -> Any:
             "reasons": [reason.value for reason in ReasonCode],
             "methods": [method.value for method in ReturnMethod],
             "credit_bonus": _bonus(policy, order.currency),
+            "keep_item": _keep_item(policy, order.currency),
         }
     )
 
@@ -283,6 +292,10 @@ def _resolution(data: dict[str, Any]) -> Resolution:
     auth=CUSTOMER_AUTH,
     idempotent=True,
     errors=(401, 404, 409, 422),
+    description="With `keep_item`, the customer asks to keep the goods (a returnless refund or credit). When the "
+    "policy grants it, the return skips shipping and inspection and is resolved at once (status `resolved`), "
+    "paid out with the policy's outcome; when it does not, the answer is 422 `keep_item_refused`, whose message "
+    "says why, and no return is opened.",
 )
 @customer_required
 @idempotent
@@ -307,9 +320,15 @@ def create_return(shop_id: str) -> Any:
         )
         for line, price in zip(data["lines"], prices, strict=True)
     ]
-    outcome = service().open_return(shop_id, order.id, inputs, data["method"], customer.actor, order=order)
-    assert outcome.evaluation is not None
     lang = locale(shop.locale)
+    try:
+        outcome = service().open_return(
+            shop_id, order.id, inputs, data["method"], customer.actor, order=order, keep_item=data["keep_item"]
+        )
+    except KeepItemRefused as refused:
+        why = refused.text(lang)
+        raise ApiError(422, "keep_item_refused", why, {"keep_item": [why]}) from None
+    assert outcome.evaluation is not None
     answer = CreatedReturnSchema().dump(
         {
             "decision": outcome.evaluation.decision.value,

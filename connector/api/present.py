@@ -33,6 +33,7 @@ CUSTOMER_ACTIONS = frozenset(
         "cancel",
         "refund",
         "store_credit",
+        "store_credit_bonus",
         "exchange",
     }
 )
@@ -58,7 +59,8 @@ def fees(value: ReturnFees | None) -> dict[str, Any] | None:
 def amounts(value: ReturnAmounts | None) -> dict[str, Any] | None:
     if value is None:
         return None
-    return {**codec.amounts_to_json(value), "bonus": money(value.bonus)}
+    credit_bonus = value.store_credit_bonus or Money.zero(value.currency)
+    return {**codec.amounts_to_json(value), "bonus": money(value.bonus), "store_credit_bonus": money(credit_bonus)}
 
 
 def explanation_lines(evaluation: Mapping[str, Any] | None, locale: str) -> list[str]:
@@ -159,7 +161,8 @@ def detail(
 
 
 def _customer_event(event: ReturnEvent) -> dict[str, Any]:
-    amount = event.data.get("amount") if event.action in ("refund", "store_credit", "exchange") else None
+    paid = ("refund", "store_credit", "store_credit_bonus", "exchange")
+    amount = event.data.get("amount") if event.action in paid else None
     return {
         "at": event.at,
         "action": event.action,
@@ -194,6 +197,7 @@ def for_customer(
         ],
         "fees": fees(request.fees),
         "amounts": amounts(request.amounts),
+        "keep_item": request.keep_item,
         "decline_reason": request.decline_reason,
         "refund_due_by": request.refund_due_by,
         "explanation": explanation_lines(evaluation, locale),

@@ -36,9 +36,10 @@ CUSTOMER = Actor(ActorKind.CUSTOMER, "demo-customer")
 AGENT = Actor(ActorKind.AGENT, "demo-agent")
 SANDBOX_TOKEN = "shpat_sandbox"  # noqa: S105 - the sandbox's well-known script token, not a secret
 DEMO_POLICY = {
-    "name": "Demo: 60 days, auto-approve, 10% bonus for credit or exchange",
+    "name": "Demo: one year, auto-approve, 10% bonus for credit or exchange",
     "default_action": "approve",
-    "windows": {"days": 60},
+    # The sandboxes' orders span six months: a year lets even `--orders 5` offer three returnable orders a shop.
+    "windows": {"days": 365},
     "bonus": {"kind": "percent", "percent": "10", "outcomes": ["store_credit", "exchange"]},
 }
 
@@ -164,11 +165,25 @@ def _candidates(stack: Stack, shop_id: str, count: int, *, needs_fulfillment_ids
     return found
 
 
+def _three_returns(stack: Stack, shop_id: str, *, needs_fulfillment_ids: bool) -> list[tuple[Order, str]]:
+    """Three candidates, the last one (the exchange) for a variant in stock: as the portal, which offers an
+    exchange only for a variant the shop can send (the exchange is refused at release otherwise)."""
+    found = _candidates(stack, shop_id, 12, needs_fulfillment_ids=needs_fulfillment_ids)
+    with stack.container.uow() as uow:
+        adapter = stack.container.adapter_for(uow, uow.shops.get(shop_id))
+    for index, (order, line_id) in enumerate(found[2:], start=2):
+        variant = order.line(line_id).variant_id
+        stock = adapter.available_stock(variant) if adapter is not None and variant else None
+        if stock is None or stock >= 1:
+            return [*found[:2], found[index]]
+    return found[:2]
+
+
 def open_returns(stack: Stack, shopify_id: str, woo_id: str, echo: Callable[[str], None]) -> list[Planned]:
     planned: list[Planned] = []
     service = ReturnService(stack.container)
-    shopify_orders = _candidates(stack, shopify_id, 3, needs_fulfillment_ids=True)
-    woo_orders = _candidates(stack, woo_id, 3, needs_fulfillment_ids=False)
+    shopify_orders = _three_returns(stack, shopify_id, needs_fulfillment_ids=True)
+    woo_orders = _three_returns(stack, woo_id, needs_fulfillment_ids=False)
     if len(shopify_orders) < 3 or len(woo_orders) < 3:
         raise RuntimeError("the sandboxes have too few returnable orders; try more --orders")
     order, line_id = shopify_orders[0]

@@ -65,6 +65,11 @@ class StoreCreditInstruction:
     order_id: str
     expires_at: datetime | None = None
     note: str = ""
+    bonus: bool = False
+    """The policy's credit bonus, issued on its own: it is no refund of what was paid, so it cannot go
+    through the return's refund (Shopify refuses store credit above the order's refundable amount)."""
+    not_before: datetime | None = None
+    """When the credit was planned: an earlier credit at the shop cannot be this one's effect."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,6 +131,15 @@ class ReturnAmounts:
     exchange_value: Money
     balance_due: Money | None = None
     """What the customer still pays for replacements dearer than the returned goods (None: nothing)."""
+    store_credit_bonus: Money | None = None
+    """The part of ``store_credit`` that is the policy's bonus (None: no bonus). It is not a refund of what
+    was paid, so it is issued as a credit of its own, never through the return's refund."""
+
+    def __post_init__(self) -> None:
+        # A fee taken from the credit comes out of what was paid first: the bonus is at most what is left.
+        bonus = self.store_credit_bonus
+        if bonus is not None and bonus > self.store_credit:
+            object.__setattr__(self, "store_credit_bonus", self.store_credit if self.store_credit else None)
 
     @property
     def paid(self) -> Money:
@@ -332,10 +341,10 @@ class ReturnRequest:
         else:
             self._record(actor, at, "inspect_line", self.status, self.status, reason, data)
 
-    def resolve(self, actor: Actor, at: datetime, reason: str = "") -> None:
+    def resolve(self, actor: Actor, at: datetime, reason: str = "", data: Mapping[str, Any] | None = None) -> None:
         if self.status is ReturnStatus.APPROVED and not self.keep_item:
             raise IllegalTransition(self.status, "resolve", "the goods have not been received and inspected")
-        self._move("resolve", actor, at, reason)
+        self._move("resolve", actor, at, reason, data)
 
     def close(self, actor: Actor, at: datetime, reason: str = "") -> None:
         self._move("close", actor, at, reason)
@@ -437,3 +446,13 @@ class ReturnRequest:
         seq = self.events[-1].seq + 1 if self.events else 1
         self.events.append(ReturnEvent(seq, at, actor, action, previous, target, reason, dict(data or {})))
         self.updated_at = at
+
+
+def credit_bonus(lines: Sequence[ReturnLine], amounts: ReturnAmounts) -> Money:
+    """The bonus part of ``amounts.store_credit``: the store-credit lines' bonus, never more than the credit
+    left after fees (a fee comes out of what was paid first). For amounts stored before it had its own line."""
+    kinds = {line.id: line.resolution.kind for line in lines}
+    bonus = Money.sum(
+        (a.bonus for a in amounts.lines if kinds.get(a.line_id) is ResolutionKind.STORE_CREDIT), amounts.currency
+    )
+    return bonus.min(amounts.store_credit)

@@ -265,6 +265,11 @@ def compute(
         due += left
 
     fees = ReturnFees(return_shipping=fee, restocking=Money.sum(restocking, currency))
+    # The credit lines' bonus is a line of its own: it is not a refund of what was paid (fees come out of that).
+    credit_bonus = Money.sum(
+        (la.bonus for la, line in zip(line_amounts, lines, strict=True) if line.kind is ResolutionKind.STORE_CREDIT),
+        currency,
+    ).min(credit)
     amounts = ReturnAmounts(
         currency=currency,
         lines=tuple(line_amounts),
@@ -274,5 +279,6 @@ def compute(
         store_credit=credit,
         exchange_value=exchange_value,
         balance_due=due if due else None,
+        store_credit_bonus=credit_bonus if credit_bonus else None,
     )
     return MoneyResult(fees, amounts, due, tuple(items))

@@ -27,7 +27,7 @@ from connector.domain.returns import (
 from connector.policy.amounts import PricedLine, compute
 from connector.policy.context import EvaluationContext, ReturnDraft
 from connector.policy.eligibility import Assessment, assess, customer_limit, withdrawal_applies
-from connector.policy.explain import Explanation, Item, Label, Text
+from connector.policy.explain import Explanation, Item, Label, Listing, Text
 from connector.policy.model import Decision, ExchangeScope, Policy
 from connector.policy.rules import Facts, first_match, gather_tags
 from connector.policy.windows import local_date
@@ -233,8 +233,13 @@ def _check_keep_item(
     elif threshold is None:
         trail.add(Item.of("keep_item", "keep_item.not_offered"))
         trail.force_review = True
-    else:
+    elif value >= threshold:
         trail.add(Item.of("keep_item", "keep_item.refused", value=value, threshold=threshold))
+        trail.force_review = True
+    else:
+        assert keep is not None
+        allowed = Listing(tuple(Label(f"outcome.{kind}") for kind in sorted(keep.outcomes)), "or")
+        trail.add(Item.of("keep_item.outcomes", "keep_item.refused.outcome", outcomes=allowed))
         trail.force_review = True
     return offered, offered
 
@@ -345,6 +350,17 @@ def evaluate(
             decline_item = None
         elif decline_item is None:
             decline_item = override_item
+
+    if keep_item and decision is Decision.APPROVE:
+        kinds = sorted({w.resolution.kind for w in wanted})
+        trail.add(
+            Item.of(
+                "keep_item",
+                "keep_item.resolved",
+                outcome=Listing(tuple(Label(f"outcome.{kind}") for kind in kinds)),
+                amount=money.amounts.refund + money.amounts.store_credit,
+            )
+        )
 
     refund_due_by: datetime | None = None
     if eu is not None and any(withdrawal) and decision is not Decision.DECLINE:

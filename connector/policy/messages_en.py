@@ -75,6 +75,8 @@ MESSAGES: Final[dict[str, str]] = {
     "keep_item.granted": "Keep the item: the return is worth {value}, below {threshold}; nothing to send back.",
     "keep_item.refused": "Keeping the item is not possible here (return worth {value}, limit {threshold}).",
     "keep_item.not_offered": "Keeping the item is not offered by this shop.",
+    "keep_item.refused.outcome": "Keeping the item only comes with {outcomes}.",
+    "keep_item.resolved": "Nothing to send back or inspect: the return is resolved at once with {outcome} of {amount}.",
     # fees
     "fee.free_returns": "Free return shipping.",
     "fee.return_shipping": "Return shipping fee: {amount}.",

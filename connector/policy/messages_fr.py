@@ -76,6 +76,8 @@ MESSAGES: Final[dict[str, str]] = {
     "keep_item.granted": ("Gardez l'article : le retour vaut {value}, moins que {threshold} ; rien à renvoyer."),
     "keep_item.refused": ("Garder l'article n'est pas possible ici (retour de {value}, limite {threshold})."),
     "keep_item.not_offered": "Cette boutique ne propose pas de garder l'article.",
+    "keep_item.refused.outcome": "Garder l'article n'est possible qu'avec {outcomes}.",
+    "keep_item.resolved": "Rien à renvoyer ni à inspecter : le retour est résolu tout de suite par {outcome} de {amount}.",
     "fee.free_returns": "Retour gratuit.",
     "fee.return_shipping": "Frais de retour : {amount}.",
     "fee.return_shipping.waived": "Frais de retour de {amount} offerts pour un avoir ou un échange.",

@@ -41,7 +41,8 @@ PAYMENT_POLL = timedelta(minutes=5)
 ORDERED_BEFORE = {
     ActionKind.APPROVE: frozenset({ActionKind.CREATE_RETURN}),
     ActionKind.REFUND: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
-    ActionKind.STORE_CREDIT: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
+    # After the refund too: on Shopify a credit bonus is paid once the return's own refund went through.
+    ActionKind.STORE_CREDIT: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE, ActionKind.REFUND}),
     # After the refund: on Shopify one returnProcess releases the exchange with the refund, and two
     # returnProcess calls racing on the same return lines would both claim them.
     ActionKind.EXCHANGE: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE, ActionKind.REFUND}),
@@ -217,7 +218,7 @@ class ActionExecutor:
             request.platform_return_id = effect.platform_id
             request.note(EXECUTOR, now, "created at the shop", {"platform_return_id": effect.platform_id})
         if record.kind in MONEY and effect.amount is not None and effect.amount.currency == request.currency:
-            request.record_money_moved(EXECUTOR, now, record.kind.value, effect.amount)
+            request.record_money_moved(EXECUTOR, now, _money_event(record), effect.amount)
             if effect.manual:
                 request.note(EXECUTOR, now, "the gateway could not refund: refunded manually, the merchant must pay",
                              {"platform_id": effect.platform_id})
@@ -293,6 +294,13 @@ def due_actions(uow: UnitOfWork, now: datetime, stuck_after: timedelta) -> list[
         ).order_by(actions.c.created_at).limit(1000)
     )
     return [(str(shop), str(action)) for shop, action in rows]
+
+
+def _money_event(record: ActionRecord) -> str:
+    """The history entry for money paid: a credit bonus shows as its own line, apart from the credit."""
+    if record.kind is ActionKind.STORE_CREDIT and record.payload.get("bonus"):
+        return "store_credit_bonus"
+    return record.kind.value
 
 
 def awaiting_payment(effect: PlatformEffect) -> bool:

@@ -81,6 +81,8 @@ def credit_to_json(value: StoreCreditInstruction) -> Json:
         "order_id": value.order_id,
         "expires_at": time_to_json(value.expires_at),
         "note": value.note,
+        "bonus": value.bonus,
+        "not_before": time_to_json(value.not_before),
     }
 
 
@@ -94,6 +96,8 @@ def credit_from_json(data: Json) -> StoreCreditInstruction:
         order_id=data["order_id"],
         expires_at=time_from_json(data.get("expires_at")),
         note=data.get("note", ""),
+        bonus=bool(data.get("bonus", False)),
+        not_before=time_from_json(data.get("not_before")),
     )
 
 

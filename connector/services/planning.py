@@ -76,6 +76,7 @@ def plan_resolution(
     zero = Money.zero(currency)
     totals = {kind: zero for kind in ResolutionKind}
     complete = True
+    credit_bonus = zero
     refund_lines: list[RefundLine] = []
     exchange_items: list[ExchangeItem] = []
     for line in request.lines:
@@ -88,6 +89,8 @@ def plan_resolution(
         value = _scaled(figures.net, part, whole)
         if kind is not ResolutionKind.REFUND and part:
             value = value + _scaled(figures.bonus, part, whole)
+        if kind is ResolutionKind.STORE_CREDIT and part:
+            credit_bonus = credit_bonus + _scaled(figures.bonus, part, whole)
         totals[kind] = totals[kind] + value
         if part and (kind is ResolutionKind.REFUND or credit_with_refund):
             refund_lines.append(
@@ -115,6 +118,7 @@ def plan_resolution(
         totals[ResolutionKind.REFUND] = amounts.refund
         totals[ResolutionKind.STORE_CREDIT] = amounts.store_credit
         totals[ResolutionKind.EXCHANGE] = amounts.exchange_value
+        credit_bonus = amounts.store_credit_bonus or zero
     else:
         fees = request.fees.total if request.fees else zero
         totals[ResolutionKind.REFUND] = (totals[ResolutionKind.REFUND] - fees).clamp_non_negative()
@@ -123,7 +127,9 @@ def plan_resolution(
     planned: list[PlannedAction] = []
     refund = totals[ResolutionKind.REFUND]
     credit = totals[ResolutionKind.STORE_CREDIT]
-    folded_credit = credit if credit_with_refund and credit else None
+    # The bonus is no refund of what was paid: where credit goes through the refund, it is a credit of its own.
+    bonus = credit_bonus.min(credit) if credit_with_refund else zero
+    folded_credit = (credit - bonus) if credit_with_refund and credit - bonus else None
     if refund or refund_lines:
         instruction = RefundInstruction(
             idempotency_key=action_key(request, "refund"),
@@ -138,18 +144,12 @@ def plan_resolution(
         )
         planned.append(PlannedAction(ActionKind.REFUND, instruction.idempotency_key,
                                      instructions.refund_to_json(instruction)))
-    if credit and folded_credit is None:
-        credit_instruction = StoreCreditInstruction(
-            idempotency_key=action_key(request, "credit"),
-            customer_email=request.customer_email,
-            customer_id=order.customer.id if order.customer else None,
-            amount=credit,
-            return_id=request.id,
-            order_id=order.id,
-            note=f"Store credit for return {request.id} on order {order.name}",
-        )
-        planned.append(PlannedAction(ActionKind.STORE_CREDIT, credit_instruction.idempotency_key,
-                                     instructions.credit_to_json(credit_instruction)))
+    if bonus:
+        planned.append(_credit_action(request, order, "credit-bonus", bonus,
+                                      f"Store credit bonus for return {request.id} on order {order.name}", bonus=True))
+    if credit and not credit_with_refund:
+        planned.append(_credit_action(request, order, "credit", credit,
+                                      f"Store credit for return {request.id} on order {order.name}"))
     if exchange_items:
         exchange = ExchangeInstruction(
             idempotency_key=action_key(request, "exchange"),
@@ -163,3 +163,21 @@ def plan_resolution(
         planned.append(PlannedAction(ActionKind.EXCHANGE, exchange.idempotency_key,
                                      instructions.exchange_to_json(exchange)))
     return planned
+
+
+def _credit_action(request: ReturnRequest, order: Order, key: str, amount: Money, note: str,
+                   bonus: bool = False) -> PlannedAction:
+    """A store-credit action of its own: the credit not folded into the refund, or the bonus (never refundable
+    through the return, so always separate)."""
+    instruction = StoreCreditInstruction(
+        idempotency_key=action_key(request, key),
+        customer_email=request.customer_email,
+        customer_id=order.customer.id if order.customer else None,
+        amount=amount,
+        return_id=request.id,
+        order_id=order.id,
+        note=note,
+        bonus=bonus,
+        not_before=request.updated_at,
+    )
+    return PlannedAction(ActionKind.STORE_CREDIT, instruction.idempotency_key, instructions.credit_to_json(instruction))

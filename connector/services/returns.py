@@ -29,6 +29,7 @@ from connector.domain.returns import (
 )
 from connector.domain.states import ReturnStatus
 from connector.policy import DraftLine, Evaluation, EvaluationContext, ReturnDraft, evaluate
+from connector.policy.explain import Item, Label, Listing
 from connector.policy.model import Decision
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
@@ -40,10 +41,25 @@ from connector.store.returns_repo import ReturnFilter
 from connector.store.uow import UnitOfWork
 
 POLICY = Actor(ActorKind.SYSTEM, "policy")
+KEEP_ITEM_SKIPS = ["in_transit", "received", "inspected"]  # the steps a keep-the-item return never goes through
 
 
 class ReturnNotFound(DomainError):
     """No such return for this shop (answered 404, never with another shop's data)."""
+
+
+class KeepItemRefused(DomainError):
+    """The customer asked to keep the item and the policy does not grant it: no return is opened."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        self.item = next(
+            (item for item in evaluation.explanation.items if item.key.startswith("keep_item.")),
+            Item.of("keep_item", "keep_item.not_offered"),
+        )
+        super().__init__(self.item.render("en"))
+
+    def text(self, locale: str) -> str:
+        return self.item.render(locale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +208,8 @@ class ReturnService:
                 actor=actor,
             )
             evaluation = evaluate(current_policy(uow, shop_id), order, draft, context)
+            if keep_item and not evaluation.keep_item:
+                raise KeepItemRefused(evaluation)  # nothing is opened: the customer may ask again, sending it back
             request = ReturnRequest.open(
                 id=new_id,
                 order=order,
@@ -214,8 +232,7 @@ class ReturnService:
             repo.set_evaluation(request.id, evaluation_document(evaluation))
             planned = _platform_steps_after_decision(shop, request, from_platform) if declined_at_shop is None else []
             if request.keep_item and request.status is ReturnStatus.APPROVED:
-                request.resolve(POLICY, now, "keep the item: no return needed")
-                planned += plan_resolution(request, order, credit_with_refund=self._folds_credit(shop, request))
+                planned += self._resolve_kept(request, order, shop, now)
                 repo.save(request)
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()
@@ -236,7 +253,22 @@ class ReturnService:
 
     @staticmethod
     def _folds_credit(shop: Shop, request: ReturnRequest) -> bool:
-        return shop.platform is Platform.SHOPIFY and request.platform_return_id is not None
+        # A keep-the-item return resolves before its Shopify return is created; the refund waits for it.
+        return shop.platform is Platform.SHOPIFY and (request.platform_return_id is not None or request.keep_item)
+
+    def _resolve_kept(self, request: ReturnRequest, order: Order, shop: Shop, at: Any) -> list[PlannedAction]:
+        """Keep-the-item: nothing to ship back or inspect, so the return resolves as soon as it is approved and
+        is paid out (the policy's refund or credit) through the usual actions."""
+        assert request.amounts is not None
+        kinds = sorted({line.resolution.kind for line in request.lines})
+        why = Item.of(
+            "keep_item",
+            "keep_item.resolved",
+            outcome=Listing(tuple(Label(f"outcome.{kind}") for kind in kinds)),
+            amount=request.amounts.refund + request.amounts.store_credit,
+        )
+        request.resolve(POLICY, at, why.render(shop.locale), {"keep_item": True, "skipped": KEEP_ITEM_SKIPS})
+        return plan_resolution(request, order, credit_with_refund=self._folds_credit(shop, request))
 
     # -- agent and customer actions -----------------------------------------------------------------
 
@@ -343,6 +375,10 @@ class ReturnService:
             planned: list[PlannedAction] = []
             if decision_step:
                 planned = _platform_steps_after_decision(shop, request, request.platform_return_id is not None)
+                if request.keep_item and before is ReturnStatus.REQUESTED and request.status is ReturnStatus.APPROVED:
+                    # A keep-the-item return an agent approved after review resolves at once too.
+                    order = current_order(uow, shop, request.order_id, self.container.adapter_for(uow, shop))
+                    planned += self._resolve_kept(request, order, shop, now)
             elif (
                 request.status is ReturnStatus.CANCELED
                 and before is not ReturnStatus.CANCELED
@@ -367,6 +403,7 @@ def _line_price(line: ReturnLine) -> Money | None:
     """What the replacements for the whole line cost (the policy compares it with what the line is worth)."""
     unit = line.resolution.exchange_price
     return None if unit is None else unit * line.quantity
+
 
 def _without_units_of(order: Order, lines: Sequence[LineInput]) -> Order:
     """The order as it was before this platform return: the platform already counts its units as returned."""

@@ -30,6 +30,10 @@ def _opt_money(data: JsonDict | None) -> Money | None:
     return None if data is None else money_from_json(data)
 
 
+def _json_or_none(value: Money | None) -> JsonDict | None:
+    return None if value is None else money_to_json(value)
+
+
 def time_to_json(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -85,6 +89,8 @@ def amounts_to_json(value: ReturnAmounts) -> JsonDict:
         "store_credit": money_to_json(value.store_credit),
         "exchange_value": money_to_json(value.exchange_value),
         **({} if value.balance_due is None else {"balance_due": money_to_json(value.balance_due)}),
+        # Always written (null: no bonus), so that a row without the key is known to predate it.
+        "store_credit_bonus": _json_or_none(value.store_credit_bonus),
     }
 
 
@@ -107,6 +113,7 @@ def amounts_from_json(data: JsonDict) -> ReturnAmounts:
         store_credit=money_from_json(data["store_credit"]),
         exchange_value=money_from_json(data["exchange_value"]),
         balance_due=_opt_money(data.get("balance_due")),
+        store_credit_bonus=_opt_money(data.get("store_credit_bonus")),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -20,9 +20,11 @@ from connector.domain.refund_deadline import SETTLED, WARN_BEFORE, DeadlineRisk
 from connector.domain.returns import (
     Condition,
     Disposition,
+    ReturnAmounts,
     ReturnLine,
     ReturnMethod,
     ReturnRequest,
+    credit_bonus,
 )
 from connector.domain.states import ReturnStatus
 from connector.domain.timeutil import utcnow
@@ -334,6 +336,16 @@ def _event(m: Any) -> ReturnEvent:
     )
 
 
+def _amounts(data: Any, lines: Sequence[ReturnLine]) -> ReturnAmounts | None:
+    if data is None:
+        return None
+    amounts = codec.amounts_from_json(data)
+    if "store_credit_bonus" not in data:  # stored before the credit bonus had a line of its own
+        bonus = credit_bonus(lines, amounts)
+        amounts = replace(amounts, store_credit_bonus=bonus if bonus else None)
+    return amounts
+
+
 def _request(m: Any, lines: Sequence[ReturnLine], history: Sequence[ReturnEvent]) -> ReturnRequest:
     return ReturnRequest(
         id=m["id"],
@@ -347,7 +359,7 @@ def _request(m: Any, lines: Sequence[ReturnLine], history: Sequence[ReturnEvent]
         created_at=m["created_at"],
         status=ReturnStatus(m["status"]),
         fees=None if m["fees"] is None else codec.fees_from_json(m["fees"]),
-        amounts=None if m["amounts"] is None else codec.amounts_from_json(m["amounts"]),
+        amounts=_amounts(m["amounts"], lines),
         platform_return_id=m["platform_return_id"],
         decline_reason=m["decline_reason"],
         keep_item=m["keep_item"],

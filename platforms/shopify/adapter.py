@@ -8,8 +8,10 @@ Money-moving calls can be retried safely:
   same key returns the first refund instead of paying again;
 * every refund we create (``refundCreate`` or ``returnProcess``) has ``[rc:<key>]`` in its note, which
   ``find_refund`` looks for after an ``OutcomeUnknown``;
-* store credit has no note field: ``find_store_credit`` matches a credit of the same amount (and
-  expiry) within ``credit_lookback``, erring towards "already paid" (never twice).
+* store credit has no note field: ``find_store_credit`` matches a credit made by hand (``event``
+  ADJUSTMENT, so never a refund's own credit) of the same amount (and expiry), created since the credit
+  was planned and within ``credit_lookback``, erring towards "already paid" (never twice). A policy's
+  credit bonus is such a credit, apart from the return's refund (its key ``ret:<id>:credit-bonus``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 
 ORDERS_PAGE_SIZE: Final = 50
 CREDIT_LOOKBACK: Final = timedelta(days=2)
+CLOCK_SKEW: Final = timedelta(minutes=5)  # between our clock (when a credit was planned) and Shopify's createdAt
 _STORE_CREDIT_UNAVAILABLE: Final = frozenset({"UNSUPPORTED_CURRENCY"})
 
 
@@ -252,8 +255,12 @@ class ShopifyAdapter:
         )
         customer = data.get("customer") or {}
         since = self._now() - self._lookback
+        if instruction.not_before is not None:
+            since = max(since, instruction.not_before - CLOCK_SKEW)
         for account in mapping.nodes_of(customer.get("storeCreditAccounts")):
             for tx in mapping.nodes_of(account.get("transactions")):
+                if tx.get("event") not in (None, "ADJUSTMENT"):
+                    continue  # a refund's credit (ORDER_REFUND), an order's payment...: not storeCreditAccountCredit
                 amount = tx.get("amount") or {}
                 if amount.get("currencyCode") != instruction.amount.currency:
                     continue

@@ -282,10 +282,10 @@ query StoreCreditTransactions($id: ID!) {
     storeCreditAccounts(first: 5) {
       nodes {
         id
-        transactions(first: 50) {
+        transactions(last: 50) {
           nodes {
             createdAt amount { amount currencyCode }
-            ... on StoreCreditAccountCreditTransaction { id expiresAt }
+            ... on StoreCreditAccountCreditTransaction { id expiresAt event }
           }
         }
       }

@@ -79,3 +79,15 @@ def test_an_undocumented_api_route_fails_the_build(app: Flask) -> None:
 
 def _path_names(path: str) -> list[str]:
     return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+def test_the_credit_bonus_and_keep_the_item_are_documented(document: dict[str, Any]) -> None:
+    """Issue 15: the bonus is its own line of the amounts; the portal takes keep_item and says when it refuses."""
+    schemas = document["components"]["schemas"]
+    amounts = next(s for name, s in schemas.items() if name.startswith("Amounts"))
+    assert "store_credit_bonus" in amounts["properties"] and "store_credit_bonus" in amounts["required"]
+    create = document["paths"]["/api/v1/portal/{shop_id}/returns"]["post"]
+    body = create["requestBody"]["content"]["application/json"]["schema"]
+    body = schemas[body["$ref"].rsplit("/", 1)[-1]] if "$ref" in body else body
+    assert body["properties"]["keep_item"]["type"] == "boolean"
+    assert "keep_item_refused" in create["description"]

@@ -162,7 +162,7 @@ def test_keep_item_below_threshold(line_id: str, resolution: Resolution, granted
         assert "keep_item.granted" in e.explanation.message_keys()
     else:
         assert e.decision is Decision.REVIEW
-        assert "keep_item.refused" in e.explanation.message_keys()
+        assert any(key.startswith("keep_item.refused") for key in e.explanation.message_keys())
 
 
 def test_keep_item_is_offered_but_not_imposed() -> None:

@@ -393,6 +393,36 @@ def test_find_store_credit_ignores_old_or_different_credits(adapter: ShopifyAdap
 
 
 @responses.activate
+def test_find_store_credit_never_takes_a_refunds_own_credit(adapter: ShopifyAdapter) -> None:
+    """A credit bonus is paid apart from the return's refund; the refund's credit (ORDER_REFUND) of the same
+    amount is not its effect, only a credit made by storeCreditAccountCredit (ADJUSTMENT) is."""
+    stub("GiftCards", {"giftCards": {"nodes": []}})
+    recent = (NOW - timedelta(minutes=1)).isoformat()
+    data = _credits(("25.0", recent), ("25.0", recent))
+    first, second = data["customer"]["storeCreditAccounts"]["nodes"][0]["transactions"]["nodes"]
+    first["event"], second["event"] = "ORDER_REFUND", "ADJUSTMENT"
+    stub("StoreCreditTransactions", data)
+    found = adapter.find_store_credit(credit_instruction(bonus=True))
+    assert found is not None and found.platform_id.endswith("/1")
+    first["event"] = second["event"] = "ORDER_REFUND"
+    responses.reset()
+    stub("GiftCards", {"giftCards": {"nodes": []}})
+    stub("StoreCreditTransactions", data)
+    assert adapter.find_store_credit(credit_instruction(bonus=True)) is None
+    assert "last: 50" in calls("StoreCreditTransactions")[0]["query"]  # the newest transactions, not the oldest
+
+
+@responses.activate
+def test_find_store_credit_ignores_credits_older_than_the_instruction(adapter: ShopifyAdapter) -> None:
+    stub("GiftCards", {"giftCards": {"nodes": []}})
+    stub("StoreCreditTransactions", _credits(("25.0", (NOW - timedelta(hours=3)).isoformat())))
+    planned_after = credit_instruction(not_before=NOW - timedelta(hours=1))
+    assert adapter.find_store_credit(planned_after) is None
+    skewed = credit_instruction(not_before=NOW - timedelta(hours=3) + timedelta(minutes=3))  # clocks differ a bit
+    assert adapter.find_store_credit(skewed) is not None
+
+
+@responses.activate
 def test_find_store_credit_finds_the_fallback_gift_card_by_key(adapter: ShopifyAdapter) -> None:
     stub("StoreCreditTransactions", _credits(("25.0", (NOW - timedelta(days=30)).isoformat())))
     stub(

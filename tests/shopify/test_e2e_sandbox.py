@@ -328,6 +328,33 @@ def test_store_credit_outside_a_return(installed: World) -> None:
     assert found is not None and found.platform_id == effect.platform_id
 
 
+def test_a_credit_bonus_is_told_apart_from_a_refunds_own_credit(installed: World) -> None:
+    """The bonus goes out by storeCreditAccountCredit beside a refund to store credit of the same amount: the
+    find-before-retry of the bonus must not take the refund's credit (ORDER_REFUND) for it, nor pay twice."""
+    adapter = installed.adapter(store_credit_fallback=False)
+    order = fulfilled_order(adapter)
+    assert order.customer is not None and order.customer.id
+    amount = Money("3", order.currency)
+    zero = Money.zero(order.currency)
+    adapter.refund(
+        RefundInstruction(f"act-{uuid.uuid4().hex[:12]}", order.id, zero, (), zero, "goodwill credit", "ret-bonus",
+                          store_credit_amount=amount)
+    )
+    bonus = StoreCreditInstruction(
+        f"ret:ret-bonus:credit-bonus-{uuid.uuid4().hex[:6]}", order.email, order.customer.id, amount, "ret-bonus",
+        order.id, bonus=True, not_before=_now() - timedelta(minutes=1),
+    )
+    assert adapter.find_store_credit(bonus) is None
+    effect = adapter.issue_store_credit(bonus)
+    found = adapter.find_store_credit(bonus)
+    assert found is not None and found.platform_id == effect.platform_id
+    same_amount = [c for c in installed.sandbox("credits") if Decimal(c["amount"]) == amount.amount
+                   and c["currency"] == order.currency]
+    assert {c["event"] for c in same_amount} == {"ORDER_REFUND", "ADJUSTMENT"}
+    (by_hand,) = [c for c in same_amount if c["event"] == "ADJUSTMENT"]
+    assert str(by_hand["id"]) == effect.platform_id.rsplit("/", 1)[-1]
+
+
 def test_throttling_paces_instead_of_failing(installed: World) -> None:
     sleeps: list[float] = []
 

@@ -42,9 +42,22 @@ class AmountsSchema(Schema):
     return_shipping_fee = fields.Nested(MoneySchema, required=True)
     shipping_refund = fields.Nested(MoneySchema, required=True)
     refund = fields.Nested(MoneySchema, required=True)
-    store_credit = fields.Nested(MoneySchema, required=True)
+    store_credit = fields.Nested(
+        MoneySchema, required=True, metadata={"description": "all the store credit, store_credit_bonus included"}
+    )
+    store_credit_bonus = fields.Nested(
+        MoneySchema,
+        required=True,
+        metadata={
+            "description": "the policy's bonus within store_credit: no refund of what was paid, so on Shopify "
+            "it is a storeCreditAccountCredit of its own beside the return's refund (on WooCommerce the credit "
+            "is one coupon, bonus included)"
+        },
+    )
     exchange_value = fields.Nested(MoneySchema, required=True)
-    bonus = fields.Nested(MoneySchema, required=True, metadata={"description": "total credit bonus"})
+    bonus = fields.Nested(
+        MoneySchema, required=True, metadata={"description": "every line's bonus (credit and exchange)"}
+    )
     balance_due = fields.Nested(
         MoneySchema, metadata={"description": "what the customer pays on top for dearer replacements"}
     )

@@ -65,6 +65,11 @@ class CreditBonusSchema(Schema):
     outcomes = fields.List(fields.String(), required=True)
 
 
+class KeepItemOfferSchema(Schema):
+    below = fields.Nested(MoneySchema, required=True, metadata={"description": "returns worth less than this"})
+    outcomes = fields.List(fields.String(), required=True, metadata={"description": "with these outcomes only"})
+
+
 class LinesResponseSchema(Schema):
     shop_id = fields.String(required=True)
     order = fields.Nested(OrderRefSchema, required=True)
@@ -73,6 +78,10 @@ class LinesResponseSchema(Schema):
     reasons = fields.List(fields.String(), required=True)
     methods = fields.List(fields.String(), required=True)
     credit_bonus = fields.Nested(CreditBonusSchema, allow_none=True)
+    keep_item = fields.Nested(
+        KeepItemOfferSchema, allow_none=True,
+        metadata={"description": "when the customer may keep the goods (ask with keep_item); null: never"},
+    )
 
 
 class RequestedResolutionSchema(Schema):
@@ -101,6 +110,11 @@ class RequestedLineSchema(Schema):
 class CreateReturnRequestSchema(Schema):
     lines = fields.List(fields.Nested(RequestedLineSchema), required=True, validate=validate.Length(min=1, max=100))
     method = fields.Enum(ReturnMethod, by_value=True, required=True)
+    keep_item = fields.Boolean(
+        load_default=False,
+        metadata={"description": "keep the goods instead of sending them back (a returnless refund or credit), "
+                                 "when the shop's policy grants it; otherwise 422 keep_item_refused says why"},
+    )
 
 
 class CustomerLineSchema(Schema):
@@ -131,6 +145,7 @@ class CustomerReturnSchema(Schema):
     lines = fields.List(fields.Nested(CustomerLineSchema), required=True)
     fees = fields.Nested(FeesSchema, allow_none=True)
     amounts = fields.Nested(AmountsSchema, allow_none=True)
+    keep_item = fields.Boolean(required=True, metadata={"description": "the customer keeps the goods"})
     decline_reason = fields.String(allow_none=True)
     refund_due_by = fields.AwareDateTime(allow_none=True)
     explanation = fields.List(fields.String(), required=True)

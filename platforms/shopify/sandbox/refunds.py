@@ -158,7 +158,7 @@ def credit_record(shop: Shop, txn: CreditTransactionState) -> dict[str, Any]:
     return {
         "id": txn.id, "account_id": account.id, "customer_id": account.customer_id, "amount": str(txn.amount),
         "currency": account.currency, "balance_after": str(txn.balance_after), "origin": txn.origin,
-        "created_at": txn.created_at.isoformat(), "expires_at": _iso(txn.expires_at),
+        "event": txn.event, "created_at": txn.created_at.isoformat(), "expires_at": _iso(txn.expires_at),
     }  # fmt: skip
 
 

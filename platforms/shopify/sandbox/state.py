@@ -244,7 +244,12 @@ class CreditTransactionState:
     balance_after: Decimal
     created_at: datetime
     expires_at: datetime | None
-    origin: str  # "storeCreditAccountCredit" or "refund:<id>"
+    origin: str  # "storeCreditAccountCredit" or "Refund/<id>"
+
+    @property
+    def event(self) -> str:
+        """Shopify's ``StoreCreditSystemEvent``: ORDER_REFUND for a refund's credit, ADJUSTMENT for one by hand."""
+        return "ORDER_REFUND" if self.origin.startswith("Refund/") else "ADJUSTMENT"
 
 
 @dataclass(slots=True)

@@ -162,6 +162,7 @@ class CreditTransactionView:
         self.balanceAfterTransaction = money(txn.balance_after, account.currency)
         self.createdAt = txn.created_at
         self.expiresAt = txn.expires_at
+        self.event = txn.event
         self.account = CreditAccountView(shop, account)
 
 
