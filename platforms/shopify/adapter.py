@@ -293,9 +293,7 @@ class ShopifyAdapter:
         if not lines:
             if mapping.nodes_of(node.get("exchangeLineItems")):
                 # Already released, by the returnProcess that refunded this return: the effect exists.
-                return PlatformEffect(
-                    ActionKind.EXCHANGE, str(node["id"]), instruction.credit_value, detail="released with the refund"
-                )
+                return self._exchange_effect(instruction, str(node["id"]), "released with the refund")
             raise PermanentError(f"return {node['id']} has no exchange left to release")
         for item in instruction.items:  # checked again at release: stock may have gone since the request
             stock = self.available_stock(item.variant_id)
@@ -313,12 +311,7 @@ class ShopifyAdapter:
             },
             payload_key="returnProcess",
         )
-        return PlatformEffect(
-            ActionKind.EXCHANGE,
-            str(payload["return"]["id"]),
-            instruction.credit_value,
-            detail="returnProcess exchange",
-        )
+        return self._exchange_effect(instruction, str(payload["return"]["id"]), "returnProcess exchange")
 
     def find_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect | None:
         if not instruction.platform_return_id:
@@ -326,13 +319,25 @@ class ShopifyAdapter:
         node = self._return_node(instruction.platform_return_id)
         exchanges = mapping.nodes_of(node.get("exchangeLineItems"))
         if exchanges and all(int(e.get("processedQuantity") or 0) >= int(e.get("quantity") or 0) for e in exchanges):
-            return PlatformEffect(
-                ActionKind.EXCHANGE,
-                str(node["id"]),
-                instruction.credit_value,
-                detail="exchange already processed",
-            )
+            return self._exchange_effect(instruction, str(node["id"]), "exchange already processed")
         return None
+
+    def _exchange_effect(self, instruction: ExchangeInstruction, return_gid: str, detail: str) -> PlatformEffect:
+        """The released exchange, with what the customer still owes for it.
+
+        Shopify applies the returned items' value to the exchange items; a balance left shows as the order's
+        ``totalOutstandingSet`` and holds the exchange's fulfillment order until the customer pays it
+        (shopify.dev/docs/apps/build/orders-fulfillment/returns-apps/manage-exchanges). The amount due makes
+        the executor wait, looking again (find, never process twice), until the balance is paid.
+        """
+        oid = mapping.gid("Order", instruction.order_id)
+        order = self.client.query(queries.ORDER_OUTSTANDING, {"id": oid}).get("order")
+        if not order:
+            raise NotFound(f"order {instruction.order_id} not found")
+        currency = instruction.credit_value.currency
+        due = mapping.money_of(order.get("totalOutstandingSet"), currency)
+        extra = {"amount_due": str(due.amount), "currency": currency} if due.amount > 0 else {}
+        return PlatformEffect(ActionKind.EXCHANGE, return_gid, instruction.credit_value, detail=detail, extra=extra)
 
     # -- misc -----------------------------------------------------------------------------------
 

@@ -326,6 +326,12 @@ query VariantPrice($id: ID!, $country: CountryCode!) {
 }
 """
 
+ORDER_OUTSTANDING: Final = f"""
+query OrderOutstanding($id: ID!) {{
+  order(id: $id) {{ id totalOutstandingSet {{ {MONEY} }} }}
+}}
+"""
+
 ORDER_UPDATE_NOTE: Final = """
 mutation OrderNote($input: OrderInput!) {
   orderUpdate(input: $input) { order { id } userErrors { field message } }

@@ -7,6 +7,7 @@ Mutation shapes: https://shopify.dev/docs/api/admin-graphql/latest/mutations/ret
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,10 +27,12 @@ from connector.domain.actions import (
 )
 from connector.domain.returns import Disposition, Resolution, ReturnLine, ReturnMethod, ReturnRequest
 from connector.errors import NotFound, OutcomeUnknown, PermanentError
+from connector.services.executor import awaiting_payment
 from platforms.shopify import mapping
 from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.client import GraphQLClient
 from platforms.shopify.errors import ShopifyUserError
+from tests import factories
 from tests.shopify.helpers import ENDPOINT, SHOP, FakeClock, body_of, gql_ok, operation, raw
 
 NOW = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
@@ -622,11 +625,58 @@ def test_create_exchange_releases_exchange_lines(adapter: ShopifyAdapter) -> Non
         "bob@example.com",
         "gid://shopify/Return/945000960",
     )
+    stub_outstanding("0.0")
     effect = adapter.create_exchange(instruction)
     assert effect.kind is ActionKind.EXCHANGE
+    assert "amount_due" not in effect.extra  # nothing owed: the executor succeeds at once
     process = calls("ReturnProcess")[0]["variables"]["input"]
     assert process["exchangeLineItems"] == [{"id": "gid://shopify/ExchangeLineItem/301", "quantity": 1}]
     assert process["returnLineItems"] == [] and "financialTransfer" not in process
+
+
+def stub_outstanding(amount: str, currency: str = "USD") -> None:
+    stub(
+        "OrderOutstanding",
+        {"order": {"id": ORDER_ID, "totalOutstandingSet": {"presentmentMoney": {"amount": amount,
+                                                                                "currencyCode": currency}}}},
+    )
+
+
+@responses.activate
+def test_exchange_already_released_reports_the_balance_the_customer_owes(adapter: ShopifyAdapter) -> None:
+    """A dearer replacement: Shopify shows the balance as the order's totalOutstandingSet; the effect carries
+    it, so the executor waits for the payment instead of closing the return."""
+    fixture = json.loads(raw("return_for_processing.json"))["data"]
+    for item in fixture["return"]["exchangeLineItems"]["nodes"]:
+        item["processableQuantity"], item["processedQuantity"] = 0, item.get("quantity", 1)
+    stub("ReturnForProcessing", fixture)
+    stub_outstanding("12.5")
+    instruction = ExchangeInstruction(
+        "act-9", ORDER_ID, "ret-1", (ExchangeItem("gid://shopify/ProductVariant/39072857", 1, usd("72.49")),),
+        usd("59.99"), "bob@example.com", "gid://shopify/Return/945000960",
+    )
+    effect = adapter.create_exchange(instruction)
+    assert effect.extra == {"amount_due": "12.50", "currency": "USD"}
+    assert awaiting_payment(effect)
+    found = adapter.find_exchange(instruction)
+    assert found is not None and found.extra["amount_due"] == "12.50"
+    assert calls("ReturnProcess") == []  # released already: never processed twice
+    stub_outstanding("0.00")
+    paid = adapter.find_exchange(instruction)
+    assert paid is not None and not awaiting_payment(paid)
+
+
+@responses.activate
+def test_variant_price_reads_the_contextual_price_for_the_orders_country(adapter: ShopifyAdapter) -> None:
+    variant = "gid://shopify/ProductVariant/39072857"
+    stub("VariantPrice", {"productVariant": {"id": variant, "contextualPricing": {
+        "price": {"amount": "72.49", "currencyCode": "USD"}, "compareAtPrice": None}}})
+    order = dataclasses.replace(factories.order(currency="USD"), country="us")
+    assert adapter.variant_price(variant, order) == usd("72.49")
+    assert calls("VariantPrice")[0]["variables"] == {"id": variant, "country": "US"}
+    stub("VariantPrice", {"productVariant": {"id": variant, "contextualPricing": {
+        "price": {"amount": "66.00", "currencyCode": "EUR"}, "compareAtPrice": None}}})
+    assert adapter.variant_price(variant, order) is None  # a market buying in another currency: no price
 
 
 # -- reads, webhooks, notes ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -11,7 +12,15 @@ from flask import Blueprint, Response, jsonify, request
 from platforms.shopify.sandbox import admin_returns, oauth, payloads
 from platforms.shopify.sandbox.cost import LeakyBucket
 from platforms.shopify.sandbox.refunds import credit_record
-from platforms.shopify.sandbox.state import ORDER_BASE, FulfillmentState, Shop, gid, parse_gid, utcnow
+from platforms.shopify.sandbox.state import (
+    ORDER_BASE,
+    FulfillmentState,
+    Shop,
+    TransactionState,
+    gid,
+    parse_gid,
+    utcnow,
+)
 from platforms.shopify.sandbox.webhooks import COMPLIANCE_TOPICS, Dispatcher
 
 
@@ -137,6 +146,7 @@ def blueprint(
                 "order_id": gid("Order", ORDER_BASE + f.order_index),
                 "return_id": gid("Return", f.return_id) if f.return_id else None,
                 "status": f.status,
+                "hold": f.hold,
                 "lines": [{"variant_id": gid("ProductVariant", v), "quantity": q} for _l, v, q in f.lines],
             }
             for f in shop.fulfillment_orders.values()
@@ -154,6 +164,12 @@ def blueprint(
                     "gift_cards": gift_cards(),
                     "fulfillment_orders": fulfillment_orders(),
                     "restocks": list(shop.restocks),
+                    "outstanding": [
+                        {"order_id": gid("Order", o.id), "amount": str(o.outstanding), "currency": o.currency}
+                        for o in shop.touched_orders()
+                        if o.outstanding
+                    ],
+                    "payments": list(shop.payments),
                     "idempotency_keys": sorted(shop.idempotency),
                     "subscriptions": [
                         {"id": gid("WebhookSubscription", s.id), "topic": s.topic, "uri": s.uri}
@@ -236,6 +252,32 @@ def blueprint(
             return jsonify(
                 {"order_id": gid("Order", order.id), "fulfillment_id": gid("Fulfillment", order.fulfillments[-1].id)}
             )
+
+    @bp.post("/orders/<ref>/pay")
+    def pay(ref: str) -> Response:
+        """The customer pays the order's outstanding balance (Shopify's invoice checkout): a SALE transaction,
+        the balance cleared, the exchange's AWAITING_PAYMENT holds released, orders/updated published."""
+        with shop.lock:
+            index = _order_index(shop, ref)
+            if index is None:
+                return _bad("order not found", 404)
+            order = shop.mutable_order(index)
+            if order.outstanding <= 0:
+                return _bad("nothing outstanding", 409)
+            now = utcnow()
+            paid = order.outstanding
+            order.transactions.append(TransactionState(shop.next_id(), "SALE", "SUCCESS", "manual", paid, None, now))
+            order.outstanding = Decimal(0)
+            for fo_id in order.fulfillment_orders:
+                fo = shop.fulfillment_orders[fo_id]
+                if fo.hold == "AWAITING_PAYMENT":
+                    fo.status, fo.hold, fo.updated_at = "OPEN", None, now
+            payment = {"order_id": gid("Order", order.id), "amount": str(paid), "currency": order.currency,
+                       "at": now.isoformat()}
+            shop.payments.append(payment)
+            shop.touch(order, now)
+            dispatcher.publish("orders/updated", payloads.order_payload(shop, order))
+            return jsonify(payment)
 
     @bp.post("/orders/<ref>/deliver")
     def deliver(ref: str) -> Response:

@@ -453,11 +453,9 @@ def _apply_process(
 ) -> None:
     shop = context.shop
     now = utcnow()
-    returned_value = Decimal(0)
     for rl, qty, dispositions in processed:
         rl.processed += qty
         line = order.lines[rl.line_index]
-        returned_value += line.net * qty / line.quantity
         variant_id = shop.variant_id(line.product_key, line.variant_index)
         for d in dispositions:
             d["id"] = shop.next_id()
@@ -465,10 +463,16 @@ def _apply_process(
             if d["type"] == "RESTOCKED":
                 shop.restock(variant_id, d["quantity"], "return", f"Return/{ret.id}")
     if exchanges:
+        # Shopify applies the value of the return's items to its exchange items; a balance left is owed by the
+        # customer (the order's totalOutstandingSet) and the exchange's fulfillment order is held until paid.
         owed = sum((_price(shop, el.variant_id, order.currency) * qty for el, qty in exchanges), Decimal(0))
+        balance = owed - _return_value(shop, ret, order)
         fo = FulfillmentOrderState(
-            shop.next_id(), order.index, ret.id, "ON_HOLD" if owed > returned_value else "OPEN", [], now, now
+            shop.next_id(), order.index, ret.id, "ON_HOLD" if balance > 0 else "OPEN", [], now, now,
+            "AWAITING_PAYMENT" if balance > 0 else None,
         )
+        if balance > 0:
+            shop.mutable_order(order.index).outstanding += balance
         for el, qty in exchanges:
             el.processed += qty
             fo.lines.append((shop.next_id(), el.variant_id, qty))
@@ -493,6 +497,16 @@ def _apply_process(
         context.events.publish("refunds/create", payloads.refund_payload(shop, refund))
     shop.touch(shop.mutable_order(order.index), now)
     _publish_return(context, "returns/process", ret)
+
+
+def _return_value(shop: Shop, ret: ReturnState, order: OrderState) -> Decimal:
+    """What every item on the return was paid (net), the credit Shopify applies to the exchange items."""
+    total = Decimal(0)
+    for line_id in ret.lines:
+        rl = shop.return_lines[line_id]
+        line = order.lines[rl.line_index]
+        total += line.net * rl.quantity / line.quantity
+    return quantize(total, order.currency)
 
 
 def _price(shop: Shop, variant_id: int, currency: str) -> Decimal:

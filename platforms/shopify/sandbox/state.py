@@ -126,6 +126,8 @@ class OrderState:
     refunds: list[int] = field(default_factory=list)
     returns: list[int] = field(default_factory=list)
     fulfillment_orders: list[int] = field(default_factory=list)
+    outstanding: Decimal = Decimal(0)
+    """What the customer still owes on the order (``totalOutstandingSet``): an exchange's dearer items."""
 
     @property
     def id(self) -> int:
@@ -225,6 +227,7 @@ class FulfillmentOrderState:
     lines: list[tuple[int, int, int]]  # (line id, variant id, quantity)
     created_at: datetime
     updated_at: datetime
+    hold: str | None = None  # a FulfillmentHoldReason while ON_HOLD (AWAITING_PAYMENT for an exchange's balance)
 
 
 @dataclass(slots=True)
@@ -318,6 +321,7 @@ class Shop:
         self.credit_transactions: dict[int, CreditTransactionState] = {}
         self.gift_cards: dict[int, GiftCardState] = {}
         self.fulfillment_orders: dict[int, FulfillmentOrderState] = {}
+        self.payments: list[dict[str, Any]] = []  # balances the customer paid (an exchange's difference)
         self.reverse_deliveries: dict[int, ReverseDeliveryState] = {}
         self.restocks: list[dict[str, Any]] = []
         self.subscriptions: dict[int, SubscriptionState] = {}

@@ -263,6 +263,11 @@ class OrderView:
         return self._bag(self.order.received())
 
     @property
+    def totalOutstandingSet(self) -> dict[str, Any]:
+        """The balance the customer still owes: an exchange for dearer items, until the customer pays it."""
+        return self._bag(self.order.outstanding)
+
+    @property
     def displayFulfillmentStatus(self) -> str:
         return fulfillment_status(self.order)
 
@@ -459,6 +464,9 @@ class FulfillmentOrderView:
         self.createdAt = fo.created_at
         self.updatedAt = fo.updated_at
         self.orderId = gid("Order", ORDER_BASE + fo.order_index)
+        self.fulfillmentHolds = (
+            [{"id": gid("FulfillmentHold", fo.id), "reason": fo.hold, "reasonNotes": None}] if fo.hold else []
+        )
 
     def lineItems(self, info: Info, **args: Any) -> Page:
         def wrap(item: tuple[int, int, int]) -> dict[str, Any]:
