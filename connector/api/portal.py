@@ -276,7 +276,10 @@ def _exchange_prices(uow: UnitOfWork, shop_id: str, order: Order, lines: list[di
 def _resolution(data: dict[str, Any]) -> Resolution:
     kind: ResolutionKind = data["kind"]
     if kind is ResolutionKind.EXCHANGE:
-        return Resolution.exchange(data["exchange_variant_id"], data.get("exchange_product_id"))
+        return Resolution.exchange(
+            data["exchange_variant_id"], data.get("exchange_product_id"),
+            difference_as_credit=bool(data.get("difference_as_credit")),
+        )
     if kind is ResolutionKind.STORE_CREDIT:
         return Resolution.store_credit()
     return Resolution.refund()

@@ -49,6 +49,7 @@ def resolution(value: Resolution) -> dict[str, Any]:
         "exchange_variant_id": value.exchange_variant_id,
         "exchange_product_id": value.exchange_product_id,
         "exchange_price": None if value.exchange_price is None else money(value.exchange_price),
+        "difference_as_credit": value.difference_as_credit,
     }
 
 

@@ -56,11 +56,16 @@ class Resolution:
     exchange_price: Money | None = None
     """The replacement's unit price in the order's currency, read from the shop when the return was asked
     for: the difference with what the returned units are worth is settled, not given away."""
+    difference_as_credit: bool = False
+    """A cheaper replacement's difference goes to store credit, not back to the original payment: the
+    customer's choice (never the merchant's, so an EU withdrawal keeps its refund unless asked)."""
 
     def __post_init__(self) -> None:
         price = self.exchange_price
         if price is not None and (self.kind is not ResolutionKind.EXCHANGE or price.is_negative()):
             raise InvalidReturn("only an exchange has a replacement price, and it cannot be negative")
+        if self.difference_as_credit and self.kind is not ResolutionKind.EXCHANGE:
+            raise InvalidReturn("only an exchange has a difference to take as credit")
         if self.bonus is not None:
             if self.kind is ResolutionKind.REFUND:
                 raise InvalidReturn("a bonus is only offered with store credit or an exchange")
@@ -83,9 +88,16 @@ class Resolution:
 
     @classmethod
     def exchange(
-        cls, variant_id: str | None = None, product_id: str | None = None, bonus: Money | None = None
+        cls,
+        variant_id: str | None = None,
+        product_id: str | None = None,
+        bonus: Money | None = None,
+        *,
+        difference_as_credit: bool = False,
     ) -> Resolution:
-        return cls(ResolutionKind.EXCHANGE, bonus, variant_id, product_id)
+        return cls(
+            ResolutionKind.EXCHANGE, bonus, variant_id, product_id, difference_as_credit=difference_as_credit
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ class PricedLine:
     kind: ResolutionKind
     withdrawal: bool
     exchange_price: Money | None = None
+    difference_as_credit: bool = False
+    """A cheaper replacement's difference is credited, not refunded (the customer chose credit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,11 +197,15 @@ def compute(
                 used_bonus = bonus.min((price - net).clamp_non_negative())
                 back = (net - price).clamp_non_negative()
                 if back:
-                    refund += back
+                    if line.difference_as_credit:
+                        credit += back
+                    else:
+                        refund += back
                     items.append(
                         Item.of(
                             "outcomes.exchange",
-                            "exchange.difference_refunded",
+                            "exchange.difference_credited" if line.difference_as_credit
+                            else "exchange.difference_refunded",
                             line.order_line.id,
                             item=title,
                             price=price,

@@ -299,6 +299,7 @@ def evaluate(
             w.resolution.kind,
             found[w.order_line_id].withdrawal,
             w.exchange_price,
+            w.resolution.difference_as_credit,
         )
         for w in wanted
     ]

@@ -70,6 +70,9 @@ MESSAGES: Final[dict[str, str]] = {
     "outcome.chosen": "{item}: {outcome} chosen for {quantity} unit(s) worth {paid}.",
     "exchange.balance_due": "{item}: the replacement costs {price}, {amount} is left to pay.",
     "exchange.difference_refunded": "{item}: the replacement costs {price}, the {amount} difference is refunded.",
+    "exchange.difference_credited": (
+        "{item}: the replacement costs {price}, the {amount} difference is given as store credit, as you chose."
+    ),
     "bonus.percent": "{item}: bonus of {percent} % for choosing {outcome}: {amount}.",
     "bonus.flat": "Bonus of {amount} for choosing store credit or an exchange.",
     "keep_item.granted": "Keep the item: the return is worth {value}, below {threshold}; nothing to send back.",

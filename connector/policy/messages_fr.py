@@ -71,6 +71,10 @@ MESSAGES: Final[dict[str, str]] = {
     "exchange.difference_refunded": (
         "{item} : l'article de remplacement coûte {price}, la différence de {amount} est remboursée."
     ),
+    "exchange.difference_credited": (
+        "{item} : l'article de remplacement coûte {price}, la différence de {amount} vous est versée en avoir,"
+        " comme vous l'avez choisi."
+    ),
     "bonus.percent": "{item} : bonus de {percent} % pour avoir choisi {outcome} : {amount}.",
     "bonus.flat": "Bonus de {amount} pour avoir choisi un avoir ou un échange.",
     "keep_item.granted": ("Gardez l'article : le retour vaut {value}, moins que {threshold} ; rien à renvoyer."),

@@ -49,6 +49,7 @@ def resolution_to_json(value: Resolution) -> JsonDict:
         "exchange_variant_id": value.exchange_variant_id,
         "exchange_product_id": value.exchange_product_id,
         "exchange_price": None if value.exchange_price is None else money_to_json(value.exchange_price),
+        **({"difference_as_credit": True} if value.difference_as_credit else {}),
     }
 
 
@@ -59,6 +60,7 @@ def resolution_from_json(data: JsonDict) -> Resolution:
         exchange_variant_id=data.get("exchange_variant_id"),
         exchange_product_id=data.get("exchange_product_id"),
         exchange_price=_opt_money(data.get("exchange_price")),
+        difference_as_credit=bool(data.get("difference_as_credit", False)),
     )
 
 

@@ -10,7 +10,9 @@ pays out with ``returnProcess``. What is checked is the shop's own records (``/_
   (shopify.dev/docs/apps/build/orders-fulfillment/returns-apps/manage-exchanges); our exchange waits, visibly,
   and once the customer pays the return closes, the hold released, nothing processed twice;
 * cheaper replacement: the difference is refunded to the original payment inside the same ``returnProcess``
-  that releases the exchange, and nothing is outstanding.
+  that releases the exchange, and nothing is outstanding;
+* cheaper replacement, the customer chose credit: the difference is store credit, through the same
+  ``returnProcess`` (``refundMethods.storeCreditRefund``), nothing back to the card.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from connector.demo.stack import Stack
 from connector.domain.actions import ActionKind
 from connector.domain.money import Money
 from connector.domain.orders import Order
+from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.services.executor import ActionExecutor
 from connector.store.actions_repo import ActionRecord, ActionState
@@ -64,14 +67,17 @@ def _priced_variants(stack: Stack, shop_id: str, order: Order) -> list[tuple[str
     return found
 
 
-def _ask(stack: Stack, shop_id: str, order: Order, line_id: str, variant: str) -> dict[str, Any]:
+def _ask(
+    stack: Stack, shop_id: str, order: Order, line_id: str, variant: str, *, as_credit: bool = False
+) -> dict[str, Any]:
     portal = f"{stack.app_url}/api/v1/portal/{shop_id}"
     token = requests.post(f"{portal}/lookup", json={"order_number": order.name, "email": order.email}, timeout=30)
     assert token.status_code == 200, token.text
     body = {
         "method": "relay_point",
         "lines": [{"order_line_id": line_id, "quantity": 1, "reason": "style",
-                   "resolution": {"kind": "exchange", "exchange_variant_id": variant}}],
+                   "resolution": {"kind": "exchange", "exchange_variant_id": variant,
+                                  "difference_as_credit": as_credit}}],
     }
     answer = requests.post(f"{portal}/returns", json=body, timeout=60,
                            headers={"Authorization": f"Bearer {token.json()['token']}"})
@@ -97,6 +103,25 @@ def _single_line_order(stack: Stack, shop_id: str, skip: int) -> tuple[Order, st
     found = [(o, line) for o, line in _candidates(stack, shop_id, 20, needs_fulfillment_ids=True)
              if o.line(line).quantity_ordered == 1 and o.country and o.email]
     return found[skip]
+
+
+def _closed(stack: Stack, shop_id: str, return_id: str) -> tuple[ReturnRequest, dict[str, Any]]:
+    """Resolve the return as an agent, wait for it to close; the return and the shop's records then."""
+    _resolve(stack, shop_id, return_id)
+    wait_until("the return to close", lambda: load(stack, shop_id, return_id).status is ReturnStatus.CLOSED)
+    request = load(stack, shop_id, return_id)
+    assert request.platform_return_id
+    return request, shopify_state(stack)
+
+
+def _cheaper_replacement(stack: Stack, shop_id: str, skip: int) -> tuple[Order, str, Money, str, Money]:
+    """An order line and a replacement sold for less than was paid for it (the merchant owes the rest)."""
+    order, line_id = _single_line_order(stack, shop_id, skip)
+    paid = order.line(line_id).paid_for(1)
+    variant, price = next(
+        v for v in _priced_variants(stack, shop_id, order) if Decimal(1) < v[1].amount < paid.amount - 1
+    )
+    return order, line_id, paid, variant, price
 
 
 def test_customer_owes_the_balance_of_a_dearer_replacement(stack: tuple[Stack, str]) -> None:
@@ -147,28 +172,41 @@ def test_customer_owes_the_balance_of_a_dearer_replacement(stack: tuple[Stack, s
 
 def test_merchant_refunds_the_difference_of_a_cheaper_replacement(stack: tuple[Stack, str]) -> None:
     running, shop_id = stack
-    order, line_id = _single_line_order(running, shop_id, 1)
-    paid = order.line(line_id).paid_for(1)
-    variant, price = next(
-        v for v in _priced_variants(running, shop_id, order) if Decimal(1) < v[1].amount < paid.amount - 1
-    )
+    order, line_id, paid, variant, price = _cheaper_replacement(running, shop_id, 1)
 
     shown = _ask(running, shop_id, order, line_id, variant)["return"]
     difference = paid - price
     assert shown["amounts"]["refund"] == {"amount": str(difference.amount), "currency": difference.currency}
     assert shown["amounts"].get("balance_due") is None
-    return_id = shown["id"]
-
-    _resolve(running, shop_id, return_id)
-    wait_until("the return to close", lambda: load(running, shop_id, return_id).status is ReturnStatus.CLOSED)
-    request = load(running, shop_id, return_id)
-    assert request.platform_return_id
-    state = shopify_state(running)
+    request, state = _closed(running, shop_id, shown["id"])
     refunds = [r for r in state["refunds"] if r["return_id"] == request.platform_return_id]
     assert [Decimal(r["amount"]) for r in refunds] == [difference.amount]  # the difference, once, to the card
     assert all(t["parent_id"] for t in refunds[0]["transactions"])  # against the original payment
     made = _exchange_orders(state, request.platform_return_id)
     assert [(f["status"], f["hold"]) for f in made] == [("OPEN", None)]  # paid for by the returned goods
     assert not [o for o in state["outstanding"] if o["order_id"] == made[0]["order_id"]]
-    exchange = _action(running, shop_id, return_id, ActionKind.EXCHANGE)
+    exchange = _action(running, shop_id, request.id, ActionKind.EXCHANGE)
     assert exchange is not None and exchange.state is ActionState.SUCCEEDED
+
+
+def test_merchant_credits_the_difference_when_the_customer_chose_credit(stack: tuple[Stack, str]) -> None:
+    running, shop_id = stack
+    order, line_id, paid, variant, price = _cheaper_replacement(running, shop_id, 2)
+
+    answer = _ask(running, shop_id, order, line_id, variant, as_credit=True)
+    shown = answer["return"]
+    difference = paid - price
+    assert shown["lines"][0]["resolution"]["difference_as_credit"] is True
+    assert shown["amounts"]["store_credit"] == {"amount": str(difference.amount), "currency": difference.currency}
+    assert shown["amounts"]["refund"]["amount"] == str(Money.zero(difference.currency).amount)
+    assert "store credit" in str(shown["explanation"])
+    request, state = _closed(running, shop_id, shown["id"])
+    refunds = [r for r in state["refunds"] if r["return_id"] == request.platform_return_id]
+    assert len(refunds) == 1
+    assert Decimal(refunds[0]["amount"]) == 0  # nothing back to the card
+    assert Decimal(refunds[0]["store_credit"]) == difference.amount
+    refund_number = refunds[0]["id"].rsplit("/", 1)[-1]
+    credited = [c for c in state["credits"] if c["origin"] == f"Refund/{refund_number}"]
+    assert [Decimal(c["amount"]) for c in credited] == [difference.amount]
+    made = _exchange_orders(state, request.platform_return_id)
+    assert [(f["status"], f["hold"]) for f in made] == [("OPEN", None)]

@@ -71,3 +71,6 @@ class ResolutionSchema(Schema):
         MoneySchema, allow_none=True,
         metadata={"description": "the replacement's unit price, read from the shop in the order's currency"},
     )
+    difference_as_credit = fields.Boolean(
+        metadata={"description": "a cheaper replacement's difference is paid as store credit, not refunded"}
+    )

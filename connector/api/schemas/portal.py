@@ -88,6 +88,10 @@ class RequestedResolutionSchema(Schema):
     kind = fields.Enum(ResolutionKind, by_value=True, required=True)
     exchange_variant_id = fields.String(validate=validate.Length(min=1, max=128))
     exchange_product_id = fields.String(validate=validate.Length(min=1, max=128))
+    difference_as_credit = fields.Boolean(
+        load_default=False,
+        metadata={"description": "exchanges: a cheaper replacement's difference as store credit, not refunded"},
+    )
 
     @validates_schema
     def _target(self, data: dict[str, Any], **_: Any) -> None:
@@ -97,6 +101,8 @@ class RequestedResolutionSchema(Schema):
             for name in ("exchange_variant_id", "exchange_product_id"):
                 if data.get(name):
                     raise ValidationError("only an exchange names a variant or product", name)
+            if data.get("difference_as_credit"):
+                raise ValidationError("only an exchange has a difference to take as credit", "difference_as_credit")
 
 
 class RequestedLineSchema(Schema):
