@@ -22,6 +22,7 @@ from connector.domain.returns import Resolution, ReturnMethod, ReturnRequest
 from connector.domain.shop_refunds import ShopRefund
 from connector.domain.states import ReturnStatus
 from connector.ports import IncomingEvent
+from connector.services.awaiting_payment import wake_exchanges_awaiting
 from connector.services.privacy import record_data_request
 from connector.services.returns import LineInput, ReturnService
 from connector.services.shop_refunds import attach_refunds_of_order, attach_shop_refund
@@ -75,6 +76,9 @@ class IncomingEventHandler:
                         if r.startswith("refund-attached")]
             if attached:
                 result += "-" + ",".join(attached)
+            # Maybe the payment an exchange waits for (not our own write, which pays nothing): look now.
+            if wake_exchanges_awaiting(self.container, shop_id, event.resource_id):
+                result += "-exchange-payment-checked"
         return result
 
     def _on_order_deleted(self, shop_id: str, event: IncomingEvent) -> str:
