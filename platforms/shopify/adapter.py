@@ -335,7 +335,11 @@ class ShopifyAdapter:
         if not order:
             raise NotFound(f"order {instruction.order_id} not found")
         currency = instruction.credit_value.currency
-        due = mapping.money_of(order.get("totalOutstandingSet"), currency)
+        outstanding = mapping.money_of(order.get("totalOutstandingSet"), currency)
+        # Only what our amounts charge the customer is waited for: a like-for-like swap of a discounted line is
+        # priced at what came back, and the order may owe other things; those are the merchant's to settle.
+        charged = sum((item.price * item.quantity for item in instruction.items), Money.zero(currency))
+        due = outstanding.min((charged - instruction.credit_value).clamp_non_negative())
         extra = {"amount_due": str(due.amount), "currency": currency} if due.amount > 0 else {}
         return PlatformEffect(ActionKind.EXCHANGE, return_gid, instruction.credit_value, detail=detail, extra=extra)
 

@@ -634,6 +634,14 @@ def test_create_exchange_releases_exchange_lines(adapter: ShopifyAdapter) -> Non
     assert process["returnLineItems"] == [] and "financialTransfer" not in process
 
 
+def stub_released_return() -> None:
+    """The return whose exchange lines were released already (by the returnProcess that refunded it)."""
+    fixture = json.loads(raw("return_for_processing.json"))["data"]
+    for item in fixture["return"]["exchangeLineItems"]["nodes"]:
+        item["processableQuantity"], item["processedQuantity"] = 0, item.get("quantity", 1)
+    stub("ReturnForProcessing", fixture)
+
+
 def stub_outstanding(amount: str, currency: str = "USD") -> None:
     stub(
         "OrderOutstanding",
@@ -646,10 +654,7 @@ def stub_outstanding(amount: str, currency: str = "USD") -> None:
 def test_exchange_already_released_reports_the_balance_the_customer_owes(adapter: ShopifyAdapter) -> None:
     """A dearer replacement: Shopify shows the balance as the order's totalOutstandingSet; the effect carries
     it, so the executor waits for the payment instead of closing the return."""
-    fixture = json.loads(raw("return_for_processing.json"))["data"]
-    for item in fixture["return"]["exchangeLineItems"]["nodes"]:
-        item["processableQuantity"], item["processedQuantity"] = 0, item.get("quantity", 1)
-    stub("ReturnForProcessing", fixture)
+    stub_released_return()
     stub_outstanding("12.5")
     instruction = ExchangeInstruction(
         "act-9", ORDER_ID, "ret-1", (ExchangeItem("gid://shopify/ProductVariant/39072857", 1, usd("72.49")),),
@@ -664,6 +669,20 @@ def test_exchange_already_released_reports_the_balance_the_customer_owes(adapter
     stub_outstanding("0.00")
     paid = adapter.find_exchange(instruction)
     assert paid is not None and not awaiting_payment(paid)
+
+
+@responses.activate
+def test_a_balance_our_amounts_do_not_charge_is_not_waited_for(adapter: ShopifyAdapter) -> None:
+    """A like-for-like swap of a discounted line is priced at what came back: Shopify may show a balance (its
+    list price), but the customer was never asked for it, so the exchange must not wait for it forever."""
+    stub_released_return()
+    stub_outstanding("5.00")
+    instruction = ExchangeInstruction(
+        "act-9", ORDER_ID, "ret-1", (ExchangeItem("gid://shopify/ProductVariant/39072857", 1, usd("54.99")),),
+        usd("54.99"), "bob@example.com", "gid://shopify/Return/945000960",
+    )
+    effect = adapter.create_exchange(instruction)
+    assert not awaiting_payment(effect) and effect.extra == {}
 
 
 @responses.activate
