@@ -7,8 +7,7 @@ the exchange order and its total, its payment link, the refund of the difference
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from connector.services.policies import set_policy
 from connector.services.returns import ReturnService
 from connector.services.sync import sync_shop_orders
 from connector.store.actions_repo import ActionRecord, ActionState
+from tests.reliability.harness import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -38,16 +38,6 @@ POLICY = {
     "windows": {"days": 3650},
     "outcomes": {"exchange_scope": "any_product"},
 }
-
-
-def wait_until(what: str, check: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,9 @@ every money assertion reads the shop's own records (``/__sandbox/state``).
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +34,7 @@ from connector.services.policies import set_policy
 from connector.services.returns import LineInput, ReturnService
 from connector.store.actions_repo import ActionState
 from platforms.woocommerce.client import WooClient
+from tests.reliability.harness import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -59,14 +61,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, str
         patch.undo()
 
 
-def _wait(what: str, check: Callable[[], Any], timeout: float = 40.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+_wait = functools.partial(wait_until, timeout=40.0)
 
 
 def _ours(stack: Stack, shop_id: str, platform_id: str) -> ReturnRequest | None:

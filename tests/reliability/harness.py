@@ -89,7 +89,7 @@ class Timeout(AssertionError):
     """A bounded wait ran out; the message says what we were waiting for and what we saw."""
 
 
-def wait_until(what: str, check: Callable[[], Any], timeout: float, every: float = 0.2) -> Any:
+def wait_until(what: str, check: Callable[[], Any], timeout: float = 60.0, every: float = 0.2) -> Any:
     """Poll ``check`` until it returns something truthy; fail with ``what`` and the last value seen."""
     deadline = time.monotonic() + timeout
     last: Any = None
