@@ -22,7 +22,7 @@ Choices worth knowing:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import Any, Final
@@ -159,14 +159,19 @@ def returned_quantities(refunds: Iterable[Mapping[str, Any]]) -> dict[str, int]:
             for item_id, qty in ours.items():
                 counts[str(item_id)] = counts.get(str(item_id), 0) + abs(to_int(qty))
             continue
-        for item in refund.get("line_items") or []:
-            if not isinstance(item, Mapping):
-                continue
-            original = meta_value(item.get("meta_data"), "_refunded_item_id")
-            if original is None:
-                continue
-            counts[str(original)] = counts.get(str(original), 0) + abs(to_int(item.get("quantity")))
+        for original, item in refunded_items(refund):
+            counts[original] = counts.get(original, 0) + abs(to_int(item.get("quantity")))
     return counts
+
+
+def refunded_items(refund: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """A refund's line items with the order line each refunds (``_refunded_item_id``); others are skipped."""
+    for item in refund.get("line_items") or []:
+        if not isinstance(item, Mapping):
+            continue
+        original = meta_value(item.get("meta_data"), "_refunded_item_id")
+        if original is not None:
+            yield str(original), item
 
 
 def financial_status(raw: Mapping[str, Any]) -> str:

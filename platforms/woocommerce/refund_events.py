@@ -13,7 +13,7 @@ from typing import Any
 
 from connector.domain.money import Money
 from connector.domain.shop_refunds import RefundedLine, ShopRefund
-from platforms.woocommerce.mapping import money, parse_gmt, to_int
+from platforms.woocommerce.mapping import money, parse_gmt, refunded_items, to_int
 from platforms.woocommerce.markers import KEY_META, LINES_META, markers_in, meta_value
 
 
@@ -29,14 +29,9 @@ def our_keys(refund: Mapping[str, Any]) -> frozenset[str]:
 
 def shop_refund(order_id: str, refund: Mapping[str, Any], currency: str) -> ShopRefund:
     lines = []
-    for item in refund.get("line_items") or []:
-        if not isinstance(item, Mapping):
-            continue
-        original = meta_value(item.get("meta_data"), "_refunded_item_id")
-        if original is None:
-            continue
+    for original, item in refunded_items(refund):
         total = abs(money(item.get("total"), currency).amount) + abs(money(item.get("total_tax"), currency).amount)
-        lines.append(RefundedLine(str(original), abs(to_int(item.get("quantity"))), Money(total, currency), False))
+        lines.append(RefundedLine(original, abs(to_int(item.get("quantity"))), Money(total, currency), False))
     shipping = [s for s in refund.get("shipping_lines") or [] if isinstance(s, Mapping)]
     return ShopRefund(
         refund_id=str(refund.get("id")),
