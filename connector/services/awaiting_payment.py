@@ -17,6 +17,8 @@ from connector.store.actions_repo import ActionRecord, ActionState
 from connector.store.outbox_repo import JobKind
 
 log = logging.getLogger("connector.awaiting-payment")
+WAKEABLE = (ActionState.PENDING, ActionState.RUNNING)
+"""A running action is woken too: the run under way may have read the order just before it was paid."""
 LOOKED_AT = 500
 """Pending actions read per event: far more than a shop has exchanges waiting for a payment at once."""
 
@@ -27,22 +29,26 @@ def waiting_on(record: ActionRecord, order_id: str) -> bool:
     WooCommerce's exchange order is the action's result; Shopify's balance is on the original order, the
     instruction's ``order_id``.
     """
-    if record.kind is not ActionKind.EXCHANGE or record.state is not ActionState.PENDING or not record.result:
+    if record.kind is not ActionKind.EXCHANGE or record.state not in WAKEABLE or not record.result:
         return False
     return order_id in (str(record.result.get("platform_id") or ""), str(record.payload.get("order_id") or ""))
 
 
 def wake_exchanges_awaiting(container: Container, shop_id: str, order_id: str) -> list[str]:
-    """Make every exchange waiting for this order's payment due now and queue it; returns their ids."""
+    """Make every exchange waiting for this order's payment due now and queue it; returns their ids.
+
+    One that is running is marked instead, and its run queues it again when it ends (``ActionExecutor``).
+    """
     woken: list[str] = []
+    now = container.clock()
     with container.uow() as uow:
         repo = uow.actions(shop_id)
-        for record in repo.list(ActionState.PENDING, limit=LOOKED_AT):
-            if waiting_on(record, order_id) and repo.transition(
-                record.id, ActionState.PENDING, ActionState.PENDING, next_attempt_at=None
-            ):
-                uow.outbox.add(shop_id, JobKind.ACTION, record.id)
-                woken.append(record.id)
+        for state in WAKEABLE:
+            for record in repo.list(state, limit=LOOKED_AT):
+                if waiting_on(record, order_id) and repo.wake(record.id, now):
+                    if state is ActionState.PENDING:
+                        uow.outbox.add(shop_id, JobKind.ACTION, record.id)
+                    woken.append(record.id)
         uow.commit()
     if woken:
         log.info("awaiting-payment.woken", extra={"shop": shop_id, "order": order_id, "actions": woken})

@@ -30,6 +30,7 @@ from connector.services.returns import ReturnService, record_planned
 from connector.services.shop_refunds import settled_at_shop
 from connector.store.actions_repo import ActionRecord, ActionState
 from connector.store.errors import ConcurrentUpdate
+from connector.store.outbox_repo import JobKind
 from connector.store.tables import actions
 from connector.store.uow import UnitOfWork
 
@@ -237,12 +238,14 @@ class ActionExecutor:
         due = f"{effect.extra.get('amount_due')} {effect.extra.get('currency', '')}".strip()
         link = effect.extra.get("payment_url", "")
         now = self.container.clock()
+        result = instructions.effect_to_json(effect)
+        error = f"awaiting payment of {due} for exchange order {effect.platform_id}: {link}"
         with self.container.uow() as uow:
-            uow.actions(shop_id).transition(
-                record.id, ActionState.RUNNING, ActionState.PENDING, result=instructions.effect_to_json(effect),
-                error=f"awaiting payment of {due} for exchange order {effect.platform_id}: {link}",
-                next_attempt_at=now + PAYMENT_POLL,
-            )
+            actions_repo = uow.actions(shop_id)
+            if not actions_repo.park(record.id, result=result, error=error, until=now + PAYMENT_POLL):
+                # Woken while it ran (the shop said the order changed): look again at once, not in minutes.
+                actions_repo.transition(record.id, ActionState.RUNNING, ActionState.PENDING, result=result, error=error)
+                uow.outbox.add(shop_id, JobKind.ACTION, record.id)
             repo = uow.returns(shop_id)
             request = repo.get(record.return_id) if record.return_id else None
             if request is not None and record.result is None:

@@ -124,6 +124,39 @@ class ActionRepository:
         rows = self._conn.execute(query.order_by(actions.c.created_at.desc()).limit(limit))
         return [_record(row._mapping) for row in rows]
 
+    def wake(self, action_id: str, now: datetime) -> bool:
+        """Make a pending action due now, or mark a running one to run again as soon as its run ends.
+
+        A run that is under way decides itself when the action is next looked at (``park``); news that
+        arrives meanwhile (the shop saying an order was paid) would be lost if only pending actions could be
+        woken. A running action's ``next_attempt_at`` is otherwise always empty, so setting it is the mark.
+        """
+        woken = update(actions).where(actions.c.id == action_id, actions.c.shop_id == self.shop_id)
+        pending = self._conn.execute(
+            woken.where(actions.c.state == ActionState.PENDING.value).values(next_attempt_at=None, updated_at=now)
+        ).rowcount
+        if pending:
+            return True
+        running = woken.where(actions.c.state == ActionState.RUNNING.value).values(next_attempt_at=now)
+        return self._conn.execute(running).rowcount == 1
+
+    def park(self, action_id: str, *, result: dict[str, Any], error: str, until: datetime) -> bool:
+        """Put a running action back to wait until ``until``, unless it was woken while it ran (then False)."""
+        query = (
+            update(actions)
+            .where(
+                actions.c.id == action_id,
+                actions.c.shop_id == self.shop_id,
+                actions.c.state == ActionState.RUNNING.value,
+                actions.c.next_attempt_at.is_(None),
+            )
+            .values(
+                state=ActionState.PENDING.value, result=result, last_error=error[:2000],
+                next_attempt_at=until, updated_at=utcnow(),
+            )
+        )
+        return self._conn.execute(query).rowcount == 1
+
     def lease(self, action_id: str, now: datetime, until: datetime, stuck_after: timedelta) -> bool:
         """Take a due action for enqueueing (at most one reconciler wins); a vanished run becomes unknown."""
         due = or_(
