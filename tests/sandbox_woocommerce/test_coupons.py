@@ -96,3 +96,22 @@ def test_options_schema_reveals_smart_coupons(woo_factory: Any) -> None:
     api = API(url=smart.base_url, consumer_key=KEY, consumer_secret=SECRET, timeout=10)  # OAuth-signed OPTIONS
     enum = api.options("coupons").json()["schema"]["properties"]["discount_type"]["enum"]
     assert "smart_coupon" in enum
+
+
+def test_expiry_is_set_by_date_expires_only(woo: Woo) -> None:
+    """WooCommerce 10.0.2 ignores ``date_expires_gmt`` on write (the coupon never expires) and honours an
+    offset in ``date_expires`` whatever the site's timezone (the sandbox runs on Europe/Paris)."""
+    gmt_only = woo.post("coupons", {"code": "gmt-only", "amount": "5", "date_expires_gmt": "2030-01-31T23:59:59"})
+    assert gmt_only.json()["date_expires"] is None and gmt_only.json()["date_expires_gmt"] is None
+    with_offset = woo.post("coupons", {"code": "offset", "amount": "5", "date_expires": "2030-01-31T23:59:59+00:00"})
+    assert with_offset.json()["date_expires_gmt"] == "2030-01-31T23:59:59"
+    assert with_offset.json()["date_expires"] == "2030-02-01T00:59:59"
+
+
+def test_an_expired_coupon_is_refused_on_an_order(woo: Woo) -> None:
+    woo.post("coupons", {"code": "old", "discount_type": "fixed_cart", "amount": "5",
+                         "date_expires": "2020-01-31T23:59:59+00:00"})
+    refused = _order_with_coupon(woo, "old", "ann@example.com")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "woocommerce_rest_invalid_coupon"
+    assert refused.json()["message"] == "This coupon has expired."

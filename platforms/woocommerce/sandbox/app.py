@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 
 from platforms.sandboxkit.faults import FaultConfig, Faults
-from platforms.woocommerce.sandbox import seeding, serialize
+from platforms.woocommerce.sandbox import seeding, serialize, settings
 from platforms.woocommerce.sandbox.auth import Authenticator, new_key
 from platforms.woocommerce.sandbox.errors import ApiError, error_response, fault_body
 from platforms.woocommerce.sandbox.state import Store
@@ -38,6 +38,9 @@ class SandboxOptions:
     key_permissions: str = "read_write"
     store_credit_type: bool = False  # Smart Coupons installed: discount_type "smart_coupon" is accepted
     timezone: str = "Europe/Paris"  # site time for date_x; date_x_gmt is always UTC
+    currency: str = "EUR"  # woocommerce_currency: the seed prices its catalogue in EUR
+    calc_taxes: bool = True  # woocommerce_calc_taxes (seeded orders are taxed)
+    prices_include_tax: bool = True  # woocommerce_prices_include_tax (an EU store)
     now: datetime | None = None  # anchor of the seeded history (default: now)
     basic_over_http: bool = True  # accept Basic/query keys on plain HTTP (as if behind a TLS proxy)
     wc_auth_auto_approve: bool = True  # False: /wc-auth shows an approve page first
@@ -87,6 +90,8 @@ def create_app(options: SandboxOptions | None = None) -> Flask:
 
     store = Store()
     seeding.load(store, opts.seed, opts.orders, opts.now or datetime.now(UTC))
+    settings.configure(store, currency=opts.currency, calc_taxes=opts.calc_taxes,
+                       prices_include_tax=opts.prices_include_tax)
     for gateway in store.gateways.values():
         gateway.delay_ms = opts.gateway_delay_ms
     key = new_key(store, 1, "sandbox default key", opts.key_permissions, opts.consumer_key, opts.consumer_secret)
@@ -140,12 +145,13 @@ def _register_routes(app: Flask) -> None:
         routes_refunds,
         routes_sandbox,
         routes_schema,
+        routes_settings,
         routes_webhooks,
         wcauth,
     )
 
     for module in (routes_schema, routes_index, routes_orders, routes_refunds, routes_coupons, routes_products,
-                   routes_customers, routes_webhooks, routes_sandbox, wcauth):  # fmt: skip
+                   routes_customers, routes_webhooks, routes_sandbox, routes_settings, wcauth):  # fmt: skip
         app.register_blueprint(module.blueprint)
 
 

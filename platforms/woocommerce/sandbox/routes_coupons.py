@@ -2,7 +2,8 @@
 
 Codes are lower-cased and unique (duplicate -> 400 ``woocommerce_rest_coupon_code_already_exists``), so a
 deterministic code doubles as an idempotency key. ``smart_coupon`` (Smart Coupons store credit) is only a
-valid ``discount_type`` when the sandbox runs with ``store_credit_type``.
+valid ``discount_type`` when the sandbox runs with ``store_credit_type``. As in WooCommerce 10.0.2, only
+``date_expires`` (site time, or with an offset) sets the expiry: ``date_expires_gmt`` is read-only in effect.
 """
 
 from __future__ import annotations
@@ -52,10 +53,9 @@ def _apply(store: Store, coupon: Coupon, data: dict[str, Any], now: datetime) ->
         coupon.amount = rest.as_money("amount", data["amount"])
     if "description" in data:
         coupon.description = rest.as_str("description", data["description"])
-    for name, gmt in (("date_expires", False), ("date_expires_gmt", True)):
-        if name in data:
-            value = data[name]
-            coupon.date_expires = None if value in (None, "") else rest.as_date(name, value, the_shop.tz, gmt)
+    if "date_expires" in data:  # date_expires_gmt is accepted and ignored: WC_Coupon has no setter for it
+        value = data["date_expires"]
+        coupon.date_expires = None if value in (None, "") else rest.as_date("date_expires", value, the_shop.tz, False)
     for flag in ("individual_use", "free_shipping", "exclude_sale_items"):
         if flag in data:
             setattr(coupon, flag, rest.as_bool(flag, data[flag]))

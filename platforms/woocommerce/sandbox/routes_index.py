@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
+from platforms.woocommerce.sandbox import settings
 from platforms.woocommerce.sandbox.app import shop
 from platforms.woocommerce.sandbox.serialize import WC_VERSION
 
@@ -34,7 +35,8 @@ def system_status() -> Response:
         "environment": {"home_url": site.home_url, "site_url": site.home_url, "version": WC_VERSION,
                         "wp_version": "6.8.2", "wp_multisite": False, "default_timezone": "UTC"},
         "database": {}, "active_plugins": _plugins(), "theme": {}, "settings": {
-            "api_enabled": True, "currency": "EUR", "currency_symbol": "€", "currency_position": "right_space",
+            "api_enabled": True, "currency": settings.currency(shop().store), "currency_symbol": "€",
+            "currency_position": "right_space",
             "thousand_separator": " ", "decimal_separator": ",", "number_of_decimals": 2,
             "geolocation_enabled": False, "taxonomies": {}},
         "security": {"secure_connection": False, "hide_errors": True}, "pages": [],

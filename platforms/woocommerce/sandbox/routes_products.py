@@ -119,18 +119,3 @@ def put_variation(product_id: int, variation_id: int) -> Response:
         _apply_stock(variation, rest.body(), product.id, variation.id)
         store.emit("product", "updated", product.id)
         return jsonify(serialize.variation(variation, site()))
-
-
-@blueprint.get("/settings/general/woocommerce_currency")
-def store_currency() -> Response:
-    """The store currency, in which product prices are entered (the seed prices its catalogue in EUR).
-
-    Real WooCommerce answers this setting with the same shape (``id``, ``label``, ``type``, ``value``...).
-    Orders in other currencies stand for a multi-currency plugin's orders: the catalogue is not priced in them.
-    """
-    return jsonify(
-        {
-            "id": "woocommerce_currency", "label": "Currency", "description": "", "type": "select",
-            "default": "USD", "tip": "", "value": "EUR", "group_id": "general",
-        }
-    )  # fmt: skip

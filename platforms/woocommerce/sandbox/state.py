@@ -309,6 +309,7 @@ class Store:
         self.tax_rates: dict[int, TaxRate] = {}
         self.customers: dict[int, Customer] = {}
         self.customer_emails: dict[str, int] = {}
+        self.settings: dict[str, str] = {}  # WordPress options behind /settings (see settings.py)
         self.stock_log: list[StockChange] = []
         self.gateway_refunds: list[GatewayRefund] = []
         self.listeners: list[EventListener] = []
