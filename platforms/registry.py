@@ -25,6 +25,7 @@ from platforms.woocommerce import mapping as woo_mapping
 from platforms.woocommerce import webhooks as woo_webhooks
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.echo import RedisEchoRegistry
+from platforms.woocommerce.products import FinalSaleRule
 
 _cache: dict[str, tuple[str, ShopAdapter]] = {}
 _cache_guard = threading.Lock()
@@ -83,9 +84,12 @@ def _build(container: Container, shop: Shop, credentials: dict[str, str]) -> Sho
         )
     if shop.platform is Platform.WOOCOMMERCE:
         echoes = None if container.redis is None else RedisEchoRegistry(container.redis, namespace=shop.address)
+        settings = container.config.woocommerce
         return WooCommerceAdapter.from_credentials(
             base_url or shop.address, credentials, shop_id=shop.id, echo_registry=echoes,
             allow_private=container.config.app.allow_private_store_urls,
+            final_sale=FinalSaleRule(frozenset(settings.final_sale_tags), settings.final_sale_meta_key or None),
+            product_cache_seconds=settings.product_cache_seconds,
         )
     raise ConfigError(f"no adapter for platform {shop.platform}")
 
@@ -102,9 +106,11 @@ def translate_webhook(container: Container, shop: Shop, topic: str, payload: Map
     with container.uow() as uow:
         adapter = container.adapter_for(uow, shop)
     own_write = isinstance(adapter, WooCommerceAdapter) and adapter.is_own_echo(payload)
+    # The adapter adds the products' facts (final sale...); an order stored without them could be returned.
+    map_order = (adapter.map_webhook_order if isinstance(adapter, WooCommerceAdapter)
+                 else lambda body: woo_mapping.order_from_woo(body, shop_id=shop.id))
     return woo_webhooks.translate(
-        topic, payload, shop_address=shop.address, own_write=own_write,
-        map_order=lambda body: woo_mapping.order_from_woo(body, shop_id=shop.id),
+        topic, payload, shop_address=shop.address, own_write=own_write, map_order=map_order,
     )
 
 

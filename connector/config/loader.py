@@ -109,6 +109,9 @@ def _build(data: dict[str, Any], source: Path) -> Config:
     shopify = dict(data.get("shopify", {}))
     if "scopes" in shopify:
         shopify["scopes"] = tuple(shopify["scopes"])
+    woocommerce = dict(data.get("woocommerce", {}))
+    if "final_sale_tags" in woocommerce:
+        woocommerce["final_sale_tags"] = tuple(woocommerce["final_sale_tags"])
     shops = tuple(
         ShopDeclaration(
             platform=item["platform"],
@@ -128,7 +131,7 @@ def _build(data: dict[str, Any], source: Path) -> Config:
         queue=QueueSettings(**data.get("queue", {})),
         webhooks=WebhookSettings(**data.get("webhooks", {})),
         shopify=ShopifySettings(**shopify),
-        woocommerce=WooCommerceSettings(**data.get("woocommerce", {})),
+        woocommerce=WooCommerceSettings(**woocommerce),
         shops=shops,
         source=source,
     )

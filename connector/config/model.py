@@ -68,6 +68,11 @@ class ShopifySettings:
 class WooCommerceSettings:
     app_name: str = "Returns Connector"
     poll_every_seconds: int = 300
+    # A product is final sale with one of these tags (name or slug), or with this meta key set to a truthy
+    # value (yes/1/true/on); "" reads no meta. The tags are Shopify's FINAL_SALE_TAGS.
+    final_sale_tags: tuple[str, ...] = ("final-sale", "final_sale", "finalsale")
+    final_sale_meta_key: str = "_final_sale"
+    product_cache_seconds: int = 300
 
 
 @dataclass(frozen=True, slots=True)

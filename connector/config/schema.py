@@ -90,6 +90,11 @@ class ShopifySchema(_Strict):
 class WooCommerceSchema(_Strict):
     app_name = fields.String(validate=validate.Length(min=1))
     poll_every_seconds = fields.Integer(strict=True, validate=validate.Range(min=10))
+    final_sale_tags = fields.List(
+        fields.String(validate=validate.Regexp(r"\S", error="must not be blank")), validate=validate.Length(max=50)
+    )
+    final_sale_meta_key = fields.String(validate=validate.Length(max=255))  # WordPress's meta_key column
+    product_cache_seconds = fields.Integer(strict=True, validate=validate.Range(min=0, max=86400))
 
 
 class ShopSchema(_Strict):

@@ -58,6 +58,13 @@ from platforms.woocommerce.markers import (
     meta_value,
     refund_marker,
 )
+from platforms.woocommerce.products import (
+    DEFAULT_TTL_SECONDS,
+    FinalSaleRule,
+    ProductCatalog,
+    product_ids_of,
+    with_product_facts,
+)
 from platforms.woocommerce.subscriptions import ensure_webhooks
 
 log = logging.getLogger(__name__)
@@ -106,6 +113,8 @@ class WooCommerceAdapter:
         manual_refund_fallback: bool = True,
         echo_registry: EchoRegistry | None = None,
         delivered_meta_keys: Sequence[str] = DELIVERED_META_KEYS,
+        final_sale: FinalSaleRule | None = None,
+        product_cache_seconds: float = DEFAULT_TTL_SECONDS,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.client = client
@@ -119,6 +128,7 @@ class WooCommerceAdapter:
         self.delivered_meta_keys = tuple(delivered_meta_keys)
         self._clock = clock
         self._smart_coupons: bool | None = None
+        self.products = ProductCatalog(client, final_sale or FinalSaleRule(), ttl_seconds=product_cache_seconds)
 
     @classmethod
     def from_credentials(
@@ -147,8 +157,23 @@ class WooCommerceAdapter:
 
     def _map(self, raw: Mapping[str, Any], with_refunds: bool = True) -> Order:
         refunds = self._refunds_raw(str(raw["id"])) if with_refunds and raw.get("refunds") else []
-        return order_from_woo(raw, shop_id=self.shop_id, refunds=refunds,
-                              delivered_meta_keys=self.delivered_meta_keys)
+        order = order_from_woo(raw, shop_id=self.shop_id, refunds=refunds,
+                               delivered_meta_keys=self.delivered_meta_keys)
+        return self.with_products(raw, order)
+
+    def with_products(self, raw: Mapping[str, Any], order: Order) -> Order:
+        """The order's lines with their products' facts: one cached read per order (``products``)."""
+        facts = self.products.facts_for(product_ids_of(raw))
+        return with_product_facts(order, raw, facts, self.products.rule)
+
+    def map_webhook_order(self, raw: Mapping[str, Any]) -> Order:
+        """A webhook body as an order with product facts. A failed product read raises ``ValueError``, so
+        the order is treated as a hint and read again later: never stored without its final-sale flags."""
+        order = order_from_woo(raw, shop_id=self.shop_id, delivered_meta_keys=self.delivered_meta_keys)
+        try:
+            return self.with_products(raw, order)
+        except ConnectorError as exc:
+            raise ValueError(f"order {raw.get('id')}: products unreadable: {exc}") from exc
 
     def fetch_order(self, order_id: str) -> Order:
         return self._map(self._order_raw(order_id))
@@ -247,9 +272,7 @@ class WooCommerceAdapter:
             topic,
             payload,
             shop_address=self.shop_address,
-            map_order=lambda raw: order_from_woo(
-                raw, shop_id=self.shop_id, delivered_meta_keys=self.delivered_meta_keys
-            ),
+            map_order=self.map_webhook_order,
             own_write=self.is_own_echo(payload),
         )
 

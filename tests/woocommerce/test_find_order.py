@@ -44,6 +44,7 @@ def test_missing_order_and_wrong_email_cost_the_same_shop_calls(
 
 def test_find_order_by_number_and_email(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
     rsps.get(f"{API}/orders/727", body=dump(order()))
+    rsps.get(f"{API}/products", body=dump([]))
     rsps.get(f"{API}/orders", body=dump([]), headers={"X-WP-TotalPages": "1"})
     assert adapter.find_order("#\xa0727", "JOHN.DOE@example.com ") is not None
     assert adapter.find_order("0727", "john.doe@example.com") is not None  # leading zeros: the same number
@@ -52,6 +53,7 @@ def test_find_order_by_number_and_email(adapter: WooCommerceAdapter, rsps: respo
 
 def test_find_order_with_custom_numbers(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
     rsps.get(f"{API}/orders", body=dump([order(id=1234, number="WC-727")]), headers={"X-WP-TotalPages": "1"})
+    rsps.get(f"{API}/products", body=dump([]))
     found = adapter.find_order("# wc-727", "john.doe@example.com")
     assert found is not None and found.id == "1234" and found.name == "WC-727"
     assert "search=wc-727" in (rsps.calls[0].request.url or "")  # the normal form, as the rate limit counts it

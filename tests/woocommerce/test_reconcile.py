@@ -35,6 +35,7 @@ def test_orders_changed_since_streams_pages(adapter: WooCommerceAdapter, rsps: r
         match=[responses.matchers.query_param_matcher({"page": "2"}, strict_match=False)],
     )
     rsps.get(f"{API}/orders/3/refunds", body=dump([load("refund_726.json")]), headers={"X-WP-TotalPages": "1"})
+    rsps.get(f"{API}/products", body=dump([]))
     since = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
     seen = list(adapter.orders_changed_since(since))
     assert [o.id for o in seen] == ["1", "3"]
@@ -100,7 +101,8 @@ def test_refund_echo_is_recognised_and_later_changes_are_not(
     assert adapter.translate_webhook("order.updated", later).data["own_write"] is False  # type: ignore[index]
 
 
-def test_webhook_without_refunds_carries_the_order(adapter: WooCommerceAdapter) -> None:
+def test_webhook_without_refunds_carries_the_order(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
+    rsps.get(f"{API}/products", body=dump([]))
     event = adapter.translate_webhook("order.created", json.loads(dump(order()), parse_float=Decimal))
     assert event.order is not None and event.order.id == "727" and event.order.shop_id == "shop-1"
     assert event.shop_address == "https://shop.example"
