@@ -37,6 +37,9 @@ class RefundLine:
     disposition: Disposition | None = None
     restock_location_id: str | None = None
     platform_return_line_id: str | None = None
+    restocking_fee: Money | None = None
+    """The restocking fee already taken out of ``amount`` (``amount`` + fee = what was paid for the units): a
+    shop shows it as a deduction, and splits the refunded tax in the line's own proportion."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,9 @@ class RefundInstruction:
     platform_return_id: str | None = None
     store_credit_amount: Money | None = None
     notify_customer: bool = True
+    return_shipping_fee: Money | None = None
+    """The return's shipping fee, deducted from this refund (at most): a shop shows it as a deduction so the
+    refund's lines and deductions add up to ``amount``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from connector.domain.actions import (
     RefundLine,
     StoreCreditInstruction,
 )
+from connector.domain.money import Money
 from connector.domain.returns import Disposition
 from connector.store.codec import money_from_json, money_to_json, time_from_json, time_to_json
 
@@ -32,6 +33,7 @@ def refund_to_json(value: RefundInstruction) -> Json:
                 "disposition": None if line.disposition is None else line.disposition.value,
                 "restock_location_id": line.restock_location_id,
                 "platform_return_line_id": line.platform_return_line_id,
+                "restocking_fee": _money_or_none(line.restocking_fee),
             }
             for line in value.lines
         ],
@@ -41,7 +43,16 @@ def refund_to_json(value: RefundInstruction) -> Json:
         "platform_return_id": value.platform_return_id,
         "store_credit_amount": None if value.store_credit_amount is None else money_to_json(value.store_credit_amount),
         "notify_customer": value.notify_customer,
+        "return_shipping_fee": _money_or_none(value.return_shipping_fee),
     }
+
+
+def _money_or_none(value: Money | None) -> Json | None:
+    return None if value is None else money_to_json(value)
+
+
+def _money_from(data: Any) -> Money | None:
+    return None if data is None else money_from_json(data)
 
 
 def refund_from_json(data: Json) -> RefundInstruction:
@@ -59,6 +70,7 @@ def refund_from_json(data: Json) -> RefundInstruction:
                 disposition=None if line.get("disposition") is None else Disposition(line["disposition"]),
                 restock_location_id=line.get("restock_location_id"),
                 platform_return_line_id=line.get("platform_return_line_id"),
+                restocking_fee=_money_from(line.get("restocking_fee")),
             )
             for line in data["lines"]
         ),
@@ -68,6 +80,7 @@ def refund_from_json(data: Json) -> RefundInstruction:
         platform_return_id=data.get("platform_return_id"),
         store_credit_amount=None if credit is None else money_from_json(credit),
         notify_customer=data.get("notify_customer", True),
+        return_shipping_fee=_money_from(data.get("return_shipping_fee")),
     )
 
 

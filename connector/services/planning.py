@@ -102,6 +102,8 @@ def plan_resolution(
                     disposition=line.disposition,
                     restock_location_id=restock_location_id if line.disposition is Disposition.RESTOCK else None,
                     platform_return_line_id=line.platform_line_id,
+                    restocking_fee=_scaled(figures.restocking_fee, part, whole) if kind is ResolutionKind.REFUND
+                    else None,
                 )
             )
         if kind is ResolutionKind.EXCHANGE and part and line.resolution.exchange_variant_id:
@@ -141,6 +143,7 @@ def plan_resolution(
             return_id=request.id,
             platform_return_id=request.platform_return_id,
             store_credit_amount=folded_credit,
+            return_shipping_fee=amounts.return_shipping_fee or None,
         )
         planned.append(PlannedAction(ActionKind.REFUND, instruction.idempotency_key,
                                      instructions.refund_to_json(instruction)))

@@ -13,7 +13,6 @@ Each write looks for its own earlier effect first, and ``find_*`` looks for it a
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -24,13 +23,12 @@ from connector.domain.actions import (
     ExchangeInstruction,
     PlatformEffect,
     RefundInstruction,
-    RefundLine,
     StoreCreditInstruction,
 )
 from connector.domain.money import Money
 from connector.domain.order_numbers import normalize_order_number
 from connector.domain.orders import Order
-from connector.domain.returns import Disposition, ReturnRequest
+from connector.domain.returns import ReturnRequest
 from connector.domain.shop_refunds import ShopRefund
 from connector.domain.timeutil import require_utc, utcnow
 from connector.errors import ConfigError, ConnectorError, NotFound, OutcomeUnknown, PermanentError
@@ -39,6 +37,7 @@ from platforms.woocommerce import refund_events, webhooks
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.echo import EchoRegistry, InMemoryEchoRegistry
 from platforms.woocommerce.errors import COUPON_CODE_EXISTS, GATEWAY_CANNOT_REFUND, WooApiError
+from platforms.woocommerce.ids import woo_id as _id
 from platforms.woocommerce.mapping import (
     DELIVERED_META_KEYS,
     MappingError,
@@ -50,7 +49,6 @@ from platforms.woocommerce.markers import (
     CURRENCY_META,
     EXCHANGE_FOR_META,
     KEY_META,
-    LINES_META,
     RETURN_META,
     carries_key,
     coupon_code,
@@ -64,6 +62,14 @@ from platforms.woocommerce.products import (
     ProductCatalog,
     product_ids_of,
     with_product_facts,
+)
+from platforms.woocommerce.refunds import (
+    RefundExceedsRemaining,
+    build_refund_body,
+    cannot_refund_by_api,
+    is_over_refund,
+    refund_deductions,
+    remaining_refundable,
 )
 from platforms.woocommerce.subscriptions import ensure_webhooks
 
@@ -84,17 +90,6 @@ def _gmt(stamp: datetime) -> str:
     """Woo's GMT format (no zone suffix) for an aware datetime."""
     require_utc(stamp)
     return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def _id(value: str) -> int:
-    """Woo ids are integers; anything else cannot exist in the shop."""
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise NotFound(f"not a WooCommerce id: {value!r}") from None
-    if number <= 0:
-        raise NotFound(f"not a WooCommerce id: {value!r}")
-    return number
 
 
 class WooCommerceAdapter:
@@ -357,7 +352,15 @@ class WooCommerceAdapter:
         )
 
     def refund(self, instruction: RefundInstruction) -> PlatformEffect:
-        """Refund lines (and shipping) through the gateway; fall back to a manual refund if it cannot."""
+        """Refund lines (and shipping) through the gateway; fall back to a manual refund if it cannot.
+
+        WooCommerce answers the same 500 ``woocommerce_rest_cannot_create_order_refund`` when the gateway
+        cannot refund and when the amount is above what is left. Only the first may become a manual refund:
+        an over-refund is refused before posting (we know what is left from the order) and, should the order
+        have moved meanwhile, recognised after (by message, or by reading what is left again: the message is
+        translated on non-English sites). A core gateway that never refunds (bacs, cheque, cod) is recorded as
+        manual at once instead of asking it.
+        """
         if instruction.store_credit_amount:
             raise PermanentError("WooCommerce refunds cannot go to store credit: issue a coupon instead")
         earlier = self.find_refund(instruction.order_id, instruction.idempotency_key)
@@ -367,19 +370,24 @@ class WooCommerceAdapter:
         currency = str(raw.get("currency") or "").upper()
         if instruction.amount.currency != currency:
             raise PermanentError(f"refund in {instruction.amount.currency}, order is in {currency}")
+        self._refuse_over_refund(raw, instruction)
         body = build_refund_body(raw, instruction)
         path = f"orders/{_id(instruction.order_id)}/refunds"
-        manual = False
+        manual = self.manual_refund_fallback and cannot_refund_by_api(raw)
         try:
-            made = self._post(path, body)
+            made = self._post(path, {**body, "api_refund": False} if manual else body)
         except WooApiError as exc:
-            if exc.code != GATEWAY_CANNOT_REFUND or not self.manual_refund_fallback:
+            if exc.code != GATEWAY_CANNOT_REFUND:
+                raise
+            self._refuse_over_refund(self._order_raw(instruction.order_id), instruction, force=is_over_refund(str(exc)))
+            if not self.manual_refund_fallback:
                 raise
             # Woo deleted the failed refund before answering, so a second POST cannot double it.
             log.warning("woocommerce.refund.gateway_refused",
                         extra={"order_id": instruction.order_id, "error": str(exc)})
             made = self._post(path, {**body, "api_refund": False})
             manual = True
+        if manual:
             self._note_quietly(
                 instruction.order_id,
                 f"Return {instruction.return_id}: the payment gateway ({raw.get('payment_method_title') or '?'}) "
@@ -390,12 +398,24 @@ class WooCommerceAdapter:
         effect = self._refund_effect(instruction.order_id, made, currency)
         if manual and not effect.manual:  # pragma: no cover - Woo reports refunded_payment=false here
             effect = PlatformEffect(effect.kind, effect.platform_id, effect.amount, True, effect.detail, effect.extra)
+        deducted = refund_deductions(instruction).text()
         self._note_quietly(
             instruction.order_id,
             f"Return {instruction.return_id}: refund {effect.platform_id} of {instruction.amount} "
-            f"({'manual' if effect.manual else 'via gateway'}; restock: {body['api_restock']}).",
+            f"({'manual' if effect.manual else 'via gateway'}; restock: {body['api_restock']}"
+            f"{'; ' + deducted if deducted else ''}).",
         )
         return effect
+
+    def _refuse_over_refund(self, raw: Mapping[str, Any], instruction: RefundInstruction, force: bool = False) -> None:
+        """Raise ``RefundExceedsRemaining`` when the refund asks more than the order has left (or ``force``)."""
+        remaining = remaining_refundable(raw, instruction.amount.currency)
+        if force or instruction.amount > remaining:
+            raise RefundExceedsRemaining(
+                f"order {instruction.order_id}: refund of {instruction.amount} asked, only {remaining} is left "
+                "to refund (an agent can pay what is left with an override of at most that amount)",
+                remaining=remaining,
+            )
 
     # -- store credit -------------------------------------------------------------------------
 
@@ -531,101 +551,6 @@ class WooCommerceAdapter:
 
 
 # -- request bodies (pure) --------------------------------------------------------------------
-
-
-def _split_by_weights(amount: Money, weights: Sequence[tuple[str, Money]]) -> list[tuple[str, Money]]:
-    """``amount`` shared across ``weights`` (e.g. tax rates) in proportion, adding up exactly."""
-    usable = [(key, w) for key, w in weights if w.to_minor() > 0]
-    if not usable:
-        return []
-    shares = amount.allocate([w.to_minor() for _, w in usable])
-    return [(key, share) for (key, _), share in zip(usable, shares, strict=True)]
-
-
-def _tax_rates(item: Mapping[str, Any], currency: str) -> list[tuple[str, Money]]:
-    return [
-        (str(t.get("id")), money(t.get("total"), currency))
-        for t in item.get("taxes") or []
-        if isinstance(t, Mapping)
-    ]
-
-
-def _refund_item(
-    item_id: int, quantity: int, gross: Money, tax: Money, rates: list[tuple[str, Money]]
-) -> dict[str, Any]:
-    split = _split_by_weights(tax, rates) if tax else []
-    net = gross - tax if split else gross  # no rate to carry the tax: refund it inside the line total
-    return {
-        "id": item_id,
-        "quantity": quantity,
-        "refund_total": str(net.amount),
-        "refund_tax": [{"id": int(rate), "refund_total": str(share.amount)} for rate, share in split],
-    }
-
-
-def restock_plan(lines: Sequence[RefundLine]) -> tuple[bool, set[str]]:
-    """(``api_restock``, order line ids sent with their quantity).
-
-    Woo's ``api_restock`` is one flag for the whole refund and restocks every line sent *with a quantity*.
-    So: all lines restocked -> flag on, all quantities; none -> flag off, all quantities (recorded, not
-    restocked); mixed -> flag on, quantities only on restocked lines, the others sent with quantity 0 (money
-    only). Every returned unit is still recorded in the refund's ``_returns_connector_lines`` meta.
-    """
-    restock = {line.order_line_id for line in lines if line.disposition is Disposition.RESTOCK}
-    every = {line.order_line_id for line in lines}
-    if not restock:
-        return False, every
-    return True, restock
-
-
-def build_refund_body(order: Mapping[str, Any], instruction: RefundInstruction) -> dict[str, Any]:
-    """``POST orders/<id>/refunds`` body. ``RefundLine.amount`` includes its ``tax``; Woo wants them apart."""
-    currency = instruction.amount.currency
-    items = {str(i.get("id")): i for i in order.get("line_items") or [] if isinstance(i, Mapping)}
-    api_restock, with_quantity = restock_plan(instruction.lines)
-    lines: list[dict[str, Any]] = []
-    returned: dict[str, int] = {}
-    for line in instruction.lines:
-        item = items.get(line.order_line_id)
-        if item is None:
-            raise PermanentError(f"order {instruction.order_id} has no line item {line.order_line_id}")
-        quantity = line.quantity if line.order_line_id in with_quantity else 0
-        returned[line.order_line_id] = returned.get(line.order_line_id, 0) + line.quantity
-        lines.append(_refund_item(_id(line.order_line_id), quantity, line.amount, line.tax,
-                                  _tax_rates(item, currency)))
-    if instruction.shipping:
-        shipping = [s for s in order.get("shipping_lines") or [] if isinstance(s, Mapping)]
-        gross = [(str(s.get("id")), money(s.get("total"), currency) + money(s.get("total_tax"), currency))
-                 for s in shipping]
-        by_id = {str(s.get("id")): s for s in shipping}
-        split = _split_by_weights(instruction.shipping, gross)
-        if not split:
-            raise PermanentError(f"order {instruction.order_id} has no shipping to refund")
-        for ship_id, share in split:
-            ship = by_id[ship_id]
-            ship_gross = money(ship.get("total"), currency) + money(ship.get("total_tax"), currency)
-            ship_tax = money(ship.get("total_tax"), currency)
-            tax = ship_tax.prorate(share.to_minor(), ship_gross.to_minor()) if ship_tax else Money.zero(currency)
-            lines.append(_refund_item(_id(ship_id), 0, share, tax, _tax_rates(ship, currency)))
-    reason = " ".join(
-        p for p in (instruction.reason.strip(), f"(return {instruction.return_id})",
-                    refund_marker(instruction.idempotency_key)) if p
-    )
-    return {
-        "amount": str(instruction.amount.amount),
-        "reason": reason,
-        "api_refund": True,
-        "api_restock": api_restock,
-        "line_items": lines,
-        "meta_data": meta_list(
-            [
-                (KEY_META, instruction.idempotency_key),
-                (RETURN_META, instruction.return_id),
-                (LINES_META, json.dumps(returned, sort_keys=True)),
-                (CURRENCY_META, currency),
-            ]
-        ),
-    }
 
 
 def build_coupon_body(

@@ -14,8 +14,9 @@ from connector.domain.actions import ActionKind, RefundInstruction, RefundLine
 from connector.domain.money import Money
 from connector.domain.returns import Disposition
 from connector.errors import OutcomeUnknown, PermanentError
-from platforms.woocommerce.adapter import WooCommerceAdapter, build_refund_body, restock_plan
+from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.markers import meta_value
+from platforms.woocommerce.refunds import RefundExceedsRemaining, build_refund_body, restock_plan
 from tests.woocommerce.conftest import API, dump, load, order
 
 
@@ -227,3 +228,61 @@ def test_currency_mismatch_refused_before_posting(adapter: WooCommerceAdapter, r
 def test_amount_is_decimal_string() -> None:
     body = build_refund_body(order(), instruction(LINE_316, amount="19.35"))
     assert isinstance(body["amount"], str) and Decimal(body["amount"]) == Decimal("19.35")
+
+
+def _refused(message: str) -> dict[str, Any]:
+    return {"code": "woocommerce_rest_cannot_create_order_refund", "message": message, "data": 500}
+
+
+def test_over_refund_is_refused_before_posting_naming_what_is_left(
+    adapter: WooCommerceAdapter, rsps: responses.RequestsMock
+) -> None:
+    rsps.get(f"{API}/orders/727/refunds", json=[], headers={"X-WP-TotalPages": "1"})
+    rsps.get(f"{API}/orders/727", body=dump(order(refunds=[{"id": 9, "reason": "by hand", "total": "-40.00"}])))
+    post = rsps.post(f"{API}/orders/727/refunds", json={})
+    with pytest.raises(RefundExceedsRemaining) as caught:
+        adapter.refund(instruction(LINE_316))
+    assert caught.value.remaining == usd("5.80") and "5.80 USD is left" in str(caught.value)
+    assert post.call_count == 0
+
+
+def test_over_refund_answer_is_not_taken_for_a_gateway_refusal(
+    adapter: WooCommerceAdapter, rsps: responses.RequestsMock
+) -> None:
+    """The order moved between our read and the POST: WooCommerce's "Invalid refund amount." 500 has the
+    gateway refusal's code; it must never become a second POST with api_refund=false."""
+    _stub_order(rsps, [])
+    post = rsps.post(f"{API}/orders/727/refunds", status=500, json=_refused("Invalid refund amount."))
+    with pytest.raises(RefundExceedsRemaining):
+        adapter.refund(instruction(LINE_316))
+    assert post.call_count == 1
+
+
+def test_translated_over_refund_answer_is_recognised_by_what_is_left(
+    adapter: WooCommerceAdapter, rsps: responses.RequestsMock
+) -> None:
+    rsps.get(f"{API}/orders/727/refunds", json=[], headers={"X-WP-TotalPages": "1"})
+    rsps.get(f"{API}/orders/727", body=dump(order()))
+    rsps.get(f"{API}/orders/727", body=dump(order(refunds=[{"id": 9, "reason": "", "total": "-45.80"}])))
+    post = rsps.post(f"{API}/orders/727/refunds", status=500, json=_refused("Montant du remboursement non valide."))
+    with pytest.raises(RefundExceedsRemaining):
+        adapter.refund(instruction(LINE_316))
+    assert post.call_count == 1
+
+
+def test_core_gateway_without_refunds_is_recorded_manually_at_once(
+    adapter: WooCommerceAdapter, rsps: responses.RequestsMock
+) -> None:
+    rsps.get(f"{API}/orders/727/refunds", json=[], headers={"X-WP-TotalPages": "1"})
+    rsps.get(f"{API}/orders/727", body=dump(order(payment_method="bacs", payment_method_title="Direct bank transfer")))
+    bodies: list[dict[str, Any]] = []
+
+    def create(request: Any) -> tuple[int, dict[str, str], str]:
+        bodies.append(json.loads(request.body))
+        return 201, {}, json.dumps(refund_response(bodies[-1], 804, refunded_payment=False))
+
+    rsps.add_callback(responses.POST, f"{API}/orders/727/refunds", callback=create)
+    rsps.post(f"{API}/orders/727/notes", json={"id": 1})
+    effect = adapter.refund(instruction(LINE_316))
+    assert [b["api_refund"] for b in bodies] == [False]
+    assert effect.manual
