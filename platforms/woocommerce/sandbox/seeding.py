@@ -25,6 +25,7 @@ from platforms.woocommerce.sandbox.state import (
     TaxRate,
     Variation,
 )
+from platforms.woocommerce.sandbox.terms import register_terms
 
 GATEWAYS = (
     Gateway("stripe", "Credit card (Stripe)"),
@@ -87,6 +88,8 @@ def _load_catalogue(
         )  # fmt: skip
         if seed_product.final_sale:
             product.meta.append(store.meta("_final_sale", "yes"))
+        product.categories = [seed_product.product_type, *(["Sale"] if seed_product.final_sale else [])]
+        register_terms(store, product)
         store.products[product.id] = product
         for variant in seed_product.variants:
             record = Variation(store.post_id(), product.id, variant.sku, variant.price, variant.options, created,

@@ -25,6 +25,7 @@ from platforms.woocommerce.sandbox.state import (
     Variation,
     Webhook,
 )
+from platforms.woocommerce.sandbox.terms import term
 
 WC_VERSION = "9.9.3"
 TAX_LINE_ID_BASE = 900_000_000  # tax lines are not stored; their synthetic item ids live far above real ones
@@ -285,7 +286,8 @@ def product(store: Store, record: Product, site: Site) -> dict[str, Any]:
         "tax_status": "taxable", "tax_class": "", "manage_stock": record.manage_stock,
         "stock_quantity": record.stock_quantity if record.manage_stock else None, "stock_status": status,
         "backorders": record.backorders, "backorders_allowed": record.backorders != "no", "backordered": False,
-        "categories": [], "tags": [{"id": 0, "name": tag, "slug": tag} for tag in record.tags],
+        "categories": [term(store, "product_cat", name) for name in record.categories],
+        "tags": [term(store, "product_tag", name) for name in record.tags],
         "attributes": [
             {"id": 0, "name": name, "position": i, "visible": True, "variation": True, "options": options}
             for i, (name, options) in enumerate(record.attributes)

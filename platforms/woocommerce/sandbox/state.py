@@ -165,6 +165,7 @@ class Product:
     stock_quantity: int | None = None
     backorders: str = "no"
     meta: list[Meta] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # names; ids and slugs in sandbox/terms.py
 
 
 @dataclass(slots=True)
@@ -307,6 +308,7 @@ class Store:
         self.api_keys: dict[str, ApiKey] = {}  # consumer_key -> key
         self.gateways: dict[str, Gateway] = {}
         self.tax_rates: dict[int, TaxRate] = {}
+        self.terms: dict[tuple[str, str], int] = {}  # (taxonomy, slug) -> term id (sandbox/terms.py)
         self.customers: dict[int, Customer] = {}
         self.customer_emails: dict[str, int] = {}
         self.settings: dict[str, str] = {}  # WordPress options behind /settings (see settings.py)
