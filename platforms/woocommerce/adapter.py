@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from connector.domain.actions import (
@@ -35,6 +36,18 @@ from connector.errors import ConfigError, ConnectorError, NotFound, OutcomeUnkno
 from connector.ports import IncomingEvent, ShopAdapter
 from platforms.woocommerce import refund_events, webhooks
 from platforms.woocommerce.client import WooClient
+from platforms.woocommerce.credit import (
+    CLASH_CODES,
+    CreditTerms,
+    TaxSettings,
+    build_coupon_body,
+    candidate_codes,
+    credit_terms,
+    is_ours,
+    order_tax_rate,
+    percent,
+    promised_value,
+)
 from platforms.woocommerce.echo import EchoRegistry, InMemoryEchoRegistry
 from platforms.woocommerce.errors import COUPON_CODE_EXISTS, GATEWAY_CANNOT_REFUND, WooApiError
 from platforms.woocommerce.ids import woo_id as _id
@@ -51,10 +64,8 @@ from platforms.woocommerce.markers import (
     KEY_META,
     RETURN_META,
     carries_key,
-    coupon_code,
     meta_list,
     meta_value,
-    refund_marker,
 )
 from platforms.woocommerce.products import (
     DEFAULT_TTL_SECONDS,
@@ -123,6 +134,7 @@ class WooCommerceAdapter:
         self.delivered_meta_keys = tuple(delivered_meta_keys)
         self._clock = clock
         self._smart_coupons: bool | None = None
+        self._taxes: TaxSettings | None = None
         self.products = ProductCatalog(client, final_sale or FinalSaleRule(), ttl_seconds=product_cache_seconds)
 
     @classmethod
@@ -439,49 +451,88 @@ class WooCommerceAdapter:
         return isinstance(enum, list) and "smart_coupon" in enum
 
     def find_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect | None:
-        code = coupon_code(instruction.idempotency_key)
-        found = self.client.get("coupons", {"code": code})
-        for coupon in found if isinstance(found, list) else []:
-            if isinstance(coupon, dict) and str(coupon.get("code", "")).lower() == code.lower():
-                return self._credit_effect(coupon, instruction)
-        return None
+        ours, _free = self._locate_credit(instruction)
+        return ours
+
+    def _locate_credit(self, instruction: StoreCreditInstruction) -> tuple[PlatformEffect | None, str | None]:
+        """Walk the credit's code sequence (``credit.candidate_codes``): (our coupon, None) when one is ours,
+        else (None, the first code nobody holds). A code held by a coupon that is not ours is a clash."""
+        for code in candidate_codes(instruction.idempotency_key):
+            found = self.client.get("coupons", {"code": code})
+            holders = [c for c in found if isinstance(c, dict) and str(c.get("code", "")).lower() == code.lower()] \
+                if isinstance(found, list) else []  # fmt: skip
+            for coupon in holders:
+                if is_ours(coupon, instruction):
+                    return self._credit_effect(coupon, instruction), None
+            if not holders:
+                return None, code
+            log.warning("woocommerce.coupon-code-clash", extra={"code": code, "return": instruction.return_id})
+        return None, None
 
     def _credit_effect(self, coupon: Mapping[str, Any], instruction: StoreCreditInstruction) -> PlatformEffect:
+        """The effect's amount is what the credit is worth (tax included), not the coupon's net ``amount``."""
+        worth = promised_value(coupon, instruction.amount.currency) or instruction.amount
         return PlatformEffect(
             kind=ActionKind.STORE_CREDIT,
             platform_id=str(coupon["id"]),
-            amount=money(coupon.get("amount"), instruction.amount.currency),
+            amount=worth,
             detail=f"coupon {str(coupon.get('code', '')).upper()}",
             extra={"code": str(coupon.get("code", "")).upper(),
-                   "discount_type": str(coupon.get("discount_type", ""))},
+                   "discount_type": str(coupon.get("discount_type", "")),
+                   "coupon_amount": str(coupon.get("amount", ""))},
         )
 
+    def _tax_settings(self) -> TaxSettings:
+        """Read once per adapter: whether a fixed-amount coupon is deducted before tax (see ``credit``)."""
+        if self._taxes is None:
+            calc = self.client.get("settings/general/woocommerce_calc_taxes")
+            prices = self.client.get("settings/tax/woocommerce_prices_include_tax")
+            self._taxes = TaxSettings(
+                calc_taxes=isinstance(calc, dict) and calc.get("value") == "yes",
+                prices_include_tax=isinstance(prices, dict) and prices.get("value") == "yes",
+            )
+        return self._taxes
+
+    def _credit_terms(self, instruction: StoreCreditInstruction, discount_type: str) -> CreditTerms:
+        taxes = self._tax_settings() if discount_type == "fixed_cart" else TaxSettings(False, False)
+        rate = order_tax_rate(self._order_raw(instruction.order_id)) if taxes.coupons_before_tax else Decimal(0)
+        return credit_terms(instruction.amount, discount_type=discount_type, taxes=taxes, tax_rate=rate)
+
     def issue_store_credit(self, instruction: StoreCreditInstruction) -> PlatformEffect:
-        """A coupon for the customer's email, its code fixed by the idempotency key (amount incl. bonus)."""
-        earlier = self.find_store_credit(instruction)
-        if earlier is not None:
-            return earlier
-        body = build_coupon_body(
-            instruction,
-            discount_type=self._credit_type(),
-            expires_at=instruction.expires_at or self._clock() + self.credit_validity,
-        )
-        try:
-            made = self._post("coupons", body)
-        except WooApiError as exc:
-            if exc.code != COUPON_CODE_EXISTS:
-                raise
-            found = self.find_store_credit(instruction)  # a concurrent attempt won the race
-            if found is None:
-                raise
-            return found
-        effect = self._credit_effect(made, instruction)
-        self._note_quietly(
-            instruction.order_id,
-            f"Return {instruction.return_id}: store credit {instruction.amount} issued as coupon "
-            f"{effect.extra['code']} for {instruction.customer_email}.",
-        )
-        return effect
+        """A coupon for the customer's email under the first free code of its sequence, worth the amount
+        incl. tax when spent (net of the order's tax rate when the store deducts coupons before tax)."""
+        discount_type = self._credit_type()
+        terms: CreditTerms | None = None
+        for _attempt in range(CLASH_CODES):
+            earlier, code = self._locate_credit(instruction)
+            if earlier is not None:
+                return earlier
+            if code is None:
+                raise PermanentError(f"coupon codes for {instruction.idempotency_key} are all taken by others")
+            terms = terms or self._credit_terms(instruction, discount_type)
+            body = build_coupon_body(
+                instruction, code=code, discount_type=discount_type, terms=terms,
+                expires_at=instruction.expires_at or self._clock() + self.credit_validity,
+            )  # fmt: skip
+            try:
+                made = self._post("coupons", body)
+            except WooApiError as exc:
+                if exc.code != COUPON_CODE_EXISTS:
+                    raise
+                continue  # a concurrent attempt, or someone else, took the code meanwhile: look again
+            effect = self._credit_effect(made, instruction)
+            self._note_quietly(instruction.order_id, self._credit_note(instruction, effect, terms))
+            return effect
+        raise PermanentError(f"coupon codes for {instruction.idempotency_key} kept being taken")
+
+    @staticmethod
+    def _credit_note(instruction: StoreCreditInstruction, effect: PlatformEffect, terms: CreditTerms) -> str:
+        note = (f"Return {instruction.return_id}: store credit {instruction.amount} issued as coupon "
+                f"{effect.extra['code']} for {instruction.customer_email}")  # fmt: skip
+        if terms.amount != terms.promised:
+            note += (f" (coupon amount {terms.amount} before {percent(terms.tax_rate)}% tax: it saves "
+                     f"{terms.promised} tax included)")  # fmt: skip
+        return note + "."
 
     # -- exchanges ----------------------------------------------------------------------------
 
@@ -551,32 +602,6 @@ class WooCommerceAdapter:
 
 
 # -- request bodies (pure) --------------------------------------------------------------------
-
-
-def build_coupon_body(
-    instruction: StoreCreditInstruction, *, discount_type: str, expires_at: datetime
-) -> dict[str, Any]:
-    code = coupon_code(instruction.idempotency_key)
-    body: dict[str, Any] = {
-        "code": code,
-        "discount_type": discount_type,
-        "amount": str(instruction.amount.amount),
-        "description": " ".join(
-            p for p in (f"Store credit for return {instruction.return_id} (order {instruction.order_id}).",
-                        instruction.note.strip(), refund_marker(instruction.idempotency_key)) if p
-        ),
-        "email_restrictions": [instruction.customer_email],
-        "individual_use": False,
-        "date_expires_gmt": _gmt(expires_at),
-        "meta_data": meta_list(
-            [(KEY_META, instruction.idempotency_key), (RETURN_META, instruction.return_id),
-             (CURRENCY_META, instruction.amount.currency)]
-        ),
-    }
-    if discount_type == "fixed_cart":
-        # core coupons have no balance: one use, then it is spent
-        body.update(usage_limit=1, usage_limit_per_user=1)
-    return body
 
 
 def build_exchange_body(
