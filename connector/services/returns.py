@@ -34,6 +34,7 @@ from connector.policy.model import Decision
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
+from connector.services.refundable import left_to_refund
 from connector.services.shop_fees import with_shop_shipping_fee
 from connector.store.actions_repo import ActionState
 from connector.store.outbox_repo import JobKind
@@ -322,13 +323,14 @@ class ReturnService:
             shop = uow.shops.get(shop_id)
             repo = uow.returns(shop_id)
             request = self._load(uow, shop_id, return_id)
-            order = current_order(uow, shop, request.order_id, self.container.adapter_for(uow, shop))
+            adapter = self.container.adapter_for(uow, shop)
+            order = current_order(uow, shop, request.order_id, adapter)
             if override is not None:
                 if override.currency != request.currency or override.is_negative():
                     raise InvalidReturn(f"the override must be a non-negative amount in {request.currency}")
-                ceiling = order.total_paid
+                ceiling = left_to_refund(order, adapter)
                 if override > ceiling:
-                    raise InvalidReturn(f"the override {override} is more than the {ceiling} paid")
+                    raise InvalidReturn(f"the override {override} is more than the {ceiling} left to refund")
             request.resolve(actor, now, reason)
             if override is not None:
                 request.note(actor, now, reason, {"override": str(override.amount), "currency": override.currency})
