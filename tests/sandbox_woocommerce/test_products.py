@@ -6,6 +6,12 @@ source/includes/wp-api-v3/_product-variations.md).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from platforms.woocommerce.sandbox import serialize
+from platforms.woocommerce.sandbox.state import Product, Store
 from tests.sandbox_woocommerce.conftest import Woo
 
 
@@ -53,3 +59,41 @@ def test_variation_id_on_the_products_route(woo: Woo) -> None:
     direct = woo.get(f"products/{product['id']}/variations/{vid}").json()
     assert as_product["stock_quantity"] == direct["stock_quantity"]
     assert as_product["name"].startswith(product["name"] + " - ")
+
+
+def test_products_show_tags_and_categories_as_terms(woo: Woo) -> None:
+    """As REST v3: ``[{id, name, slug}]``, one id per term whatever the product; final sale by tag and meta."""
+    products = woo.get("products", params={"per_page": 100}).json()
+    ids: dict[tuple[str, str], set[int]] = {}
+    for product in products:
+        assert product["categories"], "every product has a category (Uncategorized at worst)"
+        for taxonomy in ("tags", "categories"):
+            for term in product[taxonomy]:
+                assert set(term) == {"id", "name", "slug"} and term["id"] >= 16
+                ids.setdefault((taxonomy, term["slug"]), set()).add(term["id"])
+    assert all(len(found) == 1 for found in ids.values())
+    assert len({next(iter(found)) for found in ids.values()}) == len(ids)
+    final = [p for p in products if any(t["slug"] == "final-sale" for t in p["tags"])]
+    assert final and all({"key": "_final_sale", "value": "yes"} in
+                         [{k: m[k] for k in ("key", "value")} for m in p["meta_data"]] for p in final)  # fmt: skip
+    assert all("Sale" in {c["name"] for c in p["categories"]} for p in final)
+
+
+def test_include_lists_products_only_and_skips_unknown_ids(woo: Woo) -> None:
+    """A real store answers ``include`` with the parents it has: never a variation, never an error."""
+    first, second = woo.get("products", params={"per_page": 2}).json()
+    asked = f"{first['id']},{second['id']},{first['variations'][0]},999999"
+    found = woo.get("products", params={"include": asked, "per_page": 100, "_fields": "id,type,tags"})
+    assert sorted(p["id"] for p in found.json()) == sorted([first["id"], second["id"]])
+    assert set(found.json()[0]) == {"id", "type", "tags"}
+    too_many = woo.get("products", params={"include": asked, "per_page": 101})
+    assert too_many.status_code == 400 and too_many.json()["code"] == "rest_invalid_param"
+
+
+def test_a_product_without_category_is_uncategorized() -> None:
+    store = Store()
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    record = Product(store.post_id(), "Plain", "plain", "P", "simple", Decimal("5.00"), [], [], [], now, now)
+    shown = serialize.product(store, record, serialize.Site(ZoneInfo("UTC"), "http://shop.test"))
+    assert shown["categories"] == [{"id": 15, "name": "Uncategorized", "slug": "uncategorized"}]
+    assert shown["tags"] == []

@@ -25,7 +25,7 @@ from platforms.woocommerce.sandbox.state import (
     Variation,
     Webhook,
 )
-from platforms.woocommerce.sandbox.terms import term
+from platforms.woocommerce.sandbox.terms import UNCATEGORIZED, term
 
 WC_VERSION = "9.9.3"
 TAX_LINE_ID_BASE = 900_000_000  # tax lines are not stored; their synthetic item ids live far above real ones
@@ -286,7 +286,7 @@ def product(store: Store, record: Product, site: Site) -> dict[str, Any]:
         "tax_status": "taxable", "tax_class": "", "manage_stock": record.manage_stock,
         "stock_quantity": record.stock_quantity if record.manage_stock else None, "stock_status": status,
         "backorders": record.backorders, "backorders_allowed": record.backorders != "no", "backordered": False,
-        "categories": [term(store, "product_cat", name) for name in record.categories],
+        "categories": [term(store, "product_cat", name) for name in record.categories or [UNCATEGORIZED]],
         "tags": [term(store, "product_tag", name) for name in record.tags],
         "attributes": [
             {"id": 0, "name": name, "position": i, "visible": True, "variation": True, "options": options}

@@ -13,6 +13,9 @@ from platforms.woocommerce.sandbox.state import Product, Store
 
 FIRST_TERM_ID: Final = 16
 """A fresh WooCommerce install has used the ids below (product types, visibility terms, Uncategorized = 15)."""
+UNCATEGORIZED: Final = "Uncategorized"
+"""``default_product_cat``: WooCommerce files a product without a category here (term 15), and says so."""
+UNCATEGORIZED_ID: Final = 15
 
 
 def slug_of(name: str) -> str:
@@ -25,6 +28,8 @@ def term(store: Store, taxonomy: str, name: str) -> dict[str, Any]:
     """The term named ``name`` (created on first use), in the REST ``{id, name, slug}`` shape."""
     slug = slug_of(name)
     key = (taxonomy, slug)
+    if key == ("product_cat", "uncategorized"):
+        return {"id": UNCATEGORIZED_ID, "name": UNCATEGORIZED, "slug": slug}
     if key not in store.terms:
         store.terms[key] = FIRST_TERM_ID + len(store.terms)
     return {"id": store.terms[key], "name": name, "slug": slug}
