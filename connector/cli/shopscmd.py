@@ -57,7 +57,8 @@ def register(sub: Subparsers) -> None:
     woo.add_argument("--url", required=True, help="the shop's site URL (https://...)")
     woo.add_argument("--key-env", required=True, metavar="ENV_VAR", help="variable holding the consumer key")
     woo.add_argument("--secret-env", required=True, metavar="ENV_VAR", help="variable holding the consumer secret")
-    woo.add_argument("--currency", default="EUR")
+    woo.add_argument("--currency", default=None, metavar="CODE",
+                     help="refuse to connect unless the store's own currency (read from it) is this one")
     woo.add_argument("--locale", default="en", choices=["en", "fr"])
     woo.add_argument("--no-webhooks", action="store_true", help="only store the keys (polling still works)")
     woo.set_defaults(handler=run_connect_woocommerce)
@@ -142,11 +143,11 @@ def run_connect_woocommerce(args: argparse.Namespace) -> int:
         values[option] = os.environ[env_var]
     container = container_from(args)
     upgrade(container.engine)
-    store = DbCredentialStore(container, Platform.WOOCOMMERCE, currency=args.currency, locale=args.locale)
+    store = DbCredentialStore(container, Platform.WOOCOMMERCE, locale=args.locale)
     allow_private = container.config.app.allow_private_store_urls
-    url = connect_with_keys(args.url, values["--key-env"], values["--secret-env"], credentials=store,
-                            allow_private=allow_private)
-    print(f"keys for {url} work and are stored encrypted")
+    url, currency = connect_with_keys(args.url, values["--key-env"], values["--secret-env"], credentials=store,
+                                      allow_private=allow_private, expected_currency=args.currency)
+    print(f"keys for {url} work and are stored encrypted; the store's currency is {currency}")
     if not args.no_webhooks:
         delivery = f"{container.config.app.base_url.rstrip('/')}/webhooks/woocommerce"
         setup = finish_connect(url, delivery, credentials=store, allow_private=allow_private)

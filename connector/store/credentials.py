@@ -35,6 +35,14 @@ class DbCredentialStore:
                     uow.shops.set_active(shop.id, True)
             uow.commit()
 
+    def set_currency(self, address: str, currency: str) -> None:
+        """The currency the shop itself reported when it was connected (the one given at creation is a guess)."""
+        with self._container.uow() as uow:
+            shop = uow.shops.find(self._platform, address)
+            if shop is not None and shop.currency != currency.upper():
+                uow.shops.set_currency(shop.id, currency)
+                uow.commit()
+
 
 class DbSingleUse:
     """OAuth ``state`` / wc-auth ``user_id``: issued once, consumed at most once, across processes."""

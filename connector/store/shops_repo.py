@@ -112,6 +112,9 @@ class ShopRepository:
     def set_active(self, shop_id: str, active: bool) -> None:
         self._update(shop_id, active=active)
 
+    def set_currency(self, shop_id: str, currency: str) -> None:
+        self._update(shop_id, currency=currency.upper())
+
     def set_credentials(self, shop_id: str, credentials: Mapping[str, str]) -> None:
         self._update(shop_id, credentials=self._cipher.encrypt(credentials))
 

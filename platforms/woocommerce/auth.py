@@ -13,6 +13,7 @@ delivery URL synchronously, which would slow the callback or deadlock a single-w
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -38,6 +39,8 @@ UNREACHABLE: Final = "could not reach the store"
 internal address and keys the store refused must look the same, or the anonymous callback is a port
 scanner (an open port answers "keys refused", a closed one "unreachable")."""
 
+CURRENCY_CODE: Final = re.compile(r"[A-Z]{3}")
+
 ClientFactory = Callable[[str, str, str], WooClient]
 
 
@@ -55,6 +58,10 @@ class CredentialStore(Protocol):
     def load(self, store_url: str) -> dict[str, str] | None: ...
 
     def save(self, store_url: str, creds: dict[str, str]) -> None: ...
+
+    def set_currency(self, store_url: str, currency: str) -> None:
+        """The shop's currency, as the store itself says (``woocommerce_currency``), saved after ``save``."""
+        ...
 
 
 class InMemoryStateStore:
@@ -79,6 +86,7 @@ class InMemoryStateStore:
 class InMemoryCredentialStore:
     def __init__(self) -> None:
         self._data: dict[str, dict[str, str]] = {}
+        self.currencies: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def load(self, store_url: str) -> dict[str, str] | None:
@@ -89,6 +97,10 @@ class InMemoryCredentialStore:
     def save(self, store_url: str, creds: dict[str, str]) -> None:
         with self._lock:
             self._data[store_url] = dict(creds)
+
+    def set_currency(self, store_url: str, currency: str) -> None:
+        with self._lock:
+            self.currencies[store_url] = currency
 
 
 def authorize_url(
@@ -106,13 +118,25 @@ def quick_client(store_url: str, key: str, secret: str, *, allow_private: bool =
                      allow_private=allow_private)
 
 
-def check_keys(store_url: str, key: str, secret: str, client_factory: ClientFactory = quick_client) -> None:
-    """One cheap authenticated read; raises ``ConfigError`` when the keys do not open the store."""
+def check_keys(store_url: str, key: str, secret: str, client_factory: ClientFactory = quick_client) -> str:
+    """One cheap authenticated read, then the store's currency, which it returns; raises ``ConfigError``
+    when the keys do not open the store."""
     client = client_factory(store_url, key, secret)
     try:
         client.get("orders", {"per_page": 1, "_fields": "id"})
+        return store_currency(client)
     finally:
         client.close()
+
+
+def store_currency(client: WooClient) -> str:
+    """``woocommerce_currency``: the currency the store prices and takes payments in. Never assumed: a USD
+    store connected as EUR has every amount labelled wrong (issue 16)."""
+    setting = client.get("settings/general/woocommerce_currency")
+    code = str(setting.get("value") or "").strip().upper() if isinstance(setting, Mapping) else ""
+    if not CURRENCY_CODE.fullmatch(code):
+        raise ConfigError(f"{client.store_url}: the store did not tell its currency")
+    return code
 
 
 def _store(credentials: CredentialStore, store_url: str, new: Mapping[str, str]) -> dict[str, str]:
@@ -158,13 +182,14 @@ def handle_callback(
         return CallbackResult(400, str(exc))
     try:
         admit_store_url(url, allow_private=allow_private)
-        check_keys(url, key, secret, client_factory or partial(quick_client, allow_private=allow_private))
+        currency = check_keys(url, key, secret, client_factory or partial(quick_client, allow_private=allow_private))
     except ConnectorError:
         return CallbackResult(400, UNREACHABLE, url)
     fields = {"consumer_key": key, "consumer_secret": secret, "key_permissions": SCOPE}
     if payload.get("key_id") is not None:
         fields["key_id"] = str(payload["key_id"])
     _store(credentials, url, fields)
+    credentials.set_currency(url, currency)
     return CallbackResult(200, "ok", url)
 
 
@@ -176,17 +201,23 @@ def connect_with_keys(
     credentials: CredentialStore,
     client_factory: ClientFactory | None = None,
     allow_private: bool = False,
-) -> str:
-    """Manual key entry (CLI): check the keys with a read, store them; returns the normalized store URL.
+    expected_currency: str | None = None,
+) -> tuple[str, str]:
+    """Manual key entry (CLI): check the keys with a read, store them with the store's currency; returns the
+    normalized store URL and that currency.
 
-    Raises ``ConfigError`` when the URL is malformed or internal, or the keys are refused. A read-only key
-    passes this check and fails later, at webhook creation, with ``ConfigError``.
+    Raises ``ConfigError`` when the URL is malformed or internal, the keys are refused, or the store's
+    currency is not ``expected_currency`` (then nothing is stored). A read-only key passes this check and
+    fails later, at webhook creation, with ``ConfigError``.
     """
     url = admit_store_url(store_url, allow_private=allow_private)
     factory = client_factory or partial(quick_client, allow_private=allow_private)
-    check_keys(url, consumer_key.strip(), consumer_secret.strip(), factory)
+    currency = check_keys(url, consumer_key.strip(), consumer_secret.strip(), factory)
+    if expected_currency and expected_currency.strip().upper() != currency:
+        raise ConfigError(f"{url} is a {currency} store, not {expected_currency.strip().upper()}")
     _store(credentials, url, {"consumer_key": consumer_key.strip(), "consumer_secret": consumer_secret.strip()})
-    return url
+    credentials.set_currency(url, currency)
+    return url, currency
 
 
 def finish_connect(

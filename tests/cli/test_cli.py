@@ -92,7 +92,9 @@ def test_connect_woocommerce_by_hand_checks_keys_and_creates_webhooks(tmp_path: 
 
     from platforms.woocommerce.sandbox.app import SandboxOptions, start_in_thread
 
-    url, stop = start_in_thread(SandboxOptions(orders=3, consumer_key="ck_demo", consumer_secret="cs_demo"))
+    # a USD store: the shop's currency is read from it, never assumed (issue 16)
+    url, stop = start_in_thread(SandboxOptions(orders=3, consumer_key="ck_demo", consumer_secret="cs_demo",
+                                               currency="USD"))
     try:
         config = tmp_path / "config.toml"
         config.write_text(f"[app]\ndata_dir = \"{tmp_path}\"\nbase_url = \"http://127.0.0.1:9\"\n"
@@ -108,14 +110,16 @@ def test_connect_woocommerce_by_hand_checks_keys_and_creates_webhooks(tmp_path: 
         connect = ("shops", "connect-woocommerce", "--url", url, "--key-env", "WC_KEY", "--secret-env")
         refused = run(*connect, "BAD_SECRET")
         assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        wrong = run(*connect, "WC_SECRET", "--currency", "EUR")
+        assert wrong.returncode == 1 and "is a USD store, not EUR" in wrong.stderr
         connected = run(*connect, "WC_SECRET")
         assert connected.returncode == 0, connected.stderr
-        assert "4 webhooks" in connected.stdout
+        assert "4 webhooks" in connected.stdout and "currency is USD" in connected.stdout
         hooks = requests.get(f"{url}/__sandbox/state", timeout=10).json()["webhooks"]
         assert {h["topic"] for h in hooks} >= {"order.created", "order.updated", "order.deleted", "order.restored"}
         assert all(h["delivery_url"] == "http://127.0.0.1:9/webhooks/woocommerce" for h in hooks)
         listed = json.loads(run("shops", "list", "--json").stdout)
-        assert [s["platform"] for s in listed] == ["woocommerce"]
+        assert [(s["platform"], s["currency"]) for s in listed] == [("woocommerce", "USD")]
     finally:
         stop()
 

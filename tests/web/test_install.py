@@ -18,7 +18,8 @@ from platforms.woocommerce.sandbox.app import SandboxOptions, start_in_thread
 
 @pytest.fixture
 def store() -> object:
-    url, stop = start_in_thread(SandboxOptions(orders=2, consumer_key="ck_bound", consumer_secret="cs_bound"))
+    url, stop = start_in_thread(SandboxOptions(orders=2, consumer_key="ck_bound", consumer_secret="cs_bound",
+                                               currency="USD"))
     yield url
     stop()
 
@@ -46,7 +47,7 @@ def test_a_user_id_is_bound_to_its_store(engine: Engine, store: str) -> None:
     assert accepted.status_code == 200, accepted.text
     with container.uow() as uow:
         shop = uow.shops.find(Platform.WOOCOMMERCE, store)
-        assert shop is not None
+        assert shop is not None and shop.currency == "USD"  # as the store says, never assumed (issue 16)
         stored = uow.shops.credentials(shop.id) or {}
     assert (stored["consumer_key"], stored["consumer_secret"]) == ("ck_bound", "cs_bound")
     assert len(stored["webhook_secret"]) >= 32  # a secret of its own, for this shop's webhooks

@@ -72,11 +72,17 @@ def _start(web: FlaskClient) -> tuple[str, dict[str, list[str]]]:
     return query["user_id"][0], query
 
 
-def _key_check(rsps: responses.RequestsMock) -> None:
+def _key_check(rsps: responses.RequestsMock, currency: str = "USD") -> None:
+    """Good keys read orders and the store's currency (a USD store unless told otherwise)."""
+    setting = json.dumps({"id": "woocommerce_currency", "label": "Currency", "type": "select", "default": "USD",
+                          "value": currency, "group_id": "general"})  # fmt: skip
+
     def check(request: object) -> tuple[int, dict[str, str], str]:
         auth = request.headers.get("Authorization", "")  # type: ignore[attr-defined]
         good = "Basic " + base64.b64encode(b"ck_good:cs_good").decode()
         if auth == good:
+            if "/settings/" in request.url:  # type: ignore[attr-defined]
+                return 200, {}, setting
             return 200, {"X-WP-TotalPages": "1"}, "[]"
         return (
             401,
@@ -85,6 +91,7 @@ def _key_check(rsps: responses.RequestsMock) -> None:
         )
 
     rsps.add_callback(responses.GET, f"{API}/orders", callback=check)
+    rsps.add_callback(responses.GET, f"{API}/settings/general/woocommerce_currency", callback=check)
 
 
 def test_connect_redirect_carries_everything(web: FlaskClient) -> None:
@@ -109,6 +116,7 @@ def test_good_keys_are_stored(web: FlaskClient, creds: InMemoryCredentialStore, 
     assert stored is not None
     assert stored["consumer_key"] == "ck_good" and stored["consumer_secret"] == "cs_good"
     assert stored["key_id"] == "11" and len(stored["webhook_secret"]) == 48
+    assert creds.currencies[STORE] == "USD"  # read from the store, never assumed (issue 16)
 
 
 def test_unknown_user_id_rejected(
@@ -203,8 +211,9 @@ def test_state_expires() -> None:
 
 def test_manual_keys(creds: InMemoryCredentialStore, rsps: responses.RequestsMock) -> None:
     _key_check(rsps)
-    assert connect_with_keys("https://shop.example/", " ck_good ", "cs_good", credentials=creds) == STORE
+    assert connect_with_keys("https://shop.example/", " ck_good ", "cs_good", credentials=creds) == (STORE, "USD")
     assert creds.load(STORE)["consumer_key"] == "ck_good"  # type: ignore[index]
+    assert creds.currencies == {STORE: "USD"}
     with pytest.raises(ConfigError):
         connect_with_keys("https://shop.example", "ck_good", "cs_bad", credentials=InMemoryCredentialStore())
 
@@ -234,7 +243,7 @@ def test_return_creates_webhooks_idempotently(
     put = rsps.put(f"{API}/webhooks/142", json={"id": 142})
     reply = web.get("/woocommerce/return", query_string={"store_url": STORE, "success": "1", "user_id": "x"})
     assert reply.status_code == 200
-    posts = [json.loads(c.request.body) for c in rsps.calls if c.request.method == "POST"]
+    posts = [json.loads(c.request.body or "") for c in rsps.calls if c.request.method == "POST"]
     assert sorted(p["topic"] for p in posts) == ["order.created", "order.deleted", "order.restored"]
     assert all(p["secret"] == "abc123" and p["delivery_url"] == delivery for p in posts)
     assert put.call_count == 1
@@ -260,3 +269,19 @@ def test_url_helpers() -> None:
     assert url == (
         "https://shop.example/wc-auth/v1/authorize?app_name=A+B&scope=read_write&user_id=u&return_url=r&callback_url=c"
     )
+
+
+def test_manual_keys_refuse_a_store_in_another_currency(rsps: responses.RequestsMock) -> None:
+    _key_check(rsps, currency="USD")
+    creds = InMemoryCredentialStore()
+    with pytest.raises(ConfigError, match="is a USD store, not EUR"):
+        connect_with_keys(STORE, "ck_good", "cs_good", credentials=creds, expected_currency="eur")
+    assert creds.load(STORE) is None and creds.currencies == {}
+
+
+def test_a_store_that_does_not_tell_its_currency_is_not_connected(rsps: responses.RequestsMock) -> None:
+    _key_check(rsps, currency="")
+    creds = InMemoryCredentialStore()
+    with pytest.raises(ConfigError, match="did not tell its currency"):
+        connect_with_keys(STORE, "ck_good", "cs_good", credentials=creds)
+    assert creds.load(STORE) is None
