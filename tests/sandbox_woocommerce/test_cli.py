@@ -26,5 +26,12 @@ def test_options_from_arguments() -> None:
     assert defaults.faults.error_rate == 0.0 and not defaults.store_credit_type
 
 
+def test_store_settings_from_arguments() -> None:
+    options = options_from(_parse("--currency", "usd", "--no-prices-include-tax"))
+    assert (options.currency, options.calc_taxes, options.prices_include_tax) == ("USD", True, False)
+    defaults = options_from(_parse())
+    assert (defaults.currency, defaults.calc_taxes, defaults.prices_include_tax) == ("EUR", True, True)
+
+
 def test_invalid_fault_rate_exits_2() -> None:
     assert run(_parse("--drop-rate", "1.5", "--port", "0")) == 2

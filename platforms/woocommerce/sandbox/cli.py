@@ -22,6 +22,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store-credit-type", action=argparse.BooleanOptionalAction, default=False,
                         help="act as if Smart Coupons is installed (discount_type smart_coupon)")
     parser.add_argument("--timezone", default="Europe/Paris", help="site timezone used for date_x fields")
+    parser.add_argument("--currency", default="EUR", help="woocommerce_currency (the seed prices its catalogue in EUR)")
+    parser.add_argument("--calc-taxes", action=argparse.BooleanOptionalAction, default=True,
+                        help="woocommerce_calc_taxes: tax orders created over REST")
+    parser.add_argument("--prices-include-tax", action=argparse.BooleanOptionalAction, default=True,
+                        help="woocommerce_prices_include_tax: when off, a fixed_cart coupon comes off before tax")
     parser.add_argument("--basic-over-http", action=argparse.BooleanOptionalAction, default=True,
                         help="accept Basic/query keys on plain HTTP (real WooCommerce only does over HTTPS)")
     parser.add_argument("--wc-auth-confirm", action="store_true",
@@ -53,7 +58,8 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
         seed=args.seed, orders=args.orders, consumer_key=args.consumer_key, consumer_secret=args.consumer_secret,
         key_permissions=args.key_permissions, store_credit_type=args.store_credit_type, timezone=args.timezone,
         wc_auth_auto_approve=not args.wc_auth_confirm, webhook_timeout_s=args.webhook_timeout, faults=faults,
-        gateway_delay_ms=args.gateway_delay_ms, basic_over_http=args.basic_over_http,
+        gateway_delay_ms=args.gateway_delay_ms, basic_over_http=args.basic_over_http, currency=args.currency.upper(),
+        calc_taxes=args.calc_taxes, prices_include_tax=args.prices_include_tax,
     )  # fmt: skip
 
 
