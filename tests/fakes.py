@@ -35,6 +35,7 @@ class FakeShop:
     fail_next: list[str] = field(default_factory=list)  # "retry" | "lost" per upcoming money call
     stock: dict[str, int] = field(default_factory=dict)
     prices: dict[str, Money] = field(default_factory=dict)  # replacement unit prices by variant
+    restocked: dict[str, int] = field(default_factory=dict)  # units back in stock by order line (restock actions)
 
 
 class FakeAdapter:
@@ -98,6 +99,15 @@ class FakeAdapter:
         platform_id = f"exchange-{len(self.shop.exchanges) + 1}"
         effect = PlatformEffect(ActionKind.EXCHANGE, platform_id, instruction.credit_value)
         return self._money_call("exchange", instruction.idempotency_key, self.shop.exchanges, effect)
+
+    def restock(self, instruction: RefundInstruction) -> PlatformEffect:
+        self.shop.calls.append("restock")
+        for line in instruction.lines:
+            self.shop.restocked[line.order_line_id] = self.shop.restocked.get(line.order_line_id, 0) + line.quantity
+        return PlatformEffect(ActionKind.RESTOCK, f"restock-{instruction.idempotency_key}", instruction.amount)
+
+    def find_restock(self, instruction: RefundInstruction) -> PlatformEffect | None:
+        return None
 
     def find_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect | None:
         self.shop.calls.append("find_exchange")

@@ -22,6 +22,9 @@ class ActionKind(enum.StrEnum):
     REFUND = "refund"
     STORE_CREDIT = "store_credit"
     EXCHANGE = "exchange"
+    RESTOCK = "restock"
+    """Units inspected RESTOCK of lines paid as store credit or exchange back in stock (a refund's own lines
+    restock with the refund)."""
     CLOSE = "close"
     CANCEL = "cancel"
     NOTIFY = "notify"

@@ -48,6 +48,8 @@ ORDERED_BEFORE = {
     # returnProcess calls racing on the same return lines would both claim them.
     ActionKind.EXCHANGE: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE, ActionKind.REFUND}),
     ActionKind.CLOSE: frozenset({ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE}),
+    # After the refund: both write the order's refunds, and WooCommerce caps each by what the other left.
+    ActionKind.RESTOCK: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE, ActionKind.REFUND}),
 }
 
 
@@ -147,6 +149,8 @@ class ActionExecutor:
             return adapter.find_store_credit(instructions.credit_from_json(payload))
         if record.kind is ActionKind.EXCHANGE:
             return adapter.find_exchange(instructions.exchange_from_json(payload))
+        if record.kind is ActionKind.RESTOCK:
+            return adapter.find_restock(instructions.refund_from_json(payload))
         return None
 
     def _perform(
@@ -167,6 +171,8 @@ class ActionExecutor:
             if platform_return_id and not exchange.platform_return_id:
                 exchange = replace(exchange, platform_return_id=platform_return_id)
             return adapter.create_exchange(exchange)
+        if kind is ActionKind.RESTOCK:
+            return adapter.restock(instructions.refund_from_json(payload))
         if request is None:
             raise PermanentError(f"action {record.id} has no return")
         if kind is ActionKind.CREATE_RETURN:

@@ -78,6 +78,7 @@ def plan_resolution(
     complete = True
     credit_bonus = zero
     refund_lines: list[RefundLine] = []
+    restock_lines: list[RefundLine] = []
     exchange_items: list[ExchangeItem] = []
     for line in request.lines:
         figures = by_line.get(line.id)
@@ -106,6 +107,9 @@ def plan_resolution(
                     else None,
                 )
             )
+        elif part and kind is not ResolutionKind.REFUND and line.disposition is Disposition.RESTOCK:
+            restock_lines.append(RefundLine(line.order_line_id, part, zero, zero, Disposition.RESTOCK,
+                                            restock_location_id, line.platform_line_id))
         if kind is ResolutionKind.EXCHANGE and part and line.resolution.exchange_variant_id:
             # ExchangeItem.price is a unit price: the shop's price stored with the return, else (a
             # like-for-like swap) what the returned units are worth.
@@ -165,7 +169,30 @@ def plan_resolution(
         )
         planned.append(PlannedAction(ActionKind.EXCHANGE, exchange.idempotency_key,
                                      instructions.exchange_to_json(exchange)))
+    if restock_lines:
+        planned.append(_restock_action(request, order, restock_lines))
     return planned
+
+
+def _restock_action(request: ReturnRequest, order: Order, lines: list[RefundLine]) -> PlannedAction:
+    """Units inspected RESTOCK on lines paid as store credit or exchange go back in stock whatever the outcome.
+
+    Only a refund carries quantities to a shop, so this is a refund instruction paying nothing: the refund
+    plumbing (body, marker, find-before-retry) with its own key. Not planned where the credit goes through the
+    refund (``credit_with_refund``: Shopify's ``returnProcess`` disposes every line, credit and exchange too).
+    """
+    instruction = RefundInstruction(
+        idempotency_key=action_key(request, "restock"),
+        order_id=order.id,
+        amount=Money.zero(request.currency),
+        lines=tuple(lines),
+        shipping=Money.zero(request.currency),
+        reason=f"Return {request.id}: returned goods back in stock",
+        return_id=request.id,
+        platform_return_id=request.platform_return_id,
+        notify_customer=False,
+    )
+    return PlannedAction(ActionKind.RESTOCK, instruction.idempotency_key, instructions.refund_to_json(instruction))
 
 
 def _credit_action(request: ReturnRequest, order: Order, key: str, amount: Money, note: str,

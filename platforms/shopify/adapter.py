@@ -313,6 +313,16 @@ class ShopifyAdapter:
         )
         return self._exchange_effect(instruction, str(payload["return"]["id"]), "returnProcess exchange")
 
+    def restock(self, instruction: RefundInstruction) -> PlatformEffect:
+        """Nothing to do: Shopify restocks a return's units when ``returnProcess`` disposes them (RESTOCKED),
+        and credit and exchange lines go through that same call with the refund (``credit_with_refund``), so
+        the planner only sends a restock here for a return Shopify never had (then it is not restocked)."""
+        return PlatformEffect(ActionKind.RESTOCK, instruction.platform_return_id or "", instruction.amount,
+                              detail="no-op: Shopify restocks through returnProcess dispositions")
+
+    def find_restock(self, instruction: RefundInstruction) -> PlatformEffect | None:
+        return self.restock(instruction)
+
     def find_exchange(self, instruction: ExchangeInstruction) -> PlatformEffect | None:
         if not instruction.platform_return_id:
             return None

@@ -77,6 +77,7 @@ from platforms.woocommerce.products import (
 from platforms.woocommerce.refunds import (
     RefundExceedsRemaining,
     build_refund_body,
+    build_restock_body,
     cannot_refund_by_api,
     is_over_refund,
     refund_deductions,
@@ -428,6 +429,32 @@ class WooCommerceAdapter:
                 "to refund (an agent can pay what is left with an override of at most that amount)",
                 remaining=remaining,
             )
+
+    # -- restock (credit and exchange returns) -------------------------------------------------
+
+    def find_restock(self, instruction: RefundInstruction) -> PlatformEffect | None:
+        """Our restock refund for the instruction's key (find-before-retry, as for refunds)."""
+        found = self.find_refund(instruction.order_id, instruction.idempotency_key)
+        return None if found is None else self._restock_effect(found.platform_id, instruction)
+
+    def _restock_effect(self, refund_id: str, instruction: RefundInstruction) -> PlatformEffect:
+        units = sum(line.quantity for line in instruction.lines)
+        return PlatformEffect(ActionKind.RESTOCK, refund_id, instruction.amount,
+                              detail=f"{units} unit(s) back in stock (refund {refund_id} of 0.00)",
+                              extra={"order_id": instruction.order_id})
+
+    def restock(self, instruction: RefundInstruction) -> PlatformEffect:
+        """Units of a credit or exchange return back in stock: WooCommerce moves stock only through a refund,
+        so a refund of 0.00 that pays nothing and restocks (``build_restock_body``)."""
+        earlier = self.find_restock(instruction)
+        if earlier is not None:
+            return earlier
+        raw = self._order_raw(instruction.order_id)
+        made = self._post(f"orders/{_id(instruction.order_id)}/refunds", build_restock_body(raw, instruction))
+        self._remember_echo(instruction.order_id)
+        effect = self._restock_effect(str(made["id"]), instruction)
+        self._note_quietly(instruction.order_id, f"Return {instruction.return_id}: {effect.detail}.")
+        return effect
 
     # -- store credit -------------------------------------------------------------------------
 

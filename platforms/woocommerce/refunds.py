@@ -285,3 +285,15 @@ def _reason(instruction: RefundInstruction, deductions: Deductions) -> str:
         p for p in (instruction.reason.strip(), f"({where}; {said})" if said else f"({where})",
                     refund_marker(instruction.idempotency_key)) if p
     )
+
+
+def build_restock_body(order: Mapping[str, Any], instruction: RefundInstruction) -> dict[str, Any]:
+    """A refund of ``0.00`` that pays nothing (``api_refund: false``) and restocks the lines sent with a quantity.
+
+    The same body as a refund (marker, key and returned-lines meta, so ``find_refund`` finds it before any
+    retry): WooCommerce restocks a refund's items only if ``api_restock`` is on and records the quantities on
+    the order as returned. A gateway is never asked about a zero amount (bacs refuses even that).
+    """
+    if instruction.amount:
+        raise PermanentError(f"a restock pays nothing; {instruction.amount} asked for return {instruction.return_id}")
+    return {**build_refund_body(order, instruction), "api_refund": False}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import requests
@@ -185,3 +186,50 @@ def test_slow_failing_gateway_shows_then_removes_the_refund(woo: Woo) -> None:
     assert [r["reason"] for r in woo.get(f"orders/{order['id']}/refunds").json()] == ["ghost"]
     time.sleep(0.8)
     assert woo.get(f"orders/{order['id']}/refunds").json() == []
+
+
+def _stock_managed_line(woo: Woo, gateway: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    for page in range(1, 10):
+        for order in woo.get("orders", params={"per_page": 100, "page": page}).json():
+            if order["payment_method"] != gateway or order["refunds"] or order["status"] != "completed":
+                continue
+            for line in order["line_items"]:
+                path = (f"products/{line['product_id']}/variations/{line['variation_id']}" if line["variation_id"]
+                        else f"products/{line['product_id']}")
+                if woo.get(path).json().get("manage_stock") is True:
+                    return dict(order), dict(line)
+    raise AssertionError(f"no stock-managed line paid with {gateway}")
+
+
+def _restocks(woo: Woo, order_id: int) -> list[int]:
+    return [c["delta"] for c in woo.sandbox("GET", "stock") if c["order_id"] == order_id and c["delta"] > 0]
+
+
+def test_zero_refund_restocks_until_the_reduced_stock_is_used_up(woo: Woo) -> None:
+    """Real 10.0.2 store (findings question 1): a 0.00 refund with api_refund false and api_restock true is
+    accepted, puts the unit back and records it on the refund (quantity -1); the item's _reduced_stock is
+    decremented, so once the order's units are all back a further refund restocks nothing."""
+    order, line = _stock_managed_line(woo, "stripe")
+    body = {"amount": "0.00", "reason": "restock only", "api_refund": False, "api_restock": True,
+            "line_items": [{"id": line["id"], "quantity": line["quantity"], "refund_total": "0"}]}
+    made = woo.post(f"orders/{order['id']}/refunds", body)
+    assert made.status_code == 201, made.text
+    refund = made.json()
+    assert refund["amount"] == "0.00" and refund["refunded_payment"] is False
+    assert [(i["quantity"], i["total"]) for i in refund["line_items"]] == [(-line["quantity"], "0.00")]
+    assert _restocks(woo, order["id"]) == [line["quantity"]]
+    assert woo.get(f"orders/{order['id']}").json()["status"] == "completed"  # nothing paid: still not refunded
+    assert woo.post(f"orders/{order['id']}/refunds", body).status_code == 201
+    assert _restocks(woo, order["id"]) == [line["quantity"]]  # _reduced_stock is 0: nothing more goes back
+
+
+def test_zero_refund_through_a_gateway_without_refunds_is_refused_and_restocks_nothing(woo: Woo) -> None:
+    order, line = _stock_managed_line(woo, "bacs")
+    answer = woo.post(f"orders/{order['id']}/refunds", {
+        "amount": "0.00", "api_refund": True, "api_restock": True,
+        "line_items": [{"id": line["id"], "quantity": 1, "refund_total": "0"}]})
+    assert answer.status_code == 500
+    assert answer.json() == {"code": "woocommerce_rest_cannot_create_order_refund",
+                             "message": "The payment gateway for this order does not support automatic refunds.",
+                             "data": 500}
+    assert _restocks(woo, order["id"]) == []

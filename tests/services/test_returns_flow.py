@@ -106,10 +106,12 @@ def test_lost_answer_is_found_not_paid_again(container: Container, shop: FakeSho
     service.inspect("shop-a", return_id, AGENT, f"{return_id}-1", Condition.NEW, Disposition.RESTOCK)
     outcome = service.resolve("shop-a", return_id, AGENT)
     shop.fail_next = ["lost"]
-    assert _run_all(container, outcome.action_ids) == [ActionState.UNKNOWN]
+    # the credit's answer is lost; the restocked unit goes back in stock on its own action (issue 16)
+    assert _run_all(container, outcome.action_ids) == [ActionState.UNKNOWN, ActionState.SUCCEEDED]
     container.clock.now += timedelta(seconds=5)  # type: ignore[attr-defined]
-    assert _run_all(container, outcome.action_ids) == [ActionState.SUCCEEDED]
+    assert _run_all(container, outcome.action_ids) == [ActionState.SUCCEEDED, None]
     assert shop.calls.count("credit") == 1 and shop.calls.count("find_credit") == 1
+    assert shop.restocked == {"L1": 1}
     assert len(shop.credits) == 1
 
 
@@ -228,3 +230,22 @@ def test_an_exchange_waits_for_the_refund_of_the_same_return(container: Containe
     container.clock.now += timedelta(seconds=2)  # type: ignore[attr-defined]
     assert executor.run("shop-a", by_kind[ActionKind.EXCHANGE]) is ActionState.SUCCEEDED
     assert shop.calls.index("refund") < shop.calls.index("exchange")
+
+
+def test_credit_return_restocks_only_the_units_inspected_restock(container: Container, shop: FakeShop) -> None:
+    """Issue 16: credit and exchange returns restock too (a restock action of their own, paying nothing)."""
+    service = ReturnService(container)
+    return_id = ReturnService(container).open_return(
+        "shop-a", "O1", [LineInput("L1", 1, ReasonCode.SIZE_TOO_SMALL, Resolution.store_credit()),
+                         LineInput("L2", 1, ReasonCode.SIZE_TOO_SMALL, Resolution.store_credit())],
+        ReturnMethod.PREPAID_LABEL, CUSTOMER,
+    ).request.id
+    service.receive("shop-a", return_id, AGENT, {f"{return_id}-1": 1, f"{return_id}-2": 1})
+    service.inspect("shop-a", return_id, AGENT, f"{return_id}-1", Condition.NEW, Disposition.RESTOCK)
+    service.inspect("shop-a", return_id, AGENT, f"{return_id}-2", Condition.DAMAGED, Disposition.DISPOSE)
+    outcome = service.resolve("shop-a", return_id, AGENT)
+    with container.uow() as uow:
+        kinds = [a.kind for a in uow.actions("shop-a").for_return(return_id) if a.id in outcome.action_ids]
+    assert kinds == [ActionKind.STORE_CREDIT, ActionKind.RESTOCK]
+    assert _run_all(container, outcome.action_ids) == [ActionState.SUCCEEDED, ActionState.SUCCEEDED]
+    assert shop.restocked == {"L1": 1}

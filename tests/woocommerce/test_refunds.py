@@ -16,7 +16,12 @@ from connector.domain.returns import Disposition
 from connector.errors import OutcomeUnknown, PermanentError
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.markers import meta_value
-from platforms.woocommerce.refunds import RefundExceedsRemaining, build_refund_body, restock_plan
+from platforms.woocommerce.refunds import (
+    RefundExceedsRemaining,
+    build_refund_body,
+    build_restock_body,
+    restock_plan,
+)
 from tests.woocommerce.conftest import API, dump, load, order
 
 
@@ -286,3 +291,26 @@ def test_core_gateway_without_refunds_is_recorded_manually_at_once(
     effect = adapter.refund(instruction(LINE_316))
     assert [b["api_refund"] for b in bodies] == [False]
     assert effect.manual
+
+
+RESTOCK = RefundInstruction("ret:R-1:restock", "727", usd("0"),
+                            (RefundLine("316", 1, usd("0"), usd("0"), Disposition.RESTOCK),), usd("0"),
+                            "Return R-1: returned goods back in stock", "R-1")
+
+
+def test_restock_body_pays_nothing_and_restocks_the_units() -> None:
+    body = build_restock_body(order(), RESTOCK)
+    assert (body["amount"], body["api_refund"], body["api_restock"]) == ("0.00", False, True)
+    assert body["line_items"] == [{"id": 316, "quantity": 1, "refund_total": "0.00", "refund_tax": []}]
+    assert json.loads(meta_value(body["meta_data"], "_returns_connector_lines")) == {"316": 1}
+    assert "[rc:ret:R-1:restock]" in body["reason"]
+    with pytest.raises(PermanentError):
+        build_restock_body(order(), RefundInstruction("k", "727", usd("1.00"), RESTOCK.lines, usd("0"), "r", "R-1"))
+
+
+def test_restock_is_found_before_it_is_posted_again(adapter: WooCommerceAdapter, rsps: responses.RequestsMock) -> None:
+    earlier = refund_response(build_restock_body(order(), RESTOCK), 805, refunded_payment=False)
+    rsps.get(f"{API}/orders/727/refunds", json=[earlier], headers={"X-WP-TotalPages": "1"})
+    post = rsps.post(f"{API}/orders/727/refunds", json={})
+    effect = adapter.restock(RESTOCK)
+    assert (effect.kind, effect.platform_id, post.call_count) == (ActionKind.RESTOCK, "805", 0)

@@ -167,13 +167,15 @@ def _restock(store: Store, order: Order, refund: Refund, now: datetime) -> None:
     """``wc_restock_refunded_items``: only stock-managed items whose stock the order had reduced.
 
     Like WooCommerce, the refunded quantity is not capped by what was bought or already restocked, so a
-    duplicated refund restocks twice.
+    duplicated refund restocks twice; but once the item's ``_reduced_stock`` meta (here ``reduced_stock -
+    restocked``, which WooCommerce decrements by each restock) is 0, a refund restocks nothing more. A refund
+    of 0.00 restocks like any other (real 10.0.2 store, findings question 1).
     """
     lines = {line.id: line for line in order.lines}
     for refund_line in refund.lines:
         line = lines.get(refund_line.item_id)
         quantity = refund_line.quantity
-        if line is None or quantity <= 0 or not line.reduced_stock:
+        if line is None or quantity <= 0 or not line.reduced_stock - line.restocked:
             continue
         after = change_stock(store, line, quantity, "refund", order.id, now)
         if after is not None:
