@@ -21,7 +21,6 @@ from connector.store.credentials import DbCredentialStore
 from platforms.shopify import webhooks as shopify_webhooks
 from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.auth import TokenEndpoint, TokenManager
-from platforms.woocommerce import mapping as woo_mapping
 from platforms.woocommerce import webhooks as woo_webhooks
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.echo import RedisEchoRegistry
@@ -106,9 +105,9 @@ def translate_webhook(container: Container, shop: Shop, topic: str, payload: Map
     with container.uow() as uow:
         adapter = container.adapter_for(uow, shop)
     own_write = isinstance(adapter, WooCommerceAdapter) and adapter.is_own_echo(payload)
-    # The adapter adds the products' facts (final sale...); an order stored without them could be returned.
-    map_order = (adapter.map_webhook_order if isinstance(adapter, WooCommerceAdapter)
-                 else lambda body: woo_mapping.order_from_woo(body, shop_id=shop.id))
+    # Only the adapter adds the products' facts (final sale...): without one, the order is a hint to read later,
+    # never a snapshot stored without them (a final-sale item would become returnable).
+    map_order = adapter.map_webhook_order if isinstance(adapter, WooCommerceAdapter) else None
     return woo_webhooks.translate(
         topic, payload, shop_address=shop.address, own_write=own_write, map_order=map_order,
     )

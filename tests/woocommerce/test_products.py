@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,7 +12,9 @@ import responses
 
 from connector.config import ConfigError, load_config_text
 from connector.config.model import WooCommerceSettings
+from connector.domain.orders import Platform, Shop
 from connector.errors import RetryableError
+from platforms import registry
 from platforms.shopify.mapping import FINAL_SALE_TAGS
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
@@ -164,3 +168,28 @@ def test_config_defaults_are_shopifys_final_sale_tags_and_are_validated() -> Non
         with pytest.raises(ConfigError) as caught:
             load_config_text(f"[woocommerce]\n{bad}\n")
         assert key in str(caught.value)
+
+
+class _Container:
+    """Just what ``registry.translate_webhook`` asks of the container."""
+
+    def __init__(self, adapter: WooCommerceAdapter | None) -> None:
+        self.adapter = adapter
+
+    @contextlib.contextmanager
+    def uow(self) -> Iterator[None]:
+        yield None
+
+    def adapter_for(self, _uow: None, _shop: Shop) -> WooCommerceAdapter | None:
+        return self.adapter
+
+
+def test_the_webhook_route_stores_orders_only_with_their_product_facts(
+    shop: WooCommerceAdapter, rsps: responses.RequestsMock
+) -> None:
+    rsps.get(f"{API}/products", body=dump(load("products_727.json")))
+    woo = Shop("shop-1", Platform.WOOCOMMERCE, "https://shop.example")
+    event = registry.translate_webhook(_Container(shop), woo, "order.created", order())  # type: ignore[arg-type]
+    assert event.order is not None and event.order.line("317").final_sale
+    without = registry.translate_webhook(_Container(None), woo, "order.created", order())  # type: ignore[arg-type]
+    assert without.kind == "order_changed" and without.order is None  # read later, by the adapter
