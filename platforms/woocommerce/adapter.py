@@ -35,7 +35,7 @@ from connector.domain.timeutil import require_utc, utcnow
 from connector.errors import ConfigError, ConnectorError, NotFound, OutcomeUnknown, PermanentError
 from connector.ports import IncomingEvent, ShopAdapter
 from platforms.woocommerce import refund_events, webhooks
-from platforms.woocommerce.client import WooClient
+from platforms.woocommerce.client import MAX_PER_PAGE, WooClient
 from platforms.woocommerce.credit import (
     CLASH_CODES,
     CreditTerms,
@@ -71,6 +71,7 @@ from platforms.woocommerce.products import (
     DEFAULT_TTL_SECONDS,
     FinalSaleRule,
     ProductCatalog,
+    in_batches,
     product_ids_of,
     with_product_facts,
 )
@@ -224,13 +225,14 @@ class WooCommerceAdapter:
         params: dict[str, Any] = {"orderby": "modified", "order": "asc", "dates_are_gmt": True}
         if since is not None:
             params["modified_after"] = _gmt(since - POLL_OVERLAP)
-        for raw in self.client.paginate("orders", params):
-            if not isinstance(raw, dict):
-                continue
-            try:
-                yield self._map(raw)
-            except (MappingError, ValueError) as exc:
-                log.warning("woocommerce.order.unmappable", extra={"order_id": raw.get("id"), "error": str(exc)})
+        orders = (raw for raw in self.client.paginate("orders", params) if isinstance(raw, dict))
+        for page in in_batches(orders, MAX_PER_PAGE):
+            self.products.prefetch(page)  # one products read per page of orders
+            for raw in page:
+                try:
+                    yield self._map(raw)
+                except (MappingError, ValueError) as exc:
+                    log.warning("woocommerce.order.unmappable", extra={"order_id": raw.get("id"), "error": str(exc)})
 
     def available_stock(self, variant_id: str, product_id: str | None = None) -> int | None:
         """Units that can be promised now; None = not stock-managed or backorders allowed (no limit)."""

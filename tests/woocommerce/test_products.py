@@ -193,3 +193,15 @@ def test_the_webhook_route_stores_orders_only_with_their_product_facts(
     assert event.order is not None and event.order.line("317").final_sale
     without = registry.translate_webhook(_Container(None), woo, "order.created", order())  # type: ignore[arg-type]
     assert without.kind == "order_changed" and without.order is None  # read later, by the adapter
+
+
+def test_polling_reads_the_products_of_a_page_of_orders_at_once(
+    adapter: WooCommerceAdapter, rsps: responses.RequestsMock
+) -> None:
+    first, second = order(id=1, number="1"), order(id=2, number="2")
+    second["line_items"] = [{**second["line_items"][0], "id": 400, "product_id": 77}]
+    rsps.get(f"{API}/orders", body=dump([first, second]), headers={"X-WP-TotalPages": "1"})
+    rsps.get(f"{API}/products", body=dump(load("products_727.json")))
+    seen = list(adapter.orders_changed_since(None))
+    assert [o.id for o in seen] == ["1", "2"] and seen[0].line("317").final_sale
+    assert [c["include"] for c in _product_calls(rsps)] == [["22,40,77,93"]]
