@@ -35,7 +35,7 @@ from connector.domain.timeutil import require_utc, utcnow
 from connector.errors import ConfigError, ConnectorError, NotFound, OutcomeUnknown, PermanentError
 from connector.ports import IncomingEvent, ShopAdapter
 from platforms.woocommerce import refund_events, webhooks
-from platforms.woocommerce.client import MAX_PER_PAGE, WooClient
+from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.credit import (
     CLASH_CODES,
     CreditTerms,
@@ -50,6 +50,13 @@ from platforms.woocommerce.credit import (
 )
 from platforms.woocommerce.echo import EchoRegistry, InMemoryEchoRegistry
 from platforms.woocommerce.errors import COUPON_CODE_EXISTS, GATEWAY_CANNOT_REFUND, WooApiError
+from platforms.woocommerce.exchange_order import (
+    GOODS_META,
+    applied_credit,
+    build_exchange_body,
+    price_with_tax,
+    tax_rate_of,
+)
 from platforms.woocommerce.ids import woo_id as _id
 from platforms.woocommerce.mapping import (
     DELIVERED_META_KEYS,
@@ -60,18 +67,13 @@ from platforms.woocommerce.mapping import (
 )
 from platforms.woocommerce.markers import (
     CURRENCY_META,
-    EXCHANGE_FOR_META,
-    KEY_META,
-    RETURN_META,
     carries_key,
-    meta_list,
     meta_value,
 )
 from platforms.woocommerce.products import (
     DEFAULT_TTL_SECONDS,
     FinalSaleRule,
     ProductCatalog,
-    in_batches,
     product_ids_of,
     with_product_facts,
 )
@@ -225,14 +227,13 @@ class WooCommerceAdapter:
         params: dict[str, Any] = {"orderby": "modified", "order": "asc", "dates_are_gmt": True}
         if since is not None:
             params["modified_after"] = _gmt(since - POLL_OVERLAP)
-        orders = (raw for raw in self.client.paginate("orders", params) if isinstance(raw, dict))
-        for page in in_batches(orders, MAX_PER_PAGE):
-            self.products.prefetch(page)  # one products read per page of orders
-            for raw in page:
-                try:
-                    yield self._map(raw)
-                except (MappingError, ValueError) as exc:
-                    log.warning("woocommerce.order.unmappable", extra={"order_id": raw.get("id"), "error": str(exc)})
+        for raw in self.client.paginate("orders", params):
+            if not isinstance(raw, dict):
+                continue
+            try:
+                yield self._map(raw)
+            except (MappingError, ValueError) as exc:
+                log.warning("woocommerce.order.unmappable", extra={"order_id": raw.get("id"), "error": str(exc)})
 
     def available_stock(self, variant_id: str, product_id: str | None = None) -> int | None:
         """Units that can be promised now; None = not stock-managed or backorders allowed (no limit)."""
@@ -255,7 +256,8 @@ class WooCommerceAdapter:
         return max(0, to_int(quantity))
 
     def variant_price(self, variant_id: str, order: Order, product_id: str | None = None) -> Money | None:
-        """The replacement's current unit price (``price``: the sale price when on sale) in the order's currency.
+        """The replacement's current unit price (``price``: the sale price when on sale) in the order's currency,
+        tax included as the customer pays it (``exchange_order.price_with_tax``).
 
         WooCommerce prices its catalogue in the store currency only; an order in another currency (a
         multi-currency plugin's) has no price the shop itself would quote, so None: the caller says so.
@@ -268,7 +270,20 @@ class WooCommerceAdapter:
         store_currency = str(setting.get("value") or "").upper() if isinstance(setting, dict) else ""
         if not isinstance(product, dict) or store_currency != order.currency or product.get("price") in (None, ""):
             return None
-        return money(product.get("price"), order.currency)
+        return self._price_with_tax(money(product.get("price"), order.currency), product, order.id)
+
+    def _price_with_tax(self, price: Money, product: Mapping[str, Any], order_id: str) -> Money:
+        """A price entered without tax plus the tax of the order's address (the exchange order adds it too)."""
+        if product.get("tax_status") not in (None, "taxable"):
+            return price
+        if self._prices_include_tax():
+            return price
+        return price_with_tax(price, tax_rate_of(self._order_raw(order_id)))
+
+    def _prices_include_tax(self) -> bool:
+        """``woocommerce_prices_include_tax``: how the catalogue's prices meet tax (``exchange_order``)."""
+        setting = self.client.get("settings/tax/woocommerce_prices_include_tax")
+        return isinstance(setting, dict) and setting.get("value") == "yes"
 
     # -- webhooks -----------------------------------------------------------------------------
 
@@ -576,8 +591,9 @@ class WooCommerceAdapter:
     ) -> PlatformEffect:
         currency = instruction.credit_value.currency
         total = money(raw.get("total"), currency)
-        goods = money(meta_value(raw.get("meta_data"), "_returns_connector_goods") or 0, currency)
-        credit = applied if applied is not None else (goods - total).clamp_non_negative()
+        goods = money(meta_value(raw.get("meta_data"), GOODS_META) or 0, currency)
+        recorded = applied if applied is not None else applied_credit(raw, currency)
+        credit = recorded if recorded is not None else (goods - total).clamp_non_negative()
         refund_due = (instruction.credit_value - goods).clamp_non_negative() if goods else Money.zero(currency)
         needs_payment = raw.get("status") == "pending" and bool(total)
         if needs_payment:
@@ -614,7 +630,7 @@ class WooCommerceAdapter:
             stock = self.available_stock(item.variant_id, item.product_id)
             if stock is not None and stock < item.quantity:
                 raise OutOfStock(f"variant {item.variant_id}: {item.quantity} wanted, {stock} in stock")
-        body, applied = build_exchange_body(original, instruction)
+        body, applied = build_exchange_body(original, instruction, prices_include_tax=self._prices_include_tax())
         made = self._post("orders", body)
         self._remember_echo(str(made["id"]), made.get("date_modified_gmt"))
         effect = self._exchange_effect(made, instruction, applied)
@@ -631,56 +647,6 @@ class WooCommerceAdapter:
 
 
 # -- request bodies (pure) --------------------------------------------------------------------
-
-
-def build_exchange_body(
-    original: Mapping[str, Any], instruction: ExchangeInstruction
-) -> tuple[dict[str, Any], Money]:
-    """``POST orders`` body and the credit applied.
-
-    ``ExchangeItem.price`` is a unit price. The credit is applied as a line discount (``subtotal`` = full
-    price, ``total`` = price - credit share), which Woo shows as the order's discount. Fully covered ->
-    ``set_paid`` (processing; stock reduced once); otherwise the order stays pending and the customer pays
-    the difference at its ``payment_url``. Credit above the goods' value is reported as ``refund_due``.
-    """
-    currency = instruction.credit_value.currency
-    values = [item.price * item.quantity for item in instruction.items]
-    goods = Money.sum(values, currency)
-    applied = instruction.credit_value.min(goods).clamp_non_negative()
-    shares = applied.allocate([v.to_minor() for v in values]) if goods else [Money.zero(currency) for _ in values]
-    line_items = []
-    for item, value, share in zip(instruction.items, values, shares, strict=True):
-        line: dict[str, Any] = {
-            "quantity": item.quantity,
-            "subtotal": str(value.amount),
-            "total": str((value - share).amount),
-        }
-        if item.product_id and item.product_id != item.variant_id:
-            line.update(product_id=_id(item.product_id), variation_id=_id(item.variant_id))
-        else:
-            line["product_id"] = _id(item.variant_id)
-        line_items.append(line)
-    fully_paid = applied >= goods
-    body: dict[str, Any] = {
-        "parent_id": _id(instruction.order_id),
-        "customer_id": to_int(original.get("customer_id")),
-        "billing": original.get("billing") or {},
-        "shipping": original.get("shipping") or {},
-        "line_items": line_items,
-        "shipping_lines": [{"method_id": "free_shipping", "method_title": "Exchange", "total": "0"}],
-        "set_paid": fully_paid,
-        "meta_data": meta_list(
-            [
-                (EXCHANGE_FOR_META, str(instruction.order_id)),
-                (KEY_META, instruction.idempotency_key),
-                (RETURN_META, instruction.return_id),
-                ("_returns_connector_goods", str(goods.amount)),
-            ]
-        ),
-    }
-    if fully_paid:
-        body["payment_method_title"] = "Exchange (returned goods)"
-    return body, applied
 
 
 if TYPE_CHECKING:  # the adapter must keep satisfying the port

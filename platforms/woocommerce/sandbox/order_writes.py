@@ -1,8 +1,9 @@
 """``POST /orders`` and ``PUT /orders/<id>`` bodies applied to the store (v2/v3 orders controllers).
 
-Created orders get no tax calculation (the sandbox has no tax settings): send the amounts you want.
-Without prices a line costs the product price x quantity, as WooCommerce does; send ``subtotal``/``total``
-``"0"`` for a free exchange. There is no stock check, and stock is taken once the order is paid.
+Created orders are taxed as WooCommerce taxes them (``taxes.calculate_totals``, by the store's tax settings
+and the order's country). Without prices a line costs the product's price excluding tax x quantity, as
+WooCommerce does; send ``subtotal``/``total`` ``"0"`` for a free exchange. There is no stock check, and
+stock is taken once the order is paid.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from platforms.woocommerce.sandbox import rest
+from platforms.woocommerce.sandbox import rest, settings, taxes
 from platforms.woocommerce.sandbox.errors import ApiError, invalid_param
 from platforms.woocommerce.sandbox.orders import STATUSES, add_note, remaining_refund_amount, set_status
 from platforms.woocommerce.sandbox.refunds import RefundRequest, create_refund
@@ -53,7 +54,8 @@ def _line(store: Store, raw: Any) -> LineItem:
         raise ApiError("woocommerce_rest_invalid_product_id", "Product ID provided is invalid.", 400)
     quantity = rest.as_int("quantity", raw.get("quantity", 1), 1)
     price = variation.price if variation is not None else product.price
-    subtotal = rest.as_money("subtotal", raw["subtotal"]) if "subtotal" in raw else price * quantity
+    net = taxes.net_price(store, price, quantity)
+    subtotal = rest.as_money("subtotal", raw["subtotal"]) if "subtotal" in raw else net
     total = rest.as_money("total", raw["total"]) if "total" in raw else subtotal
     attrs = variation.attrs if variation is not None else ()
     name = raw.get("name") if isinstance(raw.get("name"), str) else None
@@ -113,7 +115,8 @@ def create_order(store: Store, data: dict[str, Any], now: datetime, user_id: int
         order = Order(
             order_id, "pending", rest.as_str("currency", data.get("currency", "EUR")), now, now, customer_id,
             billing.get("first_name", ""), billing.get("last_name", ""), billing.get("email", ""),
-            billing.get("country", ""), gateway_id, rest.as_str("payment_method_title", title), False,
+            billing.get("country", ""), gateway_id, rest.as_str("payment_method_title", title),
+            settings.prices_include_tax(store),
             "wc_order_" + hashlib.sha256(f"{order_id}".encode()).hexdigest()[:13], lines, ships,
             parent_id=rest.as_int("parent_id", data.get("parent_id", 0) or 0, 0), created_via="rest-api",
             transaction_id=rest.as_str("transaction_id", data.get("transaction_id", "")),
@@ -124,6 +127,7 @@ def create_order(store: Store, data: dict[str, Any], now: datetime, user_id: int
                  if isinstance(c, dict)]  # fmt: skip
         for code in codes:
             apply_coupon(store, order, rest.as_str("code", code), now)
+        taxes.calculate_totals(store, order)
         store.orders[order_id] = order
         set_paid = rest.as_bool("set_paid", data.get("set_paid", False))
         if set_paid:

@@ -128,6 +128,9 @@ def _tax_lines(store: Store, order: Order, dp: int) -> list[dict[str, Any]]:
     for line in order.lines:
         if line.tax_rate_id:
             cart[line.tax_rate_id] = cart.get(line.tax_rate_id, Decimal(0)) + line.total_tax
+    for fee in order.fee_lines or ():  # a negative fee's tax is negative: it lowers the rate's cart tax
+        if fee.tax_rate_id:
+            cart[fee.tax_rate_id] = cart.get(fee.tax_rate_id, Decimal(0)) + fee.total_tax
     for ship in order.shipping_lines:
         if ship.tax_rate_id:
             shipping[ship.tax_rate_id] = shipping.get(ship.tax_rate_id, Decimal(0)) + ship.total_tax
@@ -181,7 +184,9 @@ def order(store: Store, record: Order, site: Site) -> dict[str, Any]:
         "fee_lines": [
             {
                 "id": f.id, "name": f.name, "tax_class": "", "tax_status": f.tax_status, "amount": money(f.total, dp),
-                "total": money(f.total, dp), "total_tax": money(f.total_tax, dp), "taxes": [], "meta_data": [],
+                "total": money(f.total, dp), "total_tax": money(f.total_tax, dp), "meta_data": [],
+                "taxes": [{"id": f.tax_rate_id, "total": money(f.total_tax, dp), "subtotal": ""}]
+                if f.tax_rate_id else [],
             } for f in record.fee_lines or ()
         ],
         "coupon_lines": [

@@ -64,6 +64,7 @@ class FeeLine:
     total: Decimal
     total_tax: Decimal
     tax_status: str = "none"
+    tax_rate_id: int = 0  # the rate its tax (a negative fee's too) was charged at
 
 
 @dataclass(slots=True)
@@ -309,6 +310,7 @@ class Store:
         self.gateways: dict[str, Gateway] = {}
         self.tax_rates: dict[int, TaxRate] = {}
         self.terms: dict[tuple[str, str], int] = {}  # (taxonomy, slug) -> term id (sandbox/terms.py)
+        self.base_country = "FR"  # woocommerce_default_country: the largest seeded market (sandbox/taxes.py)
         self.customers: dict[int, Customer] = {}
         self.customer_emails: dict[str, int] = {}
         self.settings: dict[str, str] = {}  # WordPress options behind /settings (see settings.py)
