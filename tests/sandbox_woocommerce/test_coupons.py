@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from woocommerce import API
 
 from tests.sandbox_woocommerce.conftest import KEY, SECRET, Woo
@@ -117,3 +118,34 @@ def test_an_expired_coupon_is_refused_on_an_order(woo: Woo) -> None:
     assert refused.status_code == 400
     assert refused.json()["code"] == "woocommerce_rest_invalid_coupon"
     assert refused.json()["message"] == "This coupon has expired."
+
+
+def _taxed_order(woo: Woo, coupons: list[dict[str, str]]) -> Any:
+    """40.00 net of goods billed to France (20% in the seed), optionally with coupons."""
+    product = woo.get("products", params={"per_page": 1}).json()[0]
+    reply = woo.post("orders", {"billing": {"email": "ann@example.com", "country": "FR"}, "coupon_lines": coupons,
+                                "line_items": [{"variation_id": product["variations"][0], "quantity": 1,
+                                                "subtotal": "40.00", "total": "40.00"}]})  # fmt: skip
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+@pytest.mark.parametrize(
+    ("prices_include_tax", "total", "discount", "discount_tax"),
+    [
+        (False, "36.00", "10.00", "2.00"),  # off the net 40.00, then taxed: it saves 12.00
+        (True, "38.00", "8.33", "1.67"),  # off 48.00 incl. tax: it saves exactly 10.00
+    ],
+)
+def test_fixed_cart_meets_tax_as_the_store_settings_say(
+    woo_factory: Any, prices_include_tax: bool, total: str, discount: str, discount_tax: str
+) -> None:
+    """WooCommerce 10.0.2 (``WC_Discounts`` + ``set_item_discount_amounts``): a 10.00 ``fixed_cart`` coupon is
+    taken off the prices as entered, so it comes off before tax when they exclude it."""
+    woo = woo_factory(orders=5, prices_include_tax=prices_include_tax)
+    woo.post("coupons", {"code": "ten", "discount_type": "fixed_cart", "amount": "10"})
+    plain, with_coupon = _taxed_order(woo, []), _taxed_order(woo, [{"code": "ten"}])
+    assert (plain["total"], with_coupon["total"]) == ("48.00", total)
+    line = with_coupon["coupon_lines"][0]
+    assert (line["discount"], line["discount_tax"]) == (discount, discount_tax)
+    assert (with_coupon["discount_total"], with_coupon["discount_tax"]) == (discount, discount_tax)

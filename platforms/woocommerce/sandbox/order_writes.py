@@ -2,8 +2,9 @@
 
 Created orders are taxed as WooCommerce taxes them (``taxes.calculate_totals``, by the store's tax settings
 and the order's country). Without prices a line costs the product's price excluding tax x quantity, as
-WooCommerce does; send ``subtotal``/``total`` ``"0"`` for a free exchange. There is no stock check, and
-stock is taken once the order is paid.
+WooCommerce does; send ``subtotal``/``total`` ``"0"`` for a free exchange. A ``fixed_cart`` coupon in
+``coupon_lines`` comes off before or after tax as the store's settings say (``coupon_apply``). There is no
+stock check, and stock is taken once the order is paid.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from platforms.woocommerce.sandbox import rest, settings, taxes
+from platforms.woocommerce.sandbox.coupon_apply import apply_fixed_cart
 from platforms.woocommerce.sandbox.errors import ApiError, invalid_param
 from platforms.woocommerce.sandbox.orders import STATUSES, add_note, remaining_refund_amount, set_status
 from platforms.woocommerce.sandbox.refunds import RefundRequest, create_refund
@@ -112,8 +114,9 @@ def create_order(store: Store, data: dict[str, Any], now: datetime, user_id: int
         gateway = store.gateways.get(gateway_id)
         title = data.get("payment_method_title") or (gateway.title if gateway else "")
         order_id = store.post_id()
+        currency = rest.as_str("currency", data.get("currency") or settings.currency(store))  # the store's
         order = Order(
-            order_id, "pending", rest.as_str("currency", data.get("currency", "EUR")), now, now, customer_id,
+            order_id, "pending", currency, now, now, customer_id,
             billing.get("first_name", ""), billing.get("last_name", ""), billing.get("email", ""),
             billing.get("country", ""), gateway_id, rest.as_str("payment_method_title", title),
             settings.prices_include_tax(store),
@@ -206,22 +209,31 @@ def check_coupon(store: Store, code: str, email: str, now: datetime) -> Coupon:
 
 def apply_coupon(store: Store, order: Order, code: str, now: datetime) -> None:
     coupon = check_coupon(store, code, order.email, now)
-    base = sum((line.total for line in order.lines), ZERO)
-    if coupon.discount_type == "percent":
-        wanted = (base * coupon.amount / 100).quantize(CENT, rounding=ROUND_DOWN)
-    elif coupon.discount_type == "fixed_product":
-        wanted = sum((min(line.total, coupon.amount * line.quantity) for line in order.lines), ZERO)
-    else:  # fixed_cart and smart_coupon (store credit): a fixed amount off the cart
-        wanted = coupon.amount
-    discount = min(wanted, base)
-    _spread(order.lines, discount)
+    if coupon.discount_type == "fixed_cart":  # before or after tax by the store's settings: coupon_apply.py
+        discount, discount_tax = apply_fixed_cart(store, order, coupon.amount)
+    else:
+        discount, discount_tax = _apply_to_totals(order, coupon), ZERO
     if coupon.discount_type == "smart_coupon":
         coupon.amount -= discount  # Smart Coupons draws the balance down
     coupon.usage_count += 1
     coupon.used_by.append(order.email or str(order.customer_id))
     coupon.modified = now
-    order.coupon_lines = [*(order.coupon_lines or []), CouponLine(store.item_id(), coupon.code, discount, ZERO)]
+    order.coupon_lines = [*(order.coupon_lines or []), CouponLine(store.item_id(), coupon.code, discount, discount_tax)]
     add_note(store, order, f"Coupon code applied: {coupon.code}", now)
+
+
+def _apply_to_totals(order: Order, coupon: Coupon) -> Decimal:
+    """Percent, fixed_product and smart_coupon (store credit): taken off the lines' net totals."""
+    base = sum((line.total for line in order.lines), ZERO)
+    if coupon.discount_type == "percent":
+        wanted = (base * coupon.amount / 100).quantize(CENT, rounding=ROUND_DOWN)
+    elif coupon.discount_type == "fixed_product":
+        wanted = sum((min(line.total, coupon.amount * line.quantity) for line in order.lines), ZERO)
+    else:  # smart_coupon: a fixed amount off the cart
+        wanted = coupon.amount
+    discount = min(wanted, base)
+    _spread(order.lines, discount)
+    return discount
 
 
 def _spread(lines: list[LineItem], discount: Decimal) -> None:
