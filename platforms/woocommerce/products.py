@@ -30,15 +30,14 @@ rules and exclusions look at live on the product. Choices worth knowing:
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, TypeVar
 
 from connector.domain.orders import Order
 from platforms.shopify.mapping import FINAL_SALE_TAGS
+from platforms.ttl_cache import TtlCache
 from platforms.woocommerce.client import MAX_PER_PAGE, WooClient
 from platforms.woocommerce.mapping import to_int
 from platforms.woocommerce.markers import meta_value
@@ -105,12 +104,6 @@ def facts_from_product(raw: Mapping[str, Any], rule: FinalSaleRule) -> ProductFa
 
 
 @dataclass(slots=True)
-class _Entry:
-    expires: float
-    facts: ProductFacts | None
-
-
-@dataclass(slots=True)
 class ProductCatalog:
     """Facts per product id for one shop, read in batches and cached (see module docstring)."""
 
@@ -119,14 +112,16 @@ class ProductCatalog:
     ttl_seconds: float = DEFAULT_TTL_SECONDS
     max_entries: int = DEFAULT_MAX_ENTRIES
     clock: Callable[[], float] = time.monotonic
-    _cache: OrderedDict[int, _Entry] = field(default_factory=OrderedDict)
-    _guard: threading.Lock = field(default_factory=threading.Lock)
+    _cache: TtlCache[int, ProductFacts | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._cache = TtlCache(self.ttl_seconds, self.max_entries)
 
     def facts_for(self, product_ids: Iterable[int]) -> dict[int, ProductFacts | None]:
         """Facts for each id (None: the store does not return that product). Unknown ids cost one request
         per 100; ids read less than ``ttl_seconds`` ago cost nothing."""
         wanted = sorted({i for i in product_ids if i > 0})
-        found, missing = self._cached(wanted)
+        found, missing = self._cache.get_many(wanted, self.clock())
         for start in range(0, len(missing), MAX_PER_PAGE):
             found.update(self._read(missing[start:start + MAX_PER_PAGE]))
         return found
@@ -134,20 +129,6 @@ class ProductCatalog:
     def prefetch(self, raw_orders: Iterable[Mapping[str, Any]]) -> None:
         """Read the products of several orders at once (a page of polled orders: one request, not one each)."""
         self.facts_for(set().union(*(product_ids_of(raw) for raw in raw_orders)))
-
-    def _cached(self, wanted: list[int]) -> tuple[dict[int, ProductFacts | None], list[int]]:
-        now = self.clock()
-        found: dict[int, ProductFacts | None] = {}
-        missing: list[int] = []
-        with self._guard:
-            for product_id in wanted:
-                entry = self._cache.get(product_id)
-                if entry is not None and entry.expires > now:
-                    self._cache.move_to_end(product_id)
-                    found[product_id] = entry.facts
-                else:
-                    missing.append(product_id)
-        return found, missing
 
     def _read(self, ids: list[int]) -> dict[int, ProductFacts | None]:
         page = self.client.get_page(
@@ -160,17 +141,8 @@ class ProductCatalog:
         gone = [i for i, facts in read.items() if facts is None]
         if gone:
             log.info("woocommerce.products.not_found", extra={"product_ids": gone})
-        self._store(read)
+        self._cache.put_many(read, self.clock())
         return read
-
-    def _store(self, read: Mapping[int, ProductFacts | None]) -> None:
-        expires = self.clock() + self.ttl_seconds
-        with self._guard:
-            for product_id, facts in read.items():
-                self._cache[product_id] = _Entry(expires, facts)
-                self._cache.move_to_end(product_id)
-            while len(self._cache) > self.max_entries:
-                self._cache.popitem(last=False)
 
 
 def in_batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
