@@ -138,7 +138,6 @@ class WooCommerceAdapter:
         self.delivered_meta_keys = tuple(delivered_meta_keys)
         self._clock = clock
         self._smart_coupons: bool | None = None
-        self._taxes: TaxSettings | None = None
         self.products = ProductCatalog(client, final_sale or FinalSaleRule(), ttl_seconds=product_cache_seconds)
 
     @classmethod
@@ -527,15 +526,16 @@ class WooCommerceAdapter:
         )
 
     def _tax_settings(self) -> TaxSettings:
-        """Read once per adapter: whether a fixed-amount coupon is deducted before tax (see ``credit``)."""
-        if self._taxes is None:
-            calc = self.client.get("settings/general/woocommerce_calc_taxes")
-            prices = self.client.get("settings/tax/woocommerce_prices_include_tax")
-            self._taxes = TaxSettings(
-                calc_taxes=isinstance(calc, dict) and calc.get("value") == "yes",
-                prices_include_tax=isinstance(prices, dict) and prices.get("value") == "yes",
-            )
-        return self._taxes
+        """Whether a fixed-amount coupon is deducted before tax (see ``credit``), read for each credit issued:
+        the adapter lives as long as the worker, and a credit issued by a setting the merchant has since
+        changed is wrong by the tax (seen on a real store: 30.77 issued for 33.00 after a switch to prices
+        including tax)."""
+        calc = self.client.get("settings/general/woocommerce_calc_taxes")
+        prices = self.client.get("settings/tax/woocommerce_prices_include_tax")
+        return TaxSettings(
+            calc_taxes=isinstance(calc, dict) and calc.get("value") == "yes",
+            prices_include_tax=isinstance(prices, dict) and prices.get("value") == "yes",
+        )
 
     def _credit_terms(self, instruction: StoreCreditInstruction, discount_type: str) -> CreditTerms:
         taxes = self._tax_settings() if discount_type == "fixed_cart" else TaxSettings(False, False)

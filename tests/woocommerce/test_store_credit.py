@@ -259,15 +259,21 @@ def test_coupon_is_the_promise_when_it_is_taken_off_tax_inclusive_prices(
     assert body["amount"] == "26.54"
 
 
-def test_tax_settings_are_read_once_per_adapter(client: WooClient, rsps: responses.RequestsMock) -> None:
-    tax_settings(rsps)
+def test_tax_settings_are_read_for_each_credit(client: WooClient, rsps: responses.RequestsMock) -> None:
+    """The adapter outlives a merchant's change of settings (a worker keeps it): each credit reads them anew."""
+    tax_settings(rsps, calc_taxes="yes", prices_include_tax="no")
+    rsps.get(f"{API}/orders/727", body=json.dumps(_order_taxed_at(7.25), default=str))
     rsps.get(f"{API}/coupons", json=[])
     rsps.add_callback(responses.POST, f"{API}/coupons", callback=coupon_reply)
     rsps.post(f"{API}/orders/727/notes", json={"id": 1})
     adapter = make(client)
-    adapter.issue_store_credit(credit())
-    adapter.issue_store_credit(credit("ret-2:credit:1"))
-    assert len([c for c in rsps.calls if "/settings/" in str(c.request.url)]) == 2  # two settings, each read once
+    adapter.issue_store_credit(credit(amount="26.54"))
+    rsps.replace(responses.GET, f"{API}/settings/tax/woocommerce_prices_include_tax",
+                 json={"id": "woocommerce_prices_include_tax", "value": "yes"})
+    adapter.issue_store_credit(credit("ret-2:credit:1", amount="26.54"))
+    bodies = [json.loads(c.request.body or "") for c in rsps.calls if c.request.method == "POST"
+              and str(c.request.url).endswith("/coupons")]  # fmt: skip
+    assert [b["amount"] for b in bodies] == ["24.75", "26.54"]
 
 
 @pytest.mark.parametrize("rate", ["0.0725", "0.2", "0.19", "0.055", "0.10", "0.0825"])

@@ -194,7 +194,7 @@ def check_coupon(store: Store, code: str, email: str, now: datetime) -> Coupon:
     if coupon is None or coupon.status != "publish":
         raise _coupon_error(f'Coupon "{code}" does not exist!')
     if coupon.date_expires is not None and coupon.date_expires < now:
-        raise _coupon_error("This coupon has expired.")
+        raise _coupon_error(f"Coupon &quot;{coupon.code}&quot; has expired.")  # WooCommerce 10.0.2, HTML-escaped
     if coupon.usage_limit is not None and coupon.usage_count >= coupon.usage_limit:
         raise _coupon_error("Coupon usage limit has been reached.")
     if coupon.email_restrictions and not any(
