@@ -5,11 +5,15 @@ so there is no replay window. Deliveries are never retried and are coalesced per
 built at send time), so a webhook is a *hint* that an order changed: polling reconciles the rest.
 
 The ``X-WC-Webhook-Delivery-ID`` is a hash of the webhook id and the current second: it changes per
-attempt and identifies nothing, so we deduplicate on the resource and its ``date_modified_gmt``.
+attempt and identifies nothing, so we deduplicate on the resource, its ``date_modified_gmt`` and a digest
+of the body: ``date_modified_gmt`` has one-second resolution, and a real store changed an order twice in one
+second (created ``processing``, then set ``completed``), so a key without the body dropped the newer state.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import parse_qs
@@ -64,7 +68,9 @@ def is_ping(headers: Mapping[str, str], raw_body: bytes) -> bool:
 def dedup_key(headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
     """The same key for every delivery of one state of one resource, whatever the delivery id.
 
-    ``wc:<resource>:<id>:<date_modified_gmt>``; when the payload has no modification date (``deleted`` sends
+    ``wc:<resource>:<id>:<date_modified_gmt>:<body digest>``, so that two states saved in the same second
+    are two changes (the body is the state, built when the delivery is sent); when the payload has no
+    modification date (``deleted`` sends
     only ``{"id": N}``) the event name stands in for it, plus the delivery id so that a delete, a restore
     and a second delete are not merged.
     """
@@ -75,10 +81,16 @@ def dedup_key(headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
     resource_id = payload.get("id")
     modified = payload.get("date_modified_gmt")
     if isinstance(modified, str) and modified:
-        return f"wc:{resource}:{resource_id}:{modified}"
+        return f"wc:{resource}:{resource_id}:{modified}:{_state_digest(payload)}"
     event = _header(headers, EVENT_HEADER) or topic.partition(".")[2] or "unknown"
     delivery = _header(headers, DELIVERY_ID_HEADER) or ""
     return f"wc:{resource}:{resource_id}:{event}:{delivery}"
+
+
+def _state_digest(payload: Mapping[str, Any]) -> str:
+    """A short digest of the resource's state: the same for the same body, whatever its key order."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def translate(

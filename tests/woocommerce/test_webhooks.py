@@ -74,11 +74,22 @@ def test_dedup_key_stable_across_delivery_ids() -> None:
     payload = json.loads(BODY)
     a = dedup_key(headers("d1"), payload)
     b = dedup_key(headers("d2"), payload)
-    assert a == b == "wc:order:727:2026-03-05T09:00:00"
+    assert a == b and a.startswith("wc:order:727:2026-03-05T09:00:00:")
     created = dedup_key(headers("d3", "order.created"), payload)
     assert created == a  # the same state seen through two webhooks is one change
+    reordered = dedup_key(headers("d4"), dict(reversed(list(payload.items()))))
+    assert reordered == a  # the same state, whatever the key order
     changed = dedup_key(headers("d1"), {**payload, "date_modified_gmt": "2026-03-05T09:00:01"})
     assert changed != a
+
+
+def test_two_states_saved_in_the_same_second_are_two_changes() -> None:
+    """A real store created an order ``processing`` and set it ``completed`` within one second: the same
+    ``date_modified_gmt``. The second delivery carries the newer state and must not be dropped."""
+    payload = json.loads(BODY)
+    processing = dedup_key(headers("d1", "order.created"), {**payload, "status": "processing"})
+    completed = dedup_key(headers("d2"), {**payload, "status": "completed"})
+    assert processing != completed
 
 
 def test_dedup_key_for_deleted() -> None:
