@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -173,18 +173,19 @@ def test_prices_with_tax_are_sent_net_of_the_addresses_rate() -> None:
     ]
 
 
-def test_credit_fee_makes_the_order_total_exactly_price_less_credit() -> None:
+@pytest.mark.parametrize("tax_rounding", [ROUND_HALF_UP, ROUND_HALF_DOWN])  # prices excl. / incl. tax
+def test_credit_fee_makes_the_order_total_exactly_price_less_credit(tax_rounding: str) -> None:
     """WooCommerce's arithmetic (``calculate_totals``: item and fee taxes rounded each, the total once) on
     the fee we send: the customer owes the price incl. tax less the credit, to the cent, for every credit."""
     cent = Decimal("0.01")
     for rate in (Decimal("0.0725"), Decimal("0.08875"), Decimal("0.19"), Decimal("0.22")):
         for net_goods in (Decimal("25.00"), Decimal("93.24"), Decimal("131.13")):
-            goods_tax = (net_goods * rate).quantize(cent, ROUND_HALF_UP)
+            goods_tax = (net_goods * rate).quantize(cent, tax_rounding)
             price = net_goods + goods_tax
             for cents in range(100, int(price * 100), 7):
                 credit = Money.from_minor(cents, "USD")
                 fee = -credit_fee_net(credit, rate)
-                fee_tax = (fee * rate).quantize(cent, ROUND_HALF_UP)
+                fee_tax = (fee * rate).quantize(cent, tax_rounding)
                 total = (net_goods + goods_tax + fee + fee_tax).quantize(cent, ROUND_HALF_UP)
                 assert total == price - credit.amount, (rate, net_goods, credit)
 

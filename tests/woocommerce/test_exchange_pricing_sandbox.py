@@ -9,36 +9,26 @@ whose prices are entered without tax (California, 7.25 %) and one whose prices i
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from connector.domain.actions import ExchangeInstruction, ExchangeItem, PlatformEffect
 from connector.domain.money import Money
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
-from platforms.woocommerce.sandbox.app import SandboxOptions, create_app, shop_of
-from platforms.woocommerce.sandbox.state import Store, TaxRate
+from platforms.woocommerce.sandbox.state import TaxRate
+from tests.sandbox_woocommerce.taxed_shop import KEY, SECRET, TaxedShop, serve_taxed_shop
 
 pytestmark = pytest.mark.e2e
 
-KEY, SECRET = "ck_" + "e" * 40, "cs_" + "f" * 40
 PRICES = {"M": Decimal("25.00"), "L": Decimal("25.00"), "XL": Decimal("30.00"), "S": Decimal("20.00")}
 
 
-@dataclass
-class Shop:
-    url: str
-    store: Store
-    product_id: int
-    variations: dict[str, int]
-
+class Shop(TaxedShop):
     def record(self, order_id: str | int) -> dict[str, Any]:
         """The shop's own record of an order (the sandbox's inspection route)."""
         reply = requests.get(f"{self.url}/__sandbox/orders/{order_id}", timeout=10)
@@ -50,29 +40,8 @@ class Shop:
 
 
 def _serve(prices_include_tax: bool, country: str, rate: str) -> Iterator[Shop]:
-    """A sandbox whose one product has sizes at ``PRICES``, taxed at ``rate`` in ``country``."""
-    app = create_app(SandboxOptions(orders=5, seed=3, consumer_key=KEY, consumer_secret=SECRET, currency="EUR",
-                                    prices_include_tax=prices_include_tax))  # fmt: skip
-    store = shop_of(app).store
-    store.base_country = country
-    store.tax_rates = {1: TaxRate(1, country, Decimal(rate), "Tax")}
-    product = next(p for p in store.products.values() if len(p.variation_ids) >= len(PRICES))
-    variations = dict(zip(PRICES, product.variation_ids, strict=False))
-    for size, variation_id in variations.items():
-        store.variations[variation_id].price = PRICES[size]
-        store.variations[variation_id].stock_quantity = 10
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    shop_of(app).home_url = url
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield Shop(url, store, product.id, variations)
-    finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
-        shop_of(app).dispatcher.stop()
+    for shop in serve_taxed_shop(PRICES, prices_include_tax=prices_include_tax, country=country, rate=rate):
+        yield Shop(shop.url, shop.store, shop.product_id, shop.variations)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ Sandbox-only endpoints under ``/__sandbox/``: ``state``, ``orders/<id>`` (+ ``to
 ``refunds`` (with gateway calls), ``coupons``, ``stock``, ``webhooks`` and ``webhooks/deliveries``,
 ``webhooks/flush``, ``gateways[/<id>]`` (``can_refund``, ``fail_refunds``), ``keys``, ``faults`` (fault kit).
 
-Deliberate differences from a real shop: no tax calculation on REST-created orders; money formatting uses
+REST-created orders are taxed as the real store taxes them (``taxes``), at one rate per country (the first
+seeded), base country ``Store.base_country``. Deliberate differences from a real shop: money formatting uses
 ``dp`` (default 2) for every currency; site time defaults to Europe/Paris (use the ``_gmt`` fields); webhook
 and wc-auth callback URLs must be loopback unless ``allow_external_urls``.
 """

@@ -4,7 +4,8 @@ A line sent without ``subtotal``/``total`` costs ``wc_get_price_excluding_tax``:
 when prices are entered excluding tax; when they include tax, that price less the tax of the shop's *base*
 country (``woocommerce_adjust_non_base_location_prices``), unrounded. Then every line, fee and shipping line
 is taxed at the rate of the order's location (shipping address, else billing, else the base country) on its
-net ``total`` and ``subtotal``, each tax rounded to the currency's unit.
+net ``total`` and ``subtotal``, each tax rounded to the currency's unit (half down where prices include
+tax, ``wc_get_tax_rounding_mode``: a real store charged -0.72 there on a -10.00 fee at 7.25 %, -0.73 else).
 
 Negative fees are different, and the connector relies on it for exchange credits (seen on the real store):
 whatever their ``tax_status``, their tax is the fee times the order's taxable share times the rate, and a
@@ -19,8 +20,9 @@ WooCommerce recalculates after ``apply_coupon``.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 
+from connector.domain.money import minor_units
 from platforms.sandboxkit.seed import quantize
 from platforms.woocommerce.sandbox import settings
 from platforms.woocommerce.sandbox.state import ZERO, Order, Store, TaxRate
@@ -60,16 +62,16 @@ def calculate_totals(store: Store, order: Order) -> None:
 def calculate_taxes(store: Store, order: Order) -> None:
     """Tax every line, fee and shipping line of ``order`` at its location's rate (see module docstring)."""
     rate = rate_for(store, order_country(store, order))
-    cur = order.currency
+    cur, down = order.currency, settings.prices_include_tax(store)
     for line in order.lines:
-        line.subtotal_tax = _tax(line.subtotal, rate, cur)
-        line.total_tax = _tax(line.total, rate, cur)
+        line.subtotal_tax = _tax(line.subtotal, rate, cur, down)
+        line.total_tax = _tax(line.total, rate, cur, down)
         line.tax_rate_id = rate.id if rate is not None else 0
         line.subtotal, line.total = quantize(line.subtotal, cur), quantize(line.total, cur)  # taxed unrounded
     for ship in order.shipping_lines:
-        ship.total_tax = _tax(ship.total, rate, cur)
+        ship.total_tax = _tax(ship.total, rate, cur, down)
         ship.tax_rate_id = rate.id if rate is not None and ship.total_tax else 0
-    _fee_taxes(order, rate)
+    _fee_taxes(order, rate, down)
 
 
 def cap_negative_fees(order: Order) -> None:
@@ -84,7 +86,7 @@ def cap_negative_fees(order: Order) -> None:
         running += fee.total
 
 
-def _fee_taxes(order: Order, rate: TaxRate | None) -> None:
+def _fee_taxes(order: Order, rate: TaxRate | None, down: bool) -> None:
     taxable = sum((line.total for line in order.lines if line.total > 0), ZERO)
     taxable += sum((s.total for s in order.shipping_lines if s.total > 0), ZERO)
     untaxed = ZERO
@@ -95,16 +97,18 @@ def _fee_taxes(order: Order, rate: TaxRate | None) -> None:
             untaxed += fee.total
     for fee in order.fee_lines or ():
         if fee.total >= 0:
-            fee.total_tax = _tax(fee.total, rate, order.currency) if fee.tax_status == TAXABLE else ZERO
+            fee.total_tax = _tax(fee.total, rate, order.currency, down) if fee.tax_status == TAXABLE else ZERO
         elif taxable + untaxed > 0:  # WC_Order_Item_Fee::calculate_taxes: tax_status is not looked at
-            fee.total_tax = _tax(fee.total * taxable / (taxable + untaxed), rate, order.currency)
+            fee.total_tax = _tax(fee.total * taxable / (taxable + untaxed), rate, order.currency, down)
         else:
             fee.total_tax = ZERO
         fee.tax_rate_id = rate.id if rate is not None and fee.total_tax else 0
         fee.total = quantize(fee.total, order.currency)  # taxed unrounded, shown and summed in cents
 
 
-def _tax(amount: Decimal, rate: TaxRate | None, currency: str) -> Decimal:
+def _tax(amount: Decimal, rate: TaxRate | None, currency: str, half_down: bool) -> Decimal:
+    """``wc_round_tax_total``: half down where prices include tax (``wc_get_tax_rounding_mode``), else half up."""
     if rate is None or not amount:
         return ZERO
-    return quantize(amount * rate.rate, currency)
+    quantum = Decimal(1).scaleb(-minor_units(currency))
+    return (amount * rate.rate).quantize(quantum, rounding=ROUND_HALF_DOWN if half_down else ROUND_HALF_UP)
