@@ -15,6 +15,7 @@ import pytest
 
 from connector.domain.actions import StoreCreditInstruction
 from connector.domain.money import Money
+from connector.errors import OutcomeUnknown
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.markers import coupon_code
@@ -81,3 +82,21 @@ def test_a_foreign_coupon_under_our_code_is_left_alone(shop: tuple[Woo, WooComme
     assert sorted(c["code"] for c in ours) == [derived.lower(), derived.lower() + "-2"]  # never a second credit
     assert _saved(_order(woo, 3, [{"code": effect.extra["code"]}])) == Decimal("26.54")  # usable, worth its promise
     assert woo.get(f"coupons/{foreign['id']}").json()["amount"] == "1.00"
+
+
+def test_a_retry_after_a_lost_answer_finds_the_moved_credit(shop: tuple[Woo, WooCommerceAdapter]) -> None:
+    """The coupon is written but its answer is lost (a dropped connection after the write): the retry walks
+    the same codes past the foreign coupon, finds ours and makes no second one."""
+    woo, adapter = shop
+    returned = _order(woo, 1)
+    derived = coupon_code("ret-1:credit:1")
+    woo.post("coupons", {"code": derived, "amount": "1.00", "email_restrictions": ["someone.else@example.com"]})
+    woo.sandbox("PUT", "faults", json={"timeout_after_write_rate": 1.0})
+    with pytest.raises(OutcomeUnknown):
+        adapter.issue_store_credit(_credit(str(returned["id"])))
+    woo.sandbox("PUT", "faults", json={"timeout_after_write_rate": 0.0})
+    found = adapter.find_store_credit(_credit(str(returned["id"])))
+    assert found is not None and found.extra["code"] == derived + "-2"
+    assert adapter.issue_store_credit(_credit(str(returned["id"]))).platform_id == found.platform_id
+    codes = sorted(c["code"] for c in woo.sandbox("GET", "coupons") if c["code"].startswith(derived.lower()))
+    assert codes == [derived.lower(), derived.lower() + "-2"]
