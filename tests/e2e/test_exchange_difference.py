@@ -84,7 +84,7 @@ def _eur_order(stack: Stack, woo_id: str, skip: int) -> tuple[Order, str]:
         for o in sorted(orders, key=lambda o: int(o.id))
         if o.currency == "EUR" and o.email
         for line in o.lines[:1]
-        if line.returnable_quantity >= 1 and line.quantity_ordered == 1
+        if line.returnable_quantity >= 1 and line.quantity_ordered == 1 and not line.final_sale  # returnable
     ]
     return found[skip]
 
