@@ -35,6 +35,7 @@ from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
 from connector.services.refundable import left_to_refund
+from connector.services.shipping_refunded import shipping_refunded
 from connector.services.shop_fees import with_shop_shipping_fee
 from connector.store.actions_repo import ActionState
 from connector.store.outbox_repo import JobKind
@@ -207,6 +208,7 @@ class ReturnService:
                 customer_returns=self._customer_history(uow, shop_id, order.email),
                 pending_quantities={} if from_platform else pending,
                 actor=actor,
+                shipping_refunded=shipping_refunded(uow, shop_id, order),
             )
             evaluation = evaluate(current_policy(uow, shop_id), order, draft, context)
             if keep_item and not evaluation.keep_item:
