@@ -36,7 +36,7 @@ from connector.domain.order_numbers import normalize_order_number
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
 from connector.errors import ConfigError, NotFound, PermanentError
-from platforms.shopify import mapping, queries, webhooks
+from platforms.shopify import mapping, product_collections, queries, webhooks
 from platforms.shopify.client import DEFAULT_API_VERSION, GraphQLClient, TokenProvider, idempotent_directive
 from platforms.shopify.errors import ShopifyUserError
 
@@ -67,6 +67,7 @@ class ShopifyAdapter:
         client: GraphQLClient | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         credit_lookback: timedelta = CREDIT_LOOKBACK,
+        collection_cache_seconds: float = product_collections.DEFAULT_TTL_SECONDS,
     ) -> None:
         self.shop_domain = shop_domain
         self.shop_id = shop_id or shop_domain
@@ -78,12 +79,16 @@ class ShopifyAdapter:
         self._now = now
         self._lookback = credit_lookback
         self._reason_definitions: dict[str, str] | None = None
+        self.collections = product_collections.CollectionCatalog(self.client, ttl_seconds=collection_cache_seconds)
 
     # -- reads ----------------------------------------------------------------------------------
 
     def fetch_order(self, order_id: str) -> Order:
-        """One order, read in a few requests that each stay under the query cost cap (see queries.ORDER)."""
-        return mapping.order_from_graphql(self._order_node(mapping.gid("Order", order_id)), self.shop_id)
+        """One order, read in a few requests that each stay under the query cost cap (see queries.ORDER),
+        then its products' collections (one batched, cached request: ``collections``)."""
+        node = self._order_node(mapping.gid("Order", order_id))
+        in_collections = self.collections.collections_for(mapping.product_ids_of(node))
+        return mapping.order_from_graphql(node, self.shop_id, in_collections)
 
     def find_order(self, order_number: str, email: str) -> Order | None:
         """One search by name, whatever the shop holds: no order and another e-mail cost the same call.

@@ -132,8 +132,30 @@ def _tags(value: Any) -> frozenset[str]:
 # -- orders (GraphQL) --------------------------------------------------------------------------
 
 
-def order_from_graphql(node: Mapping[str, Any], shop_id: str) -> Order:
-    """An ``Order`` node from ``queries.ORDER_FIELDS`` to the common ``Order``."""
+def product_ids_of(node: Mapping[str, Any]) -> set[str]:
+    """The product GIDs of an ``Order`` node's lines (a custom or deleted product's line has none)."""
+    products = ((item.get("product") or {}).get("id") for item in nodes_of(node.get("lineItems")))
+    return {str(product_id) for product_id in products if product_id}
+
+
+def collections_of(product: Mapping[str, Any]) -> frozenset[str]:
+    """A ``Product`` node's collections, handles *and* titles case-folded, as WooCommerce categories map
+    (names and slugs): a rule may name ``Summer Sale`` or ``summer-sale``."""
+    found = {
+        str(collection.get(key) or "").strip().casefold()
+        for collection in nodes_of(product.get("collections"))
+        for key in ("handle", "title")
+    }
+    found.discard("")
+    return frozenset(found)
+
+
+def order_from_graphql(
+    node: Mapping[str, Any], shop_id: str, collections: Mapping[str, frozenset[str]] | None = None
+) -> Order:
+    """An ``Order`` node from ``queries.ORDER_FIELDS`` to the common ``Order``; ``collections`` per product GID
+    (``collections_of``, read apart: ``queries.PRODUCT_COLLECTIONS``)."""
+    in_collections = collections or {}
     currency = order_currency(node)
     taxes_included = bool(node.get("taxesIncluded"))
     fulfillments = [f for f in nodes_of(node.get("fulfillments")) if str(f.get("status")) in _FULFILLMENT_OK]
@@ -176,6 +198,7 @@ def order_from_graphql(node: Mapping[str, Any], shop_id: str) -> Order:
                 fulfilled_at=info.fulfilled_at,
                 delivered_at=info.delivered_at,
                 tags=tags,
+                collections=in_collections.get(str(product.get("id")), frozenset()),
                 final_sale=_is_final_sale(tags, attributes),
             )
         )

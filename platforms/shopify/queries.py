@@ -40,6 +40,28 @@ fragment LineFields on LineItem {{
 LINES_PER_PAGE: Final = 40
 """Line items per request: 40 x 12 points keeps a full order read under Shopify's 1000-point query cap."""
 
+COLLECTIONS_PER_PRODUCT: Final = 25
+"""Collections read per product: a product in more is rare (the rest are logged, not read), and 25 keeps a
+batch of ``PRODUCTS_PER_COLLECTIONS_READ`` products well under the cost cap."""
+
+PRODUCTS_PER_COLLECTIONS_READ: Final = 20
+"""Products per ``ProductCollections`` request. Requested cost: each product costs 1 + its connection
+(2 + 25 x 1 for the collection nodes) = 28, so 20 of them cost 560 points, well under the 1000-point cap, and an
+order of up to 20 distinct products is one request."""
+
+PRODUCT_COLLECTIONS: Final = f"""
+query ProductCollections($ids: [ID!]!) {{
+  nodes(ids: $ids) {{
+    ... on Product {{
+      id
+      collections(first: {COLLECTIONS_PER_PRODUCT}) {{ nodes {{ handle title }} pageInfo {{ hasNextPage }} }}
+    }}
+  }}
+}}
+"""
+"""The collections of an order's products, read apart from its lines (``LineFields`` has no room for them
+under the cost cap) and cached per product (``platforms/shopify/product_collections.py``)."""
+
 LOCATIONS: Final = "query Locations { locations(first: 1) { nodes { id name } } }"
 """The shop's first location: where restocked returns go when no location is configured."""
 

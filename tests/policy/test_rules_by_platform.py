@@ -1,8 +1,8 @@
 """One table of product rules, run against a Shopify order and a WooCommerce order with the same products.
 
-Each platform's own mapping reads its own payloads (a GraphQL ``Order`` node for Shopify; a REST v3 order and
-``GET products?include=`` for WooCommerce), so a rule by tag, product type, category or final sale decides
-the same way whichever shop the order came from.
+Each platform's own adapter reads its own payloads (GraphQL ``Order`` parts and ``ProductCollections`` for
+Shopify; a REST v3 order and ``GET products?include=`` for WooCommerce), so a rule by tag, product type,
+category (a collection on Shopify) or final sale decides the same way whichever shop the order came from.
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ import responses
 
 from connector.domain import Order, ReasonCode, Resolution
 from connector.policy import Decision, evaluate
-from platforms.shopify.mapping import order_from_graphql
+from platforms.shopify.adapter import ShopifyAdapter
+from platforms.shopify.client import GraphQLClient
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import RetryPolicy, WooClient
 from tests.policy.builders import ctx, draft, policy, want
+from tests.shopify.helpers import SHOP as SHOPIFY_SHOP
 from tests.shopify.helpers import load as load_shopify
+from tests.shopify.helpers import stub_order as stub_shopify_order
 from tests.woocommerce.conftest import API, STORE, dump
 from tests.woocommerce.conftest import order as woo_order_json
 
@@ -41,13 +44,20 @@ def _slug(name: str) -> str:
 
 
 def shopify_order(product: Product) -> Order:
-    """A GraphQL order whose one line is this product. Shopify marks final sale with a product tag."""
+    """A GraphQL order whose one line is this product, read by the adapter with the product's collections
+    (its categories, as custom collections: handle and title). Shopify marks final sale with a product tag."""
     node = copy.deepcopy(load_shopify("order_partial_usd.json")["data"]["order"])
     item = node["lineItems"]["nodes"][0]
     node["lineItems"]["nodes"] = [item]
     item["product"]["tags"] = [*product.tags, *(["final-sale"] if product.final_sale else [])]
     item["product"]["productType"] = product.product_type
-    return order_from_graphql(node, "shop-1")
+    filed = [{"handle": _slug(title), "title": title} for title in product.categories]
+    collections = {"nodes": [{"id": item["product"]["id"], "collections": {
+        "nodes": filed, "pageInfo": {"hasNextPage": False}}}]}  # fmt: skip
+    client = GraphQLClient(SHOPIFY_SHOP, lambda: "shpat_test")
+    with responses.RequestsMock() as mock:
+        stub_shopify_order(node, collections, mock=mock)
+        return ShopifyAdapter(SHOPIFY_SHOP, lambda: "unused", shop_id="shop-1", client=client).fetch_order(node["id"])
 
 
 def woo_order(product: Product) -> Order:
@@ -93,7 +103,6 @@ class Case:
     product: Product = field(default_factory=Product)
     days_after_delivery: int = 10
     resolution: Resolution = field(default_factory=Resolution.refund)
-    shopify_gap: str | None = None  # why Shopify cannot match this one (an expected failure there)
 
 
 CASES = [
@@ -116,23 +125,14 @@ CASES = [
     Case("outside the window without an override", "", Decision.DECLINE, "window.expired.delivered",
          days_after_delivery=45),
     Case("outcomes by category", '[[outcomes.rules]]\ncollections = ["summer sale"]\nallowed = ["store_credit"]\n',
-         Decision.DECLINE, "outcome.not_allowed",
-         shopify_gap="Shopify's order query asks for no collections: its lines map none"),
+         Decision.DECLINE, "outcome.not_allowed"),
     Case("window by category", WINDOW + 'overrides = [{ kind = "collection", match = "Summer Sale", '
-         'days = 60 }]\n', Decision.APPROVE, "default.approve", days_after_delivery=45,
-         shopify_gap="Shopify's order query asks for no collections: its lines map none"),
+         'days = 60 }]\n', Decision.APPROVE, "default.approve", days_after_delivery=45),
 ]
 
 
 def _params() -> list[Any]:
-    params = []
-    for case in CASES:
-        for platform in PLATFORMS:
-            marks = []
-            if platform == "shopify" and case.shopify_gap:
-                marks.append(pytest.mark.xfail(reason=case.shopify_gap, strict=True))
-            params.append(pytest.param(case, platform, id=f"{platform}-{case.name}", marks=marks))
-    return params
+    return [pytest.param(case, platform, id=f"{platform}-{case.name}") for case in CASES for platform in PLATFORMS]
 
 
 def _policy_text(case: Case) -> str:
@@ -157,5 +157,5 @@ def test_both_platforms_map_the_same_product_facts() -> None:
     assert shopify.product_type == woo.product_type == "variable"
     assert {"cotton", "gift idea"} <= shopify.tags and {"cotton", "gift idea"} <= woo.tags
     assert shopify.final_sale and woo.final_sale
-    assert woo.collections == {"summer sale", "summer-sale"}
+    assert shopify.collections == woo.collections == {"summer sale", "summer-sale"}
 

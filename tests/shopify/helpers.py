@@ -71,3 +71,30 @@ def gql_ok(
             }
         },
     }
+
+
+def stub_order(
+    node: dict[str, Any],
+    product_collections: dict[str, Any],
+    *,
+    split_lines_at: int | None = None,
+    mock: responses.RequestsMock = responses.mock,
+) -> None:
+    """Serve one order the way the adapter reads it: header + lines (maybe 2 pages), fulfilments, returns,
+    then ``product_collections`` (the ``nodes`` answer to ``ProductCollections``)."""
+
+    def serve(name: str, data: dict[str, Any]) -> None:
+        mock.post(ENDPOINT, match=[operation(name)], json=gql_ok(data))
+
+    lines = node["lineItems"]["nodes"]
+    first, rest = (lines, []) if split_lines_at is None else (lines[:split_lines_at], lines[split_lines_at:])
+    header = {k: v for k, v in node.items() if k not in ("lineItems", "fulfillments", "returns")}
+    header["lineItems"] = {"nodes": first, "pageInfo": {"hasNextPage": bool(rest), "endCursor": "l1"}}
+    serve("Order", {"order": header})
+    if rest:
+        page = {"nodes": rest, "pageInfo": {"hasNextPage": False, "endCursor": "l2"}}
+        serve("OrderLines", {"order": {"id": node["id"], "lineItems": page}})
+    serve("OrderFulfillments", {"order": {"id": node["id"], "fulfillments": node["fulfillments"]}})
+    returns = {"nodes": node["returns"]["nodes"], "pageInfo": {"hasNextPage": False, "endCursor": None}}
+    serve("OrderReturns", {"order": {"id": node["id"], "returns": returns}})
+    serve("ProductCollections", product_collections)

@@ -33,6 +33,7 @@ from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.client import GraphQLClient
 from platforms.shopify.errors import ShopifyUserError
 from tests import factories
+from tests.shopify import helpers
 from tests.shopify.helpers import ENDPOINT, SHOP, FakeClock, body_of, gql_ok, operation, raw
 
 NOW = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
@@ -701,33 +702,16 @@ def test_variant_price_reads_the_contextual_price_for_the_orders_country(adapter
 # -- reads, webhooks, notes ----------------------------------------------------------------------
 
 
+SUMMER = {"handle": "summer-sale", "title": "Summer Sale"}
+PRODUCT_COLLECTIONS = {"nodes": [
+    {"id": "gid://shopify/Product/632910392", "collections": {"nodes": [SUMMER], "pageInfo": {"hasNextPage": False}}},
+    {"id": "gid://shopify/Product/921728736", "collections": {"nodes": [], "pageInfo": {"hasNextPage": False}}},
+]}  # fmt: skip
+"""The collections of ``order_partial_usd.json``'s two products (its third line has none)."""
+
+
 def stub_order(node: dict[str, Any], split_lines_at: int | None = None) -> None:
-    """Serve one order the way the adapter reads it: header + lines (maybe 2 pages), fulfilments, returns."""
-    lines = node["lineItems"]["nodes"]
-    first, rest = (lines, []) if split_lines_at is None else (lines[:split_lines_at], lines[split_lines_at:])
-    header = {k: v for k, v in node.items() if k not in ("lineItems", "fulfillments", "returns")}
-    header["lineItems"] = {"nodes": first, "pageInfo": {"hasNextPage": bool(rest), "endCursor": "l1"}}
-    stub("Order", {"order": header})
-    if rest:
-        stub(
-            "OrderLines",
-            {
-                "order": {
-                    "id": node["id"],
-                    "lineItems": {"nodes": rest, "pageInfo": {"hasNextPage": False, "endCursor": "l2"}},
-                }
-            },
-        )
-    stub("OrderFulfillments", {"order": {"id": node["id"], "fulfillments": node["fulfillments"]}})
-    stub(
-        "OrderReturns",
-        {
-            "order": {
-                "id": node["id"],
-                "returns": {"nodes": node["returns"]["nodes"], "pageInfo": {"hasNextPage": False, "endCursor": None}},
-            }
-        },
-    )
+    helpers.stub_order(node, PRODUCT_COLLECTIONS, split_lines_at=split_lines_at)
 
 
 def order_node() -> dict[str, Any]:
@@ -738,11 +722,41 @@ def order_node() -> dict[str, Any]:
 def test_fetch_order_reads_all_pages_and_parts(adapter: ShopifyAdapter) -> None:
     stub_order(order_node(), split_lines_at=2)
     order = adapter.fetch_order("625362839")
-    expected = mapping.order_from_graphql(order_node(), "shop-1")
+    in_collections = {str(node["id"]): mapping.collections_of(node) for node in PRODUCT_COLLECTIONS["nodes"]}
+    expected = mapping.order_from_graphql(order_node(), "shop-1", in_collections)
     assert order == expected  # same result as one big query, read in cost-capped parts
     assert len(order.lines) == 3
     assert calls("OrderLines")[0]["variables"] == {"id": ORDER_ID, "after": "l1"}
     assert calls("Order")[0]["variables"] == {"id": ORDER_ID}
+
+
+@responses.activate
+def test_an_order_reads_its_products_collections_in_one_request_then_from_the_cache(adapter: ShopifyAdapter) -> None:
+    clock = FakeClock()
+    adapter.collections.clock = clock
+    stub_order(order_node(), split_lines_at=2)  # 3 lines, 2 products (the third line has none)
+    order = adapter.fetch_order("625362839")
+    sent = calls("ProductCollections")
+    assert len(sent) == 1
+    assert sorted(sent[0]["variables"]["ids"]) == ["gid://shopify/Product/632910392", "gid://shopify/Product/921728736"]
+    assert [line.collections for line in order.lines] == [{"summer sale", "summer-sale"}, set(), set()]
+    clock.now += 299  # within the 5 minutes
+    assert adapter.fetch_order("625362839") == order
+    assert len(calls("ProductCollections")) == 1
+    clock.now += 2  # expired: read again
+    adapter.fetch_order("625362839")
+    assert len(calls("ProductCollections")) == 2
+
+
+@responses.activate
+def test_collections_of_many_products_are_read_20_at_a_time(adapter: ShopifyAdapter) -> None:
+    stub("ProductCollections", {"nodes": []})
+    ids = [f"gid://shopify/Product/{n}" for n in range(1, 46)]
+    found = adapter.collections.collections_for(ids + ids[:5])
+    assert found == dict.fromkeys(ids, frozenset())  # gone from the shop: no collections, cached as such
+    assert [len(body["variables"]["ids"]) for body in calls("ProductCollections")] == [20, 20, 5]
+    adapter.collections.collections_for(ids)
+    assert len(calls("ProductCollections")) == 3
 
 
 @responses.activate

@@ -1,9 +1,9 @@
 """Shopify-style query cost and the per-app leaky bucket.
 
 Costs follow shopify.dev/docs/api/usage/rate-limits: scalars and enums 0, objects 1, connections
-2 + first x (cost of one node), mutations 10. The requested cost is estimated from ``first``/``last``;
-the actual cost counts the nodes that came back. The bucket is charged the requested cost up front and
-refunded the difference once the actual cost is known, as Shopify describes.
+2 + first x (cost of one node), mutations 10. The requested cost is estimated from ``first``/``last``
+(``nodes(ids:)``: one object per id); the actual cost counts the nodes that came back. The bucket is charged
+the requested cost up front and refunded the difference once the actual cost is known, as Shopify describes.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -135,8 +136,25 @@ def _selection(walk: _Walk, selection_set: SelectionSetNode | None, parent: Grap
             total += sum(1 + _selection(walk, node.selection_set, ftype, item) for item in items)
         else:
             per = 1 + _selection(walk, node.selection_set, ftype, None)
-            total += per * (_int_arg(walk, node, "first") or 1)
+            total += per * _list_size(walk, node)
     return total
+
+
+def _list_size(walk: _Walk, node: FieldNode) -> int:
+    """How many objects a non-connection field may return: ``first``, else as many as the ``ids`` asked
+    (``nodes(ids:)``: each id may come back, so each counts), else one."""
+    first = _int_arg(walk, node, "first")
+    if first:
+        return first
+    for arg in node.arguments or ():
+        if arg.name.value == "ids":
+            value = arg.value
+            if isinstance(value, ListValueNode):
+                return max(1, len(value.values))
+            if isinstance(value, VariableNode):
+                found = walk.variables.get(value.name.value)
+                return max(1, len(found)) if isinstance(found, list) else 1
+    return 1
 
 
 def _connection(walk: _Walk, node: FieldNode, ctype: GraphQLObjectType, value: Any, actual: bool) -> int:

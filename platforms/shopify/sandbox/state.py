@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from platforms.sandboxkit.seed import SeedOrder, SeedProduct, catalogue, quantize
+from platforms.shopify.sandbox.collections_seed import CollectionState, seed_collections
 
 ORDER_BASE: Final = 5_100_000_000
 PRODUCT_BASE: Final = 7_200_000
@@ -296,6 +297,7 @@ class Shop:
         self.currency = currency
         self.seed = seed
         self.catalogue: list[SeedProduct] = catalogue(seed, products)
+        self.collections: dict[int, tuple[CollectionState, ...]] = seed_collections(self.catalogue)
         self.inventory: dict[int, int] = {}
         self.variants: dict[int, tuple[SeedProduct, int]] = {}
         for product in self.catalogue:

@@ -15,6 +15,7 @@ from graphql import GraphQLResolveInfo
 
 from platforms.sandboxkit.seed import COUNTRY_CURRENCIES, CURRENCY_RATES, quantize
 from platforms.shopify.sandbox import connections
+from platforms.shopify.sandbox.collections_seed import CollectionState
 from platforms.shopify.sandbox.state import (
     LOCATION_ID,
     ORDER_BASE,
@@ -87,6 +88,9 @@ class ProductView:
     def totalInventory(self) -> int:
         key = self.product.key
         return sum(self.shop.inventory[self.shop.variant_id(key, i)] for i in range(len(self.product.variants)))
+
+    def collections(self, info: Info, **args: Any) -> Page:
+        return connections.from_list(self.shop.collections[self.product.key], CollectionState.node, **args)
 
     def variants(self, info: Info, **args: Any) -> Page:
         indexes = list(range(len(self.product.variants)))
