@@ -4,7 +4,10 @@ Run it with ``returns-connector sandbox woocommerce`` (``cli.configure``/``cli.r
 ``app.start_in_thread(SandboxOptions(...)) -> (base_url, stop)`` which binds 127.0.0.1 on a free port.
 
 REST under ``/wp-json/wc/v3/``: orders (list/filters/pagination headers, get, create, update, delete, batch,
-notes), order refunds and ``/refunds``, coupons, products and variations (stock), webhooks, system_status.
+notes), order refunds and ``/refunds``, coupons, products and variations (stock), webhooks, system_status,
+``settings/<group>[/<id>]`` (currency and tax settings, ``SandboxOptions.currency``/``calc_taxes``/
+``prices_include_tax``) and ``data/currencies/current``. A ``fixed_cart`` coupon meets tax as those settings
+say (``coupon_apply``); only ``date_expires`` sets a coupon's expiry, as on WooCommerce 10.0.2.
 Auth: Basic or ``consumer_key``/``consumer_secret`` query keys (accepted on plain HTTP, as if behind TLS),
 OAuth 1.0a query/header signing as the ``woocommerce`` package sends it. App install: ``/wc-auth/v1/authorize``.
 
