@@ -1,8 +1,9 @@
 """How the connector signs what it writes into a shop, so retries and echoes can recognise it.
 
 WooCommerce has no idempotency key anywhere, so every write carries our key where a later read can see it:
-the refund ``reason`` (saved *before* the gateway call) and its ``meta_data`` (saved after), the coupon code
-(unique per shop, derived from the key) and the exchange order's ``meta_data``.
+the refund ``reason`` (saved *before* the gateway call) and its ``meta_data`` (saved after), the coupon's
+``meta_data`` (its code is derived from the key, but anyone can take a code first: see ``credit``) and the
+exchange order's ``meta_data``.
 """
 
 from __future__ import annotations
