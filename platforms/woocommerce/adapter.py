@@ -4,7 +4,8 @@ WooCommerce has no return object, so ``create/approve/decline/close/cancel_retur
 note. Money and goods move through three writes, none of which Woo makes idempotent:
 
 * refund  -> ``POST orders/<id>/refunds``; our key in ``reason`` (saved before the gateway runs) and meta;
-* credit  -> ``POST coupons`` with a code derived from the key (codes are unique per shop);
+* credit  -> ``POST coupons`` with a code derived from the key, our key in its meta (``credit``: a code
+  someone else holds moves the credit to the next code of a fixed sequence);
 * exchange-> ``POST orders`` with ``parent_id`` = original order and our key in meta.
 
 Each write looks for its own earlier effect first, and ``find_*`` looks for it after ``OutcomeUnknown``.
