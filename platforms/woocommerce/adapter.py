@@ -36,7 +36,7 @@ from connector.domain.timeutil import require_utc, utcnow
 from connector.errors import ConfigError, ConnectorError, NotFound, OutcomeUnknown, PermanentError
 from connector.ports import IncomingEvent, ShopAdapter
 from platforms.woocommerce import refund_events, webhooks
-from platforms.woocommerce.client import WooClient
+from platforms.woocommerce.client import MAX_PER_PAGE, WooClient
 from platforms.woocommerce.credit import (
     CLASH_CODES,
     CreditTerms,
@@ -45,7 +45,6 @@ from platforms.woocommerce.credit import (
     candidate_codes,
     credit_terms,
     is_ours,
-    order_tax_rate,
     percent,
     promised_value,
 )
@@ -56,7 +55,6 @@ from platforms.woocommerce.exchange_order import (
     applied_credit,
     build_exchange_body,
     price_with_tax,
-    tax_rate_of,
 )
 from platforms.woocommerce.ids import woo_id as _id
 from platforms.woocommerce.mapping import (
@@ -75,6 +73,7 @@ from platforms.woocommerce.products import (
     DEFAULT_TTL_SECONDS,
     FinalSaleRule,
     ProductCatalog,
+    in_batches,
     product_ids_of,
     with_product_facts,
 )
@@ -88,6 +87,7 @@ from platforms.woocommerce.refunds import (
     remaining_refundable,
 )
 from platforms.woocommerce.subscriptions import ensure_webhooks
+from platforms.woocommerce.tax_rate import order_tax_rate
 
 log = logging.getLogger(__name__)
 
@@ -227,13 +227,14 @@ class WooCommerceAdapter:
         params: dict[str, Any] = {"orderby": "modified", "order": "asc", "dates_are_gmt": True}
         if since is not None:
             params["modified_after"] = _gmt(since - POLL_OVERLAP)
-        for raw in self.client.paginate("orders", params):
-            if not isinstance(raw, dict):
-                continue
-            try:
-                yield self._map(raw)
-            except (MappingError, ValueError) as exc:
-                log.warning("woocommerce.order.unmappable", extra={"order_id": raw.get("id"), "error": str(exc)})
+        orders = (raw for raw in self.client.paginate("orders", params) if isinstance(raw, dict))
+        for page in in_batches(orders, MAX_PER_PAGE):
+            self.products.prefetch(page)  # one products read per page of orders
+            for raw in page:
+                try:
+                    yield self._map(raw)
+                except (MappingError, ValueError) as exc:
+                    log.warning("woocommerce.order.unmappable", extra={"order_id": raw.get("id"), "error": str(exc)})
 
     def available_stock(self, variant_id: str, product_id: str | None = None) -> int | None:
         """Units that can be promised now; None = not stock-managed or backorders allowed (no limit)."""
@@ -278,7 +279,7 @@ class WooCommerceAdapter:
             return price
         if self._prices_include_tax():
             return price
-        return price_with_tax(price, tax_rate_of(self._order_raw(order_id)))
+        return price_with_tax(price, order_tax_rate(self._order_raw(order_id)))
 
     def _prices_include_tax(self) -> bool:
         """``woocommerce_prices_include_tax``: how the catalogue's prices meet tax (``exchange_order``)."""
@@ -645,9 +646,6 @@ class WooCommerceAdapter:
             f"Exchange for order #{original.get('number', instruction.order_id)}, return {instruction.return_id}.",
         )
         return effect
-
-
-# -- request bodies (pure) --------------------------------------------------------------------
 
 
 if TYPE_CHECKING:  # the adapter must keep satisfying the port

@@ -22,7 +22,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final
 
 from connector.domain.actions import StoreCreditInstruction
@@ -70,26 +70,6 @@ def candidate_codes(idempotency_key: str) -> list[str]:
     """The fixed sequence of codes a credit may live under: the derived code, then ``-2``, ``-3``..."""
     first = coupon_code(idempotency_key)
     return [first] + [f"{first}-{n}" for n in range(2, CLASH_CODES + 1)]
-
-
-def order_tax_rate(order: Mapping[str, Any]) -> Decimal:
-    """The rate the order's goods were taxed at: the one item tax rate, or the items' tax / their net total
-    when several rates apply (a blend; the credit then saves P only in a cart taxed at that blend)."""
-    lines = [line for line in order.get("line_items") or () if isinstance(line, Mapping)]
-    item_taxed = [tax for tax in order.get("tax_lines") or () if isinstance(tax, Mapping)
-                  and _decimal(tax.get("tax_total")) != 0]  # fmt: skip
-    if len(item_taxed) == 1 and item_taxed[0].get("rate_percent") not in (None, ""):
-        return _decimal(item_taxed[0].get("rate_percent")) / 100
-    net = sum((_decimal(line.get("total")) for line in lines), Decimal(0))
-    tax = sum((_decimal(line.get("total_tax")) for line in lines), Decimal(0))
-    return tax / net if net > 0 else Decimal(0)
-
-
-def _decimal(value: Any) -> Decimal:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
 
 
 def saved_by(amount: Money, tax_rate: Decimal) -> Money:

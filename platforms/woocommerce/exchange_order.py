@@ -34,6 +34,7 @@ from connector.domain.actions import ExchangeInstruction
 from connector.domain.money import Money
 from platforms.woocommerce.mapping import money, to_int
 from platforms.woocommerce.markers import EXCHANGE_FOR_META, KEY_META, RETURN_META, meta_list, meta_value
+from platforms.woocommerce.tax_rate import order_tax_rate
 
 GOODS_META: Final = "_returns_connector_goods"
 """The replacement's price, tax included, as the return priced it: what the credit is measured against."""
@@ -41,23 +42,6 @@ CREDIT_META: Final = "_returns_connector_credit"
 """The returned goods' value applied to this order, tax included."""
 NET_PRECISION: Final = Decimal("0.000001")
 """WooCommerce keeps a net line price unrounded (``wc_get_price_excluding_tax``); six places are plenty."""
-
-
-def tax_rate_of(order: Mapping[str, Any]) -> Decimal:
-    """The rate the order's address is taxed at: its tax lines' ``rate_percent`` (WooCommerce 3.7+), else
-    the tax of its taxed goods over their net total; 0 for an untaxed order. Compound rates are not
-    handled (one rate per address is the common case, and the order total read back is the truth)."""
-    rates = [t for t in order.get("tax_lines") or [] if isinstance(t, Mapping)]
-    if rates and all(t.get("rate_percent") not in (None, "") for t in rates):
-        return sum((Decimal(str(t["rate_percent"])) for t in rates), Decimal(0)) / 100
-    taxed = [i for i in order.get("line_items") or [] if isinstance(i, Mapping) and _dec(i.get("total_tax"))]
-    net = sum((_dec(i.get("total")) for i in taxed), Decimal(0))
-    tax = sum((_dec(i.get("total_tax")) for i in taxed), Decimal(0))
-    return tax / net if net > 0 else Decimal(0)
-
-
-def _dec(value: Any) -> Decimal:
-    return Decimal(str(value or 0))
 
 
 def price_with_tax(price: Money, rate: Decimal) -> Money:
@@ -104,7 +88,7 @@ def credit_fee(original: Mapping[str, Any], applied: Money, covered: bool) -> li
     """The negative fee line carrying the returned goods' value (none when nothing is credited)."""
     if not applied:
         return []
-    net = applied.amount if covered else credit_fee_net(applied, tax_rate_of(original))
+    net = applied.amount if covered else credit_fee_net(applied, order_tax_rate(original))
     number = original.get("number") or original.get("id")
     return [{"name": f"Returned goods (order #{number})", "total": str(-net), "tax_status": "taxable"}]
 
@@ -126,7 +110,7 @@ def build_exchange_body(
         "customer_id": to_int(original.get("customer_id")),
         "billing": original.get("billing") or {},
         "shipping": original.get("shipping") or {},
-        "line_items": exchange_lines(instruction, tax_rate_of(original) if prices_include_tax else None),
+        "line_items": exchange_lines(instruction, order_tax_rate(original) if prices_include_tax else None),
         "fee_lines": credit_fee(original, applied, covered),
         "shipping_lines": [{"method_id": "free_shipping", "method_title": "Exchange", "total": "0"}],
         "set_paid": covered,

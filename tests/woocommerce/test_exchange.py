@@ -12,9 +12,10 @@ import responses
 from connector.domain.actions import ActionKind, ExchangeInstruction, ExchangeItem
 from connector.domain.money import Money
 from platforms.woocommerce.adapter import OutOfStock, WooCommerceAdapter
-from platforms.woocommerce.exchange_order import build_exchange_body, credit_fee_net, tax_rate_of
+from platforms.woocommerce.exchange_order import build_exchange_body, credit_fee_net
 from platforms.woocommerce.mapping import order_from_woo
 from platforms.woocommerce.markers import meta_value
+from platforms.woocommerce.tax_rate import order_tax_rate
 from tests.woocommerce.conftest import API, dump, load, order
 
 
@@ -191,10 +192,10 @@ def test_credit_fee_makes_the_order_total_exactly_price_less_credit(tax_rounding
 
 
 def test_tax_rate_of_prefers_the_rate_the_store_reports() -> None:
-    assert tax_rate_of(order()) == Decimal("0.075")  # no rate_percent: the taxed lines' tax over their net
+    assert order_tax_rate(order()) == Decimal("0.075")  # no rate_percent: the taxed lines' tax over their net
     reported = {**order(), "tax_lines": [{"rate_id": 1, "rate_percent": 7.25, "tax_total": "1.81"}]}
-    assert tax_rate_of(reported) == Decimal("0.0725")
-    assert tax_rate_of({"line_items": [{"total": "10.00", "total_tax": "0.00"}]}) == 0
+    assert order_tax_rate(reported) == Decimal("0.0725")
+    assert order_tax_rate({"line_items": [{"total": "10.00", "total_tax": "0.00"}]}) == 0
 
 
 @pytest.mark.parametrize(
