@@ -7,11 +7,16 @@ amount."), so an override between the two could never be paid, and the agent had
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
+from connector.domain.actions import ActionKind
+from connector.domain.errors import InvalidReturn
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.shop_refunds import ShopRefund
+from connector.services import instructions
+from connector.services.planning import PlannedAction
 
 
 @runtime_checkable
@@ -32,3 +37,26 @@ def left_to_refund(order: Order, adapter: object) -> Money:
         (r.amount for r in adapter.shop_refunds(order.id) if r.amount.currency == order.currency), order.currency
     )
     return (paid - refunded).clamp_non_negative()
+
+
+def check_override(override: Money, order: Order, adapter: object) -> None:
+    """An agent's override: a non-negative amount in the order's currency, at most what is left to refund."""
+    if override.currency != order.currency or override.is_negative():
+        raise InvalidReturn(f"the override must be a non-negative amount in {order.currency}")
+    left = left_to_refund(order, adapter)
+    if override > left:
+        raise InvalidReturn(f"the override {override} is more than the {left} left to refund")
+
+
+def check_payable(planned: Sequence[PlannedAction], order: Order, adapter: object) -> None:
+    """Refuse to resolve with a refund the shop would refuse: an action that can only fail, with no way back
+    (a resolved return is not resolved again). The agent is told what is left, to pay it with an override."""
+    asked = [instructions.refund_from_json(a.payload).amount for a in planned if a.kind is ActionKind.REFUND]
+    asked = [amount for amount in asked if amount]
+    if not asked:
+        return
+    left = left_to_refund(order, adapter)
+    for amount in asked:
+        if amount > left:
+            raise InvalidReturn(f"the refund {amount} is more than the {left} left to refund on the order; "
+                                f"resolve with an override of at most {left}")

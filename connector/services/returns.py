@@ -34,7 +34,7 @@ from connector.policy.model import Decision
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
-from connector.services.refundable import left_to_refund
+from connector.services.refundable import check_override, check_payable
 from connector.services.shipping_refunded import shipping_refunded
 from connector.services.shop_fees import with_shop_shipping_fee
 from connector.store.actions_repo import ActionState
@@ -328,11 +328,7 @@ class ReturnService:
             adapter = self.container.adapter_for(uow, shop)
             order = current_order(uow, shop, request.order_id, adapter)
             if override is not None:
-                if override.currency != request.currency or override.is_negative():
-                    raise InvalidReturn(f"the override must be a non-negative amount in {request.currency}")
-                ceiling = left_to_refund(order, adapter)
-                if override > ceiling:
-                    raise InvalidReturn(f"the override {override} is more than the {ceiling} left to refund")
+                check_override(override, order, adapter)
             request.resolve(actor, now, reason)
             if override is not None:
                 request.note(actor, now, reason, {"override": str(override.amount), "currency": override.currency})
@@ -343,6 +339,8 @@ class ReturnService:
                 restock_location_id=restock_location_id,
                 credit_with_refund=self._folds_credit(shop, request),
             )
+            if override is None:
+                check_payable(planned, order, adapter)
             repo.save(request)
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()

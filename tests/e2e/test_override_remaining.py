@@ -1,8 +1,9 @@
 """Issue 16 §2: when an order has less left to refund than a return is worth, an agent pays what is left.
 
 The merchant refunds most of a WooCommerce order by hand; a return on it is then worth more than what is left.
-The agent's override is capped by what is left at the shop (not by the order's total paid): one cent more is a
-422 naming what is left, exactly what is left is paid, and the shop's own refunds show it.
+Resolving as computed is refused up front (the refund could only fail, and a resolved return is not resolved
+again); the agent's override is capped by what is left at the shop (not by the order's total paid): one cent
+more is a 422 naming what is left, exactly what is left is paid, and the shop's own refunds show it.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def test_an_override_pays_exactly_what_is_left_to_refund(tmp_path: Path, monkeyp
         assert received.status_code == 200, received.text
         assert _agent(stack, shop.id, agent, opened.id, "inspect",
                       {"line_id": line, "disposition": "restock"}).status_code == 200
+
+        unpayable = _agent(stack, shop.id, agent, opened.id, "resolve", {})  # the return is worth more than that
+        assert unpayable.status_code == 422, unpayable.text
+        assert f"override of at most {left}" in unpayable.json()["error"]["message"]
 
         too_much = _agent(stack, shop.id, agent, opened.id, "resolve", {
             "override": {"amount": str((left + Money("0.01", order.currency)).amount), "currency": order.currency},
