@@ -63,7 +63,9 @@ def post_refund(order_id: int) -> Response:
     the_shop = shop()
     store = the_shop.store
     with store.lock:
-        order = _order(order_id)
+        order = store.orders.get(order_id)
+    if order is None:  # prepare_object_for_database's WP_Error(..., 404): a bare data, so HTTP 500 (real 10.0.2)
+        raise ApiError("woocommerce_rest_invalid_order_id", "Invalid order ID.", 404, bare=True)
     refund = create_refund(store, order, _request(rest.body()), the_shop.now())  # not under the lock
     with store.lock:
         return rest.created(serialize.refund(store, refund, site()),
