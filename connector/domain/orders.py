@@ -134,6 +134,9 @@ class Order:
     tags: frozenset[str] = frozenset()
     gateways: tuple[str, ...] = ()
     platform_ids: Mapping[str, str] = field(default_factory=dict)
+    shipping_refunded: Money | None = None
+    """Shipping the shop has already refunded, by anyone (our returns or the merchant by hand); None when the
+    shop's answer did not say. A return's shipping refund is capped by what is left of it."""
 
     def __post_init__(self) -> None:
         require_utc(self.created_at)
@@ -143,6 +146,8 @@ class Order:
                 raise InvalidReturn(f"line {line.id} is in {line.currency}, order is in {self.currency}")
         if self.shipping_total.currency != self.currency:
             raise InvalidReturn("shipping is not in the order currency")
+        if self.shipping_refunded is not None and self.shipping_refunded.currency != self.currency:
+            raise InvalidReturn("refunded shipping is not in the order currency")
         ids = [line.id for line in self.lines]
         if len(ids) != len(set(ids)):
             raise InvalidReturn(f"order {self.id} has duplicate line ids")

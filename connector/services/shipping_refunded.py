@@ -20,6 +20,17 @@ EARLIER_RETURNS_READ = 500
 
 
 def shipping_refunded(uow: UnitOfWork, shop_id: str, order: Order) -> Money:
+    """The larger of what our earlier returns promised back and what the shop says it refunded.
+
+    Ours counts refunds not yet made at the shop; the shop's counts a merchant's refund by hand (a real store's
+    return failed, asking for shipping the merchant had already refunded). Our refunds made at the shop are
+    in both, so the two are not added.
+    """
+    promised = promised_by_earlier_returns(uow, shop_id, order)
+    return promised if order.shipping_refunded is None else promised.max(order.shipping_refunded)
+
+
+def promised_by_earlier_returns(uow: UnitOfWork, shop_id: str, order: Order) -> Money:
     """The shipping refund of every earlier return of ``order`` that may still give it, summed."""
     earlier = uow.returns(shop_id).list(ReturnFilter(order_id=order.id, limit=EARLIER_RETURNS_READ))
     return Money.sum(

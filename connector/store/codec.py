@@ -198,6 +198,7 @@ def order_to_json(order: Order) -> JsonDict:
         "tags": sorted(order.tags),
         "gateways": list(order.gateways),
         "platform_ids": dict(order.platform_ids),
+        "shipping_refunded": None if order.shipping_refunded is None else money_to_json(order.shipping_refunded),
     }
 
 
@@ -222,4 +223,5 @@ def order_from_json(data: JsonDict) -> Order:
         tags=frozenset(data.get("tags", ())),
         gateways=tuple(data.get("gateways", ())),
         platform_ids=dict(data.get("platform_ids", {})),
+        shipping_refunded=None if data.get("shipping_refunded") is None else money_from_json(data["shipping_refunded"]),
     )

@@ -212,6 +212,9 @@ def order_from_graphql(
         created_at=_required_time(node.get("processedAt") or node.get("createdAt"), "order created"),
         lines=tuple(lines),
         shipping_total=money_of(node.get("totalShippingPriceSet"), currency),
+        shipping_refunded=(
+            money_of(node["totalRefundedShippingSet"], currency) if node.get("totalRefundedShippingSet") else None
+        ),
         customer=_customer(customer),
         updated_at=parse_time(node.get("updatedAt")),
         status=_order_status(node.get("cancelledAt"), node.get("closedAt")),

@@ -21,6 +21,7 @@ fragment OrderHeader on Order {{
   customer {{ id email firstName lastName }}
   shippingAddress {{ countryCodeV2 }}
   totalShippingPriceSet {{ {MONEY} }}
+  totalRefundedShippingSet {{ {MONEY} }}
   transactions(first: 20) {{ id kind status gateway amountSet {{ {MONEY} }} parentTransaction {{ id }} }}
 }}
 """

@@ -270,6 +270,7 @@ def order_from_woo(
     fulfilled = completed is not None or status in shipped_statuses
     delivered = delivered_at_from_meta(raw.get("meta_data"), delivered_meta_keys)
     prices_include_tax = raw.get("prices_include_tax") is True
+    refunds = None if refunds is None else list(refunds)
     returned = returned_quantities(refunds or [])
     lines = tuple(
         line_from_woo(
@@ -322,4 +323,19 @@ def order_from_woo(
             "number": str(raw.get("number") or ""),
             "status": status,
         },
+        shipping_refunded=None if refunds is None else shipping_refunded(refunds, currency),
+    )
+
+
+def shipping_refunded(refunds: Iterable[Mapping[str, Any]], currency: str) -> Money:
+    """Shipping (with its tax) the order's refunds gave back, by anyone: a refund object lists the shipping
+    lines it refunds with negative ``total`` and ``total_tax`` (the order's summary of refunds does not)."""
+    return Money.sum(
+        (
+            -(money(line.get("total"), currency) + money(line.get("total_tax"), currency))
+            for refund in refunds
+            for line in refund.get("shipping_lines") or ()
+            if isinstance(line, Mapping)
+        ),
+        currency,
     )

@@ -177,3 +177,25 @@ def test_auth_and_versions(sandbox: Sandbox) -> None:
     older = sandbox.post("{ shop { name } }", version="2025-01")
     assert older.headers["X-Shopify-API-Version"] == "2026-04"
     assert sandbox.post("{ shop { name } }", version="banana").status_code == 404
+
+
+def test_order_reports_the_shipping_its_refunds_gave_back(sandbox: Sandbox) -> None:
+    """``Order.totalRefundedShippingSet``: what the connector caps a return's shipping refund by."""
+    money = "presentmentMoney { amount }"
+    orders = sandbox.data(
+        "{ orders(first: 20) { nodes { id displayFulfillmentStatus totalShippingPriceSet { %s } "  # noqa: UP031
+        "transactions { id kind gateway } } } }" % money, {},
+    )["orders"]["nodes"]
+    order = next(o for o in orders if o["displayFulfillmentStatus"] == "FULFILLED"
+                 and Decimal(o["totalShippingPriceSet"]["presentmentMoney"]["amount"]) > 0)
+    shipping = Decimal(order["totalShippingPriceSet"]["presentmentMoney"]["amount"])
+    query = "query($id: ID!) { order(id: $id) { totalRefundedShippingSet { %s } } }" % money  # noqa: UP031
+    before = sandbox.data(query, {"id": order["id"]})["order"]["totalRefundedShippingSet"]
+    assert Decimal(before["presentmentMoney"]["amount"]) == 0
+
+    refund = {**refund_input(order, str(shipping)), "shipping": {"amount": str(shipping)}}
+    made = sandbox.data(REFUND, {"key": str(uuid.uuid4()), "input": refund})["refundCreate"]
+
+    assert made["userErrors"] == []
+    after = sandbox.data(query, {"id": order["id"]})["order"]["totalRefundedShippingSet"]
+    assert Decimal(after["presentmentMoney"]["amount"]) == shipping

@@ -7,6 +7,7 @@ each quoted the order's whole shipping back. The second return now gets only wha
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine
@@ -69,3 +70,24 @@ def test_shipping_promised_on_a_cancelled_return_is_offered_again(container: Con
     again = _defective_unit(container)
 
     assert again.amounts is not None and again.amounts.shipping_refund == SHIPPING
+
+
+@pytest.mark.parametrize(("refunded_at_shop", "offered"), [("5.90", "0.00"), ("2.00", "3.90"), ("0.00", "5.90")])
+def test_shipping_the_merchant_refunded_at_the_shop_is_not_offered_again(
+    engine: Engine, refunded_at_shop: str, offered: str
+) -> None:
+    """A merchant refunded shipping by hand in the shop's admin: the return offers only what is left of it
+    (a real store failed the return's refund, which asked for the whole shipping again)."""
+    source = replace(order(order_line("L1", ordered=1, fulfilled=1)), shipping_refunded=Money(refunded_at_shop, "EUR"))
+    built = Container(Config(), _cipher=CredentialCipher([CredentialCipher.generate_key()]), clock=lambda: NOW,
+                      adapter_factory=lambda _c, _s, _creds: FakeAdapter(FakeShop(orders={source.id: source})))
+    built.__dict__["engine"] = engine
+    with built.uow() as uow:
+        uow.shops.add(Platform.WOOCOMMERCE, "https://shop.example", shop_id=SHOP, credentials={"k": "v"})
+        set_policy(uow, SHOP, Policy(name="shipping back for faults", default_action=Decision.APPROVE,
+                                     fees=Fees(shipping_refund=ShippingRefund.MERCHANT_FAULT)))
+        uow.commit()
+
+    request = _defective_unit(built)
+
+    assert request.amounts is not None and request.amounts.shipping_refund == Money(offered, "EUR")

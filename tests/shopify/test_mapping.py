@@ -411,3 +411,14 @@ def test_multi_currency_order_is_kept_in_the_presentment_currency() -> None:
     assert order.currency == "USD"
     assert order.line("gid://shopify/LineItem/466157049").unit_price == usd("59.99")
     assert order == mapping.order_from_graphql(node, SHOP_ID)
+
+
+def test_shipping_refunded_at_the_shop_is_read_from_the_order() -> None:
+    """``Order.totalRefundedShippingSet`` (Admin 2026-04): shipping refunded by anyone, read in the order's
+    presentment currency like every other amount; absent from an old snapshot, the shop did not say."""
+    node = load("order_partial_usd.json")["data"]["order"]
+    refunded = {"shopMoney": {"amount": "4.0", "currencyCode": "USD"},
+                "presentmentMoney": {"amount": "4.0", "currencyCode": "USD"}}
+    assert mapping.order_from_graphql({**node, "totalRefundedShippingSet": refunded}, SHOP_ID).shipping_refunded \
+        == Money("4.00", "USD")
+    assert mapping.order_from_graphql(node, SHOP_ID).shipping_refunded is None

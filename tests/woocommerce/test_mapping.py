@@ -168,6 +168,18 @@ def test_refunds_become_returned_quantities() -> None:
     assert mapped.financial_status == "partially_refunded"
 
 
+def test_shipping_refunded_by_anyone_is_read_from_the_refunds() -> None:
+    """The shape a real WooCommerce 10.0.2 refund has when it refunds shipping: negative total and tax on the
+    refund's own ``shipping_lines`` (the order's ``refunds[]`` summary carries no breakdown)."""
+    shipping = {**load("refund_726.json"), "id": 900, "amount": "5.36",
+                "shipping_lines": [{"id": 901, "method_title": "Flat rate", "total": "-5.00", "total_tax": "-0.36",
+                                    "meta_data": [{"key": "_refunded_item_id", "value": "319"}]}]}
+    mapped = order_from_woo(order(), shop_id="s", refunds=[load("refund_726.json"), shipping])
+    assert mapped.shipping_refunded == usd("5.36")
+    assert order_from_woo(order(), shop_id="s", refunds=[load("refund_726.json")]).shipping_refunded == usd("0.00")
+    assert order_from_woo(order(), shop_id="s").shipping_refunded is None  # refunds not read: the shop did not say
+
+
 def test_our_refund_meta_counts_units_sent_without_quantity() -> None:
     ours = {
         "id": 800,

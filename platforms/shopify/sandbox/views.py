@@ -263,6 +263,10 @@ class OrderView:
         return self._bag(self.order.refunded_cash())
 
     @property
+    def totalRefundedShippingSet(self) -> dict[str, Any]:
+        return self._bag(sum((self.shop.refunds[r].shipping for r in self.order.refunds), Decimal(0)))
+
+    @property
     def totalReceivedSet(self) -> dict[str, Any]:
         return self._bag(self.order.received())
 
