@@ -126,8 +126,9 @@ def plan_resolution(
         totals[ResolutionKind.EXCHANGE] = amounts.exchange_value
         credit_bonus = amounts.store_credit_bonus or zero
     else:
-        fees = request.fees.total if request.fees else zero
-        totals[ResolutionKind.REFUND] = (totals[ResolutionKind.REFUND] - fees).clamp_non_negative()
+        # Each line's figure is already net of its restocking fee: only the return-level fee comes off here.
+        fee = request.fees.return_shipping if request.fees else zero
+        totals[ResolutionKind.REFUND] = (totals[ResolutionKind.REFUND] - fee).clamp_non_negative()
     if override is not None:
         totals[ResolutionKind.REFUND] = override
     planned: list[PlannedAction] = []
