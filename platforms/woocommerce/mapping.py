@@ -174,12 +174,22 @@ def refunded_items(refund: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str
             yield str(original), item
 
 
+def _refunded_money(summary: Any) -> bool:
+    """Whether an entry of the order's ``refunds`` summary gave money back (its ``total`` is negative)."""
+    if not isinstance(summary, Mapping):
+        return False
+    try:
+        return Decimal(str(summary.get("total") or "0")) != 0
+    except ArithmeticError:
+        return True  # unreadable: count it, as a refund was made
+
+
 def financial_status(raw: Mapping[str, Any]) -> str:
     status = str(raw.get("status") or "")
     if status == "refunded":
         return "refunded"
-    if raw.get("refunds"):
-        return "partially_refunded"
+    if any(_refunded_money(summary) for summary in raw.get("refunds") or ()):
+        return "partially_refunded"  # not for a 0.00 refund that only put returned goods back in stock
     if raw.get("date_paid_gmt") or raw.get("date_paid"):
         return "paid"
     return "pending"

@@ -180,6 +180,16 @@ def test_shipping_refunded_by_anyone_is_read_from_the_refunds() -> None:
     assert order_from_woo(order(), shop_id="s").shipping_refunded is None  # refunds not read: the shop did not say
 
 
+def test_a_restock_only_refund_does_not_make_the_order_partly_refunded() -> None:
+    """The 0.00 refund that puts returned goods back in stock (shown as ``"-0.00"`` in the order's summary on a
+    real store) refunds no money: the order stays paid, so later returns are not sent to review for it."""
+    assert order_from_woo(order(refunds=[{"id": 9, "reason": "restock", "total": "-0.00"}]),
+                          shop_id="s").financial_status == "paid"
+    assert order_from_woo(order(refunds=[{"id": 9, "reason": "restock", "total": "-0.00"},
+                                         {"id": 10, "reason": "", "total": "-3.22"}]),
+                          shop_id="s").financial_status == "partially_refunded"
+
+
 def test_our_refund_meta_counts_units_sent_without_quantity() -> None:
     ours = {
         "id": 800,
