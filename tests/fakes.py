@@ -20,7 +20,7 @@ from connector.domain.actions import (
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
-from connector.errors import OutcomeUnknown, RetryableError
+from connector.errors import OutcomeUnknown, PermanentError, RetryableError
 
 
 @dataclass
@@ -32,7 +32,7 @@ class FakeShop:
     calls: list[str] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     returns: dict[str, str] = field(default_factory=dict)
-    fail_next: list[str] = field(default_factory=list)  # "retry" | "lost" per upcoming money call
+    fail_next: list[str] = field(default_factory=list)  # "retry" | "lost" | "refuse" per upcoming money call
     stock: dict[str, int] = field(default_factory=dict)
     prices: dict[str, Money] = field(default_factory=dict)  # replacement unit prices by variant
     restocked: dict[str, int] = field(default_factory=dict)  # units back in stock by order line (restock actions)
@@ -51,6 +51,8 @@ class FakeAdapter:
         mode = self.shop.fail_next.pop(0) if self.shop.fail_next else ""
         if mode == "retry":
             raise RetryableError("503 from the shop")
+        if mode == "refuse":
+            raise PermanentError("the shop refused: more asked than the order has left to refund")
         store.setdefault(key, effect)
         if mode == "lost":
             raise OutcomeUnknown("read timeout after sending")

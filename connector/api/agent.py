@@ -27,12 +27,14 @@ from connector.api.schemas.agent import (
     ListQuerySchema,
     NoteSchema,
     ReceiveSchema,
+    RefundOverrideSchema,
     ResolveSchema,
     ReturnDetailSchema,
     ReturnListSchema,
 )
 from connector.api.settings import API_PREFIX
 from connector.domain.money import Money
+from connector.services.failed_payment import pay_failed_action
 from connector.services.returns import Outcome, ReturnNotFound
 from connector.store.returns_repo import ReturnFilter
 
@@ -151,6 +153,14 @@ _action("resolve", "Resolve: pay out per the lines (refund, credit, exchange), o
             override=None if d["override"] is None else Money(d["override"]["amount"], d["override"]["currency"]),
             reason=d["reason"],
             restock_location_id=d["restock_location_id"],
+        ))
+_action("refund-override",
+        "Pay a resolved return whose refund or store credit the shop refused, with another amount (at most what "
+        "the order has left to refund) and a reason: a new action with its own key; the failed one stays failed",
+        RefundOverrideSchema,
+        lambda s, r, d: pay_failed_action(
+            container(), s, r, _actor(), Money(d["override"]["amount"], d["override"]["currency"]), d["reason"],
+            d["action_id"],
         ))
 _action("cancel", "Cancel a return before goods or money have moved", CancelSchema,
         lambda s, r, d: service().cancel(s, r, _actor(), d["reason"]))

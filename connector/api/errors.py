@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, Response
 
 from connector.errors import ConfigError, NotFound, PermanentError, RetryableError
+from connector.services.failed_payment import NotPayableAgain
 from connector.services.returns import ReturnNotFound
 from connector.store.errors import UnknownShop
 from connector.web.errors import error_response
@@ -20,6 +21,10 @@ def install(bp: Blueprint) -> None:
     @bp.errorhandler(NotFound)
     def _missing(exc: Exception) -> tuple[Response, int]:
         return error_response(404, "not_found", "no such resource")
+
+    @bp.errorhandler(NotPayableAgain)
+    def _not_again(exc: NotPayableAgain) -> tuple[Response, int]:
+        return error_response(409, "not_payable_again", str(exc))
 
     @bp.errorhandler(RetryableError)
     def _later(exc: RetryableError) -> tuple[Response, int, dict[str, str]]:

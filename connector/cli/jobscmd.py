@@ -6,14 +6,21 @@ import argparse
 import json
 import time
 from collections import Counter
+from decimal import InvalidOperation
 
+from connector.bootstrap import Container
 from connector.cli.common import Subparsers, container_from
+from connector.domain.errors import DomainError
+from connector.domain.events import Actor, ActorKind
+from connector.domain.money import Money
 from connector.domain.refund_deadline import DeadlineRisk
 from connector.errors import ConfigError
 from connector.jobs.queue import make_queue
 from connector.jobs.reconcile import reconcile
+from connector.services.failed_payment import pay_failed_action
 from connector.services.refund_deadlines import count_deadline_risks
-from connector.store.actions_repo import ActionState
+from connector.services.replaced import replaced_ids
+from connector.store.actions_repo import ActionRecord, ActionState
 from connector.store.migrate import upgrade
 
 
@@ -40,6 +47,11 @@ def register(sub: Subparsers) -> None:
                              description="Put a failed action back to run with the SAME idempotency key: the shop "
                              "is asked for an earlier effect first, so a retry never pays twice.")
     retry.add_argument("action_id")
+    retry.add_argument("--amount", help="pay this amount instead, as a NEW action with its own key (only for a "
+                       "refund or store credit the shop refused; at most what the order has left to refund)")
+    retry.add_argument("--currency", help="the amount's currency (default: the failed action's)")
+    retry.add_argument("--reason", default="", help="why another amount is paid (required with --amount)")
+    retry.add_argument("--agent", default="cli", help="who decides, for the return's history (default: cli)")
     retry.set_defaults(handler=run_retry)
 
 
@@ -86,16 +98,45 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_retry(args: argparse.Namespace) -> int:
     container = container_from(args)
+    shop_id, record = _find_action(container, args.action_id)
+    if args.amount is not None:
+        return _pay_again(args, container, shop_id, record)
+    with container.uow() as uow:
+        if record.state is not ActionState.FAILED:
+            raise ConfigError(f"action {record.id} is {record.state.value}, only failed actions are retried")
+        if record.return_id and record.id in replaced_ids(uow.actions(shop_id).for_return(record.return_id)):
+            raise ConfigError(f"action {record.id} was paid with another amount by a newer action; "
+                              "it is not retried")
+        uow.actions(shop_id).transition(record.id, ActionState.FAILED, ActionState.UNKNOWN,
+                                        next_attempt_at=container.clock())
+        uow.commit()
+    print(f"action {record.id} ({record.kind.value}) will run again with key {record.idempotency_key}")
+    return 0
+
+
+def _find_action(container: Container, action_id: str) -> tuple[str, ActionRecord]:
+    """The action and its shop, whichever shop it belongs to."""
     with container.uow() as uow:
         for shop in uow.shops.list():
-            record = uow.actions(shop.id).get(args.action_id)
-            if record is None:
-                continue
-            if record.state is not ActionState.FAILED:
-                raise ConfigError(f"action {record.id} is {record.state.value}, only failed actions are retried")
-            uow.actions(shop.id).transition(record.id, ActionState.FAILED, ActionState.UNKNOWN,
-                                            next_attempt_at=container.clock())
-            uow.commit()
-            print(f"action {record.id} ({record.kind.value}) will run again with key {record.idempotency_key}")
-            return 0
-    raise ConfigError(f"no action {args.action_id}")
+            record = uow.actions(shop.id).get(action_id)
+            if record is not None:
+                return shop.id, record
+    raise ConfigError(f"no action {action_id}")
+
+
+def _pay_again(args: argparse.Namespace, container: Container, shop_id: str, record: ActionRecord) -> int:
+    """``retry --amount``: the failed refund or credit is replaced by a new action paying the agent's amount."""
+    if record.return_id is None:
+        raise ConfigError(f"action {record.id} belongs to no return")
+    currency = args.currency or str((record.payload.get("amount") or {}).get("currency") or "")
+    try:
+        outcome = pay_failed_action(container, shop_id, record.return_id, Actor(ActorKind.AGENT, args.agent),
+                                    Money(args.amount, currency), args.reason, record.id)
+    except (DomainError, InvalidOperation, ValueError) as exc:
+        raise ConfigError(f"action {record.id}: {exc}") from exc
+    with container.uow() as uow:
+        new = uow.actions(shop_id).get(outcome.action_ids[0])
+    assert new is not None
+    print(f"action {record.id} stays failed; action {new.id} ({new.kind.value}) pays {args.amount} {currency} "
+          f"with key {new.idempotency_key}")
+    return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -407,6 +407,24 @@ class ReturnRequest:
         if not text.strip():
             raise InvalidReturn("a note needs some text")
         self._record(actor, at, "note", self.status, self.status, text, data)
+
+    def override_amount(
+        self, actor: Actor, at: datetime, kind: ResolutionKind, amount: Money, reason: str,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        """An agent pays ``amount`` instead of the computed refund (or store credit), saying why.
+
+        The amounts take the new figure, so what the return shows is what is paid; the history keeps who
+        decided it, why, and the amount (with ``data``, e.g. the failed action it replaces)."""
+        if not reason.strip():
+            raise InvalidReturn("overriding the amount needs a reason")
+        if amount.currency != self.currency or amount.is_negative():
+            raise InvalidReturn(f"the override must be a non-negative amount in {self.currency}")
+        if self.amounts is not None and kind is ResolutionKind.REFUND:
+            self.amounts = replace(self.amounts, refund=amount)
+        elif self.amounts is not None and kind is ResolutionKind.STORE_CREDIT:
+            self.amounts = replace(self.amounts, store_credit=amount)
+        self.note(actor, at, reason, {"override": str(amount.amount), "currency": amount.currency, **(data or {})})
 
     def set_amounts(self, fees: ReturnFees, amounts: ReturnAmounts, order: Order) -> None:
         """Attach computed money, refusing any figure above what was paid for the returned units."""

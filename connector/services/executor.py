@@ -37,6 +37,8 @@ from connector.store.uow import UnitOfWork
 log = logging.getLogger("connector.executor")
 EXECUTOR = Actor.system("executor")
 MONEY = frozenset({ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE})
+FAILED_BEFORE_EFFECT = "failed_before_effect"
+"""In a failed action's result: the shop refused it, so it had no effect (see ``_fail``)."""
 PAYMENT_POLL = timedelta(minutes=5)
 """How often an exchange order awaiting the customer's payment is looked at again (webhooks may be lost)."""
 ORDERED_BEFORE = {
@@ -93,7 +95,7 @@ class ActionExecutor:
         except RetryableError as exc:
             return self._retry(shop_id, record, ActionState.PENDING, exc)
         except (PermanentError, ConfigError, DomainError) as exc:
-            return self._fail(shop_id, record, exc)
+            return self._fail(shop_id, record, exc, refused=isinstance(exc, PermanentError))
         except Exception as exc:
             # A bug or an answer we could not read, maybe after the shop acted: unknown, so the next attempt
             # looks first. Left RUNNING, the action would wait for the stuck sweep, and retried that way it is
@@ -281,9 +283,15 @@ class ActionExecutor:
         log.warning("executor.action-retry", extra={"action": record.id, "state": state.value, "error": _describe(exc)})
         return state
 
-    def _fail(self, shop_id: str, record: ActionRecord, exc: Exception) -> ActionState:
+    def _fail(self, shop_id: str, record: ActionRecord, exc: Exception, refused: bool = False) -> ActionState:
+        """``refused``: the shop answered no (a PermanentError), so nothing was paid, and an agent may pay the
+        return with another amount (``services.failed_payment``); an action given up after retries may have."""
+        earlier = record.result or {}
+        result = {**earlier, FAILED_BEFORE_EFFECT: True} if refused else None
+        if not refused and FAILED_BEFORE_EFFECT in earlier:  # refused once, retried, then given up: maybe paid
+            result = {k: v for k, v in earlier.items() if k != FAILED_BEFORE_EFFECT}
         with self.container.uow() as uow:
-            uow.actions(shop_id).transition(record.id, None, ActionState.FAILED, error=_describe(exc))
+            uow.actions(shop_id).transition(record.id, None, ActionState.FAILED, error=_describe(exc), result=result)
             uow.commit()
         log.error("executor.action-failed", extra={"action": record.id, "error": _describe(exc)})
         return ActionState.FAILED

@@ -23,6 +23,7 @@ from connector.domain.returns import (
     Condition,
     Disposition,
     Resolution,
+    ResolutionKind,
     ReturnLine,
     ReturnMethod,
     ReturnRequest,
@@ -35,6 +36,7 @@ from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
 from connector.services.refundable import check_override, check_payable
+from connector.services.replaced import replaced_ids
 from connector.services.shipping_refunded import shipping_refunded
 from connector.services.shop_fees import with_shop_shipping_fee
 from connector.store.actions_repo import ActionState
@@ -331,7 +333,7 @@ class ReturnService:
                 check_override(override, order, adapter)
             request.resolve(actor, now, reason)
             if override is not None:
-                request.note(actor, now, reason, {"override": str(override.amount), "currency": override.currency})
+                request.override_amount(actor, now, ResolutionKind.REFUND, override, reason)
             planned = plan_resolution(
                 request,
                 order,
@@ -352,7 +354,8 @@ class ReturnService:
             return []
         money = {ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE}
         records = [a for a in uow.actions(shop.id).for_return(request.id) if a.kind in money]
-        if any(a.state is not ActionState.SUCCEEDED for a in records):
+        replaced = replaced_ids(records)  # failed, then paid with another amount by a newer action
+        if any(a.state is not ActionState.SUCCEEDED and a.id not in replaced for a in records):
             return []
         request.close(Actor.system(), self.container.clock(), "paid out")
         if shop.platform is Platform.SHOPIFY and request.platform_return_id:

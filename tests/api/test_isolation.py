@@ -26,6 +26,7 @@ AGENT_ACTIONS: dict[str, dict[str, Any]] = {
     "receive": {"lines": [{"line_id": "X-1", "quantity": 1}]},
     "inspect": {"line_id": "X-1", "disposition": "missing"},
     "resolve": {},
+    "refund-override": {"override": {"amount": "1.00", "currency": "EUR"}, "reason": "what is left"},
     "cancel": {"reason": "x"},
     "notes": {"text": "peek"},
 }

@@ -190,6 +190,16 @@ class ResolveSchema(Schema):
             raise ValidationError("overriding the amount needs a reason", "reason")
 
 
+class RefundOverrideSchema(Schema):
+    override = fields.Nested(MoneyInputSchema, required=True,
+                             metadata={"description": "pay this amount instead: at most what the order has left "
+                                                      "to refund at the shop, in the return's currency"})
+    reason = _text(True)
+    action_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1, max=64),
+                              metadata={"description": "the failed refund or store-credit action to replace "
+                                                       "(default: the return's latest failed one)"})
+
+
 class CancelSchema(Schema):
     reason = _text(True)
 
