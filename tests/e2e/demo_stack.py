@@ -22,12 +22,14 @@ import requests
 
 from connector.demo import stack as demo_stack
 from connector.demo.scenario import connect_shops, first_sync
+from connector.domain.orders import Platform, Shop
 from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.policy.schema import policy_from_dict
 from connector.services.policies import set_policy
 from connector.store.actions_repo import ActionState
 from platforms.shopify.sandbox.options import SandboxOptions
+from platforms.woocommerce.client import WooClient
 
 PLUS_PLAN: Mapping[str, float] = {"bucket_size": 20_000.0, "restore_rate": 1_000.0}
 
@@ -92,6 +94,16 @@ def wait_until_closed(stack: demo_stack.Stack, shop_id: str, return_id: str, tim
 def shopify_state(stack: demo_stack.Stack) -> dict[str, Any]:
     state: dict[str, Any] = requests.get(f"{stack.shopify_url}/__sandbox/state", timeout=30).json()
     return state
+
+
+def woo_shop_and_merchant(stack: demo_stack.Stack) -> tuple[Shop, WooClient]:
+    """The WooCommerce shop as the connector knows it, and a REST client acting as its merchant (the order
+    screen's refunds, by hand)."""
+    with stack.container.uow() as uow:
+        shop = uow.shops.find(Platform.WOOCOMMERCE, stack.woo_url)
+    assert shop is not None
+    key = requests.post(f"{stack.woo_url}/__sandbox/keys", json={"description": "merchant"}, timeout=10).json()
+    return shop, WooClient(stack.woo_url, key["consumer_key"], key["consumer_secret"], allow_private=True)
 
 
 def agent_key(stack: demo_stack.Stack, shop_id: str) -> str:

@@ -19,13 +19,11 @@ import requests
 from connector.demo.scenario import CUSTOMER, _candidates
 from connector.demo.stack import Stack
 from connector.domain.money import Money
-from connector.domain.orders import Platform
 from connector.domain.reasons import ReasonCode
 from connector.domain.returns import Resolution, ReturnMethod
 from connector.domain.states import ReturnStatus
 from connector.services.returns import LineInput, ReturnService
-from platforms.woocommerce.client import WooClient
-from tests.e2e.demo_stack import agent_key, connected, running_stack, wait_until_closed
+from tests.e2e.demo_stack import agent_key, connected, running_stack, wait_until_closed, woo_shop_and_merchant
 
 pytestmark = pytest.mark.e2e
 
@@ -40,12 +38,8 @@ def _agent(stack: Stack, shop_id: str, key: str, return_id: str, step: str, body
 def test_an_override_pays_exactly_what_is_left_to_refund(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with running_stack(tmp_path / "demo", monkeypatch, 12) as stack:
         _shopify_id, _ = connected(stack)
-        with stack.container.uow() as uow:
-            shop = uow.shops.find(Platform.WOOCOMMERCE, stack.woo_url)
-        assert shop is not None
+        shop, merchant = woo_shop_and_merchant(stack)
         order, line_id = _candidates(stack, shop.id, 1, needs_fulfillment_ids=False)[0]
-        key = requests.post(f"{stack.woo_url}/__sandbox/keys", json={"description": "merchant"}, timeout=10).json()
-        merchant = WooClient(stack.woo_url, key["consumer_key"], key["consumer_secret"], allow_private=True)
         total = Money(str(merchant.get(f"orders/{order.id}")["total"]), order.currency)
         left = Money("1.00", order.currency)
         assert order.line(line_id).paid_for(1) > left
