@@ -97,3 +97,11 @@ def test_an_override_on_resolve_shows_in_the_amounts(client: FlaskClient, key: d
     resolved = _act(client, key, return_id, "resolve", _override("2.25"))
     assert resolved.status_code == 200, resolved.get_json()
     assert resolved.get_json()["return"]["amounts"]["refund"] == {"amount": "2.25", "currency": "EUR"}
+
+
+def test_the_endpoint_is_documented(client: FlaskClient) -> None:
+    document = client.get("/api/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/shops/{shop_id}/returns/{return_id}/refund-override"]["post"]
+    assert {"404", "409", "422"} <= set(operation["responses"])
+    schema = document["components"]["schemas"]["RefundOverride"]
+    assert set(schema["required"]) == {"override", "reason"} and "action_id" in schema["properties"]

@@ -15,6 +15,7 @@ from connector.bootstrap import Container
 from connector.domain import Condition, Disposition, ReturnStatus
 from connector.domain.actions import ActionKind, PlatformEffect
 from connector.domain.errors import InvalidReturn
+from connector.domain.returns import Resolution
 from connector.services.executor import FAILED_BEFORE_EFFECT
 from connector.services.failed_payment import NotPayableAgain, pay_failed_action
 from connector.services.returns import Outcome, ReturnNotFound, ReturnService
@@ -24,9 +25,9 @@ from tests.fakes import FakeShop
 from tests.services.test_returns_flow import _open, _run_all, container, shop  # noqa: F401  (fixtures)
 
 
-def _resolved(container: Container) -> tuple[str, Outcome]:  # noqa: F811
+def _resolved(container: Container, resolution: Resolution | None = None) -> tuple[str, Outcome]:  # noqa: F811
     service = ReturnService(container)
-    return_id = _open(container, quantity=1)
+    return_id = _open(container, resolution, quantity=1)
     service.receive("shop-a", return_id, AGENT, {f"{return_id}-1": 1})
     service.inspect("shop-a", return_id, AGENT, f"{return_id}-1", Condition.NEW, Disposition.DISPOSE)
     return return_id, service.resolve("shop-a", return_id, AGENT)
@@ -123,3 +124,19 @@ def test_an_effect_the_shop_holds_for_the_failed_key_is_not_paid_again(
 def _all_actions(container: Container, return_id: str) -> list[ActionRecord]:  # noqa: F811
     with container.uow() as uow:
         return [a for a in uow.actions("shop-a").for_return(return_id) if a.kind is ActionKind.REFUND]
+
+
+def test_a_refused_store_credit_is_issued_again_with_the_agents_amount(
+    container: Container, shop: FakeShop  # noqa: F811
+) -> None:
+    return_id, outcome = _resolved(container, Resolution.store_credit())
+    shop.fail_next = ["refuse"]
+    assert _run_all(container, outcome.action_ids) == [ActionState.FAILED]
+    paid = pay_failed_action(container, "shop-a", return_id, AGENT, money("7.00"), "the coupon code was taken")
+    assert _action(container, paid.action_ids[0]).idempotency_key == f"ret:{return_id}:credit:r2"
+    assert _run_all(container, paid.action_ids) == [ActionState.SUCCEEDED]
+    assert [e.amount for e in shop.credits.values()] == [money("7.00")]
+    with container.uow() as uow:
+        request = uow.returns("shop-a").get(return_id)
+    assert request is not None and request.status is ReturnStatus.CLOSED
+    assert request.amounts is not None and request.amounts.store_credit == money("7.00")
