@@ -6,8 +6,10 @@ Run it with ``returns-connector sandbox woocommerce`` (``cli.configure``/``cli.r
 REST under ``/wp-json/wc/v3/``: orders (list/filters/pagination headers, get, create, update, delete, batch,
 notes), order refunds and ``/refunds``, coupons, products and variations (stock), webhooks, system_status,
 ``settings/<group>[/<id>]`` (currency and tax settings, ``SandboxOptions.currency``/``calc_taxes``/
-``prices_include_tax``) and ``data/currencies/current``. A ``fixed_cart`` coupon meets tax as those settings
-say (``coupon_apply``); only ``date_expires`` sets a coupon's expiry, as on WooCommerce 10.0.2.
+``prices_include_tax``), ``data/currencies/current`` and ``payment_gateways[/<id>]`` (``method_supports``
+lists ``refunds`` unless ``/__sandbox/gateways/<id>`` says ``can_refund: false``). A ``fixed_cart`` coupon
+meets tax as the tax settings say (``coupon_apply``); only ``date_expires`` sets a coupon's expiry, as on
+WooCommerce 10.0.2.
 Auth: Basic or ``consumer_key``/``consumer_secret`` query keys (accepted on plain HTTP, as if behind TLS),
 OAuth 1.0a query/header signing as the ``woocommerce`` package sends it. App install: ``/wc-auth/v1/authorize``.
 

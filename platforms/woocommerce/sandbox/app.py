@@ -139,6 +139,7 @@ def _register_routes(app: Flask) -> None:
     from platforms.woocommerce.sandbox import (
         routes_coupons,
         routes_customers,
+        routes_gateways,
         routes_index,
         routes_orders,
         routes_products,
@@ -151,7 +152,8 @@ def _register_routes(app: Flask) -> None:
     )
 
     for module in (routes_schema, routes_index, routes_orders, routes_refunds, routes_coupons, routes_products,
-                   routes_customers, routes_webhooks, routes_sandbox, routes_settings, wcauth):  # fmt: skip
+                   routes_customers, routes_webhooks, routes_sandbox, routes_settings, routes_gateways,
+                   wcauth):  # fmt: skip
         app.register_blueprint(module.blueprint)
 
 
