@@ -35,7 +35,7 @@ from connector.domain.shop_refunds import ShopRefund
 from connector.domain.timeutil import require_utc, utcnow
 from connector.errors import ConfigError, ConnectorError, NotFound, OutcomeUnknown, PermanentError
 from connector.ports import IncomingEvent, ShopAdapter
-from platforms.woocommerce import refund_events, webhooks
+from platforms.woocommerce import gateways, refund_events, webhooks
 from platforms.woocommerce.client import MAX_PER_PAGE, WooClient
 from platforms.woocommerce.credit import (
     CLASH_CODES,
@@ -81,7 +81,6 @@ from platforms.woocommerce.refunds import (
     RefundExceedsRemaining,
     build_refund_body,
     build_restock_body,
-    cannot_refund_by_api,
     is_over_refund,
     refund_deductions,
     remaining_refundable,
@@ -126,6 +125,7 @@ class WooCommerceAdapter:
         delivered_meta_keys: Sequence[str] = DELIVERED_META_KEYS,
         final_sale: FinalSaleRule | None = None,
         product_cache_seconds: float = DEFAULT_TTL_SECONDS,
+        gateway_cache_seconds: float = gateways.DEFAULT_TTL_SECONDS,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.client = client
@@ -140,6 +140,7 @@ class WooCommerceAdapter:
         self._clock = clock
         self._smart_coupons: bool | None = None
         self.products = ProductCatalog(client, final_sale or FinalSaleRule(), ttl_seconds=product_cache_seconds)
+        self.gateways = gateways.GatewayRefunds(client, ttl_seconds=gateway_cache_seconds)
 
     @classmethod
     def from_credentials(
@@ -389,8 +390,9 @@ class WooCommerceAdapter:
         cannot refund and when the amount is above what is left. Only the first may become a manual refund:
         an over-refund is refused before posting (we know what is left from the order) and, should the order
         have moved meanwhile, recognised after (by message, or by reading what is left again: the message is
-        translated on non-English sites). A core gateway that never refunds (bacs, cheque, cod) is recorded as
-        manual at once instead of asking it.
+        translated on non-English sites). A gateway the store says cannot refund (``method_supports`` without
+        ``refunds``, read once per gateway and cached: ``gateways``) is recorded as manual at once instead of
+        asking it; without that answer, only the core gateways that never refund (bacs, cheque, cod) are.
         """
         if instruction.store_credit_amount:
             raise PermanentError("WooCommerce refunds cannot go to store credit: issue a coupon instead")
@@ -404,7 +406,7 @@ class WooCommerceAdapter:
         self._refuse_over_refund(raw, instruction)
         body = build_refund_body(raw, instruction)
         path = f"orders/{_id(instruction.order_id)}/refunds"
-        manual = self.manual_refund_fallback and cannot_refund_by_api(raw)
+        manual = self.manual_refund_fallback and not self.gateways.can_refund(raw)
         try:
             made = self._post(path, {**body, "api_refund": False} if manual else body)
         except WooApiError as exc:

@@ -49,8 +49,9 @@ also compares the amount with what is left before reading the message (``remaini
 
 GATEWAYS_WITHOUT_REFUNDS: Final = frozenset({"bacs", "cheque", "cod"})
 """Core gateways that never refund through the API (``supports`` lacks ``refunds``; the REST
-``payment_gateways`` lists it as ``method_supports``). Only a hint to record such refunds as manual at once,
-instead of a doomed gateway call; any other gateway is asked and its refusal read from the answer."""
+``payment_gateways`` lists it as ``method_supports``). Only a hint, used when the store's own answer cannot be
+read (``gateways``), to record such refunds as manual at once instead of a doomed gateway call; any other
+gateway is then asked and its refusal read from the answer."""
 
 
 class RefundExceedsRemaining(PermanentError):

@@ -204,16 +204,40 @@ def test_refund_through_gateway_and_its_echo(world: World) -> None:
     assert any(f"refund {effect.platform_id}" in n["note"] for n in notes)
 
 
-def test_gateway_that_cannot_refund_falls_back_to_manual(world: World) -> None:
+def test_gateway_that_refuses_a_refund_falls_back_to_manual(world: World) -> None:
+    """The store says the gateway refunds, so it is asked; it fails, and the refund is recorded manual."""
     adapter = world.adapter()
     order, raw = _refundable(adapter, gateway_ok=True)
-    world.sandbox(f"gateways/{raw['payment_method']}", "PUT", {"can_refund": False})
+    world.sandbox(f"gateways/{raw['payment_method']}", "PUT", {"fail_refunds": True})
     effect = adapter.refund(_refund_for(order, "e2e:refund:manual"))
     assert effect.manual
     detail = world.sandbox(f"orders/{order.id}")
     refunds = detail["_sandbox"]["refunds"]
     assert len(refunds) == 1 and refunds[0]["refunded_payment"] is False
     assert any("could not refund automatically" in n["note"] for n in detail["_sandbox"]["notes"])
+    assert [c["ok"] for c in world.sandbox(f"refunds?order_id={order.id}")["gateway_calls"]] == [False]
+
+
+def test_gateway_the_store_says_cannot_refund_is_never_asked(world: World) -> None:
+    """``payment_gateways/<id>`` lists no ``refunds``: one POST with ``api_refund: false``, no gateway call."""
+    adapter = world.adapter()
+    order, raw = _refundable(adapter, gateway_ok=True)
+    world.sandbox(f"gateways/{raw['payment_method']}", "PUT", {"can_refund": False})
+    posts: list[bool] = []
+
+    def record(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        if response.request.method == "POST" and str(response.request.url).split("?")[0].endswith("/refunds"):
+            posts.append(json.loads(response.request.body or "{}")["api_refund"])
+
+    adapter.client.session.hooks["response"].append(record)
+    effect = adapter.refund(_refund_for(order, "e2e:refund:store-says-manual"))
+    assert effect.manual and posts == [False]
+    records = world.sandbox(f"refunds?order_id={order.id}")
+    assert records["gateway_calls"] == []
+    assert [r["id"] for r in records["refunds"]] == [int(effect.platform_id)]
+    assert records["refunds"][0]["refunded_payment"] is False
+    notes = world.sandbox(f"orders/{order.id}")["_sandbox"]["notes"]
+    assert any("could not refund automatically" in n["note"] for n in notes)
 
 
 def test_store_credit_coupon_is_created_once(world: World) -> None:
