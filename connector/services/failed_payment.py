@@ -100,6 +100,9 @@ def _failed_action(records: list[ActionRecord], return_id: str, action_id: str |
     if chosen.kind not in PAYABLE_AGAIN:
         raise NotPayableAgain(f"action {chosen.id} is a {chosen.kind.value}: only a refund or a store credit is "
                               "paid again with another amount")
+    if chosen.payload.get("bonus"):
+        raise NotPayableAgain(f"action {chosen.id} is the policy's credit bonus: it is paid as the policy set it "
+                              "(retry it), never with another amount")
     if chosen.state is not ActionState.FAILED:
         raise NotPayableAgain(f"action {chosen.id} is {chosen.state.value}: only a failed action is paid again "
                               "with another amount")

@@ -17,10 +17,10 @@ from connector.domain.actions import ActionKind, PlatformEffect
 from connector.domain.errors import InvalidReturn
 from connector.domain.returns import Resolution
 from connector.services.executor import FAILED_BEFORE_EFFECT
-from connector.services.failed_payment import NotPayableAgain, pay_failed_action
+from connector.services.failed_payment import NotPayableAgain, _failed_action, pay_failed_action
 from connector.services.returns import Outcome, ReturnNotFound, ReturnService
 from connector.store.actions_repo import ActionRecord, ActionState
-from tests.factories import AGENT, money
+from tests.factories import AGENT, NOW, money
 from tests.fakes import FakeShop
 from tests.services.test_returns_flow import _open, _run_all, container, shop  # noqa: F401  (fixtures)
 
@@ -140,3 +140,10 @@ def test_a_refused_store_credit_is_issued_again_with_the_agents_amount(
         request = uow.returns("shop-a").get(return_id)
     assert request is not None and request.status is ReturnStatus.CLOSED
     assert request.amounts is not None and request.amounts.store_credit == money("7.00")
+
+
+def test_the_policys_credit_bonus_is_never_paid_with_another_amount() -> None:
+    bonus = ActionRecord("A1", "shop-a", "R1", ActionKind.STORE_CREDIT, "ret:R1:credit-bonus", ActionState.FAILED,
+                         {"bonus": True}, {FAILED_BEFORE_EFFECT: True}, 1, "refused", None, NOW, NOW)
+    with pytest.raises(NotPayableAgain, match="bonus"):
+        _failed_action([bonus], "R1", "A1")
