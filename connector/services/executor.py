@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -20,11 +21,12 @@ from connector.bootstrap import Container
 from connector.domain.actions import ActionKind, PlatformEffect
 from connector.domain.errors import DomainError
 from connector.domain.events import Actor
-from connector.domain.orders import Shop
+from connector.domain.orders import Order, Shop
 from connector.domain.returns import ReturnRequest
 from connector.errors import ConfigError, OutcomeUnknown, PermanentError, RetryableError
 from connector.ports import ShopAdapter
 from connector.services import instructions
+from connector.services.action_table import ORDERED_BEFORE, ActionCall, find_earlier_effect, perform
 from connector.services.orders import current_order
 from connector.services.returns import ReturnService, record_planned
 from connector.services.shop_refunds import settled_at_shop
@@ -41,18 +43,6 @@ FAILED_BEFORE_EFFECT = "failed_before_effect"
 """In a failed action's result: the shop refused it, so it had no effect (see ``_fail``)."""
 PAYMENT_POLL = timedelta(minutes=5)
 """How often an exchange order awaiting the customer's payment is looked at again (webhooks may be lost)."""
-ORDERED_BEFORE = {
-    ActionKind.APPROVE: frozenset({ActionKind.CREATE_RETURN}),
-    ActionKind.REFUND: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
-    # After the refund too: on Shopify a credit bonus is paid once the return's own refund went through.
-    ActionKind.STORE_CREDIT: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE, ActionKind.REFUND}),
-    # After the refund: on Shopify one returnProcess releases the exchange with the refund, and two
-    # returnProcess calls racing on the same return lines would both claim them.
-    ActionKind.EXCHANGE: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE, ActionKind.REFUND}),
-    ActionKind.CLOSE: frozenset({ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE}),
-    # After the refund: both write the order's refunds, and WooCommerce caps each by what the other left.
-    ActionKind.RESTOCK: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE, ActionKind.REFUND}),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +75,7 @@ class ActionExecutor:
                 request = uow.returns(shop_id).get(record.return_id) if record.return_id else None
             if adapter is None:
                 raise ConfigError(f"shop {shop.address} has no credentials")
-            effect = self._find(adapter, record, request) if claim.uncertain else None
+            effect = find_earlier_effect(adapter, record, request) if claim.uncertain else None
             if effect is None:
                 effect = settled_at_shop(request, record.kind)  # a merchant refunded it by hand: never pay twice
             if effect is None:
@@ -141,60 +131,18 @@ class ActionExecutor:
 
     # -- the platform call ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _find(adapter: ShopAdapter, record: ActionRecord, request: ReturnRequest | None) -> PlatformEffect | None:
-        payload = record.payload
-        if record.kind is ActionKind.REFUND:
-            instruction = instructions.refund_from_json(payload)
-            return adapter.find_refund(instruction.order_id, instruction.idempotency_key)
-        if record.kind is ActionKind.STORE_CREDIT:
-            return adapter.find_store_credit(instructions.credit_from_json(payload))
-        if record.kind is ActionKind.EXCHANGE:
-            return adapter.find_exchange(instructions.exchange_from_json(payload))
-        if record.kind is ActionKind.RESTOCK:
-            return adapter.find_restock(instructions.refund_from_json(payload))
-        return None
-
     def _perform(
         self, adapter: ShopAdapter, shop: Shop, record: ActionRecord, request: ReturnRequest | None
     ) -> PlatformEffect:
-        kind = record.kind
-        payload = record.payload
-        platform_return_id = request.platform_return_id if request else None
-        if kind is ActionKind.REFUND:
-            instruction = instructions.refund_from_json(payload)
-            if platform_return_id and not instruction.platform_return_id:
-                instruction = replace(instruction, platform_return_id=platform_return_id)
-            return adapter.refund(instruction)
-        if kind is ActionKind.STORE_CREDIT:
-            return adapter.issue_store_credit(instructions.credit_from_json(payload))
-        if kind is ActionKind.EXCHANGE:
-            exchange = instructions.exchange_from_json(payload)
-            if platform_return_id and not exchange.platform_return_id:
-                exchange = replace(exchange, platform_return_id=platform_return_id)
-            return adapter.create_exchange(exchange)
-        if kind is ActionKind.RESTOCK:
-            return adapter.restock(instructions.refund_from_json(payload))
-        if request is None:
-            raise PermanentError(f"action {record.id} has no return")
-        if kind is ActionKind.CREATE_RETURN:
+        """The kind's entry in ``action_table`` does the work; this seam gives it the order reader."""
+        return perform(ActionCall(adapter, shop, record, request, self._read_order(shop, adapter)))
+
+    def _read_order(self, shop: Shop, adapter: ShopAdapter) -> Callable[[str], Order]:
+        def read(order_id: str) -> Order:
             with self.container.uow() as uow:
-                order = current_order(uow, shop, request.order_id, adapter)
-            created = adapter.create_return(request, order)
-            return PlatformEffect(kind, created or "")
-        if kind is ActionKind.APPROVE:
-            adapter.approve_return(request)
-        elif kind is ActionKind.DECLINE:
-            adapter.decline_return(request, str(payload.get("reason") or request.decline_reason or ""))
-        elif kind is ActionKind.CLOSE:
-            adapter.close_return(request)
-        elif kind is ActionKind.CANCEL:
-            adapter.cancel_return(request)
-        elif kind is ActionKind.NOTE:
-            adapter.add_order_note(request.order_id, str(payload.get("text", "")))
-        else:
-            raise PermanentError(f"no executor for action kind {kind}")
-        return PlatformEffect(kind, platform_return_id or "")
+                return current_order(uow, shop, order_id, adapter)
+
+        return read
 
     # -- recording the outcome ------------------------------------------------------------------------
 

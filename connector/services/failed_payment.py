@@ -28,7 +28,8 @@ from connector.domain.states import ReturnStatus
 from connector.errors import ConfigError
 from connector.ports import ShopAdapter
 from connector.services import instructions
-from connector.services.executor import FAILED_BEFORE_EFFECT, ActionExecutor
+from connector.services.action_table import find_earlier_effect
+from connector.services.executor import FAILED_BEFORE_EFFECT
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction
 from connector.services.refundable import check_override
@@ -129,7 +130,7 @@ def _refuse_if_paid(adapter: ShopAdapter, failed: ActionRecord, request: ReturnR
     if settled is not None:
         raise NotPayableAgain(f"return {request.id} was settled at the shop (refund {settled.platform_id}): "
                               "nothing more is paid")
-    found = ActionExecutor._find(adapter, failed, request)
+    found = find_earlier_effect(adapter, failed, request)
     if found is not None:
         raise NotPayableAgain(f"the shop holds {found.platform_id} for action {failed.id}: retry that action so "
                               "it is recorded; nothing more is paid")

@@ -1,0 +1,23 @@
+"""The executor's table: every action kind is one entry, with both its perform and its find."""
+
+from __future__ import annotations
+
+from connector.domain.actions import ActionKind
+from connector.services.action_table import ACTIONS, ORDERED_BEFORE, nothing_to_find
+
+FOUND_BY_KEY = {ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE, ActionKind.RESTOCK}
+"""Kinds that move money or stock: repeated blindly they would pay or restock twice."""
+
+
+def test_every_action_kind_has_an_entry() -> None:
+    assert set(ACTIONS) == set(ActionKind)
+
+
+def test_kinds_that_move_money_or_stock_look_for_an_earlier_effect() -> None:
+    looks = {kind for kind, entry in ACTIONS.items() if entry.find is not nothing_to_find}
+    assert looks == FOUND_BY_KEY
+
+
+def test_the_order_between_kinds_names_only_known_kinds_and_never_a_kind_before_itself() -> None:
+    for kind, before in ORDERED_BEFORE.items():
+        assert kind in ACTIONS and before <= set(ACTIONS) and kind not in before
