@@ -114,6 +114,226 @@ def _return_shipping_fee(
     return base, Item.of("fees.return_shipping", "fee.return_shipping", amount=base)
 
 
+@dataclass(slots=True)
+class _Pots:
+    """The running totals a return's lines are paid into, by where the money goes."""
+
+    refund: Money
+    credit: Money
+    exchange_value: Money
+    due: Money  # what the customer still pays for exchanges
+
+    @classmethod
+    def empty(cls, currency: str) -> _Pots:
+        zero = Money.zero(currency)
+        return cls(zero, zero, zero, zero)
+
+
+@dataclass(frozen=True, slots=True)
+class _PricedLines:
+    """What each line paid and what its restocking fee keeps back, in the lines' order."""
+
+    paid: list[Money]
+    restocking: list[Money]
+
+    def nets(self) -> list[Money]:
+        """What may go back for each line: paid less its restocking fee, never below zero."""
+        return [(p - r).clamp_non_negative() for p, r in zip(self.paid, self.restocking, strict=True)]
+
+
+def _returned_quantity(line: PricedLine) -> int:
+    """The quantity priced: never more than was ordered, so no figure exceeds what was paid."""
+    return min(line.quantity, line.order_line.quantity_ordered)
+
+
+def _restocking_item(policy: Policy, line: PricedLine, fee: Money, rate: Decimal, keep_item: bool) -> Item | None:
+    """Why a line pays a restocking fee, or why it does not although the policy has one."""
+    order_line = line.order_line
+    if fee:
+        return Item.of(
+            "fees.restocking_percent",
+            "fee.restocking",
+            order_line.id,
+            item=order_line.title,
+            percent=rate,
+            reason=Label(f"reason.{line.reason}"),
+            amount=fee,
+        )
+    if line.withdrawal and policy.fees.restocking_percent.get(line.reason) and not keep_item:
+        return Item.of("eu_withdrawal", "eu.no_restocking", order_line.id, item=order_line.title)
+    if line.reason.is_merchant_fault and policy.fees.restocking_percent:
+        return Item.of(
+            "fees.restocking_percent",
+            "fee.restocking.merchant_fault",
+            order_line.id,
+            item=order_line.title,
+            reason=Label(f"reason.{line.reason}"),
+        )
+    return None
+
+
+def _price_lines(
+    policy: Policy, lines: Sequence[PricedLine], currency: str, keep_item: bool, items: list[Item]
+) -> _PricedLines:
+    """Step 1: what each line paid and its restocking fee (none when the customer keeps the item).
+
+    The fee is capped at what the line paid, so a line never costs the customer money.
+    """
+    paid: list[Money] = []
+    restocking: list[Money] = []
+    for line in lines:
+        quantity = _returned_quantity(line)
+        amount = line.order_line.paid_for(quantity)
+        rate = Decimal(0) if keep_item else restocking_rate(policy, line.reason, line.withdrawal)
+        fee = Money.rounded_down(amount.amount * rate / 100, currency).min(amount)
+        paid.append(amount)
+        restocking.append(fee)
+        items.append(
+            Item.of(
+                "outcomes",
+                "outcome.chosen",
+                line.order_line.id,
+                item=line.order_line.title,
+                outcome=Label(f"outcome.{line.kind}"),
+                quantity=quantity,
+                paid=amount,
+            )
+        )
+        explained = _restocking_item(policy, line, fee, rate, keep_item)
+        if explained is not None:
+            items.append(explained)
+    return _PricedLines(paid, restocking)
+
+
+def _exchange_line(line: PricedLine, paid: Money, net: Money, bonus: Money, pots: _Pots, items: list[Item]) -> Money:
+    """Pay an exchanged line towards its replacement; return the part of the bonus it used.
+
+    A replacement worth less sends the difference back (as credit when the customer chose it); one worth
+    more leaves a balance the customer pays. The bonus only tops up the value, it is never paid out here.
+    """
+    price = line.exchange_price if line.exchange_price is not None else paid
+    value = net + bonus
+    if value < price:
+        pots.exchange_value += value
+        pots.due += price - value
+        items.append(
+            Item.of(
+                "outcomes.exchange",
+                "exchange.balance_due",
+                line.order_line.id,
+                item=line.order_line.title,
+                price=price,
+                amount=price - value,
+            )
+        )
+        return bonus
+    pots.exchange_value += price
+    back = (net - price).clamp_non_negative()
+    if back:
+        if line.difference_as_credit:
+            pots.credit += back
+        else:
+            pots.refund += back
+        items.append(
+            Item.of(
+                "outcomes.exchange",
+                "exchange.difference_credited" if line.difference_as_credit else "exchange.difference_refunded",
+                line.order_line.id,
+                item=line.order_line.title,
+                price=price,
+                amount=back,
+            )
+        )
+    return bonus.min((price - net).clamp_non_negative())
+
+
+def _split_line(line: PricedLine, paid: Money, net: Money, bonus: Money, pots: _Pots, items: list[Item]) -> Money:
+    """Step 3, one line: put its net into the pot of its outcome; return the part of the bonus it used."""
+    title = line.order_line.title
+    if line.kind is ResolutionKind.REFUND:
+        pots.refund += net
+        if line.withdrawal:
+            items.append(Item.of("eu_withdrawal", "eu.refund_original_payment", line.order_line.id, item=title))
+        return bonus
+    if line.kind is ResolutionKind.STORE_CREDIT:
+        pots.credit += net + bonus
+        if line.withdrawal:
+            items.append(Item.of("eu_withdrawal", "eu.credit_chosen", line.order_line.id, item=title))
+        return bonus
+    return _exchange_line(line, paid, net, bonus, pots, items)
+
+
+def _split_by_outcome(
+    policy: Policy,
+    lines: Sequence[PricedLine],
+    priced: _PricedLines,
+    currency: str,
+    pots: _Pots,
+    items: list[Item],
+) -> list[LineAmounts]:
+    """Steps 2 and 3: each line's bonus, then its money into refund, credit or exchange; one LineAmounts each."""
+    nets = priced.nets()
+    bonuses = _bonuses(policy, lines, nets, currency)
+    line_amounts: list[LineAmounts] = []
+    for line, paid, fee, net, bonus in zip(lines, priced.paid, priced.restocking, nets, bonuses, strict=True):
+        used_bonus = _split_line(line, paid, net, bonus, pots, items)
+        if used_bonus and policy.bonus is not None and policy.bonus.kind is BonusKind.PERCENT:
+            items.append(
+                Item.of(
+                    "bonus",
+                    "bonus.percent",
+                    line.order_line.id,
+                    item=line.order_line.title,
+                    percent=policy.bonus.percent,
+                    outcome=Label(f"outcome.{line.kind}"),
+                    amount=used_bonus,
+                )
+            )
+        tax = line.order_line.tax_for(_returned_quantity(line))
+        line_amounts.append(LineAmounts(line.id, paid, tax, fee, used_bonus))
+    total_bonus = Money.sum((la.bonus for la in line_amounts), currency)
+    if total_bonus and policy.bonus is not None and policy.bonus.kind is BonusKind.FLAT:
+        items.append(Item.of("bonus", "bonus.flat", amount=total_bonus))
+    return line_amounts
+
+
+def _add_shipping_refund(lines: Sequence[PricedLine], shipping: Money, pots: _Pots) -> None:
+    """Step 4: the refunded shipping goes to credit only when the return is all credit, else to the refund."""
+    if not shipping:
+        return
+    has_refund = any(line.kind is ResolutionKind.REFUND for line in lines)
+    has_credit = any(line.kind is ResolutionKind.STORE_CREDIT for line in lines)
+    if has_credit and not has_refund:
+        pots.credit += shipping
+    else:
+        pots.refund += shipping
+
+
+def _deduct_return_shipping_fee(lines: Sequence[PricedLine], fee: Money, pots: _Pots) -> None:
+    """Step 5: the fee comes out of the refund first, then the credit; what is left, an exchange pays."""
+    left = fee
+    if left:
+        take = left.min(pots.refund)
+        pots.refund -= take
+        left -= take
+    if left:
+        take = left.min(pots.credit)
+        pots.credit -= take
+        left -= take
+    if left and any(line.kind is ResolutionKind.EXCHANGE for line in lines):
+        pots.due += left
+
+
+def _credit_bonus(
+    lines: Sequence[PricedLine], line_amounts: Sequence[LineAmounts], credit: Money, currency: str
+) -> Money:
+    """The credit lines' bonus, a line of its own: it is not a refund of what was paid (fees come out of that)."""
+    return Money.sum(
+        (la.bonus for la, line in zip(line_amounts, lines, strict=True) if line.kind is ResolutionKind.STORE_CREDIT),
+        currency,
+    ).min(credit)
+
+
 def compute(
     policy: Policy,
     order: Order,
@@ -124,167 +344,39 @@ def compute(
     eu: EuWithdrawal | None,
     shipping_refunded: Money | None = None,
 ) -> MoneyResult:
+    """The money of a return, in the order a merchant would reckon it, each step explained in ``items``.
+
+    Price the lines, split them by outcome (with any bonus), add the refunded shipping, then take the
+    return shipping fee; every step only moves or reduces what was paid.
+    """
     currency = order.currency
     zero = Money.zero(currency)
     items: list[Item] = []
+    pots = _Pots.empty(currency)
 
-    paid: list[Money] = []
-    restocking: list[Money] = []
-    for line in lines:
-        quantity = min(line.quantity, line.order_line.quantity_ordered)
-        amount = line.order_line.paid_for(quantity)
-        rate = Decimal(0) if keep_item else restocking_rate(policy, line.reason, line.withdrawal)
-        fee = Money.rounded_down(amount.amount * rate / 100, currency).min(amount)
-        paid.append(amount)
-        restocking.append(fee)
-        title = line.order_line.title
-        items.append(
-            Item.of(
-                "outcomes",
-                "outcome.chosen",
-                line.order_line.id,
-                item=title,
-                outcome=Label(f"outcome.{line.kind}"),
-                quantity=quantity,
-                paid=amount,
-            )
-        )
-        if fee:
-            items.append(
-                Item.of(
-                    "fees.restocking_percent",
-                    "fee.restocking",
-                    line.order_line.id,
-                    item=title,
-                    percent=rate,
-                    reason=Label(f"reason.{line.reason}"),
-                    amount=fee,
-                )
-            )
-        elif line.withdrawal and policy.fees.restocking_percent.get(line.reason) and not keep_item:
-            items.append(Item.of("eu_withdrawal", "eu.no_restocking", line.order_line.id, item=title))
-        elif line.reason.is_merchant_fault and policy.fees.restocking_percent:
-            items.append(
-                Item.of(
-                    "fees.restocking_percent",
-                    "fee.restocking.merchant_fault",
-                    line.order_line.id,
-                    item=title,
-                    reason=Label(f"reason.{line.reason}"),
-                )
-            )
-    nets = [(p - r).clamp_non_negative() for p, r in zip(paid, restocking, strict=True)]
-    bonuses = _bonuses(policy, lines, nets, currency)
-
-    refund, credit, exchange_value, due = zero, zero, zero, zero
-    line_amounts: list[LineAmounts] = []
-    for line, amount, fee, net, bonus in zip(lines, paid, restocking, nets, bonuses, strict=True):
-        title = line.order_line.title
-        used_bonus = bonus
-        if line.kind is ResolutionKind.REFUND:
-            refund += net
-            if line.withdrawal:
-                items.append(Item.of("eu_withdrawal", "eu.refund_original_payment", line.order_line.id, item=title))
-        elif line.kind is ResolutionKind.STORE_CREDIT:
-            credit += net + bonus
-            if line.withdrawal:
-                items.append(Item.of("eu_withdrawal", "eu.credit_chosen", line.order_line.id, item=title))
-        else:
-            price = line.exchange_price if line.exchange_price is not None else amount
-            value = net + bonus
-            if value >= price:
-                exchange_value += price
-                used_bonus = bonus.min((price - net).clamp_non_negative())
-                back = (net - price).clamp_non_negative()
-                if back:
-                    if line.difference_as_credit:
-                        credit += back
-                    else:
-                        refund += back
-                    items.append(
-                        Item.of(
-                            "outcomes.exchange",
-                            "exchange.difference_credited" if line.difference_as_credit
-                            else "exchange.difference_refunded",
-                            line.order_line.id,
-                            item=title,
-                            price=price,
-                            amount=back,
-                        )
-                    )
-            else:
-                exchange_value += value
-                due += price - value
-                items.append(
-                    Item.of(
-                        "outcomes.exchange",
-                        "exchange.balance_due",
-                        line.order_line.id,
-                        item=title,
-                        price=price,
-                        amount=price - value,
-                    )
-                )
-        if used_bonus and policy.bonus is not None and policy.bonus.kind is BonusKind.PERCENT:
-            items.append(
-                Item.of(
-                    "bonus",
-                    "bonus.percent",
-                    line.order_line.id,
-                    item=title,
-                    percent=policy.bonus.percent,
-                    outcome=Label(f"outcome.{line.kind}"),
-                    amount=used_bonus,
-                )
-            )
-        tax = line.order_line.tax_for(min(line.quantity, line.order_line.quantity_ordered))
-        line_amounts.append(LineAmounts(line.id, amount, tax, fee, used_bonus))
-    total_bonus = Money.sum((la.bonus for la in line_amounts), currency)
-    if total_bonus and policy.bonus is not None and policy.bonus.kind is BonusKind.FLAT:
-        items.append(Item.of("bonus", "bonus.flat", amount=total_bonus))
+    priced = _price_lines(policy, lines, currency, keep_item, items)
+    line_amounts = _split_by_outcome(policy, lines, priced, currency, pots, items)
 
     already = shipping_refunded if shipping_refunded is not None else zero
     shipping, shipping_item = _shipping_refund(policy, order, lines, full_return, eu, already)
     items.append(shipping_item)
-    if shipping:
-        has_refund = any(line.kind is ResolutionKind.REFUND for line in lines)
-        has_credit = any(line.kind is ResolutionKind.STORE_CREDIT for line in lines)
-        if has_credit and not has_refund:
-            credit += shipping
-        else:
-            refund += shipping
+    _add_shipping_refund(lines, shipping, pots)
 
     fee, fee_item = _return_shipping_fee(policy, currency, lines, keep_item, eu)
     items.append(fee_item)
-    left = fee
-    for pot in ("refund", "credit"):
-        if not left:
-            break
-        if pot == "refund":
-            take = left.min(refund)
-            refund -= take
-        else:
-            take = left.min(credit)
-            credit -= take
-        left -= take
-    if left and any(line.kind is ResolutionKind.EXCHANGE for line in lines):
-        due += left
+    _deduct_return_shipping_fee(lines, fee, pots)
 
-    fees = ReturnFees(return_shipping=fee, restocking=Money.sum(restocking, currency))
-    # The credit lines' bonus is a line of its own: it is not a refund of what was paid (fees come out of that).
-    credit_bonus = Money.sum(
-        (la.bonus for la, line in zip(line_amounts, lines, strict=True) if line.kind is ResolutionKind.STORE_CREDIT),
-        currency,
-    ).min(credit)
+    fees = ReturnFees(return_shipping=fee, restocking=Money.sum(priced.restocking, currency))
+    credit_bonus = _credit_bonus(lines, line_amounts, pots.credit, currency)
     amounts = ReturnAmounts(
         currency=currency,
         lines=tuple(line_amounts),
         return_shipping_fee=fee,
         shipping_refund=shipping,
-        refund=refund,
-        store_credit=credit,
-        exchange_value=exchange_value,
-        balance_due=due if due else None,
+        refund=pots.refund,
+        store_credit=pots.credit,
+        exchange_value=pots.exchange_value,
+        balance_due=pots.due if pots.due else None,
         store_credit_bonus=credit_bonus if credit_bonus else None,
     )
-    return MoneyResult(fees, amounts, due, tuple(items))
+    return MoneyResult(fees, amounts, pots.due, tuple(items))
