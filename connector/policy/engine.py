@@ -24,11 +24,11 @@ from connector.domain.returns import (
     ReturnMethod,
     ReturnRequest,
 )
-from connector.policy.amounts import PricedLine, compute
+from connector.policy.amounts import MoneyResult, PricedLine, compute
 from connector.policy.context import EvaluationContext, ReturnDraft
 from connector.policy.eligibility import Assessment, assess, customer_limit, withdrawal_applies
 from connector.policy.explain import Explanation, Item, Label, Listing, Text
-from connector.policy.model import Decision, ExchangeScope, Policy
+from connector.policy.model import Decision, EuWithdrawal, ExchangeScope, Policy
 from connector.policy.rules import Facts, first_match, gather_tags
 from connector.policy.windows import local_date
 
@@ -98,9 +98,18 @@ def _stored_price(resolution: Resolution, quantity: int) -> Money | None:
     return None if resolution.exchange_price is None else resolution.exchange_price * quantity
 
 
-def _normalise(
-    request: ReturnDraft | ReturnRequest, context: EvaluationContext
-) -> tuple[list[_Wanted], ReturnMethod, bool, datetime]:
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """A draft or a stored request, normalised: what is asked, how, and at which time windows are checked."""
+
+    wanted: list[_Wanted]
+    method: ReturnMethod
+    keep_requested: bool
+    at: datetime
+
+
+def _normalise(request: ReturnDraft | ReturnRequest, context: EvaluationContext) -> _Request:
+    """One shape for a draft and a stored request; a stored one keeps the price and time it was asked with."""
     if isinstance(request, ReturnRequest):
         lines = [
             _Wanted(
@@ -113,7 +122,7 @@ def _normalise(
             )
             for line in request.lines
         ]
-        return lines, request.method, request.keep_item, request.created_at
+        return _Request(lines, request.method, request.keep_item, request.created_at)
     lines = [
         _Wanted(
             line.id,
@@ -125,7 +134,7 @@ def _normalise(
         )
         for line in request.lines
     ]
-    return lines, request.method, request.keep_item, request.requested_at or context.now
+    return _Request(lines, request.method, request.keep_item, request.requested_at or context.now)
 
 
 def _line_violation(policy: Policy, found: Assessment, want: _Wanted, asked: int, pending: int) -> Item | None:
@@ -265,32 +274,28 @@ def _decide_by_rules(policy: Policy, facts: Facts, any_withdrawal: bool, trail: 
     return decision, None
 
 
-def evaluate(
-    policy: Policy, order: Order, request: ReturnDraft | ReturnRequest, context: EvaluationContext
-) -> Evaluation:
-    """Decide ``request`` on ``order`` under ``policy``: decision, fees, amounts, refund deadline and why."""
-    wanted, method, keep_requested, at = _normalise(request, context)
-    pending = context.pending_quantities
-    trail = _Trail([])
-
-    found, asked, violations = _check_lines(policy, order, wanted, at, pending, trail)
-    withdrawal = [found[w.order_line_id].withdrawal for w in wanted]
-    limit_block = _check_limit(policy, context.customer_returns, at, withdrawal, trail)
-    value = Money.sum(
+def _returned_value(order: Order, wanted: list[_Wanted], found: Mapping[str, Assessment]) -> Money:
+    """What the returned lines were paid, capped at the ordered quantity: the figure keep-item and rules compare."""
+    return Money.sum(
         (
             order.line(w.order_line_id).paid_for(min(w.quantity, found[w.order_line_id].line.quantity_ordered))
             for w in wanted
         ),
         order.currency,
     )
-    keep_item, keep_offered = _check_keep_item(policy, wanted, value, keep_requested, trail)
 
-    eu = withdrawal_applies(policy, order)
-    full_return = all(
+
+def _is_full_return(order: Order, pending: Mapping[str, int], asked: Mapping[str, int]) -> bool:
+    """Whether, with this request and the returns still open, every ordered unit comes back (shipping refunds)."""
+    return all(
         line.quantity_returned + pending.get(line.id, 0) + asked.get(line.id, 0) >= line.quantity_ordered
         for line in order.lines
     )
-    priced = [
+
+
+def _priced_lines(wanted: list[_Wanted], found: Mapping[str, Assessment]) -> list[PricedLine]:
+    """The requested lines in the shape the money computation takes."""
+    return [
         PricedLine(
             w.id,
             found[w.order_line_id].line,
@@ -303,73 +308,91 @@ def evaluate(
         )
         for w in wanted
     ]
-    money = compute(
-        policy,
-        order,
-        priced,
-        keep_item=keep_item,
-        full_return=full_return,
-        eu=eu,
-        shipping_refunded=context.shipping_refunded,
-    )
-    trail.items.extend(money.items)
 
-    decline_item: Item | None
+
+def _policy_decision(
+    policy: Policy,
+    order: Order,
+    request: _Request,
+    found: Mapping[str, Assessment],
+    blockers: tuple[list[Item], Item | None],
+    context: EvaluationContext,
+    trail: _Trail,
+) -> tuple[Decision, Item | None]:
+    """What the policy alone decides: an ineligible line or the customer limit declines, else the rules do."""
+    violations, limit_block = blockers
     if violations:
-        decision, decline_item = Decision.DECLINE, violations[0]
         trail.add(Item.of("eligibility", "decision.ineligible"))
-    elif limit_block is not None:
-        decision, decline_item = Decision.DECLINE, limit_block
-    else:
-        facts = Facts(
-            order=order,
-            reasons=frozenset(w.reason for w in wanted),
-            value=value,
-            tags=gather_tags(order, [found[w.order_line_id].line.tags for w in wanted]),
-            method=method,
-            outcomes=frozenset(w.resolution.kind for w in wanted),
-            keep_item=keep_requested,
-            history=context.customer_returns,
-            now=at,
+        return Decision.DECLINE, violations[0]
+    if limit_block is not None:
+        return Decision.DECLINE, limit_block
+    wanted = request.wanted
+    facts = Facts(
+        order=order,
+        reasons=frozenset(w.reason for w in wanted),
+        value=_returned_value(order, wanted, found),
+        tags=gather_tags(order, [found[w.order_line_id].line.tags for w in wanted]),
+        method=request.method,
+        outcomes=frozenset(w.resolution.kind for w in wanted),
+        keep_item=request.keep_requested,
+        history=context.customer_returns,
+        now=request.at,
+    )
+    any_withdrawal = any(found[w.order_line_id].withdrawal for w in wanted)
+    return _decide_by_rules(policy, facts, any_withdrawal, trail)
+
+
+def _apply_override(
+    context: EvaluationContext, decision: Decision, decline_item: Item | None, trail: _Trail
+) -> tuple[Decision, Item | None]:
+    """An agent's override replaces the policy's decision, and says so in the explanation with its reason.
+
+    An overriding decline with no policy reason of its own gives the override itself as the reason.
+    """
+    if context.override is None:
+        return decision, decline_item
+    overridden = context.override.decision
+    override_item = trail.add(
+        Item.of(
+            "agent_override",
+            "agent.override",
+            decision=Label(f"decision.{overridden}"),
+            previous=Label(f"decision.{decision}"),
+            agent=context.actor.id or "?",
+            reason=context.override.reason.strip(),
         )
-        decision, decline_item = _decide_by_rules(policy, facts, any(withdrawal), trail)
+    )
+    if overridden is not Decision.DECLINE:
+        return overridden, None
+    return overridden, override_item if decline_item is None else decline_item
 
-    policy_decision = decision
-    if context.override is not None:
-        decision = context.override.decision
-        override_item = trail.add(
-            Item.of(
-                "agent_override",
-                "agent.override",
-                decision=Label(f"decision.{decision}"),
-                previous=Label(f"decision.{policy_decision}"),
-                agent=context.actor.id or "?",
-                reason=context.override.reason.strip(),
-            )
+
+def _note_kept_items(wanted: list[_Wanted], money: MoneyResult, trail: _Trail) -> None:
+    """An approved keep-item return: say what the customer gets without sending anything back."""
+    kinds = sorted({w.resolution.kind for w in wanted})
+    trail.add(
+        Item.of(
+            "keep_item",
+            "keep_item.resolved",
+            outcome=Listing(tuple(Label(f"outcome.{kind}") for kind in kinds)),
+            amount=money.amounts.refund + money.amounts.store_credit,
         )
-        if decision is not Decision.DECLINE:
-            decline_item = None
-        elif decline_item is None:
-            decline_item = override_item
+    )
 
-    if keep_item and decision is Decision.APPROVE:
-        kinds = sorted({w.resolution.kind for w in wanted})
-        trail.add(
-            Item.of(
-                "keep_item",
-                "keep_item.resolved",
-                outcome=Listing(tuple(Label(f"outcome.{kind}") for kind in kinds)),
-                amount=money.amounts.refund + money.amounts.store_credit,
-            )
-        )
 
-    refund_due_by: datetime | None = None
-    if eu is not None and any(withdrawal) and decision is not Decision.DECLINE:
-        refund_due_by = at + timedelta(days=eu.refund_days)
-        due = local_date(refund_due_by, ZoneInfo(policy.timezone))
-        trail.add(Item.of("eu_withdrawal.refund_days", "eu.refund_due", due=due, days=eu.refund_days))
+def _refund_due_by(policy: Policy, eu: EuWithdrawal, at: datetime, trail: _Trail) -> datetime:
+    """The legal deadline to refund a withdrawal, counted from the request and shown as the shop's local date."""
+    due_by = at + timedelta(days=eu.refund_days)
+    due = local_date(due_by, ZoneInfo(policy.timezone))
+    trail.add(Item.of("eu_withdrawal.refund_days", "eu.refund_due", due=due, days=eu.refund_days))
+    return due_by
 
-    lines = tuple(
+
+def _line_results(
+    policy: Policy, wanted: list[_Wanted], found: Mapping[str, Assessment], money: MoneyResult
+) -> tuple[LineResult, ...]:
+    """Each requested line's own verdict and money, for the views that show line by line."""
+    return tuple(
         LineResult(
             line_id=w.id,
             order_line_id=w.order_line_id,
@@ -386,6 +409,51 @@ def evaluate(
         )
         for w, amounts in zip(wanted, money.amounts.lines, strict=True)
     )
+
+
+def evaluate(
+    policy: Policy, order: Order, request: ReturnDraft | ReturnRequest, context: EvaluationContext
+) -> Evaluation:
+    """Decide ``request`` on ``order`` under ``policy``: decision, fees, amounts, refund deadline and why.
+
+    The steps write the explanation in the order a reader follows it: the lines' eligibility, the customer
+    limit, keep-item, the money, then the decision, an agent's override and the legal refund deadline.
+    """
+    normalised = _normalise(request, context)
+    wanted, at = normalised.wanted, normalised.at
+    pending = context.pending_quantities
+    trail = _Trail([])
+
+    found, asked, violations = _check_lines(policy, order, wanted, at, pending, trail)
+    withdrawal = any(found[w.order_line_id].withdrawal for w in wanted)
+    limit_block = _check_limit(
+        policy, context.customer_returns, at, [found[w.order_line_id].withdrawal for w in wanted], trail
+    )
+    value = _returned_value(order, wanted, found)
+    keep_item, keep_offered = _check_keep_item(policy, wanted, value, normalised.keep_requested, trail)
+
+    eu = withdrawal_applies(policy, order)
+    money = compute(
+        policy,
+        order,
+        _priced_lines(wanted, found),
+        keep_item=keep_item,
+        full_return=_is_full_return(order, pending, asked),
+        eu=eu,
+        shipping_refunded=context.shipping_refunded,
+    )
+    trail.items.extend(money.items)
+
+    policy_decision, decline_item = _policy_decision(
+        policy, order, normalised, found, (violations, limit_block), context, trail
+    )
+    decision, decline_item = _apply_override(context, policy_decision, decline_item, trail)
+    if keep_item and decision is Decision.APPROVE:
+        _note_kept_items(wanted, money, trail)
+    refund_due_by = None
+    if eu is not None and withdrawal and decision is not Decision.DECLINE:
+        refund_due_by = _refund_due_by(policy, eu, at, trail)
+
     return Evaluation(
         decision=decision,
         decline_reason=None if decline_item is None else decline_item.key,
@@ -393,11 +461,11 @@ def evaluate(
         amounts=money.amounts,
         refund_due_by=refund_due_by,
         explanation=Explanation(tuple(trail.items)),
-        lines=lines,
+        lines=_line_results(policy, wanted, found, money),
         balance_due=money.balance_due,
         keep_item=keep_item,
         keep_item_offered=keep_offered,
-        withdrawal=any(withdrawal),
+        withdrawal=withdrawal,
         policy_decision=policy_decision,
         policy_fingerprint=policy.fingerprint(),
         decline_item=decline_item,
