@@ -48,7 +48,7 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL (a scratch schema per stack), not SQLite")
     parser.add_argument("--stack", choices=("split", "demo"), default="split",
                         help="split: sandbox, web app (gunicorn) and workers in their own processes (default); "
-                        "demo: connector.demo.stack.start_stack (sandboxes + web app in this process)")
+                        "demo: demo.stack.start_stack (sandboxes + web app in this process)")
     args = parser.parse_args()
     if args.quick:
         args.returns, args.runs = 6, 1

@@ -1,11 +1,11 @@
 """Drive Shopify customer returns end to end through the demo stack, counting every request the Shopify sandbox
 serves. Shared by ``e2e_returns_bench.py`` and ``platform_calls_bench.py``.
 
-The stack is ``connector.demo.stack.start_stack`` (both sandboxes, the web app in a thread, ``returns-connector
+The stack is ``demo.stack.start_stack`` (both sandboxes, the web app in a thread, ``returns-connector
 worker`` processes on real Redis, a reconciler thread). Returns start the way a customer starts them at Shopify
 (``returnRequest`` with the sandbox's script token), so a signed ``returns/request`` webhook reaches our app;
 the worker opens and approves the return under an auto-approve policy; this process then acts as the support
-agent (in transit, received, inspected, resolved: ``connector.demo.scenario.act_as_agent``) as soon as a return
+agent (in transit, received, inspected, resolved: ``demo.scenario.act_as_agent``) as soon as a return
 is approved and its actions succeeded, and the worker refunds and closes it at Shopify. Done = the sandbox's
 ``/__sandbox/state`` lists one refund per return.
 """
@@ -28,7 +28,7 @@ from typing import Any
 import requests
 from benchkit import cpu_times, redis_url
 
-import platforms.shopify.sandbox.cli as shopify_cli
+import sandboxes.shopify.cli as shopify_cli
 
 GRAPHQL_OP = re.compile(r"^\s*(query|mutation)\b\s*(\w*)[^{]*\{\s*(\w+)", re.M)
 SCRIPT_TOKEN = "shpat_sandbox"
@@ -124,7 +124,14 @@ def drive(
     split: bool = False,
 ) -> Run:
     """Start a stack, open ``returns`` customer returns at Shopify, act as the agent, wait for the refunds."""
-    from connector.demo.scenario import (
+    from connector.domain.orders import Platform
+    from connector.domain.reasons import ReasonCode
+    from connector.domain.returns import ResolutionKind
+    from connector.domain.states import ReturnStatus
+    from connector.policy.schema import policy_from_dict
+    from connector.services.policies import set_policy
+    from connector.store.actions_repo import ActionState
+    from demo.scenario import (
         DEMO_POLICY,
         Planned,
         _candidates,
@@ -135,14 +142,7 @@ def drive(
         connect_shops,
         request_return_at_shopify,
     )
-    from connector.demo.stack import start_stack
-    from connector.domain.orders import Platform
-    from connector.domain.reasons import ReasonCode
-    from connector.domain.returns import ResolutionKind
-    from connector.domain.states import ReturnStatus
-    from connector.policy.schema import policy_from_dict
-    from connector.services.policies import set_policy
-    from connector.store.actions_repo import ActionState
+    from demo.stack import start_stack
 
     url = redis_url()
     if url is None:

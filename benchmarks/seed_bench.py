@@ -16,8 +16,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from platforms.shopify.sandbox.app import create_app
-from platforms.shopify.sandbox.options import SandboxOptions
+from sandboxes.shopify.app import create_app
+from sandboxes.shopify.options import SandboxOptions
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 TOKEN = {"X-Shopify-Access-Token": "shpat_sandbox"}

@@ -32,8 +32,8 @@ from benchkit import ROOT, rss_mib
 
 CHILD = """
 import logging, sys
-from platforms.shopify.sandbox.cli import start_in_thread
-from platforms.shopify.sandbox.options import SandboxOptions
+from sandboxes.shopify.cli import start_in_thread
+from sandboxes.shopify.options import SandboxOptions
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 url, stop = start_in_thread(SandboxOptions(orders=int(sys.argv[1]), seed=42, bucket_size=float(sys.argv[2])))
 print(url, flush=True)

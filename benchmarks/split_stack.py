@@ -1,7 +1,7 @@
 """A demo-like stack with no shared interpreter: the Shopify sandbox in a child process, the web app under
 gunicorn (2 workers), ``returns-connector worker`` processes, and only the reconciler and the agent here.
 
-``connector.demo.stack.start_stack`` hosts both sandboxes, the web app and the reconciler in one process (one
+``demo.stack.start_stack`` hosts both sandboxes, the web app and the reconciler in one process (one
 GIL), which caps end-to-end throughput whatever the number of workers; this stack removes that cap so the
 worker count is what varies. WooCommerce is left out (the benchmark only drives Shopify returns).
 """
@@ -23,8 +23,8 @@ from benchkit import ROOT, free_port
 
 SANDBOX = """
 import logging, sys
-from platforms.shopify.sandbox.cli import start_in_thread
-from platforms.shopify.sandbox.options import SandboxOptions
+from sandboxes.shopify.cli import start_in_thread
+from sandboxes.shopify.options import SandboxOptions
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 url, stop = start_in_thread(SandboxOptions(orders=int(sys.argv[1]), seed=int(sys.argv[2])))
 print(url, flush=True)
@@ -64,12 +64,12 @@ def _child_stop(process: subprocess.Popen[str]) -> Callable[[], None]:
 
 def start_split_stack(data_dir: Path, *, orders: int, workers: int, web_workers: int = 2, seed: int = 7) -> SplitStack:
     from connector.bootstrap import Container
-    from connector.demo.stack import SHOPIFY_SECRET, _config, _start_reconciler, _start_workers, _write_config
     from connector.jobs.queue import make_queue
     from connector.jobs.runtime import use_container
     from connector.store.crypto import CredentialCipher
     from connector.store.migrate import upgrade
-    from platforms.shopify.sandbox.options import SandboxOptions
+    from demo.stack import SHOPIFY_SECRET, _config, _start_reconciler, _start_workers, _write_config
+    from sandboxes.shopify.options import SandboxOptions
 
     if data_dir.exists():
         shutil.rmtree(data_dir)

@@ -6,7 +6,7 @@ Server: the app is served on 127.0.0.1 by a small HTTP/1.1 keep-alive WSGI serve
 sandbox's own ``start_in_thread`` uses werkzeug's development server, which sends ``Connection: close`` on
 every response, so no client can reuse a connection there and the comparison would be meaningless.
 
-``--app sandbox`` serves the WooCommerce sandbox app (``platforms.woocommerce.sandbox``; it checks OAuth
+``--app sandbox`` serves the WooCommerce sandbox app (``sandboxes.woocommerce``; it checks OAuth
 signatures and Basic keys); ``minimal`` answers one fixed order JSON; ``auto`` tries the sandbox first.
 
 Modes: ``http`` signs every call with OAuth 1.0a (as WooCommerce requires over HTTP); ``https`` uses Basic
@@ -130,7 +130,7 @@ def minimal_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
 
 
 def sandbox_app() -> tuple[WSGIApp, Callable[[], None]]:
-    from platforms.woocommerce.sandbox.app import SandboxOptions, create_app, shop_of
+    from sandboxes.woocommerce.app import SandboxOptions, create_app, shop_of
 
     app = create_app(SandboxOptions(orders=20, consumer_key=KEY, consumer_secret=SECRET))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)

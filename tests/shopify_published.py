@@ -7,7 +7,7 @@ Two places see them:
   (variables);
 * the sandbox's GraphQL endpoint, also in subprocesses (the demo), through ``SHOPIFY_SANDBOX_PUBLISHED_SCHEMA``
   set here for the whole run: it refuses a request the published schema refuses (see
-  ``platforms/shopify/sandbox/published.py``), so requests sent by other code (the demo's customer) count too.
+  ``sandboxes/shopify/published.py``), so requests sent by other code (the demo's customer) count too.
 
 A request that does not validate fails the test that sent it. The schema file follows the pinned API version
 (``ShopifySettings.api_version``): pinning another version needs that version's file next to this one's.
@@ -27,7 +27,7 @@ import pytest
 
 from connector.config.model import ShopifySettings
 from platforms.shopify import client as shopify_client
-from platforms.shopify.sandbox import published
+from sandboxes.shopify import published
 
 PUBLISHED_DIR: Final = Path(__file__).resolve().parent / "fixtures" / "shopify" / "published"
 PINNED_VERSION: Final = ShopifySettings().api_version
@@ -73,7 +73,7 @@ def shopify_requests_match_published_schema(monkeypatch: pytest.MonkeyPatch) -> 
 
 def _check_sandbox_webhook_bodies(monkeypatch: pytest.MonkeyPatch, refused: list[str]) -> None:
     """Every webhook body an in-process sandbox publishes must have Shopify's documented shape."""
-    from platforms.shopify.sandbox.webhooks import Dispatcher
+    from sandboxes.shopify.webhooks import Dispatcher
     from tests.shopify_webhook_schemas import body_problems  # imports this module: only once both are loaded
 
     original = Dispatcher.publish

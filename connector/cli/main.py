@@ -1,29 +1,39 @@
-"""``returns-connector``: one entry point, one small module per command group."""
+"""``returns-connector``: one entry point, one small module per command group.
+
+The command list is a parameter: the installed ``returns-connector`` (``demo.cli``) adds ``demo`` and ``sandbox``,
+which run the sandbox shops that production code never imports.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Protocol
 
 from connector import logconfig
 from connector.cli import (
     apikeyscmd,
     configcmd,
     dbcmd,
-    democmd,
     jobscmd,
     policycmd,
-    sandboxcmd,
     servecmd,
     shopscmd,
     workercmd,
 )
+from connector.cli.common import Subparsers
 from connector.config.loader import ConfigError
 from connector.errors import ConnectorError
 
-COMMANDS = (
-    democmd,
+
+class Command(Protocol):
+    """A command module: it adds its subparser (and its handler) to the ``returns-connector`` parser."""
+
+    def register(self, sub: Subparsers) -> None: ...
+
+
+COMMANDS: tuple[Command, ...] = (
     servecmd,
     workercmd,
     dbcmd,
@@ -32,11 +42,10 @@ COMMANDS = (
     apikeyscmd,
     policycmd,
     jobscmd,
-    sandboxcmd,
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Sequence[Command] = COMMANDS) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="returns-connector",
         description="Returns and exchanges for Shopify and WooCommerce shops.",
@@ -47,14 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="config file (default: $RETURNS_CONNECTOR_CONFIG, else ./config.toml, else built-in defaults)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMANDS:
+    for module in commands:
         module.register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMANDS) -> int:
     logconfig.setup()  # INFO until the command loads its config, which applies [app].log_level
-    parser = build_parser()
+    parser = build_parser(commands)
     args = parser.parse_args(argv)
     try:
         result: int = args.handler(args)

@@ -33,7 +33,7 @@ from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
 from tests.api.conftest import Clock, make_app
 
-sandbox_app = pytest.importorskip("platforms.woocommerce.sandbox.app")
+sandbox_app = pytest.importorskip("sandboxes.woocommerce.app")
 
 pytestmark = pytest.mark.e2e
 

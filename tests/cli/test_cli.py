@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from connector.cli.main import build_parser, main
 from connector.cli.servecmd import gunicorn_options
+from demo.cli import build_parser, main  # the installed command: connector's commands, demo and sandbox
 
 COMMANDS = ["serve", "worker", "migrate", "check-config", "shops", "sandbox"]
 
@@ -90,7 +90,7 @@ def test_shops_add_list_remove_keeps_secrets_out_of_output(tmp_path: Path) -> No
 def test_connect_woocommerce_by_hand_checks_keys_and_creates_webhooks(tmp_path: Path) -> None:
     import requests
 
-    from platforms.woocommerce.sandbox.app import SandboxOptions, start_in_thread
+    from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
 
     # a USD store: the shop's currency is read from it, never assumed (issue 16)
     url, stop = start_in_thread(SandboxOptions(orders=3, consumer_key="ck_demo", consumer_secret="cs_demo",

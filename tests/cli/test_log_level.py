@@ -15,7 +15,7 @@ from connector.cli import servecmd
 from connector.cli.common import config_from
 from connector.config.loader import load_config
 from connector.config.model import AppSettings, Config
-from connector.demo import stack
+from demo import stack
 
 
 @pytest.fixture(autouse=True)

@@ -20,16 +20,16 @@ from typing import Any
 import pytest
 import requests
 
-from connector.demo import stack as demo_stack
-from connector.demo.scenario import connect_shops, first_sync
 from connector.domain.orders import Platform, Shop
 from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.policy.schema import policy_from_dict
 from connector.services.policies import set_policy
 from connector.store.actions_repo import ActionState
-from platforms.shopify.sandbox.options import SandboxOptions
+from demo import stack as demo_stack
+from demo.scenario import connect_shops, first_sync
 from platforms.woocommerce.client import WooClient
+from sandboxes.shopify.options import SandboxOptions
 
 PLUS_PLAN: Mapping[str, float] = {"bucket_size": 20_000.0, "restore_rate": 1_000.0}
 

@@ -24,14 +24,14 @@ from typing import Any
 
 import pytest
 
-from connector.demo.scenario import CUSTOMER, _candidates, _ready_for_agent, act_as_agent, run_scenario
-from connector.demo.stack import Stack
 from connector.domain.money import Money
 from connector.domain.orders import Platform
 from connector.domain.reasons import ReasonCode
 from connector.domain.returns import Resolution, ResolutionKind, ReturnMethod, ReturnRequest
 from connector.services.returns import LineInput, ReturnService
 from connector.store.returns_repo import ReturnFilter
+from demo.scenario import CUSTOMER, _candidates, _ready_for_agent, act_as_agent, run_scenario
+from demo.stack import Stack
 from tests.e2e.demo_stack import agent_key, agent_view, connected, load, running_stack, shopify_state, wait_until_closed
 
 pytestmark = pytest.mark.e2e

@@ -51,7 +51,7 @@ def _run_demo(
     data_dir: Path, env: dict[str, str], *extra: str, config: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     options = ["--config", str(config)] if config else []
-    command = [sys.executable, "-m", "connector.cli.main", *options, "demo", "--port", "0", "--orders", "40",
+    command = [sys.executable, "-m", "demo.cli", *options, "demo", "--port", "0", "--orders", "40",
                "--exit-when-done", "--timeout", "90", "--data-dir", str(data_dir), *extra]
     # Its own process group, so a demo that hangs is killed together with the worker processes it started.
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -7,13 +7,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from connector.demo import report
 from connector.domain.actions import ActionKind
 from connector.domain.money import Money
 from connector.domain.orders import Platform, Shop
 from connector.domain.returns import ReturnAmounts
 from connector.domain.states import ReturnStatus
 from connector.store.actions_repo import ActionRecord, ActionState
+from demo import report
 from tests.factories import AGENT, NOW, money, return_request
 
 

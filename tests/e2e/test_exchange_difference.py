@@ -15,8 +15,6 @@ from typing import Any
 import pytest
 import requests
 
-from connector.demo.scenario import AGENT, connect_shops
-from connector.demo.stack import Stack, start_stack
 from connector.domain.actions import ActionKind
 from connector.domain.money import Money
 from connector.domain.orders import Order
@@ -28,6 +26,8 @@ from connector.services.policies import set_policy
 from connector.services.returns import ReturnService
 from connector.services.sync import sync_shop_orders
 from connector.store.actions_repo import ActionRecord, ActionState
+from demo.scenario import AGENT, connect_shops
+from demo.stack import Stack, start_stack
 from tests.reliability.harness import wait_until
 
 pytestmark = pytest.mark.e2e

@@ -25,8 +25,6 @@ from typing import Any
 import pytest
 import requests
 
-from connector.demo.scenario import _candidates, _ready_for_agent, act_as_agent
-from connector.demo.stack import Stack
 from connector.domain.actions import ActionKind
 from connector.domain.money import Money
 from connector.domain.orders import Order
@@ -34,6 +32,8 @@ from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.services.executor import ActionExecutor
 from connector.store.actions_repo import ActionRecord, ActionState
+from demo.scenario import _candidates, _ready_for_agent, act_as_agent
+from demo.stack import Stack
 from tests.e2e.demo_stack import connected, load, running_stack, shopify_state
 from tests.e2e.test_exchange_difference import POLICY, wait_until
 

@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 import requests
 
-from connector.demo.stack import Stack
 from connector.domain.actions import ActionKind
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.states import ReturnStatus
 from connector.services.executor import PAYMENT_POLL
 from connector.store.actions_repo import ActionState
+from demo.stack import Stack
 from tests.e2e.test_exchange_difference import (
     _action,
     _ask,

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 import requests
 
-from connector.demo.scenario import _candidates
-from connector.demo.stack import Stack
 from connector.domain.orders import Order
 from connector.domain.states import ReturnStatus
 from connector.policy.schema import policy_from_dict
 from connector.services.policies import set_policy
+from demo.scenario import _candidates
+from demo.stack import Stack
 from tests.e2e.demo_stack import (
     agent_key,
     agent_view,

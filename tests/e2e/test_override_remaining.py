@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 import requests
 
-from connector.demo.scenario import CUSTOMER, _candidates
-from connector.demo.stack import Stack
 from connector.domain.money import Money
 from connector.domain.reasons import ReasonCode
 from connector.domain.returns import Resolution, ReturnMethod
 from connector.domain.states import ReturnStatus
 from connector.services.returns import LineInput, ReturnService
+from demo.scenario import CUSTOMER, _candidates
+from demo.stack import Stack
 from tests.e2e.demo_stack import agent_key, connected, running_stack, wait_until_closed, woo_shop_and_merchant
 
 pytestmark = pytest.mark.e2e

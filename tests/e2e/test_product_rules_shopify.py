@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import requests
 
-from connector.demo.stack import Stack
 from connector.domain.orders import Order, OrderLine
+from demo.stack import Stack
 from platforms.shopify.adapter import ShopifyAdapter
 from tests.e2e.demo_stack import connected, portal_post, portal_token, running_stack
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import requests
 
-from connector.demo.stack import Stack
 from connector.domain.orders import Order, OrderLine
+from demo.stack import Stack
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from tests.e2e.demo_stack import connected, portal_post, portal_token, running_stack
 

@@ -21,8 +21,6 @@ import requests
 
 from connector.cli import jobscmd
 from connector.cli.main import main
-from connector.demo.scenario import CUSTOMER, _candidates
-from connector.demo.stack import Stack
 from connector.domain.actions import ActionKind
 from connector.domain.money import Money
 from connector.domain.orders import Shop
@@ -32,6 +30,8 @@ from connector.domain.states import ReturnStatus
 from connector.services.executor import FAILED_BEFORE_EFFECT, ActionExecutor
 from connector.services.returns import LineInput, ReturnService
 from connector.store.actions_repo import ActionRecord, ActionState
+from demo.scenario import CUSTOMER, _candidates
+from demo.stack import Stack
 from tests.e2e.demo_stack import agent_key, connected, load, running_stack, woo_shop_and_merchant
 from tests.e2e.test_override_remaining import _agent
 

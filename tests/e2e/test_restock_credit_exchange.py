@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 import requests
 
-from connector.demo.scenario import CUSTOMER
-from connector.demo.stack import Stack
 from connector.domain.actions import ActionKind
 from connector.domain.orders import Order, Platform
 from connector.domain.reasons import ReasonCode
@@ -24,6 +22,8 @@ from connector.domain.states import ReturnStatus
 from connector.policy import line_eligibility
 from connector.services.policies import current_policy
 from connector.services.returns import LineInput, ReturnService
+from demo.scenario import CUSTOMER
+from demo.stack import Stack
 from tests.e2e.demo_stack import agent_key, connected, running_stack, wait_until_closed
 
 pytestmark = pytest.mark.e2e

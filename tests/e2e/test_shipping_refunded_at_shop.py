@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from connector.demo.scenario import CUSTOMER, _candidates
-from connector.demo.stack import Stack
 from connector.domain.money import Money
 from connector.domain.orders import Order, Platform
 from connector.domain.reasons import ReasonCode
 from connector.domain.returns import Resolution, ReturnMethod, ReturnRequest
 from connector.services.returns import LineInput, ReturnService
+from demo.scenario import CUSTOMER, _candidates
+from demo.stack import Stack
 from platforms.woocommerce.client import WooClient
 from tests.e2e.demo_stack import connected, running_stack
 from tests.reliability.harness import wait_until

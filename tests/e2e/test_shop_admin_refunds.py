@@ -14,16 +14,6 @@ from typing import Any
 import pytest
 import requests
 
-from connector.demo.scenario import (
-    CUSTOMER,
-    DEMO_POLICY,
-    SANDBOX_TOKEN,
-    _candidates,
-    connect_shops,
-    first_sync,
-    request_return_at_shopify,
-)
-from connector.demo.stack import Stack, start_stack
 from connector.domain.actions import ActionKind
 from connector.domain.orders import Order, Platform
 from connector.domain.reasons import ReasonCode
@@ -33,6 +23,16 @@ from connector.policy.schema import policy_from_dict
 from connector.services.policies import set_policy
 from connector.services.returns import LineInput, ReturnService
 from connector.store.actions_repo import ActionState
+from demo.scenario import (
+    CUSTOMER,
+    DEMO_POLICY,
+    SANDBOX_TOKEN,
+    _candidates,
+    connect_shops,
+    first_sync,
+    request_return_at_shopify,
+)
+from demo.stack import Stack, start_stack
 from platforms.woocommerce.client import WooClient
 from tests.reliability.harness import wait_until
 

@@ -2,7 +2,7 @@
 ``returns-connector worker`` subprocesses on a real Redis, a real PostgreSQL schema, and a reconciler we can
 pause, run by hand or tune (``stuck_after``) per test.
 
-Why not ``connector.demo.stack.start_stack`` as is: its queue settings are fixed (30 s stuck-after), its
+Why not ``demo.stack.start_stack`` as is: its queue settings are fixed (30 s stuck-after), its
 workers cannot be killed one by one, and it has no fault or reconciler knobs. The demo's scenario helpers
 (``connect_shops``, ``request_return_at_shopify``, ``act_as_agent``) are reused as they are.
 
@@ -46,15 +46,6 @@ from connector.config.model import (
     ShopifySettings,
     WooCommerceSettings,
 )
-from connector.demo.scenario import (
-    CUSTOMER,
-    DEMO_POLICY,
-    SANDBOX_TOKEN,
-    act_as_agent,
-    connect_shops,
-    request_return_at_shopify,
-)
-from connector.demo.stack import Stack
 from connector.domain.orders import Order, Platform
 from connector.domain.reasons import ReasonCode
 from connector.domain.returns import Resolution, ResolutionKind, ReturnMethod, ReturnRequest
@@ -71,12 +62,21 @@ from connector.store.actions_repo import ActionState
 from connector.store.migrate import upgrade
 from connector.store.tables import webhook_inbox
 from connector.web.app import create_app
-from platforms.sandboxkit.faults import FaultConfig
-from platforms.shopify.sandbox.cli import start_in_thread as start_shopify
-from platforms.shopify.sandbox.options import SandboxOptions as ShopifyOptions
+from demo.scenario import (
+    CUSTOMER,
+    DEMO_POLICY,
+    SANDBOX_TOKEN,
+    act_as_agent,
+    connect_shops,
+    request_return_at_shopify,
+)
+from demo.stack import Stack
 from platforms.woocommerce.markers import markers_in
-from platforms.woocommerce.sandbox.app import SandboxOptions as WooOptions
-from platforms.woocommerce.sandbox.app import start_in_thread as start_woo
+from sandboxes.kit.faults import FaultConfig
+from sandboxes.shopify.cli import start_in_thread as start_shopify
+from sandboxes.shopify.options import SandboxOptions as ShopifyOptions
+from sandboxes.woocommerce.app import SandboxOptions as WooOptions
+from sandboxes.woocommerce.app import start_in_thread as start_woo
 
 log = logging.getLogger("tests.reliability")
 SHOPIFY_SECRET = ShopifyOptions().api_secret

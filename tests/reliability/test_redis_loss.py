@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from connector.demo.scenario import act_as_agent
 from connector.domain.orders import Platform
 from connector.domain.returns import ResolutionKind
 from connector.jobs.reconcile import reconcile
+from demo.scenario import act_as_agent
 from tests.reliability.harness import Harness, Tracked, assert_shop_invariants, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.postgres]

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from connector.demo.scenario import act_as_agent
 from connector.domain.orders import Platform
 from connector.domain.returns import ResolutionKind
+from demo.scenario import act_as_agent
 from tests.reliability.harness import Harness, assert_shop_invariants, shop_refund_count, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.postgres]

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import requests
 
-from platforms.shopify.sandbox.cli import start_in_thread
-from platforms.shopify.sandbox.options import SandboxOptions
+from sandboxes.shopify.cli import start_in_thread
+from sandboxes.shopify.options import SandboxOptions
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 VERSION = "2026-04"

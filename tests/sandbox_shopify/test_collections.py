@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from platforms.shopify import queries
-from platforms.shopify.sandbox.state import PRODUCT_BASE
+from sandboxes.shopify.state import PRODUCT_BASE
 from tests.sandbox_shopify.conftest import Sandbox
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import requests
 
-from platforms.sandboxkit.faults import FaultConfig
+from sandboxes.kit.faults import FaultConfig
 from tests.sandbox_shopify.conftest import Sandbox
 
 
@@ -62,7 +62,7 @@ def test_lost_answer_then_retry_with_same_key_refunds_once(make_sandbox: Any) ->
 def test_cli_options_map_onto_sandbox_options() -> None:
     import argparse
 
-    from platforms.shopify.sandbox.cli import configure, options_from_args
+    from sandboxes.shopify.cli import configure, options_from_args
 
     parser = argparse.ArgumentParser()
     configure(parser)

@@ -14,9 +14,9 @@ import pytest
 from graphql import GraphQLSchema, build_schema
 
 from platforms.shopify import queries
-from platforms.shopify.sandbox import app as sandbox_app
-from platforms.shopify.sandbox import published
-from platforms.shopify.sandbox import schema as sandbox_schema
+from sandboxes.shopify import app as sandbox_app
+from sandboxes.shopify import published
+from sandboxes.shopify import schema as sandbox_schema
 from tests.sandbox_shopify.conftest import Sandbox
 
 _GIFT_INPUT = "input GiftCardCreateInput {\n"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from connector.domain.money import minor_units
-from platforms.sandboxkit.seed import catalogue, orders
+from sandboxes.kit.seed import catalogue, orders
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 

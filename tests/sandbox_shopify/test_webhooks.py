@@ -17,7 +17,7 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from platforms.sandboxkit.faults import FaultConfig
+from sandboxes.kit.faults import FaultConfig
 from tests.sandbox_shopify.conftest import Sandbox, first_fli, fulfilled_order
 
 SUBSCRIBE = """mutation($topic: WebhookSubscriptionTopic!, $uri: String!) {

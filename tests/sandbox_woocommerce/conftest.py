@@ -12,8 +12,8 @@ import requests
 from flask import Flask, Response, request
 from werkzeug.serving import make_server
 
-from platforms.sandboxkit.faults import FaultConfig
-from platforms.woocommerce.sandbox.app import SandboxOptions, start_in_thread
+from sandboxes.kit.faults import FaultConfig
+from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
 
 KEY = "ck_" + "a" * 40
 SECRET = "cs_" + "b" * 40

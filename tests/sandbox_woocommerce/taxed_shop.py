@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from werkzeug.serving import make_server
 
-from platforms.woocommerce.sandbox.app import SandboxOptions, create_app, shop_of
-from platforms.woocommerce.sandbox.state import Store, TaxRate
+from sandboxes.woocommerce.app import SandboxOptions, create_app, shop_of
+from sandboxes.woocommerce.state import Store, TaxRate
 
 KEY, SECRET = "ck_" + "e" * 40, "cs_" + "f" * 40
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from platforms.woocommerce.sandbox.cli import configure, options_from, run
+from sandboxes.woocommerce.cli import configure, options_from, run
 
 
 def _parse(*argv: str) -> argparse.Namespace:

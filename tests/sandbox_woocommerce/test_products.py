@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from platforms.woocommerce.sandbox import serialize
-from platforms.woocommerce.sandbox.state import Product, Store
+from sandboxes.woocommerce import serialize
+from sandboxes.woocommerce.state import Product, Store
 from tests.sandbox_woocommerce.conftest import Woo
 
 

@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from platforms.woocommerce.sandbox.app import SandboxOptions, start_in_thread
+from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
 from tests.sandbox_woocommerce.conftest import KEY, SECRET
 
 

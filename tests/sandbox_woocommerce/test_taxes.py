@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from platforms.woocommerce.sandbox import settings
+from sandboxes.woocommerce import settings
 from tests.sandbox_woocommerce.taxed_shop import KEY, SECRET, TaxedShop, serve_taxed_shop
 
 ADDRESS = {"first_name": "Ada", "last_name": "L", "email": "ada@example.com", "country": "US", "state": "CA"}

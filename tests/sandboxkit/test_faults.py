@@ -11,7 +11,7 @@ import requests
 from flask import Flask, Response, jsonify
 from werkzeug.serving import make_server
 
-from platforms.sandboxkit.faults import FaultConfig, Faults
+from sandboxes.kit.faults import FaultConfig, Faults
 
 
 def _woo_error(status: int) -> Response:

@@ -46,8 +46,8 @@ from platforms.shopify.auth import (
 )
 from platforms.shopify.client import GraphQLClient
 
-sandbox = pytest.importorskip("platforms.shopify.sandbox.cli", reason="the Shopify sandbox has not landed")
-options_module = pytest.importorskip("platforms.shopify.sandbox.options")
+sandbox = pytest.importorskip("sandboxes.shopify.cli", reason="the Shopify sandbox has not landed")
+options_module = pytest.importorskip("sandboxes.shopify.options")
 
 pytestmark = pytest.mark.e2e
 

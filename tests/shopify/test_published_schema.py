@@ -30,8 +30,8 @@ from graphql import (
 from connector.config.model import ShopifySettings
 from platforms.shopify import queries
 from platforms.shopify.client import GraphQLClient, idempotent_directive
-from platforms.shopify.sandbox import published
-from platforms.shopify.sandbox.schema import load_schema
+from sandboxes.shopify import published
+from sandboxes.shopify.schema import load_schema
 from tests.shopify.helpers import ENDPOINT, SHOP, gql_ok
 from tests.shopify_published import PINNED_VERSION, client_checker, schema_path
 

@@ -13,7 +13,7 @@ from connector.config.model import AppSettings, Config
 from connector.domain import Platform
 from connector.store.crypto import CredentialCipher
 from connector.web import create_app
-from platforms.woocommerce.sandbox.app import SandboxOptions, start_in_thread
+from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from connector.errors import OutcomeUnknown
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.markers import coupon_code
-from platforms.woocommerce.sandbox.app import SandboxOptions, start_in_thread
+from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
 from tests.sandbox_woocommerce.conftest import KEY, SECRET, Woo
 
 EMAIL = "ann@example.com"

@@ -19,7 +19,7 @@ from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
 from tests.policy.builders import ctx, draft, policy, want
 
-sandbox_app = pytest.importorskip("platforms.woocommerce.sandbox.app")
+sandbox_app = pytest.importorskip("sandboxes.woocommerce.app")
 
 pytestmark = pytest.mark.e2e
 

@@ -34,7 +34,7 @@ from platforms.woocommerce.markers import coupon_code
 from platforms.woocommerce.views import create_blueprint
 from platforms.woocommerce.webhooks import dedup_key, is_ping, verify_signature
 
-sandbox_app = pytest.importorskip("platforms.woocommerce.sandbox.app")
+sandbox_app = pytest.importorskip("sandboxes.woocommerce.app")
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,7 @@ from connector.domain.actions import ExchangeInstruction, ExchangeItem, Platform
 from connector.domain.money import Money
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
-from platforms.woocommerce.sandbox.state import TaxRate
+from sandboxes.woocommerce.state import TaxRate
 from tests.sandbox_woocommerce.taxed_shop import KEY, SECRET, TaxedShop, serve_taxed_shop
 
 pytestmark = pytest.mark.e2e

@@ -1,0 +1,206 @@
+"""Flask factory for the WooCommerce sandbox shop, and a helper that serves it on 127.0.0.1 in a thread.
+
+The sandbox speaks WooCommerce REST v3 for what the connector uses, keeps everything in memory, and
+adds ``/__sandbox/...`` endpoints so tests can look at the shop's records and switch faults on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.serving import make_server
+
+from sandboxes.kit.faults import FaultConfig, Faults
+from sandboxes.woocommerce import seeding, serialize, settings
+from sandboxes.woocommerce.auth import Authenticator, new_key
+from sandboxes.woocommerce.errors import ApiError, error_response, fault_body
+from sandboxes.woocommerce.state import Store
+from sandboxes.woocommerce.webhooks import Dispatcher
+
+EXTENSION = "wc_sandbox"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclass
+class SandboxOptions:
+    seed: int = 1
+    orders: int = 200
+    consumer_key: str | None = None  # fixed credentials for scripts; random when None
+    consumer_secret: str | None = None
+    key_permissions: str = "read_write"
+    store_credit_type: bool = False  # Smart Coupons installed: discount_type "smart_coupon" is accepted
+    timezone: str = "Europe/Paris"  # site time for date_x; date_x_gmt is always UTC
+    currency: str = "EUR"  # woocommerce_currency: the seed prices its catalogue in EUR
+    calc_taxes: bool = True  # woocommerce_calc_taxes (seeded orders are taxed)
+    prices_include_tax: bool = True  # woocommerce_prices_include_tax (an EU store)
+    now: datetime | None = None  # anchor of the seeded history (default: now)
+    basic_over_http: bool = True  # accept Basic/query keys on plain HTTP (as if behind a TLS proxy)
+    wc_auth_auto_approve: bool = True  # False: /wc-auth shows an approve page first
+    wc_auth_require_https: bool = False
+    allow_external_urls: bool = False  # webhooks/callbacks only to loopback unless set
+    webhook_timeout_s: float = 60.0
+    webhook_batch_delay_s: float = 0.05
+    gateway_delay_ms: int = 0  # every gateway's refund call takes this long (per gateway: /__sandbox/gateways)
+    faults: FaultConfig = field(default_factory=FaultConfig)
+
+
+@dataclass
+class Shop:
+    """Everything the views need, stored in ``app.extensions``."""
+
+    store: Store
+    options: SandboxOptions
+    faults: Faults
+    dispatcher: Dispatcher
+    tz: ZoneInfo
+    home_url: str = ""
+
+    def site(self) -> serialize.Site:
+        return serialize.Site(self.tz, self.home_url or request.host_url.rstrip("/"))
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def url_allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return False
+        return self.options.allow_external_urls or parts.hostname in LOOPBACK_HOSTS
+
+
+def shop() -> Shop:
+    result: Shop = current_app.extensions[EXTENSION]
+    return result
+
+
+def create_app(options: SandboxOptions | None = None) -> Flask:
+    opts = options or SandboxOptions()
+    app = Flask("woocommerce_sandbox")
+    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    store = Store()
+    seeding.load(store, opts.seed, opts.orders, opts.now or datetime.now(UTC))
+    settings.configure(store, currency=opts.currency, calc_taxes=opts.calc_taxes,
+                       prices_include_tax=opts.prices_include_tax)
+    for gateway in store.gateways.values():
+        gateway.delay_ms = opts.gateway_delay_ms
+    key = new_key(store, 1, "sandbox default key", opts.key_permissions, opts.consumer_key, opts.consumer_secret)
+    faults = Faults(opts.faults, error_body=fault_body)
+    holder: dict[str, Shop] = {}
+
+    def build(resource: str, resource_id: int) -> dict[str, Any] | None:
+        return _payload(holder["shop"], resource, resource_id)
+
+    dispatcher = Dispatcher(store, faults, build, lambda: holder["shop"].home_url,
+                            batch_delay_s=opts.webhook_batch_delay_s, timeout_s=opts.webhook_timeout_s)  # fmt: skip
+    tz = ZoneInfo(opts.timezone)
+    the_shop = Shop(store, opts, faults, dispatcher, tz)
+    holder["shop"] = the_shop
+    app.extensions[EXTENSION] = the_shop
+    app.config["WC_DEFAULT_KEY"] = (key.consumer_key, key.consumer_secret)
+
+    faults.install(app, exempt_prefixes=("/__sandbox",))  # network faults come before anything else
+
+    @app.before_request
+    def remember_home() -> None:
+        if not the_shop.home_url:
+            the_shop.home_url = request.host_url.rstrip("/")
+
+    Authenticator(store, basic_over_http=opts.basic_over_http).install(app)
+    _register_routes(app)
+    _register_errors(app)
+    return app
+
+
+def _payload(the_shop: Shop, resource: str, resource_id: int) -> dict[str, Any] | None:
+    """Webhook payload at send time: the resource's v3 JSON (no request context here)."""
+    site = serialize.Site(the_shop.tz, the_shop.home_url)
+    store = the_shop.store
+    if resource == "order" and resource_id in store.orders:
+        return serialize.order(store, store.orders[resource_id], site)
+    if resource == "coupon" and resource_id in store.coupons:
+        return serialize.coupon(store.coupons[resource_id], site)
+    if resource == "product" and resource_id in store.products:
+        return serialize.product(store, store.products[resource_id], site)
+    return None
+
+
+def _register_routes(app: Flask) -> None:
+    from sandboxes.woocommerce import (
+        routes_coupons,
+        routes_customers,
+        routes_gateways,
+        routes_index,
+        routes_orders,
+        routes_products,
+        routes_refunds,
+        routes_sandbox,
+        routes_schema,
+        routes_settings,
+        routes_webhooks,
+        wcauth,
+    )
+
+    for module in (routes_schema, routes_index, routes_orders, routes_refunds, routes_coupons, routes_products,
+                   routes_customers, routes_webhooks, routes_sandbox, routes_settings, routes_gateways,
+                   wcauth):  # fmt: skip
+        app.register_blueprint(module.blueprint)
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> Response:
+        return error.response()
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        if request.path.startswith("/wp-json") and status in (404, 405):
+            return error_response("rest_no_route", "No route was found matching the URL and request method.", 404)
+        if status == 413:
+            return error_response("woocommerce_rest_request_entity_too_large", "Request entity too large.", 413)
+        return error_response(f"http_{status}", error.description or error.name, status)
+
+    @app.errorhandler(Exception)
+    def crash(error: Exception) -> Response:
+        app.logger.exception("sandbox error: %r", error)
+        return error_response("internal_server_error", "There has been a critical error on this website.", 500)
+
+
+def start_in_thread(options: SandboxOptions | None = None) -> tuple[str, Callable[[], None]]:
+    """Serve on 127.0.0.1:<free port>; returns (base_url, stop)."""
+    app = create_app(options)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    shop_of(app).home_url = base_url
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="wc-sandbox", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+        shop_of(app).dispatcher.stop()
+
+    return base_url, stop
+
+
+def shop_of(app: Flask) -> Shop:
+    result: Shop = app.extensions[EXTENSION]
+    return result
+
+
+def sandbox_error(message: str, status: int = 400) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
