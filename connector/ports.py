@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,16 +19,32 @@ from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
 
 
+class EventKind(enum.StrEnum):
+    """What an incoming event says happened at the shop. The values are the words stored with each delivery's
+    outcome and in the logs; ``services.incoming`` holds one handler per kind."""
+
+    ORDER_CHANGED = "order_changed"
+    ORDER_DELETED = "order_deleted"
+    RETURN_REQUESTED = "return_requested"
+    RETURN_APPROVED = "return_approved"
+    RETURN_DECLINED = "return_declined"
+    RETURN_CANCELED = "return_canceled"
+    RETURN_CLOSED = "return_closed"
+    RETURN_REOPENED = "return_reopened"
+    REFUND_CREATED = "refund_created"
+    APP_UNINSTALLED = "app_uninstalled"
+    CUSTOMER_DATA_REQUEST = "customer_data_request"
+    CUSTOMER_REDACT = "customer_redact"
+    SHOP_REDACT = "shop_redact"
+    IGNORED = "ignored"
+    """A topic we do not act on: acknowledged, so the platform does not retry it."""
+
+
 @dataclass(frozen=True, slots=True)
 class IncomingEvent:
-    """A webhook or polled change, translated by an adapter; the core never sees the raw payload.
+    """A webhook or polled change, translated by an adapter; the core never sees the raw payload."""
 
-    ``kind`` is one of: order_changed, order_deleted, return_requested, return_approved,
-    return_declined, return_canceled, return_closed, return_reopened, refund_created,
-    app_uninstalled, customer_data_request, customer_redact, shop_redact, ignored.
-    """
-
-    kind: str
+    kind: EventKind
     shop_address: str
     resource_id: str
     occurred_at: datetime | None

@@ -16,7 +16,7 @@ from connector.bootstrap import Container
 from connector.domain.orders import Platform, Shop
 from connector.errors import ConfigError
 from connector.locks import LockFactory
-from connector.ports import IncomingEvent, ShopAdapter
+from connector.ports import EventKind, IncomingEvent, ShopAdapter
 from connector.store.credentials import DbCredentialStore
 from platforms.shopify import webhooks as shopify_webhooks
 from platforms.shopify.adapter import ShopifyAdapter
@@ -101,7 +101,7 @@ def translate_webhook(container: Container, shop: Shop, topic: str, payload: Map
         event = shopify_webhooks.translate(topic, payload, shop.address, shop.id)
         # A REST-style orders/* body knows nothing of the order's returns (returned quantities would read 0)
         # and its timestamps are finer than the Admin API's: treat it as a hint and re-read the order.
-        return replace(event, order=None) if event.kind == "order_changed" else event
+        return replace(event, order=None) if event.kind is EventKind.ORDER_CHANGED else event
     with container.uow() as uow:
         adapter = container.adapter_for(uow, shop)
     own_write = isinstance(adapter, WooCommerceAdapter) and adapter.is_own_echo(payload)

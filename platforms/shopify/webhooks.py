@@ -8,7 +8,7 @@ The HTTP endpoint itself (raw bytes → verify → inbox → enqueue → 200) li
   to reach every delivery, so old and new must both pass). Hash the raw bytes, never re-serialised
   JSON (https://shopify.dev/docs/apps/build/webhooks/verify-deliveries).
 * ``translate``: the REST-style, snake_case bodies of shopify.md §4/§8 into the kinds listed on
-  ``connector.ports.IncomingEvent``. Unknown topics become ``ignored`` (answered 200 upstream).
+  ``connector.ports.EventKind``. Unknown topics become ``ignored`` (answered 200 upstream).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
-from connector.ports import IncomingEvent
+from connector.ports import EventKind, IncomingEvent
 from platforms.shopify import mapping, refund_events
 from webhooks import verify as signatures
 from webhooks.deliveries import NamedShop
@@ -74,18 +74,18 @@ def _shop_id(value: Any) -> str:
 
 
 _RETURN_KINDS: Final = {
-    "returns/request": "return_requested",
-    "returns/approve": "return_approved",
-    "returns/decline": "return_declined",
-    "returns/cancel": "return_canceled",
-    "returns/close": "return_closed",
-    "returns/reopen": "return_reopened",
+    "returns/request": EventKind.RETURN_REQUESTED,
+    "returns/approve": EventKind.RETURN_APPROVED,
+    "returns/decline": EventKind.RETURN_DECLINED,
+    "returns/cancel": EventKind.RETURN_CANCELED,
+    "returns/close": EventKind.RETURN_CLOSED,
+    "returns/reopen": EventKind.RETURN_REOPENED,
 }
 _SIMPLE_KINDS: Final = {
-    "app/uninstalled": "app_uninstalled",
-    "customers/data_request": "customer_data_request",
-    "customers/redact": "customer_redact",
-    "shop/redact": "shop_redact",
+    "app/uninstalled": EventKind.APP_UNINSTALLED,
+    "customers/data_request": EventKind.CUSTOMER_DATA_REQUEST,
+    "customers/redact": EventKind.CUSTOMER_REDACT,
+    "shop/redact": EventKind.SHOP_REDACT,
 }
 
 
@@ -117,7 +117,7 @@ def translate(topic: str, payload: Mapping[str, Any], shop_domain: str, shop_id:
             shop_named_in_body=next(iter(named)) if len(named) == 1 else None,
         )
     return IncomingEvent(
-        kind="ignored", shop_address=shop_domain, resource_id="", occurred_at=None, data={"topic": topic}
+        kind=EventKind.IGNORED, shop_address=shop_domain, resource_id="", occurred_at=None, data={"topic": topic}
     )
 
 
@@ -138,14 +138,14 @@ def _return_event(topic: str, payload: Mapping[str, Any], shop_domain: str) -> I
 def _order_event(topic: str, payload: Mapping[str, Any], shop_domain: str, shop_id: str) -> IncomingEvent:
     order_id = str(payload.get("admin_graphql_api_id") or mapping.gid("Order", payload["id"]))
     if topic == "orders/delete":
-        return IncomingEvent("order_deleted", shop_domain, order_id, None, data={"order_id": order_id})
+        return IncomingEvent(EventKind.ORDER_DELETED, shop_domain, order_id, None, data={"order_id": order_id})
     try:
         order = mapping.order_from_rest(payload, shop_id)
     except (mapping.MappingError, KeyError, ValueError):
         # A partial body still tells the core which order to refetch.
         order = None
     return IncomingEvent(
-        kind="order_changed",
+        kind=EventKind.ORDER_CHANGED,
         shop_address=shop_domain,
         resource_id=order_id,
         occurred_at=mapping.parse_time(payload.get("updated_at")),
@@ -158,7 +158,7 @@ def _refund_event(topic: str, payload: Mapping[str, Any], shop_domain: str, shop
     refund_id = str(payload.get("admin_graphql_api_id") or mapping.gid("Refund", payload["id"]))
     order_id = mapping.gid("Order", payload["order_id"]) if payload.get("order_id") else None
     return IncomingEvent(
-        kind="refund_created",
+        kind=EventKind.REFUND_CREATED,
         shop_address=shop_domain,
         resource_id=refund_id,
         occurred_at=mapping.parse_time(payload.get("processed_at") or payload.get("created_at")),

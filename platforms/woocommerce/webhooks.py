@@ -19,7 +19,7 @@ from typing import Any, Final
 from urllib.parse import parse_qs
 
 from connector.domain.orders import Order
-from connector.ports import IncomingEvent
+from connector.ports import EventKind, IncomingEvent
 from platforms.woocommerce.mapping import parse_gmt
 from webhooks import verify as signatures
 
@@ -112,7 +112,7 @@ def translate(
     if "status" in payload:
         data["status"] = payload["status"]
     if topic == "order.deleted":
-        return IncomingEvent("order_deleted", shop_address, resource_id, occurred, data=data)
+        return IncomingEvent(EventKind.ORDER_DELETED, shop_address, resource_id, occurred, data=data)
     if topic in ("order.created", "order.updated", "order.restored"):
         order = None
         if map_order is not None and not payload.get("refunds") and payload.get("line_items") is not None:
@@ -120,5 +120,5 @@ def translate(
                 order = map_order(payload)
             except (ValueError, TypeError):
                 order = None  # a hint is still a hint: the core fetches the order
-        return IncomingEvent("order_changed", shop_address, resource_id, occurred, order=order, data=data)
-    return IncomingEvent("ignored", shop_address, resource_id, occurred, data=data)
+        return IncomingEvent(EventKind.ORDER_CHANGED, shop_address, resource_id, occurred, order=order, data=data)
+    return IncomingEvent(EventKind.IGNORED, shop_address, resource_id, occurred, data=data)
