@@ -17,18 +17,25 @@ from connector.domain.orders import Order
 from connector.domain.reasons import ReasonCode
 from connector.domain.returns import (
     LineAmounts,
-    Resolution,
     ResolutionKind,
     ReturnAmounts,
     ReturnFees,
-    ReturnMethod,
     ReturnRequest,
 )
 from connector.policy.amounts import MoneyResult, PricedLine, compute
+from connector.policy.checks import (
+    NormalisedRequest,
+    Trail,
+    WantedLine,
+    check_customer_limit,
+    check_keep_item,
+    check_lines,
+    normalise_request,
+)
 from connector.policy.context import EvaluationContext, ReturnDraft
-from connector.policy.eligibility import Assessment, assess, customer_limit, withdrawal_applies
+from connector.policy.eligibility import Assessment, withdrawal_applies
 from connector.policy.explain import Explanation, Item, Label, Listing, Text
-from connector.policy.model import Decision, EuWithdrawal, ExchangeScope, Policy
+from connector.policy.model import Decision, EuWithdrawal, Policy
 from connector.policy.rules import Facts, first_match, gather_tags
 from connector.policy.windows import local_date
 
@@ -83,177 +90,7 @@ class Evaluation:
         return item.render(locale)
 
 
-@dataclass(frozen=True, slots=True)
-class _Wanted:
-    id: str
-    order_line_id: str
-    quantity: int
-    reason: ReasonCode
-    resolution: Resolution
-    exchange_price: Money | None
-
-
-def _stored_price(resolution: Resolution, quantity: int) -> Money | None:
-    """The replacements' price for a line, from the unit price the return stored when it was asked for."""
-    return None if resolution.exchange_price is None else resolution.exchange_price * quantity
-
-
-@dataclass(frozen=True, slots=True)
-class _Request:
-    """A draft or a stored request, normalised: what is asked, how, and at which time windows are checked."""
-
-    wanted: list[_Wanted]
-    method: ReturnMethod
-    keep_requested: bool
-    at: datetime
-
-
-def _normalise(request: ReturnDraft | ReturnRequest, context: EvaluationContext) -> _Request:
-    """One shape for a draft and a stored request; a stored one keeps the price and time it was asked with."""
-    if isinstance(request, ReturnRequest):
-        lines = [
-            _Wanted(
-                line.id,
-                line.order_line_id,
-                line.quantity,
-                line.reason,
-                line.resolution,
-                context.exchange_prices.get(line.id, _stored_price(line.resolution, line.quantity)),
-            )
-            for line in request.lines
-        ]
-        return _Request(lines, request.method, request.keep_item, request.created_at)
-    lines = [
-        _Wanted(
-            line.id,
-            line.order_line_id,
-            line.quantity,
-            line.reason,
-            line.resolution,
-            line.exchange_price if line.exchange_price is not None else context.exchange_prices.get(line.id),
-        )
-        for line in request.lines
-    ]
-    return _Request(lines, request.method, request.keep_item, request.requested_at or context.now)
-
-
-def _line_violation(policy: Policy, found: Assessment, want: _Wanted, asked: int, pending: int) -> Item | None:
-    line = found.line
-    if not found.eligible:
-        return found.blocker or Item.of("eligibility", "decision.ineligible", line.id)
-    if asked > found.available:
-        return Item.of(
-            "quantities",
-            "quantity.too_many",
-            line.id,
-            item=line.title,
-            asked=asked,
-            available=found.available,
-            returned=line.quantity_returned,
-            pending=pending,
-        )
-    kind = want.resolution.kind
-    if kind not in found.outcomes(policy, want.reason):
-        return Item.of(
-            "outcomes",
-            "outcome.not_allowed",
-            line.id,
-            item=line.title,
-            outcome=Label(f"outcome.{kind}"),
-            reason=Label(f"reason.{want.reason}"),
-        )
-    other_product = (
-        kind is ResolutionKind.EXCHANGE
-        and want.resolution.exchange_product_id is not None
-        and want.resolution.exchange_product_id != line.product_id
-    )
-    if other_product and policy.outcomes.exchange_scope is ExchangeScope.VARIANT:
-        return Item.of("outcomes.exchange_scope", "outcome.other_product", line.id, item=line.title)
-    return None
-
-
-@dataclass(slots=True)
-class _Trail:
-    """The explanation being written, and whether something asks for a human look."""
-
-    items: list[Item]
-    force_review: bool = False
-
-    def add(self, item: Item) -> Item:
-        self.items.append(item)
-        return item
-
-
-def _check_lines(
-    policy: Policy, order: Order, wanted: list[_Wanted], at: datetime, pending: Mapping[str, int], trail: _Trail
-) -> tuple[dict[str, Assessment], dict[str, int], list[Item]]:
-    """Assess each order line once, then each requested line against it: the eligibility violations."""
-    asked: dict[str, int] = {}
-    for want in wanted:
-        asked[want.order_line_id] = asked.get(want.order_line_id, 0) + want.quantity
-    found: dict[str, Assessment] = {}
-    for order_line_id in asked:
-        found[order_line_id] = assess(policy, order, order.line(order_line_id), at, pending.get(order_line_id, 0))
-        trail.items.extend(found[order_line_id].items)
-    violations: list[Item] = []
-    for want in wanted:
-        here = found[want.order_line_id]
-        problem = _line_violation(policy, here, want, asked[want.order_line_id], pending.get(want.order_line_id, 0))
-        if problem is not None:
-            violations.append(problem)
-            if problem not in trail.items:
-                trail.add(problem)
-    return found, asked, violations
-
-
-def _check_limit(
-    policy: Policy, history: tuple[datetime, ...], at: datetime, withdrawal: list[bool], trail: _Trail
-) -> Item | None:
-    """The customer limit blocks commercial returns only; with a legal withdrawal in the mix, a human looks."""
-    limit = customer_limit(policy, history, at)
-    if limit is None:
-        return None
-    item, reached = trail.add(limit[0]), limit[1]
-    if not reached:
-        return None
-    if any(withdrawal):
-        trail.add(Item.of("eu_withdrawal", "eu.limit_not_applied"))
-        trail.force_review = trail.force_review or not all(withdrawal)
-        return None
-    return item
-
-
-def _check_keep_item(
-    policy: Policy, wanted: list[_Wanted], value: Money, requested: bool, trail: _Trail
-) -> tuple[bool, bool]:
-    """(granted, offered). A refused request to keep the item goes to review rather than being declined."""
-    keep = policy.keep_item
-    threshold = keep.below.get(value.currency) if keep is not None else None
-    offered = (
-        keep is not None
-        and threshold is not None
-        and value < threshold
-        and all(w.resolution.kind in keep.outcomes for w in wanted)
-    )
-    if not requested:
-        return False, offered
-    if offered:
-        trail.add(Item.of("keep_item", "keep_item.granted", value=value, threshold=threshold or value))
-    elif threshold is None:
-        trail.add(Item.of("keep_item", "keep_item.not_offered"))
-        trail.force_review = True
-    elif value >= threshold:
-        trail.add(Item.of("keep_item", "keep_item.refused", value=value, threshold=threshold))
-        trail.force_review = True
-    else:
-        assert keep is not None
-        allowed = Listing(tuple(Label(f"outcome.{kind}") for kind in sorted(keep.outcomes)), "or")
-        trail.add(Item.of("keep_item.outcomes", "keep_item.refused.outcome", outcomes=allowed))
-        trail.force_review = True
-    return offered, offered
-
-
-def _decide_by_rules(policy: Policy, facts: Facts, any_withdrawal: bool, trail: _Trail) -> tuple[Decision, Item | None]:
+def _decide_by_rules(policy: Policy, facts: Facts, any_withdrawal: bool, trail: Trail) -> tuple[Decision, Item | None]:
     """First matching rule, else the default; a decline never applies to a legal withdrawal."""
     rule = first_match(policy, facts)
     decision = rule.action if rule is not None else policy.default_action
@@ -274,7 +111,7 @@ def _decide_by_rules(policy: Policy, facts: Facts, any_withdrawal: bool, trail: 
     return decision, None
 
 
-def _returned_value(order: Order, wanted: list[_Wanted], found: Mapping[str, Assessment]) -> Money:
+def _returned_value(order: Order, wanted: list[WantedLine], found: Mapping[str, Assessment]) -> Money:
     """What the returned lines were paid, capped at the ordered quantity: the figure keep-item and rules compare."""
     return Money.sum(
         (
@@ -293,7 +130,7 @@ def _is_full_return(order: Order, pending: Mapping[str, int], asked: Mapping[str
     )
 
 
-def _priced_lines(wanted: list[_Wanted], found: Mapping[str, Assessment]) -> list[PricedLine]:
+def _priced_lines(wanted: list[WantedLine], found: Mapping[str, Assessment]) -> list[PricedLine]:
     """The requested lines in the shape the money computation takes."""
     return [
         PricedLine(
@@ -313,11 +150,11 @@ def _priced_lines(wanted: list[_Wanted], found: Mapping[str, Assessment]) -> lis
 def _policy_decision(
     policy: Policy,
     order: Order,
-    request: _Request,
+    request: NormalisedRequest,
     found: Mapping[str, Assessment],
     blockers: tuple[list[Item], Item | None],
     context: EvaluationContext,
-    trail: _Trail,
+    trail: Trail,
 ) -> tuple[Decision, Item | None]:
     """What the policy alone decides: an ineligible line or the customer limit declines, else the rules do."""
     violations, limit_block = blockers
@@ -343,7 +180,7 @@ def _policy_decision(
 
 
 def _apply_override(
-    context: EvaluationContext, decision: Decision, decline_item: Item | None, trail: _Trail
+    context: EvaluationContext, decision: Decision, decline_item: Item | None, trail: Trail
 ) -> tuple[Decision, Item | None]:
     """An agent's override replaces the policy's decision, and says so in the explanation with its reason.
 
@@ -367,7 +204,7 @@ def _apply_override(
     return overridden, override_item if decline_item is None else decline_item
 
 
-def _note_kept_items(wanted: list[_Wanted], money: MoneyResult, trail: _Trail) -> None:
+def _note_kept_items(wanted: list[WantedLine], money: MoneyResult, trail: Trail) -> None:
     """An approved keep-item return: say what the customer gets without sending anything back."""
     kinds = sorted({w.resolution.kind for w in wanted})
     trail.add(
@@ -380,7 +217,7 @@ def _note_kept_items(wanted: list[_Wanted], money: MoneyResult, trail: _Trail) -
     )
 
 
-def _refund_due_by(policy: Policy, eu: EuWithdrawal, at: datetime, trail: _Trail) -> datetime:
+def _refund_due_by(policy: Policy, eu: EuWithdrawal, at: datetime, trail: Trail) -> datetime:
     """The legal deadline to refund a withdrawal, counted from the request and shown as the shop's local date."""
     due_by = at + timedelta(days=eu.refund_days)
     due = local_date(due_by, ZoneInfo(policy.timezone))
@@ -389,7 +226,7 @@ def _refund_due_by(policy: Policy, eu: EuWithdrawal, at: datetime, trail: _Trail
 
 
 def _line_results(
-    policy: Policy, wanted: list[_Wanted], found: Mapping[str, Assessment], money: MoneyResult
+    policy: Policy, wanted: list[WantedLine], found: Mapping[str, Assessment], money: MoneyResult
 ) -> tuple[LineResult, ...]:
     """Each requested line's own verdict and money, for the views that show line by line."""
     return tuple(
@@ -419,18 +256,18 @@ def evaluate(
     The steps write the explanation in the order a reader follows it: the lines' eligibility, the customer
     limit, keep-item, the money, then the decision, an agent's override and the legal refund deadline.
     """
-    normalised = _normalise(request, context)
+    normalised = normalise_request(request, context)
     wanted, at = normalised.wanted, normalised.at
     pending = context.pending_quantities
-    trail = _Trail([])
+    trail = Trail([])
 
-    found, asked, violations = _check_lines(policy, order, wanted, at, pending, trail)
+    found, asked, violations = check_lines(policy, order, wanted, at, pending, trail)
     withdrawal = any(found[w.order_line_id].withdrawal for w in wanted)
-    limit_block = _check_limit(
+    limit_block = check_customer_limit(
         policy, context.customer_returns, at, [found[w.order_line_id].withdrawal for w in wanted], trail
     )
     value = _returned_value(order, wanted, found)
-    keep_item, keep_offered = _check_keep_item(policy, wanted, value, normalised.keep_requested, trail)
+    keep_item, keep_offered = check_keep_item(policy, wanted, value, normalised.keep_requested, trail)
 
     eu = withdrawal_applies(policy, order)
     money = compute(
