@@ -19,14 +19,9 @@ from platforms.shopify import webhooks as shopify_webhooks
 from platforms.woocommerce import webhooks as woo_webhooks
 from webhooks.deliveries import NamedShop
 
-SHOPIFY_TOPICS = frozenset(
-    {
-        "returns/request", "returns/approve", "returns/decline", "returns/cancel", "returns/close",
-        "returns/reopen", "returns/process", "refunds/create", "orders/create", "orders/updated",
-        "orders/delete", "app/uninstalled", "customers/data_request", "customers/redact", "shop/redact",
-    }
-)
-WOO_TOPICS = frozenset({"order.created", "order.updated", "order.deleted", "order.restored"})
+SHOPIFY_TOPICS = shopify_webhooks.ACCEPTED_TOPICS
+WOO_TOPICS = frozenset(woo_webhooks.ORDER_TOPICS)
+"""Intake accepts what each platform's webhooks module lists, so subscribing and accepting use one list."""
 NO_NAMED_SHOP = NamedShop()
 
 

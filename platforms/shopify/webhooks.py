@@ -45,6 +45,16 @@ Not ``returns/process`` (issue 15 §8): Shopify documents no body for it in 2026
 money, the refunded lines and the restock. So ``refunds/create`` is the signal for a return processed in the
 admin, and ``returns/close`` for its end. ``returns/update`` carries nothing we act on either."""
 
+COMPLIANCE_TOPICS: Final = ("customers/data_request", "customers/redact", "shop/redact")
+"""The mandatory compliance topics, subscribed in the app's TOML for every shop."""
+
+ACCEPTED_TOPICS: Final = frozenset(
+    {*SUBSCRIBED_TOPICS, *COMPLIANCE_TOPICS, "orders/create", "orders/delete", "returns/process"}
+)
+"""Every topic intake stores (any other is answered 200 and dropped). The one list of Shopify topics: intake
+(``webhooks.sources``) and the per-shop subscription both read it from here, so they cannot drift apart.
+``returns/process`` is stored and translated to ``ignored`` (see ``SUBSCRIBED_TOPICS``)."""
+
 DESTRUCTIVE_TOPICS: Final = frozenset({"shop/redact", "customers/redact", "app/uninstalled"})
 """Acted on only when the signed body names the shop (and it is the shop the delivery was stored for)."""
 
