@@ -20,7 +20,8 @@ from connector.ports import EventKind, IncomingEvent, ShopAdapter
 from connector.store.credentials import DbCredentialStore
 from platforms.shopify import webhooks as shopify_webhooks
 from platforms.shopify.adapter import ShopifyAdapter
-from platforms.shopify.auth import TokenEndpoint, TokenManager
+from platforms.shopify.auth import TokenManager
+from platforms.shopify.factory import token_endpoint
 from platforms.woocommerce import webhooks as woo_webhooks
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.echo import RedisEchoRegistry
@@ -66,10 +67,8 @@ def _build(container: Container, shop: Shop, credentials: dict[str, str]) -> Sho
     base_url = credentials.get("base_url") or None
     if shop.platform is Platform.SHOPIFY:
         secrets = shopify_app_secrets(container)
-        endpoint = TokenEndpoint(
-            container.config.shopify.api_key,
-            secrets[0] if secrets else "",
-            shop_url_for=lambda domain: base_url or f"https://{domain}",
+        endpoint = token_endpoint(
+            container.config.shopify.api_key, secrets, shop_url_for=lambda domain: base_url or f"https://{domain}"
         )
         tokens = TokenManager(shop.address, DbCredentialStore(container, Platform.SHOPIFY), lock_factory(container),
                               endpoint)

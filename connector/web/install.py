@@ -15,7 +15,8 @@ from connector.shopaddress import woocommerce_store_url
 from connector.store.credentials import DbCredentialStore, DbSingleUse
 from platforms.registry import shopify_app_secrets
 from platforms.shopify import views as shopify_views
-from platforms.shopify.auth import AppConfig, InstallFlow, TokenEndpoint
+from platforms.shopify.auth import AppConfig, InstallFlow
+from platforms.shopify.factory import token_endpoint
 from platforms.woocommerce import views as woo_views
 
 log = logging.getLogger("connector.install")
@@ -51,9 +52,8 @@ def shopify_flow(container: Container) -> InstallFlow:
     settings = container.config.shopify
     base = container.config.app.base_url.rstrip("/")
     secrets = shopify_app_secrets(container)
-    endpoint = TokenEndpoint(
-        settings.api_key, secrets[0] if secrets else "",
-        shop_url_for=lambda domain: settings.admin_base_url.rstrip("/") or f"https://{domain}",
+    endpoint = token_endpoint(
+        settings.api_key, secrets, shop_url_for=lambda domain: settings.admin_base_url.rstrip("/") or f"https://{domain}"
     )
     app_config = AppConfig(
         api_key=settings.api_key,

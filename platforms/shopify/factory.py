@@ -7,7 +7,7 @@ in tests) and is used for both the token endpoint and the GraphQL endpoint.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from platforms.shopify.adapter import ShopifyAdapter
@@ -27,9 +27,13 @@ def _https(shop: str) -> str:
     return f"https://{shop}"
 
 
-def token_endpoint(app: AppConfig, shop_url_for: Callable[[str], str] = _https) -> TokenEndpoint:
-    """The token endpoint signs with the current secret (the first of ``app.api_secrets``)."""
-    return TokenEndpoint(app.api_key, app.api_secrets[0], shop_url_for=shop_url_for)
+def token_endpoint(
+    api_key: str, api_secrets: Sequence[str], shop_url_for: Callable[[str], str] = _https
+) -> TokenEndpoint:
+    """The one place a ``TokenEndpoint`` is built (install, the adapters, this factory): it signs with the current
+    secret, the first of the rotation list, and with none configured yet an empty one the shop refuses, so
+    which secret signs cannot differ between the install flow and the token refreshes."""
+    return TokenEndpoint(api_key, api_secrets[0] if api_secrets else "", shop_url_for=shop_url_for)
 
 
 def adapter_for(
@@ -46,7 +50,7 @@ def adapter_for(
 
     ``options`` go to ``ShopifyAdapter`` (``shop_id``, ``restock_location_id``, ``store_credit_fallback``...).
     """
-    tokens = TokenManager(shop_domain, store, locks, token_endpoint(app, shop_url_for))
+    tokens = TokenManager(shop_domain, store, locks, token_endpoint(app.api_key, app.api_secrets, shop_url_for))
     base_url = None if shop_url_for is _https else shop_url_for(shop_domain)
     return ShopifyAdapter(shop_domain, tokens, api_version=api_version, base_url=base_url, **options)
 
@@ -66,4 +70,5 @@ def install_flow(
         adapter = adapter_for(shop, app, store, locks, api_version=api_version, shop_url_for=shop_url_for)
         return adapter.subscribe_webhooks(app.webhook_url)
 
-    return InstallFlow(app, states, store, token_endpoint(app, shop_url_for), subscribe=subscribe)
+    endpoint = token_endpoint(app.api_key, app.api_secrets, shop_url_for)
+    return InstallFlow(app, states, store, endpoint, subscribe=subscribe)
