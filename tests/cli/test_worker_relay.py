@@ -44,6 +44,18 @@ def _state(container: Container, row: int) -> OutboxState:
     return found.state
 
 
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to stop (RQ's warm shutdown) and, on a machine so loaded that it does not within a
+    minute, kill it: what this test checks is the row's state, not how fast a loaded machine shuts down (a CI
+    run with other jobs on both cores once took more than 20 s)."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=30)
+
+
 @pytest.mark.parametrize("relaying", [True, False])
 def test_a_worker_relays_and_runs_a_pending_row(tmp_path: Path, db_url: str, redis_url: str, relaying: bool) -> None:
     config_file, container, row = _setup(tmp_path, db_url, redis_url)
@@ -54,7 +66,6 @@ def test_a_worker_relays_and_runs_a_pending_row(tmp_path: Path, db_url: str, red
         while time.monotonic() < deadline and _state(container, row) is not OutboxState.DONE:
             time.sleep(0.1)
     finally:
-        worker.terminate()
-        worker.wait(timeout=20)
+        _stop(worker)
         container.close()
     assert _state(container, row) is (OutboxState.DONE if relaying else OutboxState.PENDING)
