@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,12 @@ pytestmark = pytest.mark.redis
 
 
 def _setup(tmp_path: Path, db_url: str, redis_url: str) -> tuple[Path, Container, int]:
+    """A config with a queue of its own: a worker of another run on the same Redis must not take the job."""
     config_file = tmp_path / "config.toml"
     config_file.write_text(
         f'[app]\nenvironment = "development"\ndata_dir = "{tmp_path}"\n[database]\nurl = "{db_url}"\n'
-        f'[redis]\nurl = "{redis_url}"\n[queue]\nname = "worker-relay-test"\nrelay_every_seconds = 0.05\n'
+        f'[redis]\nurl = "{redis_url}"\n[queue]\nname = "worker-relay-test-{uuid.uuid4().hex}"\n'
+        "relay_every_seconds = 0.05\n"
     )
     os.environ.setdefault("CONNECTOR_SECRET_KEYS", CredentialCipher.generate_key())
     container = Container(load_config(config_file))
