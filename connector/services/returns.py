@@ -37,6 +37,7 @@ from connector.services.planning import PlannedAction, plan_resolution, simple_a
 from connector.services.policies import current_policy
 from connector.services.refundable import check_override, check_payable
 from connector.services.replaced import replaced_ids
+from connector.services.retrying import on_concurrent_update
 from connector.services.shipping_refunded import shipping_refunded
 from connector.services.shop_fees import with_shop_shipping_fee
 from connector.store.actions_repo import ActionState
@@ -309,6 +310,7 @@ class ReturnService:
     def add_note(self, shop_id: str, return_id: str, actor: Actor, text: str) -> Outcome:
         return self._change(shop_id, return_id, lambda r, now: r.note(actor, now, text))
 
+    @on_concurrent_update
     def resolve(
         self,
         shop_id: str,
@@ -370,6 +372,7 @@ class ReturnService:
             raise ReturnNotFound(f"no return {return_id}")
         return request
 
+    @on_concurrent_update
     def _change(self, shop_id: str, return_id: str, step: Any, decision_step: bool = False) -> Outcome:
         now = self.container.clock()
         with self.container.uow() as uow:
