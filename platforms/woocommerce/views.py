@@ -30,6 +30,10 @@ from platforms.woocommerce.auth import (
 )
 
 log = logging.getLogger(__name__)
+HTTPS_NEEDED = (
+    "WooCommerce sends its keys only to an https address, and this app's address is {base}. Set [app] base_url "
+    "to the app's https URL, or connect with `returns-connector shops connect-woocommerce` and a REST key."
+)
 
 
 def create_blueprint(
@@ -58,6 +62,12 @@ def create_blueprint(
 
     @bp.get("/connect")
     def connect() -> BaseResponse:
+        if not base.startswith("https://"):
+            # WooCommerce's wc-auth refuses a callback_url that is not https ("The callback_url needs to be
+            # over SSL", seen on a real 10.0.2 store): sending the merchant there would only show them that.
+            if not allow_private:
+                return text(HTTPS_NEEDED.format(base=base), 400)
+            log.warning("woocommerce.connect.http-callback", extra={"base_url": base})
         try:
             store_url = admit_store_url(request.args.get("store_url", ""), allow_private=allow_private)
         except InternalAddress:

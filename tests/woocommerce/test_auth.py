@@ -285,3 +285,22 @@ def test_a_store_that_does_not_tell_its_currency_is_not_connected(rsps: response
     with pytest.raises(ConfigError, match="did not tell its currency"):
         connect_with_keys(STORE, "ck_good", "cs_good", credentials=creds)
     assert creds.load(STORE) is None
+
+
+def test_an_http_app_address_is_refused_before_the_merchant_is_sent_to_wc_auth(
+    states: InMemoryStateStore, creds: InMemoryCredentialStore
+) -> None:
+    """A real WooCommerce store answers "The callback_url needs to be over SSL" to an http callback: say so
+    here, with what to do, instead of sending the merchant to that error (allowed for local development)."""
+    def client(allow_private: bool) -> FlaskClient:
+        app = Flask(__name__)
+        app.register_blueprint(create_blueprint(
+            states=states, credentials=creds, public_base_url="http://returns.example", allow_private=allow_private,
+            webhook_delivery_url=lambda store: "http://returns.example/webhooks/woocommerce"))
+        return app.test_client()
+
+    refused = client(False).get("/woocommerce/connect", query_string={"store_url": "https://shop.example/"})
+    assert refused.status_code == 400
+    assert "https" in refused.get_data(as_text=True) and "base_url" in refused.get_data(as_text=True)
+    developing = client(True).get("/woocommerce/connect", query_string={"store_url": "https://shop.example/"})
+    assert developing.status_code == 302
