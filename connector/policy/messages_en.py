@@ -92,7 +92,7 @@ MESSAGES: Final[dict[str, str]] = {
     "shipping.refunded.merchant_fault": "Original shipping refunded because the problem is ours: {amount}.",
     "shipping.refunded.full_return": "Original shipping refunded because the whole order is returned: {amount}.",
     "shipping.not_refunded": "Original shipping is not refunded.",
-    "shipping.already_refunded": "Original shipping was already refunded on an earlier return.",
+    "shipping.already_refunded": "The order's shipping was already refunded.",
     # EU withdrawal (French Code de la consommation)
     "eu.withdrawal": (
         "{item}: legal right of withdrawal (Code de la consommation L221-18): {days} days from receipt on "

@@ -93,7 +93,7 @@ MESSAGES: Final[dict[str, str]] = {
     "shipping.refunded.merchant_fault": ("Frais de livraison remboursés car le problème vient de nous : {amount}."),
     "shipping.refunded.full_return": ("Frais de livraison remboursés car toute la commande est retournée : {amount}."),
     "shipping.not_refunded": "Les frais de livraison ne sont pas remboursés.",
-    "shipping.already_refunded": "Les frais de livraison ont déjà été remboursés lors d'un retour précédent.",
+    "shipping.already_refunded": "Les frais de livraison de la commande ont déjà été remboursés.",
     "eu.withdrawal": (
         "{item} : droit de rétractation (Code de la consommation L221-18) : {days} jours à compter de la "
         "réception le {anchor}, jusqu'au {deadline}."
