@@ -107,7 +107,7 @@ def _failed_action(records: list[ActionRecord], return_id: str, action_id: str |
     if chosen.state is not ActionState.FAILED:
         raise NotPayableAgain(f"action {chosen.id} is {chosen.state.value}: only a failed action is paid again "
                               "with another amount")
-    if not (chosen.result or {}).get(FAILED_BEFORE_EFFECT):
+    if not _refused_by_the_shop(chosen):
         raise NotPayableAgain(f"action {chosen.id} was given up while its outcome was unknown, so it may have "
                               "paid: retry it with its own key (the shop is asked first)")
     if chosen.id in replaced:
@@ -116,6 +116,16 @@ def _failed_action(records: list[ActionRecord], return_id: str, action_id: str |
     if busy:
         raise NotPayableAgain(f"action {busy[0].id} already pays it ({busy[0].state.value})")
     return chosen
+
+
+def _refused_by_the_shop(action: ActionRecord) -> bool:
+    """Failed with no effect: marked so by the executor; an action failed before that mark existed counts when
+    it failed at its first attempt (an unknown outcome is retried, so it fails only after several), so that
+    returns stuck before the upgrade can be paid too. The shop is asked for the old key first either way."""
+    result = action.result or {}
+    if result.get(FAILED_BEFORE_EFFECT):
+        return True
+    return FAILED_BEFORE_EFFECT not in result and action.attempts == 1
 
 
 def _same_intent(records: Iterable[ActionRecord], action: ActionRecord) -> list[ActionRecord]:

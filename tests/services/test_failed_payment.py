@@ -147,3 +147,18 @@ def test_the_policys_credit_bonus_is_never_paid_with_another_amount() -> None:
                          {"bonus": True}, {FAILED_BEFORE_EFFECT: True}, 1, "refused", None, NOW, NOW)
     with pytest.raises(NotPayableAgain, match="bonus"):
         _failed_action([bonus], "R1", "A1")
+
+
+def test_a_refund_refused_before_the_mark_existed_is_paid_too(container: Container, shop: FakeShop) -> None:  # noqa: F811
+    """Failed actions recorded before the executor marked refusals (a real store kept two such returns stuck):
+    one that failed at its first attempt was refused outright, and can be paid with another amount."""
+    return_id, failed = _refused(container, shop)
+    with container.uow() as uow:
+        uow.actions("shop-a").transition(failed.id, None, ActionState.FAILED, result={"legacy": True})
+        uow.commit()
+    assert FAILED_BEFORE_EFFECT not in (_action(container, failed.id).result or {})
+
+    paid = pay_failed_action(container, "shop-a", return_id, AGENT, money("5.00"), "only 5.00 left at the shop")
+
+    assert _run_all(container, paid.action_ids) == [ActionState.SUCCEEDED]
+    assert [effect.amount for effect in shop.refunds.values()] == [money("5.00")]
