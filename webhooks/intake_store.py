@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import psycopg
 
 from connector.bootstrap import Container
-from connector.store.outbox_repo import JobKind, OutboxState
+from connector.store.outbox_repo import JobKind, insert_pending_sql
 from connector.store.replays_repo import REPLAY_HORIZON_HOURS
 from webhooks.deliveries import Accepted, IncomingDelivery
 from webhooks.group_commit import GroupCommit
@@ -30,14 +30,14 @@ from webhooks.sqlite_intake import SqliteIntake
 # (sync workers, quiet times) takes this one-row form through libpq directly (see ``pg_connection``).
 # A delivery is stored only when its digest is fresh too (``fresh``): the same signed body for the same shop
 # and topic within the retry horizon is a duplicate, whatever event id its unsigned headers carry.
-_ACCEPT_ONE = """
+_ACCEPT_ONE = f"""
 WITH shop AS (
     SELECT id FROM shops WHERE platform = $1::text AND address = $2::text
 ), fresh AS (
     INSERT INTO webhook_digests (platform, digest, received_at)
-    SELECT $1::text, $10::text, now() FROM shop
+    SELECT $1::text, $9::text, now() FROM shop
     ON CONFLICT (platform, digest) DO UPDATE SET received_at = excluded.received_at
-        WHERE webhook_digests.received_at < now() - $11::interval
+        WHERE webhook_digests.received_at < now() - $10::interval
     RETURNING 1
 ), delivery AS (
     INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at)
@@ -46,18 +46,16 @@ WITH shop AS (
     ON CONFLICT (shop_id, dedup_key) DO NOTHING
     RETURNING id, shop_id
 ), job AS (
-    INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at)
-    SELECT delivery.shop_id, $8::text, delivery.id::text, $9::text, 0, now() FROM delivery
-    RETURNING id
+    {insert_pending_sql("delivery.shop_id, $8::text, delivery.id::text, now() FROM delivery")}
 )
 SELECT (SELECT id FROM shop), (SELECT id FROM delivery), (SELECT id FROM job)
-"""
+"""  # noqa: S608 - constant text: the outbox INSERT comes from insert_pending_sql
 _ACCEPT_ONE_NAME = b"connector_accept_one"
-_ACCEPT_ONE_BINARY = (0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0)  # the body goes as bytes, the rest as text
+_ACCEPT_ONE_BINARY = (0, 0, 0, 0, 1, 0, 0, 0, 0, 0)  # the body goes as bytes, the rest as text
 
 # Several deliveries: the same steps over a JSON array, one parameter (bodies as hex: byte-exact, whatever
 # their encoding). Rows are inserted in key order so two batches racing on the same keys cannot deadlock.
-_ACCEPT_MANY = """
+_ACCEPT_MANY = f"""
 WITH input AS (
     SELECT * FROM json_to_recordset($1::json)
         AS t(ord int, platform text, address text, dedup_key text, topic text, body text, headers json,
@@ -70,7 +68,7 @@ WITH input AS (
     SELECT input.platform, input.digest, now() FROM input JOIN shop USING (ord)
     ORDER BY input.platform, input.digest
     ON CONFLICT (platform, digest) DO UPDATE SET received_at = excluded.received_at
-        WHERE webhook_digests.received_at < now() - $5::interval
+        WHERE webhook_digests.received_at < now() - $4::interval
     RETURNING platform, digest
 ), delivery AS (
     INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at)
@@ -81,16 +79,15 @@ WITH input AS (
     ON CONFLICT (shop_id, dedup_key) DO NOTHING
     RETURNING id AS inbox_id, shop_id, dedup_key
 ), job AS (
-    INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at)
-    SELECT delivery.shop_id, $3::text, delivery.inbox_id::text, $4::text, 0, now() FROM delivery
-    RETURNING id AS outbox_id, ref_id
+    {insert_pending_sql("delivery.shop_id, $3::text, delivery.inbox_id::text, now() FROM delivery",
+                        returning="id AS outbox_id, ref_id")}
 )
 SELECT input.ord, shop.shop_id, delivery.inbox_id, job.outbox_id
 FROM input
 LEFT JOIN shop USING (ord)
 LEFT JOIN delivery ON delivery.shop_id = shop.shop_id AND delivery.dedup_key = input.dedup_key
 LEFT JOIN job ON job.ref_id = delivery.inbox_id::text
-"""
+"""  # noqa: S608 - constant text: the outbox INSERT comes from insert_pending_sql
 _ACCEPT_MANY_NAME = b"connector_accept_many"
 _HORIZON = f"{REPLAY_HORIZON_HOURS} hours".encode()
 
@@ -190,8 +187,7 @@ class IntakeStore:
     def _accept_one(self, delivery: IncomingDelivery) -> list[Accepted]:
         params = (delivery.platform.encode(), delivery.address.encode(), delivery.dedup_key.encode(),
                   delivery.topic.encode(), delivery.body, json.dumps(delivery.headers).encode(),
-                  InboxState.RECEIVED.value.encode(), JobKind.EVENT.value.encode(), OutboxState.PENDING.value.encode(),
-                  delivery.digest.encode(), _HORIZON)
+                  InboxState.RECEIVED.value.encode(), JobKind.EVENT.value.encode(), delivery.digest.encode(), _HORIZON)
         rows = self._connection.run_prepared(_ACCEPT_ONE_NAME, _ACCEPT_ONE, params, _ACCEPT_ONE_BINARY)
         return [_accepted(shop_id, inbox_id, outbox_id) for shop_id, inbox_id, outbox_id in rows]
 
@@ -201,9 +197,8 @@ class IntakeStore:
              "body": d.body.hex(), "headers": d.headers, "digest": d.digest}
             for ord_, d in enumerate(batch)
         ])
-        params = (document.encode(), InboxState.RECEIVED.value.encode(), JobKind.EVENT.value.encode(),
-                  OutboxState.PENDING.value.encode(), _HORIZON)
-        rows = self._connection.run_prepared(_ACCEPT_MANY_NAME, _ACCEPT_MANY, params, (0, 0, 0, 0, 0))
+        params = (document.encode(), InboxState.RECEIVED.value.encode(), JobKind.EVENT.value.encode(), _HORIZON)
+        rows = self._connection.run_prepared(_ACCEPT_MANY_NAME, _ACCEPT_MANY, params, (0, 0, 0, 0))
         by_ord = {int(ord_ or b"-1"): _accepted(*ids) for ord_, *ids in rows}
         return [by_ord[index] for index in range(len(batch))]
 

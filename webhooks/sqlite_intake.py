@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from connector.domain.timeutil import utcnow
-from connector.store.outbox_repo import JobKind, OutboxState
+from connector.store.outbox_repo import JobKind, insert_pending_sql
 from connector.store.replays_repo import REPLAY_HORIZON_HOURS
 from webhooks.deliveries import Accepted, IncomingDelivery
 from webhooks.inbox import InboxState
@@ -38,9 +38,7 @@ _INBOX = (
     "INSERT INTO webhook_inbox (shop_id, platform, dedup_key, topic, body, headers, state, attempts, received_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (shop_id, dedup_key) DO NOTHING RETURNING id"
 )
-_OUTBOX = (
-    "INSERT INTO outbox (shop_id, job, ref_id, state, attempts, created_at) VALUES (?, ?, ?, ?, 0, ?) RETURNING id"
-)
+_OUTBOX = insert_pending_sql("?, ?, ?, ?")
 
 
 class WriterQueue:
@@ -117,7 +115,5 @@ def _store_one(cursor: Any, delivery: IncomingDelivery, now: str, horizon: str) 
     )).fetchone()
     if inbox is None:
         return Accepted(shop[0], None, None)
-    job = cursor.execute(_OUTBOX, (
-        shop[0], JobKind.EVENT.value, str(inbox[0]), OutboxState.PENDING.value, now,
-    )).fetchone()
+    job = cursor.execute(_OUTBOX, (shop[0], JobKind.EVENT.value, str(inbox[0]), now)).fetchone()
     return Accepted(shop[0], int(inbox[0]), int(job[0]))
