@@ -15,13 +15,12 @@ from connector.config.model import Config
 from connector.domain.orders import Shop
 from connector.domain.timeutil import utcnow
 from connector.ports import ShopAdapter
+from connector.providers import AdapterFactory, Capability, PlatformProvider, is_registered, provider_for
 from connector.store.crypto import CredentialCipher
 from connector.store.engine import make_engine
 from connector.store.uow import UnitOfWork
 
 log = logging.getLogger("connector.bootstrap")
-
-AdapterFactory = Callable[["Container", Shop, dict[str, str]], ShopAdapter]
 
 
 @dataclass
@@ -70,6 +69,18 @@ class Container:
 
             factory = build_adapter
         return factory(self, shop, credentials)
+
+    def provider_for(self, platform: str) -> PlatformProvider:
+        """The platform's provider; the built-in platforms are registered on first use, as adapters are built."""
+        if not is_registered(platform):
+            from platforms.registry import register_platforms
+
+            register_platforms()
+        return provider_for(platform)
+
+    def capable(self, shop: Shop, capability: Capability) -> bool:
+        """Whether the shop's platform can do this: the core asks this, never which platform the shop is on."""
+        return self.provider_for(shop.platform).has(capability)
 
     def close(self) -> None:
         for closer in self._closers:

@@ -1,0 +1,68 @@
+"""Shopify as the core sees it: how a shop's adapter is built, how often it is polled, what it can do.
+
+Shopify keeps a return record of its own (created, approved, declined, canceled and closed there), counts the
+returns it holds in the order's returned quantities, and pays store credit with the return's refund.
+"""
+
+from __future__ import annotations
+
+from connector.bootstrap import Container
+from connector.config.model import Config
+from connector.domain.orders import Platform, Shop
+from connector.locks import LockFactory
+from connector.ports import ShopAdapter
+from connector.providers import Capability, PlatformProvider
+from connector.store.credentials import DbCredentialStore
+from platforms.shopify.adapter import ShopifyAdapter
+from platforms.shopify.auth import TokenManager
+from platforms.shopify.factory import token_endpoint
+
+_locks: dict[int, LockFactory] = {}
+
+
+def shopify_app_secrets(container: Container) -> list[str]:
+    """The app secret(s), newest first, from the env var the config names (comma-separated for rotation)."""
+    raw = container.config.secret(container.config.shopify.api_secret_env) or ""
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def lock_factory(container: Container) -> LockFactory:
+    """One lock factory per container: the token refresh of a shop is serialised across threads and workers."""
+    key = id(container)
+    if key not in _locks:
+        _locks[key] = LockFactory(container.redis)
+    return _locks[key]
+
+
+def build_adapter(container: Container, shop: Shop, credentials: dict[str, str]) -> ShopAdapter:
+    base_url = credentials.get("base_url") or None
+    secrets = shopify_app_secrets(container)
+    endpoint = token_endpoint(
+        container.config.shopify.api_key, secrets, shop_url_for=lambda domain: base_url or f"https://{domain}"
+    )
+    tokens = TokenManager(shop.address, DbCredentialStore(container, Platform.SHOPIFY), lock_factory(container),
+                          endpoint)
+    return ShopifyAdapter(
+        shop.address,
+        tokens,
+        api_version=container.config.shopify.api_version,
+        shop_id=shop.id,
+        base_url=base_url,
+        restock_location_id=credentials.get("location_id") or None,
+    )
+
+
+def _poll_interval(config: Config) -> int:
+    return config.queue.reconcile_every_seconds
+
+
+PROVIDER = PlatformProvider(
+    key=Platform.SHOPIFY.value,
+    adapter_factory=build_adapter,
+    poll_interval=_poll_interval,
+    capabilities=frozenset({
+        Capability.RETURNS_MIRRORED_AT_SHOP,
+        Capability.CREDIT_FOLDED_INTO_REFUND,
+        Capability.ORDER_COUNTS_MIRRORED_RETURNS,
+    }),
+)

@@ -1,0 +1,39 @@
+"""WooCommerce as the core sees it: how a shop's adapter is built, how often it is polled, what it can do.
+
+WooCommerce has no return record of its own: each step of a return is told to the shop with an order note,
+and store credit is paid on its own, apart from the refund.
+"""
+
+from __future__ import annotations
+
+from connector.bootstrap import Container
+from connector.config.model import Config
+from connector.domain.orders import Platform, Shop
+from connector.ports import ShopAdapter
+from connector.providers import PlatformProvider
+from platforms.woocommerce.adapter import WooCommerceAdapter
+from platforms.woocommerce.echo import RedisEchoRegistry
+from platforms.woocommerce.products import FinalSaleRule
+
+
+def build_adapter(container: Container, shop: Shop, credentials: dict[str, str]) -> ShopAdapter:
+    base_url = credentials.get("base_url") or None
+    echoes = None if container.redis is None else RedisEchoRegistry(container.redis, namespace=shop.address)
+    settings = container.config.woocommerce
+    return WooCommerceAdapter.from_credentials(
+        base_url or shop.address, credentials, shop_id=shop.id, echo_registry=echoes,
+        allow_private=container.config.app.allow_private_store_urls,
+        final_sale=FinalSaleRule(frozenset(settings.final_sale_tags), settings.final_sale_meta_key or None),
+        product_cache_seconds=settings.product_cache_seconds,
+    )
+
+
+def _poll_interval(config: Config) -> int:
+    return config.woocommerce.poll_every_seconds
+
+
+PROVIDER = PlatformProvider(
+    key=Platform.WOOCOMMERCE.value,
+    adapter_factory=build_adapter,
+    poll_interval=_poll_interval,
+)
