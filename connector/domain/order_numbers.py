@@ -43,4 +43,17 @@ def normalize_order_number(raw: str) -> str:
     return text
 
 
-__all__ = ["normalize_order_number"]
+def stored_spellings(raw: str) -> list[str]:
+    """How a shop may have stored the number ``raw`` names, for an indexed lookup by equality: as typed (trimmed,
+    without ``#``), in its normal form and that form upper-cased, each with and without ``#``.
+
+    Every query on a stored order number (the order snapshots, the agents' return filter) asks for these, so
+    they agree on what a number matches. The normal form decides among the rows found where it can.
+    """
+    bare = raw.strip().lstrip(_LEADING)
+    wanted = normalize_order_number(raw)
+    forms = {form for form in (bare, wanted, wanted.upper()) if form}
+    return sorted({*forms, *(f"#{form}" for form in forms)})
+
+
+__all__ = ["normalize_order_number", "stored_spellings"]

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from connector.domain.order_numbers import normalize_order_number
+from connector.domain.order_numbers import normalize_order_number, stored_spellings
 from connector.domain.orders import Order
 from connector.domain.timeutil import utcnow
 from connector.store import codec
@@ -97,11 +97,9 @@ class OrderSnapshotRepository:
         wanted = normalize_order_number(name)
         if not wanted:
             return []
-        spellings = {wanted, wanted.upper()}
         rows: Iterable[Any] = self._conn.execute(
             select(order_snapshots.c.document).where(
-                order_snapshots.c.shop_id == self.shop_id,
-                order_snapshots.c.name.in_(sorted({*spellings, *(f"#{s}" for s in spellings)})),
+                order_snapshots.c.shop_id == self.shop_id, order_snapshots.c.name.in_(stored_spellings(name))
             )
         ).scalars()
         found = [codec.order_from_json(doc) for doc in rows]

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Connection, Select, false, func, insert, select, update
 
 from connector.domain.events import Actor, ActorKind, ReturnEvent
+from connector.domain.order_numbers import stored_spellings
 from connector.domain.reasons import ReasonCode
 from connector.domain.refund_deadline import SETTLED, WARN_BEFORE, DeadlineRisk
 from connector.domain.returns import (
@@ -163,8 +164,7 @@ class ReturnRepository:
         if criteria.order_id:
             query = query.where(returns.c.order_id == criteria.order_id)
         if criteria.order_name:
-            bare = criteria.order_name.strip().lstrip("#")
-            query = query.where(returns.c.order_name.in_([bare, f"#{bare}"]))
+            query = query.where(returns.c.order_name.in_(stored_spellings(criteria.order_name)))
         if criteria.customer_email:
             query = query.where(func.lower(returns.c.customer_email) == criteria.customer_email.lower())
         if criteria.created_from:

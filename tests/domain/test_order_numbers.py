@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connector.domain.order_numbers import normalize_order_number
+from connector.domain.order_numbers import normalize_order_number, stored_spellings
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,9 @@ def test_numbers_that_differ_stay_apart() -> None:
 def test_normalising_twice_changes_nothing(typed: str) -> None:
     once = normalize_order_number(typed)
     assert normalize_order_number(once) == once
+
+
+def test_stored_spellings_cover_the_shops_usual_forms() -> None:
+    assert stored_spellings("# 01001") == ["#01001", "#1001", "01001", "1001"]
+    assert {"WC-727", "#WC-727", "wc-727"} <= set(stored_spellings("wc-727"))
+    assert stored_spellings("#") == stored_spellings("  ") == []

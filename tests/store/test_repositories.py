@@ -173,6 +173,25 @@ def test_order_snapshots_are_found_by_the_normal_form_of_their_number(engine: En
         assert repo.find_by_name("wc-727") == [] and repo.find_by_name("#") == []
 
 
+def test_returns_are_filtered_by_any_spelling_of_their_order_number(engine: Engine, cipher: CredentialCipher) -> None:
+    """The agents' filter matches order numbers as the order lookup does (``stored_spellings``)."""
+    from dataclasses import replace
+
+    _shops(engine, cipher)
+    with UnitOfWork(engine, cipher) as uow:
+        repo = uow.returns("shop-a")
+        repo.add(return_request(order(order_line(ordered=5, fulfilled=5)), return_id="R1"))
+        repo.add(return_request(replace(order(order_line(ordered=5, fulfilled=5), order_id="O2"), name="WC-727"),
+                                return_id="R2"))
+        uow.commit()
+    with UnitOfWork(engine, cipher) as uow:
+        repo = uow.returns("shop-a")
+        for typed in ("1001", "#1001", " # 1001", "\xa0#1001"):
+            assert [r.id for r in repo.list(ReturnFilter(order_name=typed))] == ["R1"], typed
+        assert [r.id for r in repo.list(ReturnFilter(order_name="wc-727"))] == ["R2"]
+        assert repo.list(ReturnFilter(order_name="#")) == []
+
+
 def test_single_use_values(engine: Engine, cipher: CredentialCipher) -> None:
     with UnitOfWork(engine, cipher) as uow:
         states = uow.single_use("shopify-oauth")
