@@ -42,7 +42,7 @@ from connector.services.shipping_refunded import shipping_refunded
 from connector.services.shop_fees import with_shop_shipping_fee
 from connector.store.actions_repo import ActionState
 from connector.store.outbox_repo import JobKind
-from connector.store.returns_repo import ReturnFilter
+from connector.store.returns_repo import ReturnFilter, ReturnRepository
 from connector.store.uow import UnitOfWork
 
 POLICY = Actor(ActorKind.SYSTEM, "policy")
@@ -173,39 +173,13 @@ class ReturnService:
                 known = repo.get_by_platform_id(platform_return_id)
                 if known is not None:
                     return Outcome(known)
-            if order is not None:
-                uow.orders(shop_id).upsert(order)
-            else:
-                order = current_order(uow, shop, order_id, self.container.adapter_for(uow, shop), fresh=True)
+            order = self._order_to_return(uow, shop, order_id, order)
             pending = repo.pending_quantities(order.id, unsynced_only=shop.platform is Platform.SHOPIFY)
             if from_platform:
                 order = _without_units_of(order, lines)
             new_id = return_id or f"R{uuid.uuid4().hex[:12].upper()}"
-            return_lines = [
-                ReturnLine(
-                    id=f"{new_id}-{index}",
-                    order_line_id=item.order_line_id,
-                    quantity=item.quantity,
-                    reason=item.reason,
-                    resolution=_priced(item),
-                    customer_note=item.customer_note,
-                    reason_handle=item.reason_handle,
-                    platform_line_id=item.platform_line_id,
-                )
-                for index, item in enumerate(lines, start=1)
-            ]
-            draft = ReturnDraft(
-                lines=tuple(
-                    DraftLine(
-                        line.id, line.order_line_id, line.quantity, line.reason, line.resolution,
-                        _line_price(line),
-                    )
-                    for line in return_lines
-                ),
-                method=method,
-                keep_item=keep_item,
-                requested_at=now,
-            )
+            return_lines = _return_lines(new_id, lines)
+            draft = _draft(return_lines, method, keep_item, now)
             context = EvaluationContext(
                 now=now,
                 customer_returns=self._customer_history(uow, shop_id, order.email),
@@ -216,33 +190,60 @@ class ReturnService:
             evaluation = evaluate(current_policy(uow, shop_id), order, draft, context)
             if keep_item and not evaluation.keep_item:
                 raise KeepItemRefused(evaluation)  # nothing is opened: the customer may ask again, sending it back
-            request = ReturnRequest.open(
-                id=new_id,
-                order=order,
-                lines=return_lines,
-                method=method,
-                actor=actor,
-                at=now,
-                pending_quantities=pending,
-                platform_return_id=platform_return_id,
-                keep_item=evaluation.keep_item,
-                check_quantities=not from_platform,
+            request = _opened_request(
+                new_id, order, return_lines, method, actor, now, pending, platform_return_id, evaluation,
+                shop_shipping_fee,
             )
-            request.set_amounts(*with_shop_shipping_fee(evaluation.fees, evaluation.amounts, shop_shipping_fee), order)
-            request.refund_due_by = evaluation.refund_due_by
-            if declined_at_shop is None:
-                self._apply_decision(request, evaluation, shop, now)
-            else:
-                request.decline_at_shop(actor, now, declined_at_shop)
+            self._decide_on_opening(request, evaluation, shop, now, actor, declined_at_shop)
             repo.add(request)
             repo.set_evaluation(request.id, evaluation_document(evaluation))
-            planned = _platform_steps_after_decision(shop, request, from_platform) if declined_at_shop is None else []
-            if request.keep_item and request.status is ReturnStatus.APPROVED:
-                planned += self._resolve_kept(request, order, shop, now)
-                repo.save(request)
+            planned = self._steps_after_opening(repo, request, order, shop, now, from_platform, declined_at_shop)
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()
         return Outcome(request, evaluation, action_ids, outbox_ids)
+
+    def _order_to_return(self, uow: UnitOfWork, shop: Shop, order_id: str, given: Order | None) -> Order:
+        """The order as the return is judged on: the one given (a webhook's, stored as it came), else the shop's
+        current one, fetched fresh so that quantities already returned are counted."""
+        if given is not None:
+            uow.orders(shop.id).upsert(given)
+            return given
+        return current_order(uow, shop, order_id, self.container.adapter_for(uow, shop), fresh=True)
+
+    def _decide_on_opening(
+        self,
+        request: ReturnRequest,
+        evaluation: Evaluation,
+        shop: Shop,
+        now: Any,
+        actor: Actor,
+        declined_at_shop: str | None,
+    ) -> None:
+        """The policy's decision, unless the merchant already declined it at the shop: then that, and its reason."""
+        if declined_at_shop is None:
+            self._apply_decision(request, evaluation, shop, now)
+        else:
+            request.decline_at_shop(actor, now, declined_at_shop)
+
+    def _steps_after_opening(
+        self,
+        repo: ReturnRepository,
+        request: ReturnRequest,
+        order: Order,
+        shop: Shop,
+        now: Any,
+        from_platform: bool,
+        declined_at_shop: str | None,
+    ) -> list[PlannedAction]:
+        """What the platform is told once the return is stored; a granted keep-the-item return is paid at once.
+
+        A return declined at the shop tells the shop nothing: it already knows.
+        """
+        planned = _platform_steps_after_decision(shop, request, from_platform) if declined_at_shop is None else []
+        if request.keep_item and request.status is ReturnStatus.APPROVED:
+            planned += self._resolve_kept(request, order, shop, now)
+            repo.save(request)
+        return planned
 
     @staticmethod
     def _apply_decision(request: ReturnRequest, evaluation: Evaluation, shop: Shop, now: Any) -> None:
@@ -398,6 +399,70 @@ class ReturnService:
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()
         return Outcome(request, None, action_ids, outbox_ids)
+
+
+def _return_lines(return_id: str, lines: Sequence[LineInput]) -> list[ReturnLine]:
+    """The return's lines, numbered after the return, each carrying the replacement's price it was asked at."""
+    return [
+        ReturnLine(
+            id=f"{return_id}-{index}",
+            order_line_id=item.order_line_id,
+            quantity=item.quantity,
+            reason=item.reason,
+            resolution=_priced(item),
+            customer_note=item.customer_note,
+            reason_handle=item.reason_handle,
+            platform_line_id=item.platform_line_id,
+        )
+        for index, item in enumerate(lines, start=1)
+    ]
+
+
+def _opened_request(
+    return_id: str,
+    order: Order,
+    lines: list[ReturnLine],
+    method: ReturnMethod,
+    actor: Actor,
+    now: Any,
+    pending: Mapping[str, int],
+    platform_return_id: str | None,
+    evaluation: Evaluation,
+    shop_shipping_fee: Money | None,
+) -> ReturnRequest:
+    """The new return with the policy's money, keep-item verdict and refund deadline, before any decision.
+
+    A return the platform already made is not checked against quantities: the platform has counted them.
+    The shop's own return shipping fee, when it charges one, replaces the policy's.
+    """
+    request = ReturnRequest.open(
+        id=return_id,
+        order=order,
+        lines=lines,
+        method=method,
+        actor=actor,
+        at=now,
+        pending_quantities=pending,
+        platform_return_id=platform_return_id,
+        keep_item=evaluation.keep_item,
+        check_quantities=platform_return_id is None,
+    )
+    request.set_amounts(*with_shop_shipping_fee(evaluation.fees, evaluation.amounts, shop_shipping_fee), order)
+    request.refund_due_by = evaluation.refund_due_by
+    return request
+
+
+def _draft(lines: Sequence[ReturnLine], method: ReturnMethod, keep_item: bool, now: Any) -> ReturnDraft:
+    """The return as the policy judges it, asked now (windows are checked at this time)."""
+    return ReturnDraft(
+        lines=tuple(
+            DraftLine(line.id, line.order_line_id, line.quantity, line.reason, line.resolution, _line_price(line))
+            for line in lines
+        ),
+        method=method,
+        keep_item=keep_item,
+        requested_at=now,
+    )
 
 
 def _priced(item: LineInput) -> Resolution:
