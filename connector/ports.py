@@ -1,4 +1,5 @@
-"""The ports the core depends on. Platform adapters implement ``ShopAdapter`` over the common model."""
+"""The ports the core depends on. Platform adapters implement ``ShopAdapter`` over the common model;
+carriers (``carriers/``) implement ``CarrierAdapter`` and notifiers (``notifications/``) ``Notifier``."""
 
 from __future__ import annotations
 
@@ -14,9 +15,23 @@ from connector.domain.actions import (
     RefundInstruction,
     StoreCreditInstruction,
 )
+from connector.domain.messages import Delivery, EmailMessage, OutgoingWebhook
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
+from connector.domain.shipping import (
+    CancelResult,
+    CarrierCapability,
+    LabelRequest,
+    PaperSize,
+    PickupBooking,
+    PickupWindow,
+    PostalAddress,
+    ReturnLabel,
+    ServicePoint,
+    ServicePointQuery,
+    TrackingEvent,
+)
 
 
 class EventKind(enum.StrEnum):
@@ -105,3 +120,52 @@ class ShopAdapter(Protocol):
     def add_order_note(self, order_id: str, note: str) -> None: ...
 
     def subscribe_webhooks(self, callback_url: str) -> list[str]: ...
+
+
+class CarrierAdapter(Protocol):
+    """One carrier account (Sendcloud, a self-issued label, a relay network), seen through the common values.
+
+    Implemented in ``carriers/``. The core reads ``capabilities`` to offer only the return methods this carrier
+    can serve. Methods raise ``connector.errors`` types; a label asked for twice with the same idempotency key
+    gives the same label, never a second one.
+    """
+
+    key: str
+    capabilities: frozenset[CarrierCapability]
+
+    def create_return_label(self, request: LabelRequest, paper_sizes: tuple[PaperSize, ...]) -> ReturnLabel:
+        """Make (or find, by ``request.idempotency_key``) the return's label, as PDF in each size asked."""
+        ...
+
+    def find_service_points(self, query: ServicePointQuery) -> list[ServicePoint]:
+        """Relay points near a postcode, an address or coordinates, nearest first."""
+        ...
+
+    def book_pickup(self, carrier_ref: str, address: PostalAddress, window: PickupWindow | None) -> PickupBooking:
+        """Ask the carrier to collect the labelled parcel at the customer's address."""
+        ...
+
+    def verify_tracking_webhook(self, raw_body: bytes, headers: Mapping[str, str]) -> bool:
+        """Whether a tracking webhook is the carrier's own (its signature over the raw body)."""
+        ...
+
+    def parse_tracking_webhook(self, raw_body: bytes) -> list[TrackingEvent]:
+        """The events in a verified delivery; an event the connector does not follow gives none."""
+        ...
+
+    def poll_tracking(self, carrier_ref: str) -> list[TrackingEvent]:
+        """The parcel's events so far, for carriers whose webhooks miss return parcels."""
+        ...
+
+    def cancel_label(self, carrier_ref: str) -> CancelResult: ...
+
+
+class Notifier(Protocol):
+    """Delivers rendered messages: e-mail to customers and agents, webhooks to the merchant's systems.
+
+    Implemented in ``notifications/``. Sending the same idempotency key again must not deliver twice.
+    """
+
+    def send_email(self, message: EmailMessage) -> Delivery: ...
+
+    def post_webhook(self, webhook: OutgoingWebhook) -> Delivery: ...
