@@ -1,0 +1,13 @@
+"""Pages: the server-rendered Jinja pages people click, the customer portal (issue 18) and the agents' admin
+(issue 20), distinct from the JSON API in ``connector.api``.
+
+Why apart: the API answers programs in JSON with its own errors and OpenAPI description; the pages answer
+browsers in HTML, with forms, CSRF, languages and accessibility to care for. Both are thin views over the
+same use cases (``connector.services``): a page parses a form, calls one use case and renders its result,
+so a return opened from a page and one opened through the API are decided by the same code.
+
+What it holds: ``templates/`` (Jinja, extending ``base.html``) and ``static/`` (CSS, scripts, images served
+by the app itself, no CDN). No routes yet: the portal's and the admin's blueprints are added here with them.
+What it may import: the use cases, ``connector.domain`` and ``connector.policy`` for presenting; never a
+platform, carrier or notifier (the wiring layer passes what the pages need).
+"""
