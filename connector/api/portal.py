@@ -37,15 +37,14 @@ from connector.domain.order_numbers import normalize_order_number
 from connector.domain.orders import Order
 from connector.domain.reasons import ReasonCode
 from connector.domain.returns import Resolution, ResolutionKind, ReturnMethod
-from connector.domain.states import ReturnStatus
 from connector.errors import NotFound
 from connector.policy import line_eligibility
 from connector.policy.model import BonusKind, Policy
+from connector.services.customer_history import customer_history
 from connector.services.orders import current_order
 from connector.services.policies import current_policy
 from connector.services.returns import KeepItemRefused, LineInput, evaluation_document
 from connector.store.errors import UnknownShop
-from connector.store.returns_repo import ReturnFilter
 from connector.store.uow import UnitOfWork
 from connector.web.errors import ApiError, error_response
 
@@ -117,11 +116,6 @@ def lookup(shop_id: str) -> Any:
     )
 
 
-def _history(uow: UnitOfWork, shop_id: str, email: str) -> tuple[Any, ...]:
-    earlier = uow.returns(shop_id).list(ReturnFilter(customer_email=email, limit=500))
-    return tuple(r.created_at for r in earlier if r.status is not ReturnStatus.CANCELED)
-
-
 def _bonus(policy: Policy, currency: str) -> dict[str, Any] | None:
     bonus = policy.bonus
     if bonus is None:
@@ -162,7 +156,7 @@ def lines(shop_id: str) -> Any:
         order = current_order(uow, shop, customer.order_id, box.adapter_for(uow, shop), fresh=True)
         policy = current_policy(uow, shop_id)
         pending = uow.returns(shop_id).pending_quantities(order.id)
-        history = _history(uow, shop_id, order.email)
+        history = customer_history(uow, shop_id, order.email)
         uow.commit()  # keeps the order snapshot if it was just fetched
     lang = locale(shop.locale)
     found = line_eligibility(policy, order, box.clock(), pending_quantities=pending, customer_returns=history)

@@ -32,6 +32,7 @@ from connector.domain.states import ReturnStatus
 from connector.policy import DraftLine, Evaluation, EvaluationContext, ReturnDraft, evaluate
 from connector.policy.explain import Item, Label, Listing
 from connector.policy.model import Decision
+from connector.services.customer_history import customer_history
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
@@ -42,7 +43,7 @@ from connector.services.shipping_refunded import shipping_refunded
 from connector.services.shop_fees import with_shop_shipping_fee
 from connector.store.actions_repo import ActionState
 from connector.store.outbox_repo import JobKind
-from connector.store.returns_repo import ReturnFilter, ReturnRepository
+from connector.store.returns_repo import ReturnRepository
 from connector.store.uow import UnitOfWork
 
 POLICY = Actor(ActorKind.SYSTEM, "policy")
@@ -182,7 +183,7 @@ class ReturnService:
             draft = _draft(return_lines, method, keep_item, now)
             context = EvaluationContext(
                 now=now,
-                customer_returns=self._customer_history(uow, shop_id, order.email),
+                customer_returns=customer_history(uow, shop_id, order.email),
                 pending_quantities={} if from_platform else pending,
                 actor=actor,
                 shipping_refunded=shipping_refunded(uow, shop_id, order),
@@ -252,11 +253,6 @@ class ReturnService:
         elif evaluation.decision is Decision.DECLINE:
             text = evaluation.customer_decline_text(shop.locale) or "declined by the return policy"
             request.decline(POLICY, now, text)
-
-    @staticmethod
-    def _customer_history(uow: UnitOfWork, shop_id: str, email: str) -> tuple[Any, ...]:
-        earlier = uow.returns(shop_id).list(ReturnFilter(customer_email=email, limit=500))
-        return tuple(r.created_at for r in earlier if r.status not in (ReturnStatus.CANCELED,))
 
     @staticmethod
     def _folds_credit(shop: Shop, request: ReturnRequest) -> bool:
