@@ -67,16 +67,10 @@ def _schedule_polls(container: Container, now: datetime) -> int:
     scheduled = 0
     with container.uow() as uow:
         for shop in uow.shops.list(active_only=True):
-            every = timedelta(seconds=_poll_interval(container, shop.platform.value))
+            every = timedelta(seconds=container.provider_for(shop.platform).poll_interval(container.config))
             last = uow.shops.last_synced_at(shop.id)
             if (last is None or now - last >= every) and not uow.outbox.has_open(shop.id, JobKind.SYNC):
                 uow.outbox.add(shop.id, JobKind.SYNC, shop.id)
                 scheduled += 1
         uow.commit()
     return scheduled
-
-
-def _poll_interval(container: Container, platform: str) -> int:
-    if platform == "woocommerce":
-        return container.config.woocommerce.poll_every_seconds
-    return container.config.queue.reconcile_every_seconds

@@ -17,7 +17,7 @@ from connector.domain.actions import ActionKind
 from connector.domain.errors import DomainError, InvalidReturn
 from connector.domain.events import Actor, ActorKind
 from connector.domain.money import Money
-from connector.domain.orders import Order, Platform, Shop
+from connector.domain.orders import Order, Shop
 from connector.domain.reasons import ReasonCode
 from connector.domain.returns import (
     Condition,
@@ -33,6 +33,7 @@ from connector.policy import DraftLine, Evaluation, EvaluationContext, ReturnDra
 from connector.policy.explain import Item, Label, Listing
 from connector.policy.model import Decision
 from connector.services.customer_history import customer_history
+from connector.providers import Capability, PlatformProvider
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
@@ -121,10 +122,13 @@ def record_planned(uow: UnitOfWork, shop_id: str, request: ReturnRequest, planne
     return tuple(action_ids), tuple(outbox_ids)
 
 
-def _platform_steps_after_decision(shop: Shop, request: ReturnRequest, from_platform: bool) -> list[PlannedAction]:
-    """What the shop must be told once the policy or an agent has decided."""
+def _platform_steps_after_decision(
+    provider: PlatformProvider, request: ReturnRequest, from_platform: bool
+) -> list[PlannedAction]:
+    """What the shop must be told once the policy or an agent has decided: a shop that keeps its own return
+    record is told the decision, any other gets an order note."""
     steps: list[PlannedAction] = []
-    if shop.platform is Platform.SHOPIFY:
+    if provider.has(Capability.RETURNS_MIRRORED_AT_SHOP):
         if from_platform and request.status is ReturnStatus.APPROVED:
             steps.append(simple_action(request, ActionKind.APPROVE))
         elif from_platform and request.status is ReturnStatus.DECLINED:
@@ -175,7 +179,7 @@ class ReturnService:
                 if known is not None:
                     return Outcome(known)
             order = self._order_to_return(uow, shop, order_id, order)
-            pending = repo.pending_quantities(order.id, unsynced_only=shop.platform is Platform.SHOPIFY)
+            pending = repo.pending_quantities(order.id, unsynced_only=self._counts_mirrored_returns(shop))
             if from_platform:
                 order = _without_units_of(order, lines)
             new_id = return_id or f"R{uuid.uuid4().hex[:12].upper()}"
@@ -240,7 +244,8 @@ class ReturnService:
 
         A return declined at the shop tells the shop nothing: it already knows.
         """
-        planned = _platform_steps_after_decision(shop, request, from_platform) if declined_at_shop is None else []
+        provider = self.container.provider_for(shop.platform)
+        planned = _platform_steps_after_decision(provider, request, from_platform) if declined_at_shop is None else []
         if request.keep_item and request.status is ReturnStatus.APPROVED:
             planned += self._resolve_kept(request, order, shop, now)
             repo.save(request)
@@ -254,10 +259,13 @@ class ReturnService:
             text = evaluation.customer_decline_text(shop.locale) or "declined by the return policy"
             request.decline(POLICY, now, text)
 
-    @staticmethod
-    def _folds_credit(shop: Shop, request: ReturnRequest) -> bool:
-        # A keep-the-item return resolves before its Shopify return is created; the refund waits for it.
-        return shop.platform is Platform.SHOPIFY and (request.platform_return_id is not None or request.keep_item)
+    def _counts_mirrored_returns(self, shop: Shop) -> bool:
+        return self.container.capable(shop, Capability.ORDER_COUNTS_MIRRORED_RETURNS)
+
+    def _folds_credit(self, shop: Shop, request: ReturnRequest) -> bool:
+        # A keep-the-item return resolves before its return at the shop is created; the refund waits for it.
+        folds = self.container.capable(shop, Capability.CREDIT_FOLDED_INTO_REFUND)
+        return folds and (request.platform_return_id is not None or request.keep_item)
 
     def _resolve_kept(self, request: ReturnRequest, order: Order, shop: Shop, at: Any) -> list[PlannedAction]:
         """Keep-the-item: nothing to ship back or inspect, so the return resolves as soon as it is approved and
@@ -357,7 +365,7 @@ class ReturnService:
         if any(a.state is not ActionState.SUCCEEDED and a.id not in replaced for a in records):
             return []
         request.close(Actor.system(), self.container.clock(), "paid out")
-        if shop.platform is Platform.SHOPIFY and request.platform_return_id:
+        if self.container.capable(shop, Capability.RETURNS_MIRRORED_AT_SHOP) and request.platform_return_id:
             return [simple_action(request, ActionKind.CLOSE)]
         return [simple_action(request, ActionKind.NOTE, "note:closed", text=f"Return {request.id}: closed")]
 
@@ -379,7 +387,8 @@ class ReturnService:
             step(request, now)
             planned: list[PlannedAction] = []
             if decision_step:
-                planned = _platform_steps_after_decision(shop, request, request.platform_return_id is not None)
+                provider = self.container.provider_for(shop.platform)
+                planned = _platform_steps_after_decision(provider, request, request.platform_return_id is not None)
                 if request.keep_item and before is ReturnStatus.REQUESTED and request.status is ReturnStatus.APPROVED:
                     # A keep-the-item return an agent approved after review resolves at once too.
                     order = current_order(uow, shop, request.order_id, self.container.adapter_for(uow, shop))
@@ -387,7 +396,7 @@ class ReturnService:
             elif (
                 request.status is ReturnStatus.CANCELED
                 and before is not ReturnStatus.CANCELED
-                and shop.platform is Platform.SHOPIFY
+                and self.container.capable(shop, Capability.RETURNS_MIRRORED_AT_SHOP)
                 and request.platform_return_id
             ):
                 planned = [simple_action(request, ActionKind.CANCEL)]
