@@ -5,7 +5,7 @@ Built from the same catalogue as the explanations, so what customers read is wha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from connector.domain.reasons import ReasonCode
@@ -53,92 +53,105 @@ def _outcome_rule(rule: OutcomeRule, index: int) -> Item:
     )
 
 
-def describe(policy: Policy, currency: str) -> Explanation:
-    """The customer-facing summary of ``policy`` for prices in ``currency``."""
-    items: list[Item] = []
+def _windows(policy: Policy) -> Iterator[Item]:
+    """How long a customer has: the window, its per-product overrides and the holiday extensions."""
     windows = policy.windows
-    items.append(
-        Item.of("windows", f"policy.window.{windows.anchor}", days=windows.days, buffer=windows.transit_buffer_days)
-    )
+    yield Item.of("windows", f"policy.window.{windows.anchor}", days=windows.days, buffer=windows.transit_buffer_days)
     for override in windows.overrides:
-        items.append(
-            Item.of("windows.overrides", f"policy.override.{override.kind}", match=override.match, days=override.days)
-        )
+        yield Item.of("windows.overrides", f"policy.override.{override.kind}", match=override.match, days=override.days)
     for holiday in windows.holidays:
-        items.append(
-            Item.of("windows.holidays", "policy.holiday", start=holiday.start, end=holiday.end, until=holiday.until)
-        )
+        yield Item.of("windows.holidays", "policy.holiday", start=holiday.start, end=holiday.end, until=holiday.until)
 
+
+def _exclusions(policy: Policy) -> Iterator[Item]:
+    """What cannot be returned at all, and how many returns a customer may make."""
     exclusions = policy.exclusions
     if exclusions.final_sale:
-        items.append(Item.of("exclusions.final_sale", "policy.excluded.final_sale"))
+        yield Item.of("exclusions.final_sale", "policy.excluded.final_sale")
     if exclusions.tags:
-        items.append(Item.of("exclusions.tags", "policy.excluded.tags", values=_words(exclusions.tags)))
+        yield Item.of("exclusions.tags", "policy.excluded.tags", values=_words(exclusions.tags))
     if exclusions.product_types:
-        items.append(
-            Item.of(
-                "exclusions.product_types", "policy.excluded.product_types", values=_words(exclusions.product_types)
-            )
+        yield Item.of(
+            "exclusions.product_types", "policy.excluded.product_types", values=_words(exclusions.product_types)
         )
     if policy.customer_limit is not None:
         limit = policy.customer_limit
-        items.append(Item.of("customer_limit", "policy.limit", max=limit.max_returns, days=limit.period_days))
+        yield Item.of("customer_limit", "policy.limit", max=limit.max_returns, days=limit.period_days)
 
+
+def _outcomes_offered(policy: Policy, currency: str) -> Iterator[Item]:
+    """What the customer may get back: outcomes, their rules, exchange scope, bonus and keep-the-item."""
     outcomes = policy.outcomes
-    items.append(Item.of("outcomes.allowed", "policy.outcomes", outcomes=_outcomes(outcomes.allowed)))
-    items.extend(_outcome_rule(rule, i) for i, rule in enumerate(outcomes.rules))
+    yield Item.of("outcomes.allowed", "policy.outcomes", outcomes=_outcomes(outcomes.allowed))
+    yield from (_outcome_rule(rule, i) for i, rule in enumerate(outcomes.rules))
     if ResolutionKind.EXCHANGE in outcomes.allowed:
-        items.append(Item.of("outcomes.exchange_scope", f"policy.exchange.{outcomes.exchange_scope}"))
-
+        yield Item.of("outcomes.exchange_scope", f"policy.exchange.{outcomes.exchange_scope}")
     bonus = policy.bonus
     if bonus is not None:
         if bonus.kind is BonusKind.PERCENT:
-            items.append(
-                Item.of(
-                    "bonus", "policy.bonus.percent", percent=bonus.percent, outcomes=_outcomes(bonus.outcomes, "or")
-                )
+            yield Item.of(
+                "bonus", "policy.bonus.percent", percent=bonus.percent, outcomes=_outcomes(bonus.outcomes, "or")
             )
         else:
             flat = bonus.flat.get(currency)
             if flat is not None:
-                items.append(
-                    Item.of("bonus", "policy.bonus.flat", amount=flat, outcomes=_outcomes(bonus.outcomes, "or"))
-                )
+                yield Item.of("bonus", "policy.bonus.flat", amount=flat, outcomes=_outcomes(bonus.outcomes, "or"))
     if policy.keep_item is not None:
         below = policy.keep_item.below.get(currency)
         if below is not None:
-            items.append(Item.of("keep_item", "policy.keep_item", amount=below))
+            yield Item.of("keep_item", "policy.keep_item", amount=below)
 
+
+def _fees(policy: Policy, currency: str) -> Iterator[Item]:
+    """What a return costs: return shipping (or free), restocking fees and whether shipping is refunded."""
     fees = policy.fees
     fee = fees.return_shipping.get(currency)
     if fee is None or not fee:
-        items.append(Item.of("fees.return_shipping", "policy.fee.free"))
+        yield Item.of("fees.return_shipping", "policy.fee.free")
     elif fees.waive_shipping_for:
-        items.append(
-            Item.of(
-                "fees.return_shipping",
-                "policy.fee.return_shipping.waived",
-                amount=fee,
-                outcomes=_outcomes(fees.waive_shipping_for, "or"),
-            )
+        yield Item.of(
+            "fees.return_shipping",
+            "policy.fee.return_shipping.waived",
+            amount=fee,
+            outcomes=_outcomes(fees.waive_shipping_for, "or"),
         )
     else:
-        items.append(Item.of("fees.return_shipping", "policy.fee.return_shipping", amount=fee))
+        yield Item.of("fees.return_shipping", "policy.fee.return_shipping", amount=fee)
     for reason, rate in fees.restocking_percent.items():
         if rate and not reason.is_merchant_fault:
-            items.append(
-                Item.of("fees.restocking_percent", "policy.restocking", percent=rate, reason=Label(f"reason.{reason}"))
+            yield Item.of(
+                "fees.restocking_percent", "policy.restocking", percent=rate, reason=Label(f"reason.{reason}")
             )
     if fees.restocking_percent:
-        items.append(Item.of("fees.restocking_percent", "policy.restocking.never_faulty"))
-    items.append(Item.of("fees.shipping_refund", f"policy.shipping_refund.{fees.shipping_refund}"))
+        yield Item.of("fees.restocking_percent", "policy.restocking.never_faulty")
+    yield Item.of("fees.shipping_refund", f"policy.shipping_refund.{fees.shipping_refund}")
 
+
+def _eu_rights(policy: Policy) -> Iterator[Item]:
+    """Under the EU preset, the statutory withdrawal right in plain words, and what it does not cover."""
     eu = policy.eu_withdrawal
-    if eu is not None:
-        items.append(Item.of("eu_withdrawal", "policy.eu.withdrawal", days=eu.days, refund_days=eu.refund_days))
-        if eu.customer_not_informed:
-            items.append(Item.of("eu_withdrawal.not_informed", "policy.eu.not_informed"))
-        excluded = eu.excluded_tags | eu.excluded_product_types
-        if excluded:
-            items.append(Item.of("eu_withdrawal.exclusions", "policy.eu.excluded", values=_words(excluded)))
-    return Explanation(tuple(items))
+    if eu is None:
+        return
+    yield Item.of("eu_withdrawal", "policy.eu.withdrawal", days=eu.days, refund_days=eu.refund_days)
+    if eu.customer_not_informed:
+        yield Item.of("eu_withdrawal.not_informed", "policy.eu.not_informed")
+    excluded = eu.excluded_tags | eu.excluded_product_types
+    if excluded:
+        yield Item.of("eu_withdrawal.exclusions", "policy.eu.excluded", values=_words(excluded))
+
+
+def describe(policy: Policy, currency: str) -> Explanation:
+    """The customer-facing summary of ``policy`` for prices in ``currency``.
+
+    In the order a customer reads a returns page: how long, what is excluded, what they get, what it costs,
+    and their statutory rights.
+    """
+    return Explanation(
+        (
+            *_windows(policy),
+            *_exclusions(policy),
+            *_outcomes_offered(policy, currency),
+            *_fees(policy, currency),
+            *_eu_rights(policy),
+        )
+    )
