@@ -6,7 +6,7 @@ next to the commercial policy, and the more generous of the two applies for the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -138,68 +138,79 @@ def _window_item(prefix: str, window: Window, line: OrderLine) -> Item:
     )
 
 
+def _commercial(
+    policy: Policy, order: Order, line: OrderLine, now: datetime, items: list[Item]
+) -> tuple[Window, bool, Item | None]:
+    """The shop's own offer for the line: its window, whether it is open and not excluded, and what blocks it."""
+    window, window_items = commercial_window(policy, order, line)
+    items.extend(window_items)
+    exclusion = commercial_exclusion(policy, line)
+    open_now = window.is_open(now)
+    if exclusion is not None:
+        items.append(exclusion)
+        return window, False, exclusion
+    items.append(_window_item("window.open" if open_now else "window.expired", window, line))
+    return window, open_now, None if open_now else items[-1]
+
+
+def _withdrawal_open_items(eu: EuWithdrawal, legal: Window, line: OrderLine) -> Iterator[Item]:
+    """The open withdrawal right, and its extension when the customer was not told of it."""
+    yield Item.of(
+        "eu_withdrawal",
+        "eu.withdrawal",
+        line.id,
+        item=line.title,
+        anchor=legal.anchor,
+        days=legal.days,
+        deadline=legal.deadline,
+    )
+    if eu.customer_not_informed:
+        yield Item.of(
+            "eu_withdrawal.not_informed",
+            "eu.withdrawal.not_informed",
+            line.id,
+            item=line.title,
+            deadline=legal.deadline,
+        )
+
+
+def _legal(
+    policy: Policy, order: Order, line: OrderLine, now: datetime, commercial_ok: bool, items: list[Item]
+) -> tuple[Window | None, bool]:
+    """The EU withdrawal right for the line, where the policy applies it: its window and whether it is open.
+
+    Its expiry is only worth saying when the shop's own offer does not cover the line either.
+    """
+    eu = withdrawal_applies(policy, order)
+    if eu is None:
+        return None, False
+    if withdrawal_excluded(eu, line):
+        items.append(Item.of("eu_withdrawal.exclusions", "eu.excluded", line.id, item=line.title))
+        return None, False
+    legal = withdrawal_window(policy, eu, order, line)
+    withdrawal = legal.is_open(now)
+    if withdrawal:
+        items.extend(_withdrawal_open_items(eu, legal, line))
+    elif not commercial_ok:
+        items.append(
+            Item.of("eu_withdrawal", "eu.withdrawal.expired", line.id, item=line.title, deadline=legal.deadline)
+        )
+    return legal, withdrawal
+
+
 def assess(policy: Policy, order: Order, line: OrderLine, now: datetime, pending: int) -> Assessment:
+    """Whether the line can be returned now, under the shop's offer or the legal withdrawal right, and why.
+
+    An open withdrawal lifts any commercial blocker; units already returned or pending still count.
+    """
     items: list[Item] = []
     available = max(0, line.returnable_quantity - pending)
     if line.quantity_fulfilled == 0:
         unshipped = Item.of("windows", "window.not_shipped", line.id, item=line.title)
         return Assessment(line, 0, False, False, None, None, (unshipped,), unshipped)
 
-    window, window_items = commercial_window(policy, order, line)
-    items.extend(window_items)
-    exclusion = commercial_exclusion(policy, line)
-    open_now = window.is_open(now)
-    commercial_ok = exclusion is None and open_now
-    blocker: Item | None = None
-    if exclusion is not None:
-        items.append(exclusion)
-        blocker = exclusion
-    else:
-        items.append(_window_item("window.open" if open_now else "window.expired", window, line))
-        if not open_now:
-            blocker = items[-1]
-
-    legal: Window | None = None
-    withdrawal = False
-    eu = withdrawal_applies(policy, order)
-    if eu is not None:
-        if withdrawal_excluded(eu, line):
-            items.append(Item.of("eu_withdrawal.exclusions", "eu.excluded", line.id, item=line.title))
-        else:
-            legal = withdrawal_window(policy, eu, order, line)
-            withdrawal = legal.is_open(now)
-            if withdrawal:
-                items.append(
-                    Item.of(
-                        "eu_withdrawal",
-                        "eu.withdrawal",
-                        line.id,
-                        item=line.title,
-                        anchor=legal.anchor,
-                        days=legal.days,
-                        deadline=legal.deadline,
-                    )
-                )
-                if eu.customer_not_informed:
-                    items.append(
-                        Item.of(
-                            "eu_withdrawal.not_informed",
-                            "eu.withdrawal.not_informed",
-                            line.id,
-                            item=line.title,
-                            deadline=legal.deadline,
-                        )
-                    )
-            elif not commercial_ok:
-                items.append(
-                    Item.of(
-                        "eu_withdrawal",
-                        "eu.withdrawal.expired",
-                        line.id,
-                        item=line.title,
-                        deadline=legal.deadline,
-                    )
-                )
+    window, commercial_ok, blocker = _commercial(policy, order, line, now, items)
+    legal, withdrawal = _legal(policy, order, line, now, commercial_ok, items)
     if withdrawal:
         blocker = None
     if available == 0 and blocker is None:
