@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,7 +25,6 @@ from marshmallow import (
     validates_schema,
 )
 
-from connector.domain.money import Money, minor_units
 from connector.domain.reasons import ReasonCode
 from connector.domain.returns import ResolutionKind, ReturnMethod
 from connector.policy.errors import PolicyError
@@ -53,154 +51,19 @@ from connector.policy.model import (
     WindowOverride,
     Windows,
 )
+from connector.policy.schema_fields import (
+    AmountsField,
+    DateOnly,
+    DecimalText,
+    PercentByReason,
+    SetField,
+    TextByLocale,
+    non_negative_int,
+    outcome_set,
+    word_set,
+)
 
 SCHEMA_VERSION = 1
-_NON_NEGATIVE = validate.Range(min=0)
-
-
-def _to_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise ValidationError("Not a valid number.")
-    if isinstance(value, float):
-        value = repr(value)  # TOML floats: take the written digits, never the binary value
-    try:
-        result = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError) as exc:
-        raise ValidationError("Not a valid number.") from exc
-    if not result.is_finite():
-        raise ValidationError("Not a valid number.")
-    return result
-
-
-def _plain(value: Decimal) -> str:
-    """Canonical text for a Decimal: no exponent, no trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text
-
-
-class DecimalText(fields.Field[Decimal]):
-    """A number written as an int, a string or a TOML float; stored as canonical text."""
-
-    def __init__(self, *, min_value: Decimal | None = None, max_value: Decimal | None = None, **kw: Any):
-        super().__init__(**kw)
-        self.min_value = min_value
-        self.max_value = max_value
-
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Decimal:
-        result = _to_decimal(value)
-        if self.min_value is not None and result < self.min_value:
-            raise ValidationError(f"Must be greater than or equal to {self.min_value}.")
-        if self.max_value is not None and result > self.max_value:
-            raise ValidationError(f"Must be less than or equal to {self.max_value}.")
-        return result
-
-    def _serialize(self, value: Decimal | None, attr: str | None, obj: Any, **kw: Any) -> str | None:
-        return None if value is None else _plain(value)
-
-
-class AmountsField(fields.Field[Amounts]):
-    """``{EUR = "4.90", JPY = 600}``: non-negative amounts per ISO currency, exact to the minor unit."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Amounts:
-        if not isinstance(value, Mapping):
-            raise ValidationError("Not a valid mapping of currency to amount.")
-        result: dict[str, Decimal] = {}
-        errors: dict[str, list[str]] = {}
-        for code, raw in value.items():
-            try:
-                if not isinstance(code, str) or len(code) != 3 or not code.isalpha() or not code.isupper():
-                    raise ValidationError("Not an ISO 4217 currency code.")
-                amount = _to_decimal(raw)
-                if amount < 0:
-                    raise ValidationError("Must be greater than or equal to 0.")
-                if Money(amount, code).amount != amount:
-                    raise ValidationError(f"More decimals than {code} has ({minor_units(code)}).")
-                result[code] = Money(amount, code).amount
-            except ValidationError as exc:
-                errors[str(code)] = list(exc.messages) if isinstance(exc.messages, list) else [str(exc)]
-        if errors:
-            raise ValidationError(errors)
-        return Amounts(MappingProxyType(dict(sorted(result.items()))))
-
-    def _serialize(self, value: Amounts | None, attr: str | None, obj: Any, **kw: Any) -> Any:
-        if value is None:
-            return None
-        return {code: str(Money(amount, code).amount) for code, amount in sorted(value.by_currency.items())}
-
-
-class SetField(fields.List[Any]):
-    """A list in documents, a frozenset in the model, a sorted list in storage."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Any:
-        return frozenset(super()._deserialize(value, attr, data, **kw))
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kw: Any) -> list[Any] | None:
-        if value is None:
-            return None
-        items = super()._serialize(list(value), attr, obj, **kw) or []
-        return sorted(items, key=str)
-
-
-class PercentByReason(fields.Field[Mapping[ReasonCode, Decimal]]):
-    """``{unwanted = 10, style = "7.5"}``: restocking percentage per reason code."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Any:
-        if not isinstance(value, Mapping):
-            raise ValidationError("Not a valid mapping of reason to percentage.")
-        result: dict[ReasonCode, Decimal] = {}
-        errors: dict[str, list[str]] = {}
-        for key, raw in value.items():
-            try:
-                try:
-                    reason = ReasonCode(key)
-                except ValueError as exc:
-                    raise ValidationError(f"Not a reason code (one of {', '.join(ReasonCode)}).") from exc
-                rate = _to_decimal(raw)
-                if not 0 <= rate <= 100:
-                    raise ValidationError("Must be between 0 and 100.")
-                result[reason] = rate
-            except ValidationError as exc:
-                errors[str(key)] = list(exc.messages) if isinstance(exc.messages, list) else [str(exc)]
-        if errors:
-            raise ValidationError(errors)
-        return MappingProxyType(dict(sorted(result.items())))
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kw: Any) -> Any:
-        if value is None:
-            return None
-        return {str(reason): _plain(rate) for reason, rate in sorted(value.items())}
-
-
-class TextByLocale(fields.Dict):
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> Any:
-        loaded = super()._deserialize(value, attr, data, **kw)  # type: ignore[no-untyped-call]
-        return MappingProxyType(dict(sorted(loaded.items())))
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kw: Any) -> Any:
-        return None if value is None else dict(sorted(value.items()))
-
-
-class DateOnly(fields.Date):
-    """A calendar date; a TOML date-time is refused rather than silently compared with dates."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any) -> date:
-        if isinstance(value, datetime):
-            raise ValidationError("Not a valid date (give a date without a time).")
-        if isinstance(value, date):
-            return value
-        return super()._deserialize(value, attr, data, **kw)
-
-
-def _int(**kw: Any) -> fields.Integer:
-    return fields.Integer(strict=True, validate=_NON_NEGATIVE, **kw)
-
-
-def _strings() -> SetField:
-    return SetField(fields.String(validate=validate.Length(min=1)), load_default=frozenset())
-
-
-def _outcome_set(**kw: Any) -> SetField:
-    return SetField(fields.Enum(ResolutionKind, by_value=True), **kw)
 
 
 class _Base(Schema):
@@ -225,7 +88,7 @@ class WindowOverrideSchema(_Base):
     model = WindowOverride
     kind = fields.Enum(OverrideKind, by_value=True, required=True)
     match = fields.String(required=True, validate=validate.Length(min=1))
-    days = _int(required=True)
+    days = non_negative_int(required=True)
 
 
 class HolidaySchema(_Base):
@@ -245,9 +108,9 @@ class HolidaySchema(_Base):
 
 class WindowsSchema(_Base):
     model = Windows
-    days = _int(load_default=30)
+    days = non_negative_int(load_default=30)
     anchor = fields.Enum(Anchor, by_value=True, load_default=Anchor.DELIVERY)
-    transit_buffer_days = _int(load_default=5)
+    transit_buffer_days = non_negative_int(load_default=5)
     overrides = fields.List(fields.Nested(WindowOverrideSchema), load_default=())
     holidays = fields.List(fields.Nested(HolidaySchema), load_default=())
 
@@ -260,31 +123,31 @@ class WindowsSchema(_Base):
 
 class ExclusionsSchema(_Base):
     model = Exclusions
-    tags = _strings()
-    product_types = _strings()
-    skus = _strings()
+    tags = word_set()
+    product_types = word_set()
+    skus = word_set()
     final_sale = fields.Boolean(load_default=True)
 
 
 class CustomerLimitSchema(_Base):
     model = CustomerLimit
-    max_returns = _int(required=True)
+    max_returns = non_negative_int(required=True)
     period_days = fields.Integer(strict=True, validate=validate.Range(min=1), load_default=365)
 
 
 class OutcomeRuleSchema(_Base):
     model = OutcomeRule
-    allowed = _outcome_set(required=True)
+    allowed = outcome_set(required=True)
     reasons = SetField(fields.Enum(ReasonCode, by_value=True), load_default=frozenset())
-    tags = _strings()
-    product_types = _strings()
-    collections = _strings()
-    skus = _strings()
+    tags = word_set()
+    product_types = word_set()
+    collections = word_set()
+    skus = word_set()
 
 
 class OutcomesSchema(_Base):
     model = Outcomes
-    allowed = _outcome_set(load_default=frozenset(ResolutionKind))
+    allowed = outcome_set(load_default=frozenset(ResolutionKind))
     exchange_scope = fields.Enum(ExchangeScope, by_value=True, load_default=ExchangeScope.VARIANT)
     rules = fields.List(fields.Nested(OutcomeRuleSchema), load_default=())
 
@@ -299,7 +162,7 @@ class BonusSchema(_Base):
     kind = fields.Enum(BonusKind, by_value=True, required=True)
     percent = DecimalText(min_value=Decimal(0), max_value=Decimal(100), load_default=Decimal(0))
     flat = AmountsField(load_default=Amounts())
-    outcomes = _outcome_set(
+    outcomes = outcome_set(
         load_default=frozenset({ResolutionKind.STORE_CREDIT, ResolutionKind.EXCHANGE}),
         validate=validate.ContainsNoneOf([ResolutionKind.REFUND], error="A bonus never comes with a refund."),
     )
@@ -315,7 +178,7 @@ class BonusSchema(_Base):
 class KeepItemSchema(_Base):
     model = KeepItem
     below = AmountsField(required=True)
-    outcomes = _outcome_set(
+    outcomes = outcome_set(
         load_default=frozenset({ResolutionKind.REFUND, ResolutionKind.STORE_CREDIT}),
         validate=validate.ContainsNoneOf([ResolutionKind.EXCHANGE], error="Keep-item cannot be an exchange."),
     )
@@ -324,7 +187,7 @@ class KeepItemSchema(_Base):
 class FeesSchema(_Base):
     model = Fees
     return_shipping = AmountsField(load_default=Amounts())
-    waive_shipping_for = _outcome_set(load_default=frozenset())
+    waive_shipping_for = outcome_set(load_default=frozenset())
     restocking_percent = PercentByReason(load_default=MappingProxyType({}))
     shipping_refund = fields.Enum(ShippingRefund, by_value=True, load_default=ShippingRefund.NEVER)
 
@@ -341,13 +204,13 @@ class RuleConditionsSchema(_Base):
     reasons = SetField(fields.Enum(ReasonCode, by_value=True), load_default=frozenset())
     min_value = AmountsField(load_default=None)
     max_value = AmountsField(load_default=None)
-    min_customer_returns = _int(load_default=None)
-    max_customer_returns = _int(load_default=None)
+    min_customer_returns = non_negative_int(load_default=None)
+    max_customer_returns = non_negative_int(load_default=None)
     history_days = fields.Integer(strict=True, validate=validate.Range(min=1), load_default=365)
     countries = SetField(fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")), load_default=frozenset())
-    tags = _strings()
+    tags = word_set()
     methods = SetField(fields.Enum(ReturnMethod, by_value=True), load_default=frozenset())
-    outcomes = _outcome_set(load_default=frozenset())
+    outcomes = outcome_set(load_default=frozenset())
     keep_item = fields.Boolean(load_default=None)
 
 
@@ -366,8 +229,8 @@ class EuWithdrawalSchema(_Base):
     refund_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=14), load_default=14)
     customer_not_informed = fields.Boolean(load_default=False)
     countries = SetField(fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")), load_default=EuWithdrawal().countries)
-    excluded_tags = _strings()
-    excluded_product_types = _strings()
+    excluded_tags = word_set()
+    excluded_product_types = word_set()
     cheapest_delivery = AmountsField(load_default=Amounts())
     refund_delivery_on_partial = fields.Boolean(load_default=False)
     merchant_pays_return_shipping = fields.Boolean(load_default=False)
