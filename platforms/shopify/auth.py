@@ -1,9 +1,9 @@
-"""Install and token logic: shop-domain check, OAuth HMAC, single-use state, token exchange and refresh.
+"""Install logic: shop-domain check, OAuth HMAC, session tokens, single-use state and the install flow.
 
 The pure checks (domain, HMAC, session token) use ShopifyAPI's helpers where they fit, without its
 class-level globals: HMACs are computed on a throwaway ``shopify.Session`` subclass that carries the
-secret, so two apps or a secret rotation in one process never share state. ShopifyAPI cannot ask for
-expiring offline tokens nor refresh them (shopify.md §7), so the token endpoint calls are ours.
+secret, so two apps or a secret rotation in one process never share state. The token endpoint (code and
+session-token exchange, refresh) and the per-shop ``TokenManager`` are in ``tokens.py``.
 
 Collaborators are protocols the lead backs with the database and Redis:
 ``StateStore`` (single-use OAuth state), ``CredentialStore`` (tokens, encrypted at rest by the lead's
@@ -21,25 +21,26 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Final, Protocol
 from urllib.parse import urlencode, urlparse
 
 import jwt
-import requests
 import shopify
 from shopify.utils import shop_url
 
-from connector.errors import ConfigError, ConnectorError, PermanentError, RetryableError
+from connector.errors import ConfigError, ConnectorError, PermanentError
 from connector.shopaddress import shopify_shop_domain
+
+# TokenEndpoint, TokenManager and the collaborators they share with the install flow live in tokens.py;
+# named here too, as the install's callers and tests have always imported them.
+from platforms.shopify.tokens import CredentialStore as CredentialStore
+from platforms.shopify.tokens import LockFactory as LockFactory
+from platforms.shopify.tokens import TokenEndpoint as TokenEndpoint
+from platforms.shopify.tokens import TokenManager as TokenManager
 
 log = logging.getLogger(__name__)
 
-TOKEN_EXCHANGE_GRANT: Final = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105
-ID_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:id_token"  # noqa: S105
-OFFLINE_TOKEN_TYPE: Final = "urn:shopify:params:oauth:token-type:offline-access-token"  # noqa: S105
-REFRESH_MARGIN: Final = timedelta(minutes=5)
-"""Refresh an expiring offline token this long before it expires (tokens live 1 h)."""
 STATE_TTL: Final = 600.0
 """Seconds an OAuth ``state`` stays valid: the merchant has 10 minutes to approve the install."""
 SESSION_TOKEN_LEEWAY: Final = 5
@@ -47,7 +48,6 @@ SESSION_TOKEN_LEEWAY: Final = 5
 SESSION_TOKEN_MAX_LIFETIME: Final = 120
 """Seconds a session token may live (``exp - iat``): Shopify's live 60 s, so a longer one was not minted
 by Shopify, or was minted by someone holding the secret to outlive a revocation."""
-HTTP_TIMEOUT: Final = (3.05, 15.0)
 
 
 class OAuthError(PermanentError):
@@ -63,16 +63,6 @@ class StateStore(Protocol):
     def issue(self, subject: str) -> str: ...
 
     def consume(self, state: str, subject: str) -> bool: ...
-
-
-class CredentialStore(Protocol):
-    def load(self, shop_domain: str) -> dict[str, str] | None: ...
-
-    def save(self, shop_domain: str, creds: dict[str, str]) -> None: ...
-
-
-class LockFactory(Protocol):
-    def lock(self, name: str) -> AbstractContextManager[Any]: ...
 
 
 class InMemoryStateStore:
@@ -240,149 +230,6 @@ def state_binding(shop_domain: str, browser_nonce: str) -> str:
 def authorize_url(shop_domain: str, api_key: str, scopes: Sequence[str], redirect_uri: str, state: str) -> str:
     query = urlencode({"client_id": api_key, "scope": ",".join(scopes), "redirect_uri": redirect_uri, "state": state})
     return f"https://{shop_domain}/admin/oauth/authorize?{query}"
-
-
-# -- tokens -------------------------------------------------------------------------------------
-
-
-def credentials_from_response(body: Mapping[str, Any], now: datetime) -> dict[str, str]:
-    """Token endpoint answer → what we persist (strings only; expiry as ISO UTC)."""
-    if not body.get("access_token"):
-        raise ConfigError("shopify token endpoint answered without an access token")
-    creds = {"access_token": str(body["access_token"]), "scope": str(body.get("scope") or "")}
-    if body.get("expires_in") is not None:
-        creds["expires_at"] = (now + timedelta(seconds=int(body["expires_in"]))).isoformat()
-    if body.get("refresh_token"):
-        creds["refresh_token"] = str(body["refresh_token"])
-    if body.get("refresh_token_expires_in") is not None:
-        creds["refresh_token_expires_at"] = (now + timedelta(seconds=int(body["refresh_token_expires_in"]))).isoformat()
-    return creds
-
-
-def needs_refresh(creds: Mapping[str, str], now: datetime, margin: timedelta = REFRESH_MARGIN) -> bool:
-    expires = creds.get("expires_at")
-    if not expires or not creds.get("refresh_token"):
-        return False
-    return datetime.fromisoformat(expires) - margin <= now
-
-
-class TokenEndpoint:
-    """``POST https://{shop}/admin/oauth/access_token`` for the three grants we use."""
-
-    def __init__(
-        self,
-        api_key: str,
-        api_secret: str,
-        *,
-        session: requests.Session | None = None,
-        shop_url_for: Callable[[str], str] = lambda shop: f"https://{shop}",
-        timeout: tuple[float, float] = HTTP_TIMEOUT,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self._api_key = api_key
-        self._secret = api_secret
-        self._session = session or requests.Session()
-        self._url_for = shop_url_for
-        self._timeout = timeout
-        self._clock = clock
-
-    def exchange_code(self, shop_domain: str, code: str, *, expiring: bool = True) -> dict[str, str]:
-        form = {"client_id": self._api_key, "client_secret": self._secret, "code": code}
-        if expiring:
-            form["expiring"] = "1"
-        return self._post(shop_domain, form)
-
-    def exchange_session_token(self, shop_domain: str, session_token: str, *, expiring: bool = True) -> dict[str, str]:
-        form = {
-            "client_id": self._api_key,
-            "client_secret": self._secret,
-            "grant_type": TOKEN_EXCHANGE_GRANT,
-            "subject_token": session_token,
-            "subject_token_type": ID_TOKEN_TYPE,
-            "requested_token_type": OFFLINE_TOKEN_TYPE,
-        }
-        if expiring:
-            form["expiring"] = "1"
-        return self._post(shop_domain, form)
-
-    def refresh(self, shop_domain: str, refresh_token: str) -> dict[str, str]:
-        form = {
-            "client_id": self._api_key,
-            "client_secret": self._secret,
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
-        }
-        return self._post(shop_domain, form)
-
-    def _post(self, shop_domain: str, form: Mapping[str, str]) -> dict[str, str]:
-        url = f"{self._url_for(shop_domain)}/admin/oauth/access_token"
-        try:
-            response = self._session.post(
-                url, data=dict(form), headers={"Accept": "application/json"}, timeout=self._timeout
-            )
-        except requests.RequestException as exc:
-            raise RetryableError(f"shopify token endpoint unreachable: {type(exc).__name__}") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            raise RetryableError(f"shopify token endpoint answered {response.status_code}")
-        if response.status_code in (400, 401, 403):
-            # Bad/expired code, session token or refresh token: a human (re-install) must act.
-            raise ConfigError(f"shopify refused the token request ({response.status_code})")
-        if response.status_code >= 300:
-            raise PermanentError(f"shopify token endpoint answered {response.status_code}")
-        try:
-            body = response.json()
-        except ValueError as exc:
-            raise RetryableError("shopify token endpoint sent a body that is not JSON") from exc
-        return credentials_from_response(body, self._clock())
-
-
-class TokenManager:
-    """Hands out a valid access token for one shop, refreshing expiring offline tokens in time.
-
-    The refresh token rotates on every use, so two workers refreshing at once would burn it: the
-    refresh happens under ``locks.lock("shopify:token:<shop>")``, and inside the lock the stored
-    credentials are read again, so the loser of the race just uses the winner's new token.
-    """
-
-    def __init__(
-        self,
-        shop_domain: str,
-        store: CredentialStore,
-        locks: LockFactory,
-        endpoint: TokenEndpoint,
-        *,
-        margin: timedelta = REFRESH_MARGIN,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self.shop_domain = shop_domain
-        self._store = store
-        self._locks = locks
-        self._endpoint = endpoint
-        self._margin = margin
-        self._clock = clock
-
-    def __call__(self) -> str:
-        return self.access_token()
-
-    def access_token(self) -> str:
-        creds = self._load()
-        if not needs_refresh(creds, self._clock(), self._margin):
-            return creds["access_token"]
-        with self._locks.lock(f"shopify:token:{self.shop_domain}"):
-            creds = self._load()
-            if not needs_refresh(creds, self._clock(), self._margin):
-                return creds["access_token"]
-            log.info("shopify.token.refresh", extra={"shop": self.shop_domain})
-            fresh = self._endpoint.refresh(self.shop_domain, creds["refresh_token"])
-            merged = {**creds, **fresh}
-            self._store.save(self.shop_domain, merged)
-            return merged["access_token"]
-
-    def _load(self) -> dict[str, str]:
-        creds = self._store.load(self.shop_domain)
-        if not creds or not creds.get("access_token"):
-            raise ConfigError(f"no Shopify credentials for {self.shop_domain}: install the app")
-        return creds
 
 
 # -- install flow -------------------------------------------------------------------------------
