@@ -267,14 +267,7 @@ def order_from_woo(
     shipped_statuses: frozenset[str] = SHIPPED_STATUSES,
 ) -> Order:
     """A Woo order (GET ``orders/<id>`` or an ``order.*`` webhook body) as an ``Order``."""
-    if raw.get("id") is None:
-        raise MappingError("order without id")
-    currency = str(raw.get("currency") or "").upper()
-    if len(currency) != 3:
-        raise MappingError(f"order {raw.get('id')}: no currency")
-    created = parse_gmt(raw.get("date_created_gmt"))
-    if created is None:
-        raise MappingError(f"order {raw.get('id')}: no date_created_gmt")
+    currency, created = _currency_and_creation(raw)
     status = str(raw.get("status") or "unknown")
     completed = parse_gmt(raw.get("date_completed_gmt"))
     fulfilled = completed is not None or status in shipped_statuses
@@ -299,15 +292,6 @@ def order_from_woo(
     shipping = raw.get("shipping") if isinstance(raw.get("shipping"), Mapping) else {}
     assert isinstance(billing, Mapping) and isinstance(shipping, Mapping)
     email = str(billing.get("email") or "")
-    customer_id = to_int(raw.get("customer_id"))
-    shipping_total = Money.sum(
-        (
-            money(line.get("total"), currency) + money(line.get("total_tax"), currency)
-            for line in raw.get("shipping_lines") or []
-            if isinstance(line, Mapping)
-        ),
-        currency,
-    )
     return Order(
         id=str(raw["id"]),
         shop_id=shop_id,
@@ -316,13 +300,8 @@ def order_from_woo(
         email=email,
         created_at=created,
         lines=lines,
-        shipping_total=shipping_total,
-        customer=Customer(
-            id=str(customer_id) if customer_id else None,
-            email=email,
-            first_name=str(billing.get("first_name") or ""),
-            last_name=str(billing.get("last_name") or ""),
-        ),
+        shipping_total=_shipping_paid(raw, currency),
+        customer=_customer(raw, billing),
         updated_at=parse_gmt(raw.get("date_modified_gmt")),
         status=status,
         financial_status=financial_status(raw),
@@ -334,6 +313,42 @@ def order_from_woo(
             "status": status,
         },
         shipping_refunded=None if refunds is None else shipping_refunded(refunds, currency),
+    )
+
+
+def _currency_and_creation(raw: Mapping[str, Any]) -> tuple[str, datetime]:
+    """What an order cannot go without (an id, its currency, when it was made): missing, it is refused."""
+    if raw.get("id") is None:
+        raise MappingError("order without id")
+    currency = str(raw.get("currency") or "").upper()
+    if len(currency) != 3:
+        raise MappingError(f"order {raw.get('id')}: no currency")
+    created = parse_gmt(raw.get("date_created_gmt"))
+    if created is None:
+        raise MappingError(f"order {raw.get('id')}: no date_created_gmt")
+    return currency, created
+
+
+def _shipping_paid(raw: Mapping[str, Any], currency: str) -> Money:
+    """What the customer paid for shipping, tax included: the figure a shipping refund is capped by."""
+    return Money.sum(
+        (
+            money(line.get("total"), currency) + money(line.get("total_tax"), currency)
+            for line in raw.get("shipping_lines") or []
+            if isinstance(line, Mapping)
+        ),
+        currency,
+    )
+
+
+def _customer(raw: Mapping[str, Any], billing: Mapping[str, Any]) -> Customer:
+    """The buyer from the billing details; a guest checkout has no customer id."""
+    customer_id = to_int(raw.get("customer_id"))
+    return Customer(
+        id=str(customer_id) if customer_id else None,
+        email=str(billing.get("email") or ""),
+        first_name=str(billing.get("first_name") or ""),
+        last_name=str(billing.get("last_name") or ""),
     )
 
 
