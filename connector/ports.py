@@ -7,7 +7,7 @@ import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from connector.domain.actions import (
     ExchangeInstruction,
@@ -32,6 +32,7 @@ from connector.domain.shipping import (
     ServicePointQuery,
     TrackingEvent,
 )
+from connector.domain.shop_refunds import ShopRefund
 
 
 class EventKind(enum.StrEnum):
@@ -120,6 +121,14 @@ class ShopAdapter(Protocol):
     def add_order_note(self, order_id: str, note: str) -> None: ...
 
     def subscribe_webhooks(self, callback_url: str) -> list[str]: ...
+
+
+@runtime_checkable
+class ListsShopRefunds(Protocol):
+    """The adapter of a platform with ``Capability.LISTS_ORDER_REFUNDS``: it reads an order's refunds on request
+    (ours and those made by hand at the shop)."""
+
+    def shop_refunds(self, order_id: str) -> list[ShopRefund]: ...
 
 
 class CarrierAdapter(Protocol):

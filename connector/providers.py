@@ -38,6 +38,10 @@ class Capability(enum.StrEnum):
     """The shop's order already counts the returns mirrored there as returned: only returns not yet synced
     are still pending against its quantities."""
 
+    LISTS_ORDER_REFUNDS = "lists_order_refunds"
+    """The shop lists an order's refunds on request (its adapter is a ``ListsShopRefunds``); without it they
+    arrive only as webhooks, and what is left to refund is capped by the total paid."""
+
 
 @dataclass(frozen=True, slots=True)
 class PlatformProvider:

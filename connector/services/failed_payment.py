@@ -32,7 +32,7 @@ from connector.services.action_table import find_earlier_effect
 from connector.services.executor import FAILED_BEFORE_EFFECT
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction
-from connector.services.refundable import check_override
+from connector.services.refundable import check_override, refunds_listed_by
 from connector.services.replaced import REPLACES, replaced_ids
 from connector.services.returns import Outcome, ReturnNotFound, record_planned
 from connector.services.shop_refunds import settled_at_shop
@@ -74,7 +74,7 @@ def pay_failed_action(
         if adapter is None:
             raise ConfigError(f"shop {shop.address} has no credentials")
         order = current_order(uow, shop, request.order_id, adapter)
-        check_override(amount, order, adapter)
+        check_override(amount, order, refunds_listed_by(container.provider_for(shop.platform), adapter))
         _refuse_if_paid(adapter, failed, request)
         planned = _replacement(failed, amount, records)
         request.override_amount(actor, now, PAYABLE_AGAIN[failed.kind], amount, reason,

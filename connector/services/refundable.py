@@ -8,54 +8,57 @@ amount."), so an override between the two could never be paid, and the agent had
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
 
 from connector.domain.actions import ActionKind
 from connector.domain.errors import InvalidReturn
 from connector.domain.money import Money
 from connector.domain.orders import Order
-from connector.domain.shop_refunds import ShopRefund
+from connector.ports import ListsShopRefunds
+from connector.providers import Capability, PlatformProvider
 from connector.services import instructions
 from connector.services.planning import PlannedAction
 
 
-@runtime_checkable
-class _ListsRefunds(Protocol):
-    def shop_refunds(self, order_id: str) -> list[ShopRefund]: ...
+def refunds_listed_by(provider: PlatformProvider, adapter: object) -> ListsShopRefunds | None:
+    """The adapter, to read an order's refunds with, when its platform lists them; None when it does not (Shopify
+    learns of them from ``refunds/create`` instead) or the adapter cannot."""
+    if provider.has(Capability.LISTS_ORDER_REFUNDS) and isinstance(adapter, ListsShopRefunds):
+        return adapter
+    return None
 
 
-def left_to_refund(order: Order, adapter: object) -> Money:
+def left_to_refund(order: Order, refunds: ListsShopRefunds | None) -> Money:
     """The order's total paid less every refund the shop holds for it (ours and those made by hand).
 
-    Adapters that cannot list an order's refunds (Shopify learns of them from ``refunds/create`` instead)
-    keep the total paid as the cap; the shop itself still refuses an over-refund.
+    Without a list of the order's refunds (``refunds_listed_by``) the total paid is the cap; the shop itself still
+    refuses an over-refund.
     """
     paid = order.total_paid
-    if not isinstance(adapter, _ListsRefunds):
+    if refunds is None:
         return paid
     refunded = Money.sum(
-        (r.amount for r in adapter.shop_refunds(order.id) if r.amount.currency == order.currency), order.currency
+        (r.amount for r in refunds.shop_refunds(order.id) if r.amount.currency == order.currency), order.currency
     )
     return (paid - refunded).clamp_non_negative()
 
 
-def check_override(override: Money, order: Order, adapter: object) -> None:
+def check_override(override: Money, order: Order, refunds: ListsShopRefunds | None) -> None:
     """An agent's override: a non-negative amount in the order's currency, at most what is left to refund."""
     if override.currency != order.currency or override.is_negative():
         raise InvalidReturn(f"the override must be a non-negative amount in {order.currency}")
-    left = left_to_refund(order, adapter)
+    left = left_to_refund(order, refunds)
     if override > left:
         raise InvalidReturn(f"the override {override} is more than the {left} left to refund")
 
 
-def check_payable(planned: Sequence[PlannedAction], order: Order, adapter: object) -> None:
+def check_payable(planned: Sequence[PlannedAction], order: Order, refunds: ListsShopRefunds | None) -> None:
     """Refuse to resolve with a refund the shop would refuse: an action that can only fail, with no way back
     (a resolved return is not resolved again). The agent is told what is left, to pay it with an override."""
     asked = [instructions.refund_from_json(a.payload).amount for a in planned if a.kind is ActionKind.REFUND]
     asked = [amount for amount in asked if amount]
     if not asked:
         return
-    left = left_to_refund(order, adapter)
+    left = left_to_refund(order, refunds)
     for amount in asked:
         if amount > left:
             raise InvalidReturn(f"the refund {amount} is more than the {left} left to refund on the order; "

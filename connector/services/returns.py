@@ -37,7 +37,7 @@ from connector.providers import Capability, PlatformProvider
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
-from connector.services.refundable import check_override, check_payable
+from connector.services.refundable import check_override, check_payable, refunds_listed_by
 from connector.services.replaced import replaced_ids
 from connector.services.retrying import on_concurrent_update
 from connector.services.shipping_refunded import shipping_refunded
@@ -336,8 +336,9 @@ class ReturnService:
             request = self._load(uow, shop_id, return_id)
             adapter = self.container.adapter_for(uow, shop)
             order = current_order(uow, shop, request.order_id, adapter)
+            refunds = refunds_listed_by(self.container.provider_for(shop.platform), adapter)
             if override is not None:
-                check_override(override, order, adapter)
+                check_override(override, order, refunds)
             request.resolve(actor, now, reason)
             if override is not None:
                 request.override_amount(actor, now, ResolutionKind.REFUND, override, reason)
@@ -349,7 +350,7 @@ class ReturnService:
                 credit_with_refund=self._folds_credit(shop, request),
             )
             if override is None:
-                check_payable(planned, order, adapter)
+                check_payable(planned, order, refunds)
             repo.save(request)
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Protocol, runtime_checkable
 
 from connector.bootstrap import Container
 from connector.domain.actions import ActionKind, PlatformEffect
@@ -22,6 +21,7 @@ from connector.domain.events import Actor, ActorKind
 from connector.domain.returns import Disposition, ReturnRequest
 from connector.domain.shop_refunds import ShopRefund
 from connector.domain.states import ReturnStatus
+from connector.services.refundable import refunds_listed_by
 from connector.services.returns import ReturnService, record_planned
 from connector.store.errors import ConcurrentUpdate
 from connector.store.returns_repo import ReturnRepository
@@ -81,13 +81,6 @@ def _attach(container: Container, service: ReturnService, shop_id: str, refund: 
     return f"refund-attached-{request.status.value}" if settles else "refund-attached-partial"
 
 
-@runtime_checkable
-class ListsShopRefunds(Protocol):
-    """An adapter that can list an order's refunds (WooCommerce; Shopify sends ``refunds/create`` instead)."""
-
-    def shop_refunds(self, order_id: str) -> list[ShopRefund]: ...
-
-
 def attach_refunds_of_order(container: Container, shop_id: str, order_id: str, adapter: object = None) -> list[str]:
     """After ``order.updated`` or a poll: the order's refunds made by hand, attached to its open returns.
 
@@ -95,11 +88,13 @@ def attach_refunds_of_order(container: Container, shop_id: str, order_id: str, a
     with container.uow() as uow:
         if not any(not r.status.is_terminal for r in uow.returns(shop_id).for_order(order_id)):
             return []
+        shop = uow.shops.get(shop_id)
         if adapter is None:
-            adapter = container.adapter_for(uow, uow.shops.get(shop_id))
-    if not isinstance(adapter, ListsShopRefunds):
+            adapter = container.adapter_for(uow, shop)
+    refunds = refunds_listed_by(container.provider_for(shop.platform), adapter)
+    if refunds is None:
         return []
-    return [attach_shop_refund(container, shop_id, refund) for refund in adapter.shop_refunds(order_id)
+    return [attach_shop_refund(container, shop_id, refund) for refund in refunds.shop_refunds(order_id)
             if not refund.our_keys]
 
 

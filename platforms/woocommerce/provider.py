@@ -1,7 +1,7 @@
 """WooCommerce as the core sees it: how a shop's adapter is built, how often it is polled, what it can do.
 
 WooCommerce has no return record of its own: each step of a return is told to the shop with an order note,
-and store credit is paid on its own, apart from the refund.
+store credit is paid on its own, apart from the refund, and an order's refunds are listed on request.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from connector.bootstrap import Container
 from connector.config.model import Config
 from connector.domain.orders import Platform, Shop
 from connector.ports import ShopAdapter
-from connector.providers import PlatformProvider
+from connector.providers import Capability, PlatformProvider
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.echo import RedisEchoRegistry
 from platforms.woocommerce.products import FinalSaleRule
@@ -36,4 +36,5 @@ PROVIDER = PlatformProvider(
     key=Platform.WOOCOMMERCE.value,
     adapter_factory=build_adapter,
     poll_interval=_poll_interval,
+    capabilities=frozenset({Capability.LISTS_ORDER_REFUNDS}),
 )
