@@ -107,18 +107,23 @@ def create_blueprint(
 
     @bp.post("/session")
     def session() -> tuple[Response, int]:
-        header = request.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            return jsonify(error="missing session token"), 401
-        try:
-            shop = get_flow().exchange_session(header)
-        except OAuthError as exc:
-            log.warning("shopify.session.refused", extra={"why": str(exc)})
-            return jsonify(error="invalid session token"), 401
-        except ConfigError:
-            return jsonify(error="Shopify refused the token exchange"), 401
-        except RetryableError:
-            return jsonify(error="Shopify is unreachable"), 503
-        return jsonify(shop=shop), 200
+        return _session_answer(get_flow)
 
     return bp
+
+
+def _session_answer(get_flow: Callable[[], InstallFlow]) -> tuple[Response, int]:
+    """An embedded page's session token exchanged for the shop's offline token: the shop, or why not."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return jsonify(error="missing session token"), 401
+    try:
+        shop = get_flow().exchange_session(header)
+    except OAuthError as exc:
+        log.warning("shopify.session.refused", extra={"why": str(exc)})
+        return jsonify(error="invalid session token"), 401
+    except ConfigError:
+        return jsonify(error="Shopify refused the token exchange"), 401
+    except RetryableError:
+        return jsonify(error="Shopify is unreachable"), 503
+    return jsonify(shop=shop), 200
