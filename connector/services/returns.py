@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from connector.bootstrap import Container
@@ -18,22 +18,21 @@ from connector.domain.errors import DomainError, InvalidReturn
 from connector.domain.events import Actor, ActorKind
 from connector.domain.money import Money
 from connector.domain.orders import Order, Shop
-from connector.domain.reasons import ReasonCode
 from connector.domain.returns import (
     Condition,
     Disposition,
-    Resolution,
     ResolutionKind,
-    ReturnLine,
     ReturnMethod,
     ReturnRequest,
 )
 from connector.domain.states import ReturnStatus
-from connector.policy import DraftLine, Evaluation, EvaluationContext, ReturnDraft, evaluate
+from connector.policy import Evaluation, EvaluationContext, evaluate
 from connector.policy.explain import Item, Label, Listing
 from connector.policy.model import Decision
-from connector.services.customer_history import customer_history
 from connector.providers import Capability, PlatformProvider
+from connector.services.customer_history import customer_history
+from connector.services.opening import LineInput as LineInput
+from connector.services.opening import draft_of, opened_request, return_lines_of, without_units_of
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
@@ -41,7 +40,6 @@ from connector.services.refundable import check_override, check_payable, refunds
 from connector.services.replaced import replaced_ids
 from connector.services.retrying import on_concurrent_update
 from connector.services.shipping_refunded import shipping_refunded
-from connector.services.shop_fees import with_shop_shipping_fee
 from connector.store.actions_repo import ActionState
 from connector.store.outbox_repo import JobKind
 from connector.store.returns_repo import ReturnRepository
@@ -67,19 +65,6 @@ class KeepItemRefused(DomainError):
 
     def text(self, locale: str) -> str:
         return self.item.render(locale)
-
-
-@dataclass(frozen=True, slots=True)
-class LineInput:
-    order_line_id: str
-    quantity: int
-    reason: ReasonCode
-    resolution: Resolution
-    customer_note: str = ""
-    reason_handle: str | None = None
-    platform_line_id: str | None = None
-    exchange_price: Money | None = None
-    """The replacement's unit price as the shop quotes it in the order's currency (exchanges only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +166,10 @@ class ReturnService:
             order = self._order_to_return(uow, shop, order_id, order)
             pending = repo.pending_quantities(order.id, unsynced_only=self._counts_mirrored_returns(shop))
             if from_platform:
-                order = _without_units_of(order, lines)
+                order = without_units_of(order, lines)
             new_id = return_id or f"R{uuid.uuid4().hex[:12].upper()}"
-            return_lines = _return_lines(new_id, lines)
-            draft = _draft(return_lines, method, keep_item, now)
+            return_lines = return_lines_of(new_id, lines)
+            draft = draft_of(return_lines, method, keep_item, now)
             context = EvaluationContext(
                 now=now,
                 customer_returns=customer_history(uow, shop_id, order.email),
@@ -195,7 +180,7 @@ class ReturnService:
             evaluation = evaluate(current_policy(uow, shop_id), order, draft, context)
             if keep_item and not evaluation.keep_item:
                 raise KeepItemRefused(evaluation)  # nothing is opened: the customer may ask again, sending it back
-            request = _opened_request(
+            request = opened_request(
                 new_id, order, return_lines, method, actor, now, pending, platform_return_id, evaluation,
                 shop_shipping_fee,
             )
@@ -405,95 +390,6 @@ class ReturnService:
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()
         return Outcome(request, None, action_ids, outbox_ids)
-
-
-def _return_lines(return_id: str, lines: Sequence[LineInput]) -> list[ReturnLine]:
-    """The return's lines, numbered after the return, each carrying the replacement's price it was asked at."""
-    return [
-        ReturnLine(
-            id=f"{return_id}-{index}",
-            order_line_id=item.order_line_id,
-            quantity=item.quantity,
-            reason=item.reason,
-            resolution=_priced(item),
-            customer_note=item.customer_note,
-            reason_handle=item.reason_handle,
-            platform_line_id=item.platform_line_id,
-        )
-        for index, item in enumerate(lines, start=1)
-    ]
-
-
-def _opened_request(
-    return_id: str,
-    order: Order,
-    lines: list[ReturnLine],
-    method: ReturnMethod,
-    actor: Actor,
-    now: Any,
-    pending: Mapping[str, int],
-    platform_return_id: str | None,
-    evaluation: Evaluation,
-    shop_shipping_fee: Money | None,
-) -> ReturnRequest:
-    """The new return with the policy's money, keep-item verdict and refund deadline, before any decision.
-
-    A return the platform already made is not checked against quantities: the platform has counted them.
-    The shop's own return shipping fee, when it charges one, replaces the policy's.
-    """
-    request = ReturnRequest.open(
-        id=return_id,
-        order=order,
-        lines=lines,
-        method=method,
-        actor=actor,
-        at=now,
-        pending_quantities=pending,
-        platform_return_id=platform_return_id,
-        keep_item=evaluation.keep_item,
-        check_quantities=platform_return_id is None,
-    )
-    request.set_amounts(*with_shop_shipping_fee(evaluation.fees, evaluation.amounts, shop_shipping_fee), order)
-    request.refund_due_by = evaluation.refund_due_by
-    return request
-
-
-def _draft(lines: Sequence[ReturnLine], method: ReturnMethod, keep_item: bool, now: Any) -> ReturnDraft:
-    """The return as the policy judges it, asked now (windows are checked at this time)."""
-    return ReturnDraft(
-        lines=tuple(
-            DraftLine(line.id, line.order_line_id, line.quantity, line.reason, line.resolution, _line_price(line))
-            for line in lines
-        ),
-        method=method,
-        keep_item=keep_item,
-        requested_at=now,
-    )
-
-
-def _priced(item: LineInput) -> Resolution:
-    """The resolution, carrying the replacement's unit price so that paying out uses the same figure."""
-    if item.exchange_price is None or item.resolution.exchange_price is not None:
-        return item.resolution
-    return replace(item.resolution, exchange_price=item.exchange_price)
-
-
-def _line_price(line: ReturnLine) -> Money | None:
-    """What the replacements for the whole line cost (the policy compares it with what the line is worth)."""
-    unit = line.resolution.exchange_price
-    return None if unit is None else unit * line.quantity
-
-
-def _without_units_of(order: Order, lines: Sequence[LineInput]) -> Order:
-    """The order as it was before this platform return: the platform already counts its units as returned."""
-    on_this_return: dict[str, int] = {}
-    for item in lines:
-        on_this_return[item.order_line_id] = on_this_return.get(item.order_line_id, 0) + item.quantity
-    adjusted = tuple(
-        replace(line, quantity_returned=max(0, line.quantity_returned - on_this_return.get(line.id, 0)))
-        for line in order.lines
-    )
-    return replace(order, lines=adjusted)
 
 
 def _first_line(evaluation: Evaluation, locale: str) -> str:
