@@ -1,7 +1,7 @@
 """A customer's earlier returns at one shop, as the return policy counts them.
 
 Why one place: the portal (which lines may be returned) and the return service (which decides the return)
-computed it separately and had begun to differ; the customer was then shown one eligibility and judged by
+each computed it, and two copies drift apart: the customer would be shown one eligibility and judged by
 another. Both read it from here.
 """
 
