@@ -30,7 +30,7 @@ OUTCOME_WORDS: Final = {
     ResolutionKind.STORE_CREDIT: "credited",
     ResolutionKind.EXCHANGE: "exchanged",
 }
-PLATFORM_NAMES: Final = {Platform.SHOPIFY: "Shopify", Platform.WOOCOMMERCE: "WooCommerce"}
+PLATFORM_NAMES: Final[dict[str, str]] = {Platform.SHOPIFY: "Shopify", Platform.WOOCOMMERCE: "WooCommerce"}
 # How the known amounts read; ``store_credit_bonus`` is said with the credit it belongs to.
 _PHRASES: Final = {
     "refund": "refunded {}",
@@ -44,7 +44,7 @@ _SAID_ELSEWHERE: Final = frozenset({"currency", "lines", "store_credit", "store_
 
 def shop_heading(shop: Shop) -> str:
     """``Shopify shop Name (address)``: the name when the shop has one, always the address it is reached at."""
-    platform = PLATFORM_NAMES.get(shop.platform, shop.platform.value)
+    platform = PLATFORM_NAMES.get(shop.platform, str(shop.platform))
     return f"{platform} shop {shop.name} ({shop.address})" if shop.name else f"{platform} shop {shop.address}"
 
 

@@ -115,13 +115,13 @@ def run_list(args: argparse.Namespace) -> int:
     shops = service.list_shops(container)
     if args.json:
         print(json.dumps([{**{k: getattr(s, k) for k in ("id", "address", "currency", "locale", "name", "active")},
-                           "platform": s.platform.value} for s in shops], indent=2))
+                           "platform": str(s.platform)} for s in shops], indent=2))
         return 0
     if not shops:
         print("no shops yet: add one with `returns-connector shops add` or declare it in the config")
     for shop in shops:
         state = "active" if shop.active else "inactive"
-        print(f"{shop.id}  {shop.platform.value:<11} {shop.address}  {shop.currency} {shop.locale} {state}")
+        print(f"{shop.id}  {shop.platform!s:<11} {shop.address}  {shop.currency} {shop.locale} {state}")
     return 0
 
 

@@ -13,8 +13,17 @@ from connector.domain.timeutil import require_utc
 
 
 class Platform(enum.StrEnum):
+    """The built-in platforms' keys. A shop's platform is any registered provider's key (``connector.providers``):
+    these two, or one a plugin (a test's fake) adds."""
+
     SHOPIFY = "shopify"
     WOOCOMMERCE = "woocommerce"
+
+    @classmethod
+    def key(cls, value: str) -> str:
+        """A stored platform key: the built-in member when it is one (so ``is Platform.SHOPIFY`` holds), else the
+        key as it is."""
+        return cls(value) if value in cls._value2member_map_ else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +31,8 @@ class Shop:
     """A merchant's shop. ``address`` is the myshopify domain or the WooCommerce site URL."""
 
     id: str
-    platform: Platform
+    platform: str
+    """The key of the platform's provider; a ``Platform`` member for the built-in ones."""
     address: str
     currency: str = "EUR"
     locale: str = "en"

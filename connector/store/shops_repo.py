@@ -21,7 +21,7 @@ def _shop(row: Row[tuple[object, ...]]) -> Shop:
     m = row._mapping
     return Shop(
         id=m["id"],
-        platform=Platform(m["platform"]),
+        platform=Platform.key(m["platform"]),
         address=m["address"],
         currency=m["currency"],
         locale=m["locale"],
@@ -37,7 +37,7 @@ class ShopRepository:
 
     def add(
         self,
-        platform: Platform,
+        platform: str,
         address: str,
         *,
         currency: str = "EUR",
@@ -50,7 +50,7 @@ class ShopRepository:
         now = utcnow()
         values = {
             "id": shop_id or uuid.uuid4().hex,
-            "platform": platform.value,
+            "platform": str(platform),
             "address": address,
             "currency": currency.upper(),
             "locale": locale,
@@ -65,7 +65,7 @@ class ShopRepository:
             with self._conn.begin_nested():
                 self._conn.execute(insert(shops).values(**values))
         except IntegrityError as exc:
-            raise DuplicateShop(f"{platform.value} shop {address} is already registered") from exc
+            raise DuplicateShop(f"{platform} shop {address} is already registered") from exc
         return self.get(values["id"])  # type: ignore[arg-type]
 
     def get(self, shop_id: str) -> Shop:
