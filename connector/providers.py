@@ -46,12 +46,15 @@ class Capability(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class PlatformProvider:
     """One platform as the core sees it: its key (``Shop.platform``), how a shop's adapter is built, how often
-    a shop is polled, and what it can do."""
+    a shop is polled, how its address is spelled, and what it can do."""
 
     key: str
     adapter_factory: AdapterFactory
     poll_interval: Callable[[Config], int]
     """Seconds between two polls of a shop, read from the configuration."""
+    admit_address: Callable[[str, Config], str]
+    """The stored spelling of a new shop's address; raises ``ConfigError`` for one the platform cannot have or the
+    configuration does not allow."""
     capabilities: frozenset[Capability] = frozenset()
 
     def has(self, capability: Capability) -> bool:

@@ -7,8 +7,6 @@ from collections.abc import Mapping
 
 from connector.bootstrap import Container
 from connector.domain.orders import Platform, Shop
-from connector.netguard import admit_store_url
-from connector.shopaddress import shopify_shop_domain
 from connector.store.errors import UnknownShop
 
 log = logging.getLogger("connector.shops")
@@ -57,12 +55,10 @@ def add_shop(
     return shop
 
 
-def admit_address(container: Container, platform: Platform, raw: str) -> str:
-    """The stored spelling of a new shop's address; raises ``ConfigError`` for a malformed address, or a
-    store URL pointing inside while ``[app] allow_private_store_urls`` is off."""
-    if platform is Platform.SHOPIFY:
-        return shopify_shop_domain(raw)
-    return admit_store_url(raw, allow_private=container.config.app.allow_private_store_urls)
+def admit_address(container: Container, platform: str, raw: str) -> str:
+    """The stored spelling of a new shop's address, as its platform spells it; raises ``ConfigError`` for a
+    malformed address, or one the configuration does not allow (a store URL pointing inside)."""
+    return container.provider_for(platform).admit_address(raw, container.config)
 
 
 def list_shops(container: Container) -> list[Shop]:

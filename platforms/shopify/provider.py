@@ -12,6 +12,7 @@ from connector.domain.orders import Platform, Shop
 from connector.locks import LockFactory
 from connector.ports import ShopAdapter
 from connector.providers import Capability, PlatformProvider
+from connector.shopaddress import shopify_shop_domain
 from connector.store.credentials import DbCredentialStore
 from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.auth import TokenManager
@@ -56,10 +57,15 @@ def _poll_interval(config: Config) -> int:
     return config.queue.reconcile_every_seconds
 
 
+def _admit_address(raw: str, _config: Config) -> str:
+    return shopify_shop_domain(raw)
+
+
 PROVIDER = PlatformProvider(
     key=Platform.SHOPIFY.value,
     adapter_factory=build_adapter,
     poll_interval=_poll_interval,
+    admit_address=_admit_address,
     capabilities=frozenset({
         Capability.RETURNS_MIRRORED_AT_SHOP,
         Capability.CREDIT_FOLDED_INTO_REFUND,

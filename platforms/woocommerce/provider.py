@@ -9,6 +9,7 @@ from __future__ import annotations
 from connector.bootstrap import Container
 from connector.config.model import Config
 from connector.domain.orders import Platform, Shop
+from connector.netguard import admit_store_url
 from connector.ports import ShopAdapter
 from connector.providers import Capability, PlatformProvider
 from platforms.woocommerce.adapter import WooCommerceAdapter
@@ -32,9 +33,15 @@ def _poll_interval(config: Config) -> int:
     return config.woocommerce.poll_every_seconds
 
 
+def _admit_address(raw: str, config: Config) -> str:
+    """A store URL, refused when it points inside while ``[app] allow_private_store_urls`` is off."""
+    return admit_store_url(raw, allow_private=config.app.allow_private_store_urls)
+
+
 PROVIDER = PlatformProvider(
     key=Platform.WOOCOMMERCE.value,
     adapter_factory=build_adapter,
     poll_interval=_poll_interval,
+    admit_address=_admit_address,
     capabilities=frozenset({Capability.LISTS_ORDER_REFUNDS}),
 )

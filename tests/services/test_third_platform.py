@@ -46,6 +46,7 @@ PROVIDER = PlatformProvider(
     key=PARCEL,
     adapter_factory=_adapter,
     poll_interval=lambda _config: 600,
+    admit_address=lambda raw, _config: raw,
     capabilities=frozenset({Capability.RETURNS_MIRRORED_AT_SHOP}),
 )
 
