@@ -17,7 +17,7 @@ def sync_declared_shops(container: Container, environ: Mapping[str, str] | None 
     added = 0
     with container.uow() as uow:
         for declared in container.config.shops:
-            platform = Platform(declared.platform)
+            platform = Platform.key(declared.platform)
             credentials = declared.credentials(environ)
             existing = uow.shops.find(platform, declared.address)
             if existing is None:
@@ -31,7 +31,7 @@ def sync_declared_shops(container: Container, environ: Mapping[str, str] | None 
                     declared_in_config=True,
                 )
                 added += 1
-                log.info("shops.declared-added", extra={"platform": platform.value, "address": declared.address})
+                log.info("shops.declared-added", extra={"platform": str(platform), "address": declared.address})
             elif credentials:
                 uow.shops.set_credentials(existing.id, credentials)
         uow.commit()
@@ -40,7 +40,7 @@ def sync_declared_shops(container: Container, environ: Mapping[str, str] | None 
 
 def add_shop(
     container: Container,
-    platform: Platform,
+    platform: str,
     address: str,
     *,
     currency: str,
