@@ -122,6 +122,13 @@ def _action(stack: Stack, woo_id: str, return_id: str, kind: ActionKind) -> Acti
         return next((a for a in uow.actions(woo_id).for_return(return_id) if a.kind is kind), None)
 
 
+def parked_exchange(stack: Stack, shop_id: str, return_id: str) -> ActionRecord | None:
+    """The exchange once made at the shop and parked, pending, awaiting the customer's payment. Its result alone
+    is not enough: the new order's own webhook wakes it, and a run may be under way that parks it again."""
+    found = _action(stack, shop_id, return_id, ActionKind.EXCHANGE)
+    return found if found is not None and found.result and found.state is ActionState.PENDING else None
+
+
 def _status(stack: Stack, woo_id: str, return_id: str) -> ReturnStatus:
     with stack.container.uow() as uow:
         request = uow.returns(woo_id).get(return_id)
@@ -155,7 +162,7 @@ def test_customer_owes_the_difference_of_a_dearer_replacement(stack: tuple[Stack
     _resolve(running, woo_id, return_id)
     waiting = wait_until(
         "the exchange order awaiting payment",
-        lambda: (a := _action(running, woo_id, return_id, ActionKind.EXCHANGE)) and a.result and a,
+        lambda: parked_exchange(running, woo_id, return_id),
     )
     assert waiting.state is ActionState.PENDING and "awaiting payment" in (waiting.last_error or "")
     made = _woo(running, f"orders/{waiting.result['platform_id']}")

@@ -35,7 +35,7 @@ from connector.store.actions_repo import ActionRecord, ActionState
 from demo.scenario import _candidates, _ready_for_agent, act_as_agent
 from demo.stack import Stack
 from tests.e2e.demo_stack import connected, load, running_stack, shopify_state
-from tests.e2e.test_exchange_difference import POLICY, wait_until
+from tests.e2e.test_exchange_difference import POLICY, parked_exchange, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -140,7 +140,7 @@ def test_customer_owes_the_balance_of_a_dearer_replacement(stack: tuple[Stack, s
     _resolve(running, shop_id, return_id)
     waiting = wait_until(
         "the exchange awaiting the customer's payment",
-        lambda: (a := _action(running, shop_id, return_id, ActionKind.EXCHANGE)) and a.result and a,
+        lambda: parked_exchange(running, shop_id, return_id),
     )
     assert waiting.state is ActionState.PENDING and "awaiting payment" in (waiting.last_error or "")
     request = load(running, shop_id, return_id)

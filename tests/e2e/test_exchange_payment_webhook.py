@@ -35,6 +35,7 @@ from tests.e2e.test_exchange_difference import (
     _resolve,
     _status,
     _woo,
+    parked_exchange,
     stack,
     wait_until,
 )
@@ -53,7 +54,7 @@ def test_paying_the_exchange_order_closes_the_return_without_waiting_for_the_pol
     _resolve(running, woo_id, return_id)
     waiting = wait_until(
         "the exchange order awaiting payment",
-        lambda: (a := _action(running, woo_id, return_id, ActionKind.EXCHANGE)) and a.result and a,
+        lambda: parked_exchange(running, woo_id, return_id),
     )
     assert waiting.state is ActionState.PENDING and waiting.next_attempt_at is not None
     made = _woo(running, f"orders/{waiting.result['platform_id']}")
