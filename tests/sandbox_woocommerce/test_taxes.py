@@ -68,10 +68,10 @@ def test_a_negative_fee_is_net_and_taxed_whatever_its_tax_status(shop: TaxedShop
         assert (fees, total) == ([("-10.00", "-0.73")], "16.08")
 
 
+@pytest.mark.parametrize("shop", [True], ids=["prices-incl-tax"], indirect=True)
 def test_an_unrounded_fee_is_taxed_unrounded_and_the_total_rounded_once(shop: TaxedShop) -> None:
-    """Four units; the credit 70.05 at 7.25 % is 65.314685 net: rounded first, it would leave a cent over."""
-    if not _included(shop):
-        pytest.skip("the real store's figures were taken with prices including tax")
+    """Four units; the credit 70.05 at 7.25 % is 65.314685 net: rounded first, it would leave a cent over.
+    Only with prices including tax: the real store's figures were taken that way."""
     order = _order(shop, [{"name": "Returned goods", "total": "-65.314685", "tax_status": "taxable"}], quantity=4)
     line, fees, total = _figures(order)
     assert (line[0], line[1], fees, total) == ("93.24", "6.76", [("-65.31", "-4.74")], "29.95")
