@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -62,11 +63,22 @@ class CredentialCipher:
 
 
 def _dev_key(path: Path) -> str:
+    """The development key, made once. Several threads of the app (or the demo's processes) may ask for it at
+    the same moment: the key is written whole to a file of this thread's own, then published with a hard link,
+    which fails if another one got there first, whose key is then used. Creating ``path`` directly made the
+    loser fail with FileExistsError (a 500 at install in the demo), or read a file not yet written."""
     if path.exists():
         return path.read_text().strip()
     private_dir(path.parent)
     key = Fernet.generate_key().decode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        key = path.read_text().strip()
+    finally:
+        draft.unlink(missing_ok=True)
     return key
