@@ -1,0 +1,109 @@
+"""What every part of the WooCommerce adapter stands on: the shop's settings, its raw reads, its writes,
+and the order notes and echoes each write leaves.
+
+The adapter is split by idea (``orders``, ``refunds``, ``store_credit``, ``exchanges``) into mixins of one
+class, ``WooCommerceAdapter``; this base holds what they all share, so that each needs no other. WooCommerce
+has no return object, so the return lifecycle is only notes, and lives here with them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Final, Literal
+
+from connector.domain.orders import Order
+from connector.domain.returns import ReturnRequest
+from connector.errors import ConnectorError, OutcomeUnknown, PermanentError
+from platforms.woocommerce.client import WooClient
+from platforms.woocommerce.echo import EchoRegistry
+from platforms.woocommerce.errors import WooApiError
+from platforms.woocommerce.gateways import GatewayRefunds
+from platforms.woocommerce.ids import woo_id as _id
+from platforms.woocommerce.products import ProductCatalog
+
+log = logging.getLogger(__name__)
+
+StoreCreditMode = Literal["fixed_cart", "smart_coupon", "auto"]
+WP_FATAL_ERROR: Final = "internal_server_error"
+"""The code of WordPress's fatal-error handler answer (HTTP 500): PHP died mid-request."""
+
+
+class WooAdapterBase:
+    """The attributes ``WooCommerceAdapter.__init__`` sets, and the reads and writes every part uses."""
+
+    client: WooClient
+    shop_id: str
+    shop_address: str
+    webhook_secret: str | None
+    store_credit_mode: StoreCreditMode
+    credit_validity: timedelta
+    manual_refund_fallback: bool
+    echoes: EchoRegistry
+    delivered_meta_keys: tuple[str, ...]
+    _clock: Callable[[], datetime]
+    _smart_coupons: bool | None
+    products: ProductCatalog
+    gateways: GatewayRefunds
+
+    def _order_raw(self, order_id: str) -> dict[str, Any]:
+        raw = self.client.get(f"orders/{_id(order_id)}")
+        if not isinstance(raw, dict):
+            raise PermanentError(f"order {order_id}: unexpected answer")
+        return raw
+
+    def _refunds_raw(self, order_id: str) -> list[dict[str, Any]]:
+        return [r for r in self.client.paginate(f"orders/{_id(order_id)}/refunds") if isinstance(r, dict)]
+
+    def _remember_echo(self, order_id: str, modified_gmt: Any = None) -> None:
+        """Record the order's state after our write; a failure here never fails the write."""
+        try:
+            if not isinstance(modified_gmt, str):
+                fresh = self.client.get(f"orders/{_id(order_id)}", {"_fields": "id,date_modified_gmt"})
+                modified_gmt = fresh.get("date_modified_gmt") if isinstance(fresh, dict) else None
+            if isinstance(modified_gmt, str):
+                self.echoes.remember(str(order_id), modified_gmt)
+        except ConnectorError as exc:
+            log.info("woocommerce.echo.unknown", extra={"order_id": order_id, "error": str(exc)})
+
+    # -- notes and the local-only return lifecycle --------------------------------------------
+
+    def _post(self, path: str, body: Any) -> Any:
+        """A write. WordPress's fatal-error answer (500 ``internal_server_error``, "There has been a critical
+        error on this website") means PHP died, possibly after the write was saved: an unknown outcome, to be
+        looked for before any retry, not a refusal that fails the action for good."""
+        try:
+            return self.client.post(path, body)
+        except WooApiError as exc:
+            if exc.status == 500 and exc.code == WP_FATAL_ERROR:
+                raise OutcomeUnknown(str(exc)) from exc
+            raise
+
+    def add_order_note(self, order_id: str, note: str) -> None:
+        """A private note (the customer is not emailed): the merchant's history inside WooCommerce."""
+        self._post(f"orders/{_id(order_id)}/notes", {"note": note, "customer_note": False})
+
+    def _note_quietly(self, order_id: str, note: str) -> None:
+        try:
+            self.add_order_note(order_id, note)
+        except ConnectorError as exc:
+            log.warning("woocommerce.note.failed", extra={"order_id": order_id, "error": str(exc)})
+
+    def create_return(self, request: ReturnRequest, order: Order) -> str | None:
+        units = sum(line.quantity for line in request.lines)
+        self._note_quietly(order.id, f"Return {request.id} requested: {units} item(s) (returns connector).")
+        return None
+
+    def approve_return(self, request: ReturnRequest) -> None:
+        self._note_quietly(request.order_id, f"Return {request.id} approved.")
+
+    def decline_return(self, request: ReturnRequest, reason: str) -> None:
+        self._note_quietly(request.order_id, f"Return {request.id} declined: {reason}")
+
+    def close_return(self, request: ReturnRequest) -> None:
+        self._note_quietly(request.order_id, f"Return {request.id} closed.")
+
+    def cancel_return(self, request: ReturnRequest) -> None:
+        self._note_quietly(request.order_id, f"Return {request.id} cancelled.")
+
