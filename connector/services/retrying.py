@@ -22,16 +22,24 @@ ATTEMPTS = 3
 """A worker saves a return a few times at most around one step; more conflicts mean people disagree."""
 
 
-def on_concurrent_update(step: Callable[P, R]) -> Callable[P, R]:
-    """``step`` again (up to ``ATTEMPTS`` in all) when its save found the return changed meanwhile."""
+def retried_on_concurrent_update(attempts: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A decorator running its step again (up to ``attempts`` in all) when its save found the return changed
+    meanwhile; the last attempt's ConcurrentUpdate is raised."""
 
-    @functools.wraps(step)
-    def again(*args: P.args, **kwargs: P.kwargs) -> R:
-        for _ in range(ATTEMPTS - 1):
-            try:
-                return step(*args, **kwargs)
-            except ConcurrentUpdate:
-                continue
-        return step(*args, **kwargs)
+    def decorate(step: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(step)
+        def again(*args: P.args, **kwargs: P.kwargs) -> R:
+            for _ in range(attempts - 1):
+                try:
+                    return step(*args, **kwargs)
+                except ConcurrentUpdate:
+                    continue
+            return step(*args, **kwargs)
 
-    return again
+        return again
+
+    return decorate
+
+
+on_concurrent_update = retried_on_concurrent_update(ATTEMPTS)
+"""An agent's step, again on the fresh return when the worker saved it meanwhile."""

@@ -22,8 +22,8 @@ from connector.domain.returns import Disposition, ReturnRequest
 from connector.domain.shop_refunds import ShopRefund
 from connector.domain.states import ReturnStatus
 from connector.services.refundable import refunds_listed_by
+from connector.services.retrying import retried_on_concurrent_update
 from connector.services.returns import ReturnService, record_planned
-from connector.store.errors import ConcurrentUpdate
 from connector.store.returns_repo import ReturnRepository
 
 log = logging.getLogger("connector.shop_refunds")
@@ -41,14 +41,10 @@ def attach_shop_refund(container: Container, shop_id: str, refund: ShopRefund, s
     """Record ``refund`` on the return it belongs to; a short word for the logs and the inbox row."""
     if refund.our_keys:
         return "refund-ours"
-    for _ in range(5):
-        try:
-            return _attach(container, service or ReturnService(container), shop_id, refund)
-        except ConcurrentUpdate:
-            continue  # an agent or the executor saved the return meanwhile: read it again
-    raise ConcurrentUpdate(f"refund {refund.refund_id}: the return kept changing")
+    return _attach(container, service or ReturnService(container), shop_id, refund)
 
 
+@retried_on_concurrent_update(5)  # an agent or the executor saved the return meanwhile: read it again
 def _attach(container: Container, service: ReturnService, shop_id: str, refund: ShopRefund) -> str:
     now = container.clock()
     with container.uow() as uow:
