@@ -20,7 +20,8 @@ log = logging.getLogger("connector.awaiting-payment")
 WAKEABLE = (ActionState.PENDING, ActionState.RUNNING)
 """A running action is woken too: the run under way may have read the order just before it was paid."""
 LOOKED_AT = 500
-"""Pending actions read per event: far more than a shop has exchanges waiting for a payment at once."""
+"""Exchanges read per event and state: far more than a shop has waiting for a payment at once. Only exchanges
+are read: every order webhook asks, and the shop's other pending actions are none of its business."""
 
 
 def waiting_on(record: ActionRecord, order_id: str) -> bool:
@@ -44,7 +45,7 @@ def wake_exchanges_awaiting(container: Container, shop_id: str, order_id: str) -
     with container.uow() as uow:
         repo = uow.actions(shop_id)
         for state in WAKEABLE:
-            for record in repo.list(state, limit=LOOKED_AT):
+            for record in repo.list(state, limit=LOOKED_AT, kind=ActionKind.EXCHANGE):
                 if waiting_on(record, order_id) and repo.wake(record.id, now):
                     if state is ActionState.PENDING:
                         uow.outbox.add(shop_id, JobKind.ACTION, record.id)

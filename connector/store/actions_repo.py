@@ -117,10 +117,14 @@ class ActionRepository:
         )
         return [_record(row._mapping) for row in rows]
 
-    def list(self, state: ActionState | None = None, limit: int = 100) -> list[ActionRecord]:
+    def list(
+        self, state: ActionState | None = None, limit: int = 100, kind: ActionKind | None = None
+    ) -> list[ActionRecord]:
         query = select(actions).where(actions.c.shop_id == self.shop_id)
         if state is not None:
             query = query.where(actions.c.state == state.value)
+        if kind is not None:
+            query = query.where(actions.c.kind == kind.value)
         rows = self._conn.execute(query.order_by(actions.c.created_at.desc()).limit(limit))
         return [_record(row._mapping) for row in rows]
 
