@@ -73,9 +73,9 @@ def prepare(database_url: str, count: int) -> tuple[list[tuple[str, int]], list[
     from connector.domain import Platform
     from connector.domain.actions import ActionKind
     from connector.store.actions_repo import ActionState
+    from connector.store.inbox_repo import InboxState
     from connector.store.migrate import upgrade
     from connector.store.tables import actions
-    from webhooks.inbox import InboxState, mark_delivery
     from webhooks.intake_store import IntakeStore
 
     container = Container(Config(database=DatabaseSettings(database_url)))
@@ -89,7 +89,9 @@ def prepare(database_url: str, count: int) -> tuple[list[tuple[str, int]], list[
         accepted = intake.accept(platform="shopify", address="mem-bench.myshopify.com", dedup_key=f"shopify:mem-{n}",
                                  topic="orders/updated", body=b'{"id": 1}', headers={})
         assert accepted.inbox_id is not None and accepted.outbox_id is not None
-        mark_delivery(container, accepted.inbox_id, InboxState.DONE, result="bench")
+        with container.uow() as uow:
+            uow.inbox.mark(accepted.inbox_id, InboxState.DONE, container.clock(), result="bench")
+            uow.commit()
         deliveries.append((str(accepted.inbox_id), accepted.outbox_id))
     action_ids = []
     kind = next(iter(ActionKind))

@@ -1,4 +1,8 @@
-"""Wire the pieces together once per process: config → engine, cipher, Redis. Entry points call this."""
+"""The process's resources, built once per process from the config: engine, cipher, Redis, adapters.
+
+It imports no platform: a shop's adapter comes from its platform's provider, which the plugin registry
+(``connector.providers``) finds. The wiring at the top (``wiring/``) builds one and hands it to the entry points.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,12 @@ from functools import cached_property
 from redis import Redis
 from sqlalchemy import Engine
 
+from connector.adapter_cache import AdapterCache
 from connector.config.model import Config
 from connector.domain.orders import Shop
 from connector.domain.timeutil import utcnow
 from connector.ports import ShopAdapter
-from connector.providers import AdapterFactory, Capability, PlatformProvider, is_registered, provider_for
+from connector.providers import AdapterFactory, Capability, PlatformProvider, provider_for
 from connector.store.crypto import CredentialCipher
 from connector.store.engine import make_engine
 from connector.store.uow import UnitOfWork
@@ -31,6 +36,8 @@ class Container:
     _cipher: CredentialCipher | None = field(default=None, repr=False)
     clock: Callable[[], datetime] = utcnow
     adapter_factory: AdapterFactory | None = None
+    """Builds every shop's adapter when set (a test's fake shop); otherwise the shop's platform provider does."""
+    _adapters: AdapterCache = field(default_factory=AdapterCache, repr=False)
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @cached_property
@@ -63,19 +70,13 @@ class Container:
         credentials = uow.shops.credentials(shop.id)
         if not credentials:
             return None
-        factory = self.adapter_factory
-        if factory is None:
-            from platforms.registry import build_adapter
-
-            factory = build_adapter
-        return factory(self, shop, credentials)
+        if self.adapter_factory is not None:
+            return self.adapter_factory(self, shop, credentials)
+        factory = self.provider_for(shop.platform).adapter_factory
+        return self._adapters.get_or_build(shop.id, credentials, lambda: factory(self, shop, credentials))
 
     def provider_for(self, platform: str) -> PlatformProvider:
-        """The platform's provider; the built-in platforms are registered on first use, as adapters are built."""
-        if not is_registered(platform):
-            from platforms.registry import register_platforms
-
-            register_platforms()
+        """The platform's provider, from the plugins installed (``connector.providers``)."""
         return provider_for(platform)
 
     def capable(self, shop: Shop, capability: Capability) -> bool:

@@ -9,19 +9,44 @@ integration providers are the model).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from importlib.metadata import entry_points
+from typing import Any, Protocol
+
+from redis import Redis
 
 from connector.config.model import Config
 from connector.domain.orders import Shop
 from connector.errors import ConfigError
-from connector.ports import ShopAdapter
+from connector.ports import IncomingEvent, ShopAdapter
+from connector.store.uow import UnitOfWork
+from connector.webhook_source import WebhookSource
 
-if TYPE_CHECKING:
-    from connector.bootstrap import Container
+PLUGIN_GROUP = "returns_connector.platforms"
+"""The entry-point group a platform package registers its ``PROVIDER`` under (``pyproject.toml``)."""
 
-AdapterFactory = Callable[["Container", Shop, dict[str, str]], ShopAdapter]
+
+class ProcessResources(Protocol):
+    """What a platform's factories may use of the process: its configuration, its Redis (None when none is
+    configured) and a unit of work to reach the store. ``connector.bootstrap.Container`` is one; typing the
+    factories against this protocol keeps the platforms from importing the composition root."""
+
+    @property
+    def config(self) -> Config: ...
+    @property
+    def redis(self) -> Redis | None: ...
+    def uow(self) -> UnitOfWork: ...
+    def adapter_for(self, uow: UnitOfWork, shop: Shop) -> ShopAdapter | None: ...
+
+
+AdapterFactory = Callable[[ProcessResources, Shop, dict[str, str]], ShopAdapter]
+"""``(process resources, shop, decrypted credentials) -> adapter``."""
+
+WebhookTranslator = Callable[[ProcessResources, Shop, str, Mapping[str, Any]], IncomingEvent]
+"""``(process resources, shop, topic, parsed body) -> the common event``, run by the worker on a stored
+delivery; it may build the shop's adapter (through the resources) to read what the body lacks."""
 
 
 class Capability(enum.StrEnum):
@@ -56,12 +81,40 @@ class PlatformProvider:
     """The stored spelling of a new shop's address; raises ``ConfigError`` for one the platform cannot have or the
     configuration does not allow."""
     capabilities: frozenset[Capability] = frozenset()
+    webhook_source: WebhookSource | None = None
+    """How the intake reads this platform's deliveries; None: the platform sends no webhooks."""
+    translate_webhook: WebhookTranslator | None = None
+    """How the worker turns a stored delivery into a common event; set whenever ``webhook_source`` is."""
 
     def has(self, capability: Capability) -> bool:
         return capability in self.capabilities
 
 
 _providers: dict[str, PlatformProvider] = {}
+_plugins_loaded = False
+_plugins_guard = threading.Lock()
+
+
+def load_plugins() -> None:
+    """Register every platform installed as a plugin (entry-point group ``returns_connector.platforms``),
+    once per process; a provider a test registered under the same key first stays. This is how the core finds
+    the platforms without importing any of them."""
+    global _plugins_loaded
+    with _plugins_guard:
+        if _plugins_loaded:
+            return
+        for entry in entry_points(group=PLUGIN_GROUP):
+            provider = entry.load()
+            if not isinstance(provider, PlatformProvider):
+                raise ConfigError(f"plugin {entry.name} ({entry.value}) is not a PlatformProvider")
+            _providers.setdefault(provider.key, provider)
+        _plugins_loaded = True
+
+
+def registered() -> tuple[PlatformProvider, ...]:
+    """Every known platform, plugins included."""
+    load_plugins()
+    return tuple(_providers.values())
 
 
 def register(provider: PlatformProvider) -> None:
@@ -74,6 +127,9 @@ def is_registered(platform_key: str) -> bool:
 
 
 def provider_for(platform_key: str) -> PlatformProvider:
+    """The platform's provider; the installed plugins are loaded on the first lookup of the process."""
+    if not _plugins_loaded:
+        load_plugins()
     provider = _providers.get(str(platform_key))
     if provider is None:
         raise ConfigError(f"no provider registered for platform {platform_key}")

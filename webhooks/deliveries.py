@@ -19,7 +19,7 @@ class Accepted:
 
 
 class IncomingDelivery(NamedTuple):
-    """A delivery not stored yet (``webhooks.inbox.Delivery`` is one read back from the inbox)."""
+    """A delivery not stored yet (``connector.store.inbox_repo.Delivery`` is one read back from the inbox)."""
 
     platform: str
     address: str
@@ -36,12 +36,3 @@ class IncomingDelivery(NamedTuple):
 def replay_digest(address: str, topic: str, body: bytes) -> str:
     """What makes two deliveries the same signed content for one shop and topic, whatever their headers."""
     return hashlib.sha256(b"%s\n%s\n%s" % (address.encode(), topic.encode(), body)).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class NamedShop:
-    """What a signed body says about its shop, where the platform puts that in the body: the header that
-    names the shop is not signed. ``domains`` are lower-cased shop addresses, ``ids`` the platform's ids."""
-
-    domains: frozenset[str] = frozenset()
-    ids: frozenset[str] = frozenset()

@@ -1,9 +1,10 @@
 """What a webhook delivery gets: verify, deduplicate, persist, answer. No HTTP framework in here.
 
-The order of checks follows the platforms' needs (see ``sources``). We answer 200 once the delivery and its
-outbox row are committed, before any call to the platform. Nothing here touches Redis: the workers' relay
-moves the row onto the queue, so a Redis outage never fails a delivery. Nothing here parses more than it
-must or calls a shop. If the database is away, the answer is 503 so the platform retries.
+The order of checks follows the platforms' needs (each platform's ``WebhookSource``, from its provider).
+We answer 200 once the delivery and its outbox row are committed, before any call to the platform. Nothing
+here touches Redis: the workers' relay moves the row onto the queue, so a Redis outage never fails a
+delivery. Nothing here parses more than it must or calls a shop. If the database is away, the answer is
+503 so the platform retries.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from typing import Any
 import psycopg
 from sqlalchemy.exc import DBAPIError
 
+from connector import providers
 from connector.bootstrap import Container
+from connector.webhook_source import WebhookSource
 from webhooks.intake_store import IntakeStore
-from webhooks.sources import SOURCES, Source, find_shop
 
 log = logging.getLogger("connector.webhooks")
 
@@ -63,10 +65,16 @@ class Intake:
         self.container = container
         self.store = store
         self.max_body_bytes = container.config.webhooks.max_body_bytes
+        self.sources: dict[str, WebhookSource] = {
+            provider.key: provider.webhook_source for provider in providers.registered()
+            if provider.webhook_source is not None
+        }
+        """The platforms that send webhooks, by the last segment of ``/webhooks/<platform>``; read once, as
+        the plugins are loaded once per process."""
 
     def receive(self, platform: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
         """``body`` is None when it was over the size limit and left unread."""
-        source = SOURCES.get(platform)
+        source = self.sources.get(platform)
         if source is None:
             return Answer(404, "unknown_platform", f"no webhook endpoint for {platform!r}")
         if body is None or len(body) > self.max_body_bytes:
@@ -78,17 +86,17 @@ class Intake:
             log.error("webhooks.store-unavailable", extra={"platform": platform, "error": type(exc).__name__})
             return Answer(503, "store_unavailable", "the delivery could not be stored; please retry")
 
-    def _receive(self, platform: str, source: Source, headers: Mapping[str, str], body: bytes) -> Answer:
+    def _receive(self, platform: str, source: WebhookSource, headers: Mapping[str, str], body: bytes) -> Answer:
         address = source.shop_address(headers)
         if source.is_ping(headers, body):
             log.info("webhooks.ping", extra={"platform": platform, "shop": address})
             return Answer(200, "ping")
         credentials = None
         if not source.verify_before_lookup:  # the secret is the shop's own: find the shop first
-            credentials = find_shop(self.container, source, address)[1] if address else None
+            credentials = self._credentials(source, address) if address else None
         # An unknown shop is checked against a decoy secret and fails like a bad signature, at a similar
         # cost: the answer must not tell which stores are connected.
-        keys = source.secrets(self.container, credentials) or [_DECOY_SECRET]
+        keys = source.secrets(self.container.config, credentials) or [_DECOY_SECRET]
         if not source.verify(body, headers, keys):
             log.warning("webhooks.invalid-signature", extra={"platform": platform, "shop": address})
             return INVALID_SIGNATURE
@@ -123,7 +131,15 @@ class Intake:
             return DUPLICATE
         return ACCEPTED
 
-    def _refuse_other_shop(self, source: Source, address: str, topic: str, payload: Mapping[str, Any]) -> Answer | None:
+    def _credentials(self, source: WebhookSource, address: str) -> dict[str, str] | None:
+        """The shop's decrypted credentials, for platforms whose webhook secret is the shop's own."""
+        with self.container.uow() as uow:
+            shop = uow.shops.find(source.platform, address)
+            return uow.shops.credentials(shop.id) if shop is not None else None
+
+    def _refuse_other_shop(
+        self, source: WebhookSource, address: str, topic: str, payload: Mapping[str, Any]
+    ) -> Answer | None:
         """A signed body is acted on for the shop it names, never for another shop an unsigned header names:
         its shop domains must be the header's, and its shop id the one the shop is known by. Destructive
         topics must name their shop. Refused deliveries are stored nowhere."""
@@ -132,7 +148,7 @@ class Intake:
         if strangers or len(named.ids) > 1:
             return _shop_mismatch(source, address, strangers or sorted(named.ids))
         if source.destructive(topic) and address not in named.domains:
-            log.warning("webhooks.shop-not-named", extra={"platform": source.platform.value, "header": address,
+            log.warning("webhooks.shop-not-named", extra={"platform": source.platform, "header": address,
                                                           "topic": topic})
             return SHOP_NOT_NAMED
         if named.ids:
@@ -146,8 +162,8 @@ class Intake:
         return None
 
 
-def _shop_mismatch(source: Source, address: str, named: list[str]) -> Answer:
-    log.warning("webhooks.shop-mismatch", extra={"platform": source.platform.value, "header": address,
+def _shop_mismatch(source: WebhookSource, address: str, named: list[str]) -> Answer:
+    log.warning("webhooks.shop-mismatch", extra={"platform": source.platform, "header": address,
                                                  "body": named})
     return SHOP_MISMATCH
 

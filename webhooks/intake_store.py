@@ -16,11 +16,11 @@ from contextlib import contextmanager
 import psycopg
 
 from connector.bootstrap import Container
+from connector.store.inbox_repo import InboxState
 from connector.store.outbox_repo import JobKind, insert_pending_sql
 from connector.store.replays_repo import REPLAY_HORIZON_HOURS
 from webhooks.deliveries import Accepted, IncomingDelivery
 from webhooks.group_commit import GroupCommit
-from webhooks.inbox import InboxState
 from webhooks.pg_connection import IntakeConnection
 from webhooks.sqlite_intake import SqliteIntake
 

@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from connector.domain.timeutil import utcnow
+from connector.store.inbox_repo import InboxState
 from connector.store.outbox_repo import JobKind, insert_pending_sql
 from connector.store.replays_repo import REPLAY_HORIZON_HOURS
 from webhooks.deliveries import Accepted, IncomingDelivery
-from webhooks.inbox import InboxState
 
 # What SQLAlchemy would send for the same rows (its DATETIME storage format, JSON as text).
 _STAMP = "%Y-%m-%d %H:%M:%S.%f"

@@ -143,7 +143,7 @@ def run_connect_woocommerce(args: argparse.Namespace) -> int:
         values[option] = os.environ[env_var]
     container = container_from(args)
     upgrade(container.engine)
-    store = DbCredentialStore(container, Platform.WOOCOMMERCE, locale=args.locale)
+    store = DbCredentialStore(container.uow, Platform.WOOCOMMERCE, locale=args.locale)
     allow_private = container.config.app.allow_private_store_urls
     url, currency = connect_with_keys(args.url, values["--key-env"], values["--secret-env"], credentials=store,
                                       allow_private=allow_private, expected_currency=args.currency)

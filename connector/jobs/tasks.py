@@ -6,12 +6,13 @@ import json
 import logging
 from decimal import Decimal
 
+from connector.bootstrap import Container
 from connector.jobs.runtime import worker_container
+from connector.ports import IncomingEvent
 from connector.services.executor import ActionExecutor
 from connector.services.incoming import IncomingEventHandler
 from connector.services.sync import sync_shop_orders
-from platforms.registry import translate_webhook
-from webhooks.inbox import InboxState, load_delivery, mark_delivery
+from connector.store.inbox_repo import Delivery, InboxState
 
 log = logging.getLogger("connector.tasks")
 
@@ -31,26 +32,46 @@ def run_action(shop_id: str, action_id: str, outbox_id: int | None = None) -> st
     return None if state is None else state.value
 
 
+def _load_delivery(container: Container, inbox_id: int) -> Delivery | None:
+    with container.uow() as uow:
+        return uow.inbox.load(inbox_id)
+
+
+def _mark_delivery(
+    container: Container, inbox_id: int, state: InboxState, *, result: str = "", error: str = ""
+) -> None:
+    with container.uow() as uow:
+        uow.inbox.mark(inbox_id, state, container.clock(), result=result, error=error)
+        uow.commit()
+
+
+def _translate(container: Container, shop_id: str, delivery: Delivery) -> IncomingEvent | None:
+    """The delivery as the common event, by its platform's provider; None when the shop was removed after the
+    delivery was stored (the intake tables have no foreign key)."""
+    with container.uow() as uow:
+        shop = uow.shops.find_by_id(shop_id)
+    if shop is None:
+        return None
+    translate = container.provider_for(shop.platform).translate_webhook
+    if translate is None:
+        raise LookupError(f"platform {shop.platform} stores webhooks but cannot translate them")
+    payload = json.loads(delivery.body, parse_float=Decimal)
+    return translate(container, shop, delivery.topic, payload)
+
+
 def handle_event(shop_id: str, inbox_id: str, outbox_id: int | None = None) -> str:
     container = worker_container()
-    delivery = load_delivery(container, int(inbox_id))
+    delivery = _load_delivery(container, int(inbox_id))
     if delivery is None or delivery.state is InboxState.DONE:
         _done(outbox_id)
         return "already-done"
     try:
-        with container.uow() as uow:
-            shop = uow.shops.find_by_id(shop_id)
-        if shop is None:  # removed after the delivery was stored (the intake tables have no foreign key)
-            mark_delivery(container, delivery.id, InboxState.DONE, result="shop-removed")
-            _done(outbox_id)
-            return "shop-removed"
-        payload = json.loads(delivery.body, parse_float=Decimal)
-        event = translate_webhook(container, shop, delivery.topic, payload)
-        result = IncomingEventHandler(container).apply(shop_id, event)
+        event = _translate(container, shop_id, delivery)
+        result = "shop-removed" if event is None else IncomingEventHandler(container).apply(shop_id, event)
     except Exception as exc:
-        mark_delivery(container, delivery.id, InboxState.FAILED, error=f"{type(exc).__name__}: {exc}")
+        _mark_delivery(container, delivery.id, InboxState.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
-    mark_delivery(container, delivery.id, InboxState.DONE, result=result)
+    _mark_delivery(container, delivery.id, InboxState.DONE, result=result)
     _done(outbox_id)
     return result
 

@@ -10,6 +10,7 @@ from connector.store.actions_repo import ActionRepository
 from connector.store.apikeys_repo import ApiKeyRepository
 from connector.store.crypto import CredentialCipher
 from connector.store.idempotency_repo import IdempotencyRepository
+from connector.store.inbox_repo import InboxRepository
 from connector.store.orders_repo import OrderSnapshotRepository
 from connector.store.outbox_repo import Outbox
 from connector.store.policies_repo import PolicyRepository
@@ -76,6 +77,10 @@ class UnitOfWork:
     @property
     def outbox(self) -> Outbox:
         return Outbox(self.connection)
+
+    @property
+    def inbox(self) -> InboxRepository:
+        return InboxRepository(self.connection)
 
     def single_use(self, purpose: str) -> SingleUseValues:
         return SingleUseValues(self.connection, purpose)

@@ -13,10 +13,10 @@ from connector.domain.orders import Platform
 from connector.errors import ConfigError
 from connector.shopaddress import woocommerce_store_url
 from connector.store.credentials import DbCredentialStore, DbSingleUse
-from platforms.registry import shopify_app_secrets
 from platforms.shopify import views as shopify_views
 from platforms.shopify.auth import AppConfig, InstallFlow
 from platforms.shopify.factory import token_endpoint
+from platforms.shopify.provider import shopify_app_secrets
 from platforms.woocommerce import views as woo_views
 
 log = logging.getLogger("connector.install")
@@ -26,7 +26,7 @@ class _ShopifyCredentials(DbCredentialStore):
     """Remembers the sandbox's base URL with the token, so the adapter calls the same place."""
 
     def __init__(self, container: Container) -> None:
-        super().__init__(container, Platform.SHOPIFY)
+        super().__init__(container.uow, Platform.SHOPIFY)
         self._base = container.config.shopify.admin_base_url
 
     def save(self, address: str, creds: dict[str, str]) -> None:
@@ -63,7 +63,7 @@ def shopify_flow(container: Container) -> InstallFlow:
         webhook_url=f"{base}/webhooks/shopify",
     )
     credentials = _ShopifyCredentials(container)
-    states = DbSingleUse(container, "shopify-oauth")
+    states = DbSingleUse(container.uow, "shopify-oauth")
     webhook_url = f"{base}/webhooks/shopify"
 
     def subscribe(shop: str) -> None:
@@ -88,7 +88,7 @@ class _StoreBoundStates(DbSingleUse):
     than the one the merchant started connecting is refused, whatever keys it carries."""
 
     def __init__(self, container: Container) -> None:
-        super().__init__(container, "wc-auth")
+        super().__init__(container.uow, "wc-auth")
 
     @staticmethod
     def _store() -> str:
@@ -111,7 +111,7 @@ def register_install_blueprints(app: Flask, container: Container) -> None:
     app.register_blueprint(
         woo_views.create_blueprint(
             states=_StoreBoundStates(container),
-            credentials=DbCredentialStore(container, Platform.WOOCOMMERCE),
+            credentials=DbCredentialStore(container.uow, Platform.WOOCOMMERCE),
             public_base_url=base,
             webhook_delivery_url=lambda _store: f"{base}/webhooks/woocommerce",
             app_name=container.config.woocommerce.app_name,

@@ -6,28 +6,27 @@ returns it holds in the order's returned quantities, and pays store credit with 
 
 from __future__ import annotations
 
-from connector.bootstrap import Container
 from connector.config.model import Config
 from connector.domain.orders import Platform, Shop
 from connector.locks import LockFactory
 from connector.ports import ShopAdapter
-from connector.providers import Capability, PlatformProvider
+from connector.providers import Capability, PlatformProvider, ProcessResources
 from connector.shopaddress import shopify_shop_domain
 from connector.store.credentials import DbCredentialStore
 from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.auth import TokenManager
 from platforms.shopify.factory import token_endpoint
+from platforms.shopify.webhook_source import ShopifySource, app_secrets, translate_webhook
 
 _locks: dict[int, LockFactory] = {}
 
 
-def shopify_app_secrets(container: Container) -> list[str]:
-    """The app secret(s), newest first, from the env var the config names (comma-separated for rotation)."""
-    raw = container.config.secret(container.config.shopify.api_secret_env) or ""
-    return [part.strip() for part in raw.split(",") if part.strip()]
+def shopify_app_secrets(container: ProcessResources) -> list[str]:
+    """The app secret(s), newest first (``webhook_source.app_secrets``)."""
+    return app_secrets(container.config)
 
 
-def lock_factory(container: Container) -> LockFactory:
+def lock_factory(container: ProcessResources) -> LockFactory:
     """One lock factory per container: the token refresh of a shop is serialised across threads and workers."""
     key = id(container)
     if key not in _locks:
@@ -35,13 +34,13 @@ def lock_factory(container: Container) -> LockFactory:
     return _locks[key]
 
 
-def build_adapter(container: Container, shop: Shop, credentials: dict[str, str]) -> ShopAdapter:
+def build_adapter(container: ProcessResources, shop: Shop, credentials: dict[str, str]) -> ShopAdapter:
     base_url = credentials.get("base_url") or None
     secrets = shopify_app_secrets(container)
     endpoint = token_endpoint(
         container.config.shopify.api_key, secrets, shop_url_for=lambda domain: base_url or f"https://{domain}"
     )
-    tokens = TokenManager(shop.address, DbCredentialStore(container, Platform.SHOPIFY), lock_factory(container),
+    tokens = TokenManager(shop.address, DbCredentialStore(container.uow, Platform.SHOPIFY), lock_factory(container),
                           endpoint)
     return ShopifyAdapter(
         shop.address,
@@ -62,6 +61,8 @@ def _admit_address(raw: str, _config: Config) -> str:
 
 
 PROVIDER = PlatformProvider(
+    webhook_source=ShopifySource(),
+    translate_webhook=translate_webhook,
     key=Platform.SHOPIFY.value,
     adapter_factory=build_adapter,
     poll_interval=_poll_interval,

@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from connector.ports import EventKind, IncomingEvent
+from connector.webhook_source import NamedShop
 from platforms.shopify import mapping, refund_events
 from webhooks import verify as signatures
-from webhooks.deliveries import NamedShop
 
 HMAC_HEADER: Final = "X-Shopify-Hmac-Sha256"
 TOPIC_HEADER: Final = "X-Shopify-Topic"
@@ -52,7 +52,7 @@ ACCEPTED_TOPICS: Final = frozenset(
     {*SUBSCRIBED_TOPICS, *COMPLIANCE_TOPICS, "orders/create", "orders/delete", "returns/process"}
 )
 """Every topic intake stores (any other is answered 200 and dropped). The one list of Shopify topics: intake
-(``webhooks.sources``) and the per-shop subscription both read it from here, so they cannot drift apart.
+(``webhook_source.ShopifySource``) and the per-shop subscription both read it from here, so they cannot drift apart.
 ``returns/process`` is stored and translated to ``ignored`` (see ``SUBSCRIBED_TOPICS``)."""
 
 DESTRUCTIVE_TOPICS: Final = frozenset({"shop/redact", "customers/redact", "app/uninstalled"})

@@ -6,18 +6,18 @@ store credit is paid on its own, apart from the refund, and an order's refunds a
 
 from __future__ import annotations
 
-from connector.bootstrap import Container
 from connector.config.model import Config
 from connector.domain.orders import Platform, Shop
 from connector.netguard import admit_store_url
 from connector.ports import ShopAdapter
-from connector.providers import Capability, PlatformProvider
+from connector.providers import Capability, PlatformProvider, ProcessResources
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.echo import RedisEchoRegistry
 from platforms.woocommerce.products import FinalSaleRule
+from platforms.woocommerce.webhook_source import WooSource, translate_webhook
 
 
-def build_adapter(container: Container, shop: Shop, credentials: dict[str, str]) -> ShopAdapter:
+def build_adapter(container: ProcessResources, shop: Shop, credentials: dict[str, str]) -> ShopAdapter:
     base_url = credentials.get("base_url") or None
     echoes = None if container.redis is None else RedisEchoRegistry(container.redis, namespace=shop.address)
     settings = container.config.woocommerce
@@ -39,6 +39,8 @@ def _admit_address(raw: str, config: Config) -> str:
 
 
 PROVIDER = PlatformProvider(
+    webhook_source=WooSource(),
+    translate_webhook=translate_webhook,
     key=Platform.WOOCOMMERCE.value,
     adapter_factory=build_adapter,
     poll_interval=_poll_interval,

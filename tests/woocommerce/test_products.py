@@ -14,11 +14,11 @@ from connector.config import ConfigError, load_config_text
 from connector.config.model import WooCommerceSettings
 from connector.domain.orders import Platform, Shop
 from connector.errors import RetryableError
-from platforms import registry
 from platforms.shopify.mapping import FINAL_SALE_TAGS
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.products import FinalSaleRule, ProductCatalog, facts_from_product
+from platforms.woocommerce.webhook_source import translate_webhook
 from tests.woocommerce.conftest import API, dump, load, order
 
 
@@ -171,7 +171,7 @@ def test_config_defaults_are_shopifys_final_sale_tags_and_are_validated() -> Non
 
 
 class _Container:
-    """Just what ``registry.translate_webhook`` asks of the container."""
+    """Just what ``translate_webhook`` asks of the container."""
 
     def __init__(self, adapter: WooCommerceAdapter | None) -> None:
         self.adapter = adapter
@@ -189,9 +189,9 @@ def test_the_webhook_route_stores_orders_only_with_their_product_facts(
 ) -> None:
     rsps.get(f"{API}/products", body=dump(load("products_727.json")))
     woo = Shop("shop-1", Platform.WOOCOMMERCE, "https://shop.example")
-    event = registry.translate_webhook(_Container(shop), woo, "order.created", order())  # type: ignore[arg-type]
+    event = translate_webhook(_Container(shop), woo, "order.created", order())  # type: ignore[arg-type]
     assert event.order is not None and event.order.line("317").final_sale
-    without = registry.translate_webhook(_Container(None), woo, "order.created", order())  # type: ignore[arg-type]
+    without = translate_webhook(_Container(None), woo, "order.created", order())  # type: ignore[arg-type]
     assert without.kind == "order_changed" and without.order is None  # read later, by the adapter
 
 
