@@ -12,7 +12,7 @@ from connector.cli.common import Subparsers, container_from
 from connector.config.locate import key_lines, line_of
 from connector.errors import ConfigError
 from connector.policy import EvaluationContext, Policy, PolicyError, load, simulate
-from connector.policy.schema import policy_to_dict
+from connector.policy.schema import fingerprint, policy_to_dict
 from connector.services.policies import current_policy, set_policy
 from connector.store.migrate import upgrade
 from connector.store.returns_repo import ReturnFilter
@@ -74,7 +74,7 @@ def _shop_id(container: Container, key: str) -> str:
 
 def run_check(args: argparse.Namespace) -> int:
     policy = load_with_lines(args.file)
-    print(f"ok: {args.file} is a valid policy ({policy.name}, fingerprint {policy.fingerprint()[:12]})")
+    print(f"ok: {args.file} is a valid policy ({policy.name}, fingerprint {fingerprint(policy)[:12]})")
     return 0
 
 

@@ -37,6 +37,7 @@ from connector.policy.eligibility import Assessment, withdrawal_applies
 from connector.policy.explain import Explanation, Item, Label, Listing, Text
 from connector.policy.model import Decision, EuWithdrawal, Policy
 from connector.policy.rules import Facts, first_match, gather_tags
+from connector.policy.schema import fingerprint
 from connector.policy.windows import local_date
 
 
@@ -304,6 +305,6 @@ def evaluate(
         keep_item_offered=keep_offered,
         withdrawal=withdrawal,
         policy_decision=policy_decision,
-        policy_fingerprint=policy.fingerprint(),
+        policy_fingerprint=fingerprint(policy),
         decline_item=decline_item,
     )

@@ -232,27 +232,8 @@ class Policy:
     rules: tuple[Rule, ...] = ()
     default_action: Decision = Decision.REVIEW
     eu_withdrawal: EuWithdrawal | None = None
+    # Written once by connector.policy.schema.fingerprint: the model does not know its canonical form.
     _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
-
-    def to_dict(self) -> dict[str, object]:
-        from connector.policy.schema import policy_to_dict
-
-        return policy_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> Policy:
-        from connector.policy.schema import policy_from_dict
-
-        return policy_from_dict(data)
-
-    def fingerprint(self) -> str:
-        """sha256 of the canonical JSON form; computed once per (immutable) policy."""
-        if self._fingerprint is None:
-            from connector.policy.schema import fingerprint
-
-            object.__setattr__(self, "_fingerprint", fingerprint(self))
-        assert self._fingerprint is not None
-        return self._fingerprint
 
     @property
     def ordered_rules(self) -> tuple[Rule, ...]:

@@ -314,5 +314,13 @@ def canonical_json(policy: Policy) -> str:
 
 
 def fingerprint(policy: Policy) -> str:
-    """sha256 of the canonical JSON form: equal policies, however written, share a fingerprint."""
-    return hashlib.sha256(canonical_json(policy).encode("utf-8")).hexdigest()
+    """sha256 of the canonical JSON form: equal policies, however written, share a fingerprint.
+
+    Kept on the policy after the first call: every evaluation stamps it, and a policy is immutable
+    (``dataclasses.replace`` builds a new one, with no fingerprint yet).
+    """
+    if policy._fingerprint is None:
+        digest = hashlib.sha256(canonical_json(policy).encode("utf-8")).hexdigest()
+        object.__setattr__(policy, "_fingerprint", digest)
+    assert policy._fingerprint is not None
+    return policy._fingerprint

@@ -13,6 +13,7 @@ from connector.domain.returns import ReturnRequest
 from connector.policy.context import EvaluationContext
 from connector.policy.engine import Evaluation, evaluate
 from connector.policy.model import Decision, Policy
+from connector.policy.schema import fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +120,8 @@ def simulate(
         return MappingProxyType(dict(sorted(values.items())))
 
     return SimulationReport(
-        old_fingerprint=old.fingerprint(),
-        new_fingerprint=new.fingerprint(),
+        old_fingerprint=fingerprint(old),
+        new_fingerprint=fingerprint(new),
         cases=count,
         old_decisions=MappingProxyType(dict(old_counts)),
         new_decisions=MappingProxyType(dict(new_counts)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connector.policy import Policy
-from connector.policy.schema import policy_from_dict, policy_to_dict
+from connector.policy.schema import fingerprint, policy_from_dict, policy_to_dict
 from connector.store.uow import UnitOfWork
 
 DEFAULT_POLICY = Policy(name="default")
@@ -18,4 +18,4 @@ def current_policy(uow: UnitOfWork, shop_id: str) -> Policy:
 
 def set_policy(uow: UnitOfWork, shop_id: str, policy: Policy) -> int:
     """Store ``policy`` as the shop's new version (no-op when unchanged); returns the version in force."""
-    return uow.policies(shop_id).add(policy_to_dict(policy), policy.fingerprint()).version
+    return uow.policies(shop_id).add(policy_to_dict(policy), fingerprint(policy)).version
