@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from connector.bootstrap import Container
 from connector.domain.actions import ActionKind
+from connector.services.deps import Deps
 from connector.store.actions_repo import ActionRecord, ActionState
 from connector.store.outbox_repo import JobKind
 
@@ -35,14 +35,14 @@ def waiting_on(record: ActionRecord, order_id: str) -> bool:
     return order_id in (str(record.result.get("platform_id") or ""), str(record.payload.get("order_id") or ""))
 
 
-def wake_exchanges_awaiting(container: Container, shop_id: str, order_id: str) -> list[str]:
+def wake_exchanges_awaiting(deps: Deps, shop_id: str, order_id: str) -> list[str]:
     """Make every exchange waiting for this order's payment due now and queue it; returns their ids.
 
     One that is running is marked instead, and its run queues it again when it ends (``ActionExecutor``).
     """
     woken: list[str] = []
-    now = container.clock()
-    with container.uow() as uow:
+    now = deps.clock()
+    with deps.uow() as uow:
         repo = uow.actions(shop_id)
         for state in WAKEABLE:
             for record in repo.list(state, limit=LOOKED_AT, kind=ActionKind.EXCHANGE):

@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
 
-from connector.bootstrap import Container
 from connector.domain.actions import ActionKind, PlatformEffect
 from connector.domain.errors import DomainError
 from connector.domain.events import Actor
@@ -27,6 +26,7 @@ from connector.errors import ConfigError, OutcomeUnknown, PermanentError, Retrya
 from connector.ports import ShopAdapter
 from connector.services import instructions
 from connector.services.action_table import ORDERED_BEFORE, ActionCall, find_earlier_effect, perform
+from connector.services.deps import Deps
 from connector.services.orders import current_order
 from connector.services.returns import ReturnService, record_planned
 from connector.services.shop_refunds import settled_at_shop
@@ -58,10 +58,10 @@ def backoff(attempts: int, base: int, cap: int, rng: random.Random | None = None
 
 
 class ActionExecutor:
-    def __init__(self, container: Container, service: ReturnService | None = None) -> None:
-        self.container = container
-        self.service = service or ReturnService(container)
-        self.settings = container.config.queue
+    def __init__(self, deps: Deps, service: ReturnService | None = None) -> None:
+        self.deps = deps
+        self.service = service or ReturnService(deps)
+        self.settings = deps.config.queue
 
     def run(self, shop_id: str, action_id: str) -> ActionState | None:
         claim = self._claim(shop_id, action_id)
@@ -69,9 +69,9 @@ class ActionExecutor:
             return None
         record = claim.record
         try:
-            with self.container.uow() as uow:
+            with self.deps.uow() as uow:
                 shop = uow.shops.get(shop_id)
-                adapter = self.container.adapter_for(uow, shop)
+                adapter = self.deps.adapter_for(uow, shop)
                 request = uow.returns(shop_id).get(record.return_id) if record.return_id else None
             if adapter is None:
                 raise ConfigError(f"shop {shop.address} has no credentials")
@@ -99,8 +99,8 @@ class ActionExecutor:
     # -- claiming ------------------------------------------------------------------------------------
 
     def _claim(self, shop_id: str, action_id: str) -> Claim | None:
-        now = self.container.clock()
-        with self.container.uow() as uow:
+        now = self.deps.clock()
+        with self.deps.uow() as uow:
             repo = uow.actions(shop_id)
             record = repo.get(action_id)
             if record is None or record.state in (ActionState.SUCCEEDED, ActionState.FAILED):
@@ -139,7 +139,7 @@ class ActionExecutor:
 
     def _read_order(self, shop: Shop, adapter: ShopAdapter) -> Callable[[str], Order]:
         def read(order_id: str) -> Order:
-            with self.container.uow() as uow:
+            with self.deps.uow() as uow:
                 return current_order(uow, shop, order_id, adapter)
 
         return read
@@ -149,7 +149,7 @@ class ActionExecutor:
     def _succeed(self, shop_id: str, record: ActionRecord, effect: PlatformEffect) -> ActionState:
         for _ in range(5):
             try:
-                with self.container.uow() as uow:
+                with self.deps.uow() as uow:
                     self._apply_effect(uow, shop_id, record, effect)
                     uow.commit()
             except ConcurrentUpdate:
@@ -170,7 +170,7 @@ class ActionExecutor:
         request = repo.get(record.return_id)
         if request is None:
             return
-        now = self.container.clock()
+        now = self.deps.clock()
         if record.kind is ActionKind.CREATE_RETURN and effect.platform_id:
             request.platform_return_id = effect.platform_id
             request.note(EXECUTOR, now, "created at the shop", {"platform_return_id": effect.platform_id})
@@ -193,10 +193,10 @@ class ActionExecutor:
         """
         due = f"{effect.extra.get('amount_due')} {effect.extra.get('currency', '')}".strip()
         link = effect.extra.get("payment_url", "")
-        now = self.container.clock()
+        now = self.deps.clock()
         result = instructions.effect_to_json(effect)
         error = f"awaiting payment of {due} for exchange order {effect.platform_id}: {link}"
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             actions_repo = uow.actions(shop_id)
             if not actions_repo.park(record.id, result=result, error=error, until=now + PAYMENT_POLL):
                 # Woken while it ran (the shop said the order changed): look again at once, not in minutes.
@@ -222,10 +222,10 @@ class ActionExecutor:
         hint = getattr(exc, "retry_after", None)
         if hint:
             delay = max(delay, timedelta(seconds=float(hint)))
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             uow.actions(shop_id).transition(
                 record.id, ActionState.RUNNING, state, error=_describe(exc),
-                next_attempt_at=self.container.clock() + delay,
+                next_attempt_at=self.deps.clock() + delay,
             )
             uow.commit()
         log.warning("executor.action-retry", extra={"action": record.id, "state": state.value, "error": _describe(exc)})
@@ -238,7 +238,7 @@ class ActionExecutor:
         result = {**earlier, FAILED_BEFORE_EFFECT: True} if refused else None
         if not refused and FAILED_BEFORE_EFFECT in earlier:  # refused once, retried, then given up: maybe paid
             result = {k: v for k, v in earlier.items() if k != FAILED_BEFORE_EFFECT}
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             uow.actions(shop_id).transition(record.id, None, ActionState.FAILED, error=_describe(exc), result=result)
             uow.commit()
         log.error("executor.action-failed", extra={"action": record.id, "error": _describe(exc)})

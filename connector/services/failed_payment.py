@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from connector.bootstrap import Container
 from connector.domain.actions import ActionKind
 from connector.domain.errors import DomainError, InvalidReturn
 from connector.domain.events import Actor
@@ -29,6 +28,7 @@ from connector.errors import ConfigError
 from connector.ports import ShopAdapter
 from connector.services import instructions
 from connector.services.action_table import find_earlier_effect
+from connector.services.deps import Deps
 from connector.services.executor import FAILED_BEFORE_EFFECT
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction
@@ -47,7 +47,7 @@ class NotPayableAgain(DomainError):
 
 
 def pay_failed_action(
-    container: Container,
+    deps: Deps,
     shop_id: str,
     return_id: str,
     actor: Actor,
@@ -59,8 +59,8 @@ def pay_failed_action(
     else its latest failed one), with the agent's reason in the return's history."""
     if not reason.strip():
         raise InvalidReturn("paying another amount needs a reason")
-    now = container.clock()
-    with container.uow() as uow:
+    now = deps.clock()
+    with deps.uow() as uow:
         shop = uow.shops.get(shop_id)
         repo = uow.returns(shop_id)
         request = repo.get(return_id)
@@ -70,11 +70,11 @@ def pay_failed_action(
         failed = _failed_action(records, return_id, action_id)
         if request.status is not ReturnStatus.RESOLVED:
             raise NotPayableAgain(f"return {return_id} is {request.status.value}: only a resolved return is paid")
-        adapter = container.adapter_for(uow, shop)
+        adapter = deps.adapter_for(uow, shop)
         if adapter is None:
             raise ConfigError(f"shop {shop.address} has no credentials")
         order = current_order(uow, shop, request.order_id, adapter)
-        check_override(amount, order, refunds_listed_by(container.provider_for(shop.platform), adapter))
+        check_override(amount, order, refunds_listed_by(deps.provider_for(shop.platform), adapter))
         _refuse_if_paid(adapter, failed, request)
         planned = _replacement(failed, amount, records)
         request.override_amount(actor, now, PAYABLE_AGAIN[failed.kind], amount, reason,

@@ -13,7 +13,6 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from connector.bootstrap import Container
 from connector.domain.actions import ActionKind
 from connector.domain.errors import DomainError
 from connector.domain.events import Actor, ActorKind
@@ -24,6 +23,7 @@ from connector.domain.shop_refunds import ShopRefund
 from connector.domain.states import ReturnStatus
 from connector.ports import EventKind, IncomingEvent
 from connector.services.awaiting_payment import wake_exchanges_awaiting
+from connector.services.deps import Deps
 from connector.services.privacy import record_data_request
 from connector.services.returns import LineInput, ReturnService
 from connector.services.shop_refunds import attach_refunds_of_order, attach_shop_refund
@@ -36,9 +36,9 @@ DESTRUCTIVE_KINDS = frozenset({EventKind.APP_UNINSTALLED, EventKind.CUSTOMER_RED
 
 
 class IncomingEventHandler:
-    def __init__(self, container: Container, service: ReturnService | None = None) -> None:
-        self.container = container
-        self.service = service or ReturnService(container)
+    def __init__(self, deps: Deps, service: ReturnService | None = None) -> None:
+        self.deps = deps
+        self.service = service or ReturnService(deps)
 
     def apply(self, shop_id: str, event: IncomingEvent) -> str:
         """Returns a short word saying what happened, for the logs and the inbox row."""
@@ -54,14 +54,14 @@ class IncomingEventHandler:
         return handler(self, shop_id, event)
 
     def _names_its_shop(self, shop_id: str, event: IncomingEvent) -> bool:
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             shop = uow.shops.find_by_id(shop_id)
         return shop is not None and event.shop_named_in_body == shop.address
 
     # -- orders ----------------------------------------------------------------------------------------
 
     def _on_order_changed(self, shop_id: str, event: IncomingEvent) -> str:
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             uow.shops.get(shop_id)  # an unknown shop fails here, loudly
             if event.order is not None:
                 written = uow.orders(shop_id).upsert(event.order)
@@ -73,12 +73,12 @@ class IncomingEventHandler:
         result = "order-marked-stale" if written is None else "order-updated" if written else "order-stale"
         if not (event.data or {}).get("own_write"):
             # A refund made by hand on the order screen (WooCommerce) settles the open return on its lines.
-            attached = [r for r in attach_refunds_of_order(self.container, shop_id, event.resource_id)
+            attached = [r for r in attach_refunds_of_order(self.deps, shop_id, event.resource_id)
                         if r.startswith("refund-attached")]
             if attached:
                 result += "-" + ",".join(attached)
             # Maybe the payment an exchange waits for (not our own write, which pays nothing): look now.
-            if wake_exchanges_awaiting(self.container, shop_id, event.resource_id):
+            if wake_exchanges_awaiting(self.deps, shop_id, event.resource_id):
                 result += "-exchange-payment-checked"
         return result
 
@@ -96,7 +96,7 @@ class IncomingEventHandler:
         data: Mapping[str, Any] = event.data or {}
         platform_id = str(data.get("return_id") or event.resource_id)
         order_id = str(data.get("order_id") or "")
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             if uow.returns(shop_id).get_by_platform_id(platform_id) is not None:
                 return "return-known"
             fee = _shipping_fee(data, uow.orders(shop_id).get(order_id) if order_id else None)
@@ -118,8 +118,8 @@ class IncomingEventHandler:
         if data.get("lines") and data.get("order_id"):
             return self._on_return_requested(shop_id, event, declined=reason)
         platform_id = str(data.get("return_id") or event.resource_id)
-        with self.container.uow() as uow:
-            adapter = self.container.adapter_for(uow, uow.shops.get(shop_id))
+        with self.deps.uow() as uow:
+            adapter = self.deps.adapter_for(uow, uow.shops.get(shop_id))
         fetch = getattr(adapter, "fetch_return", None)
         if fetch is None:
             return "return-unknown"
@@ -142,11 +142,11 @@ class IncomingEventHandler:
         None when the plain transition applies (a close after we paid goes through ``_close``)."""
         data: Mapping[str, Any] = event.data or {}
         platform_id = str(data.get("return_id") or event.resource_id)
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             known = uow.returns(shop_id).get_by_platform_id(platform_id) is not None
         if not known:
             return self._declined_unknown(shop_id, event) if action == "decline_at_shop" else "return-unknown"
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             repo = uow.returns(shop_id)
             request = repo.get_by_platform_id(platform_id)
             if request is None:
@@ -156,7 +156,7 @@ class IncomingEventHandler:
             word = action.removesuffix("_at_shop")
             if not request.can(action):
                 return f"return-{word}-skipped-{request.status.value}"
-            now = self.container.clock()
+            now = self.deps.clock()
             try:
                 if action == "decline_at_shop":
                     request.decline_at_shop(PLATFORM, now, _decline_text(data))
@@ -179,7 +179,7 @@ class IncomingEventHandler:
     def _transition(self, shop_id: str, event: IncomingEvent, action: str) -> str:
         data: Mapping[str, Any] = event.data or {}
         platform_id = str(data.get("return_id") or event.resource_id)
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             request = uow.returns(shop_id).get_by_platform_id(platform_id)
         if request is None:
             if action == "approve":
@@ -201,11 +201,11 @@ class IncomingEventHandler:
         return f"return-{action}d"
 
     def _close(self, shop_id: str, return_id: str) -> None:
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             request = uow.returns(shop_id).get(return_id)
             if request is None or request.status is not ReturnStatus.RESOLVED:
                 return
-            request.close(PLATFORM, self.container.clock(), "closed at the shop")
+            request.close(PLATFORM, self.deps.clock(), "closed at the shop")
             uow.returns(shop_id).save(request)
             uow.commit()
 
@@ -232,18 +232,18 @@ class IncomingEventHandler:
         order_id = data.get("order_id")
         if not order_id:
             return "refund-noted"
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             uow.orders(shop_id).mark_stale(str(order_id))
             uow.commit()
         refund = data.get("refund")
         if isinstance(refund, ShopRefund):
-            return attach_shop_refund(self.container, shop_id, refund, self.service)
+            return attach_shop_refund(self.deps, shop_id, refund, self.service)
         return "refund-order-marked-stale"
 
     # -- the app and the law ----------------------------------------------------------------------------
 
     def _on_app_uninstalled(self, shop_id: str, event: IncomingEvent) -> str:
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             uow.shops.set_active(shop_id, False)
             uow.shops.clear_credentials(shop_id)
             uow.commit()
@@ -255,14 +255,14 @@ class IncomingEventHandler:
         order_ids = _order_ids(data.get("orders_to_redact"))
         if not email and not order_ids:
             return "redact-no-customer"
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             removed = uow.orders(shop_id).delete_for_email(email, order_ids)
             anonymised = uow.returns(shop_id).redact_customer(email, order_ids)
             uow.commit()
         return f"customer-redacted-{removed}-orders-{anonymised}-returns"
 
     def _on_shop_redact(self, shop_id: str, event: IncomingEvent) -> str:
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             uow.shops.remove(shop_id)
             uow.commit()
         return "shop-redacted"
@@ -274,7 +274,7 @@ class IncomingEventHandler:
         if not email:
             return "data-request-no-email"
         request_id = (data.get("data_request") or {}).get("id")
-        with self.container.uow() as uow:
+        with self.deps.uow() as uow:
             items = record_data_request(uow, shop_id, email, None if request_id is None else str(request_id))
             uow.commit()
         return f"data-request-exported-{items}-items"

@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from connector.bootstrap import Container
 from connector.domain.events import Actor, ActorKind
 from connector.domain.refund_deadline import DeadlineRisk, deadline_risk
+from connector.services.deps import Deps
 from connector.store.errors import ConcurrentUpdate
 from connector.store.returns_repo import ReturnFilter
 from connector.store.uow import UnitOfWork
@@ -31,16 +31,16 @@ class DeadlineAlert:
     risk: DeadlineRisk
 
 
-def watch_refund_deadlines(container: Container, now: datetime) -> list[DeadlineAlert]:
+def watch_refund_deadlines(deps: Deps, now: datetime) -> list[DeadlineAlert]:
     """Alerts raised by this pass (an alert already in a return's history is not raised again)."""
     raised: list[DeadlineAlert] = []
-    with container.uow() as uow:
+    with deps.uow() as uow:
         shop_ids = [shop.id for shop in uow.shops.list()]
     for shop_id in shop_ids:
-        with container.uow() as uow:
+        with deps.uow() as uow:
             at_risk = uow.returns(shop_id).list(ReturnFilter(refund_deadline="at_risk", as_of=now, limit=_PAGE))
         for request in at_risk:
-            with container.uow() as uow:
+            with deps.uow() as uow:
                 risk = request.alert_refund_deadline(WATCH, now)
                 if risk is None:
                     continue

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector.bootstrap import Container
 from connector.domain.actions import ActionKind
 from connector.domain.errors import DomainError, InvalidReturn
 from connector.domain.events import Actor, ActorKind
@@ -31,6 +30,7 @@ from connector.policy.explain import Item, Label, Listing
 from connector.policy.model import Decision
 from connector.providers import Capability, PlatformProvider
 from connector.services.customer_history import customer_history
+from connector.services.deps import Deps
 from connector.services.opening import LineInput as LineInput
 from connector.services.opening import draft_of, opened_request, return_lines_of, without_units_of
 from connector.services.orders import current_order
@@ -129,7 +129,7 @@ def _platform_steps_after_decision(
 class ReturnService:
     """Use cases over one container; ``adapters`` builds a shop's adapter when the order must be fetched."""
 
-    def __init__(self, container: Container) -> None:
+    def __init__(self, container: Deps) -> None:
         self.container = container
 
     # -- opening -----------------------------------------------------------------------------------

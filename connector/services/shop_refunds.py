@@ -15,12 +15,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from connector.bootstrap import Container
 from connector.domain.actions import ActionKind, PlatformEffect
 from connector.domain.events import Actor, ActorKind
 from connector.domain.returns import Disposition, ReturnRequest
 from connector.domain.shop_refunds import ShopRefund
 from connector.domain.states import ReturnStatus
+from connector.services.deps import Deps
 from connector.services.refundable import refunds_listed_by
 from connector.services.retrying import retried_on_concurrent_update
 from connector.services.returns import ReturnService, record_planned
@@ -36,18 +36,18 @@ _BEFORE_RESOLVED = frozenset(
 )
 
 
-def attach_shop_refund(container: Container, shop_id: str, refund: ShopRefund, service: ReturnService | None = None
+def attach_shop_refund(deps: Deps, shop_id: str, refund: ShopRefund, service: ReturnService | None = None
                        ) -> str:
     """Record ``refund`` on the return it belongs to; a short word for the logs and the inbox row."""
     if refund.our_keys:
         return "refund-ours"
-    return _attach(container, service or ReturnService(container), shop_id, refund)
+    return _attach(deps, service or ReturnService(deps), shop_id, refund)
 
 
 @retried_on_concurrent_update(5)  # an agent or the executor saved the return meanwhile: read it again
-def _attach(container: Container, service: ReturnService, shop_id: str, refund: ShopRefund) -> str:
-    now = container.clock()
-    with container.uow() as uow:
+def _attach(deps: Deps, service: ReturnService, shop_id: str, refund: ShopRefund) -> str:
+    now = deps.clock()
+    with deps.uow() as uow:
         shop = uow.shops.get(shop_id)
         repo = uow.returns(shop_id)
         request = matching_return(repo, refund)
@@ -77,20 +77,20 @@ def _attach(container: Container, service: ReturnService, shop_id: str, refund: 
     return f"refund-attached-{request.status.value}" if settles else "refund-attached-partial"
 
 
-def attach_refunds_of_order(container: Container, shop_id: str, order_id: str, adapter: object = None) -> list[str]:
+def attach_refunds_of_order(deps: Deps, shop_id: str, order_id: str, adapter: object = None) -> list[str]:
     """After ``order.updated`` or a poll: the order's refunds made by hand, attached to its open returns.
 
     Costs nothing (no call to the shop) when no return of ours is open on the order."""
-    with container.uow() as uow:
+    with deps.uow() as uow:
         if not any(not r.status.is_terminal for r in uow.returns(shop_id).for_order(order_id)):
             return []
         shop = uow.shops.get(shop_id)
         if adapter is None:
-            adapter = container.adapter_for(uow, shop)
-    refunds = refunds_listed_by(container.provider_for(shop.platform), adapter)
+            adapter = deps.adapter_for(uow, shop)
+    refunds = refunds_listed_by(deps.provider_for(shop.platform), adapter)
     if refunds is None:
         return []
-    return [attach_shop_refund(container, shop_id, refund) for refund in refunds.shop_refunds(order_id)
+    return [attach_shop_refund(deps, shop_id, refund) for refund in refunds.shop_refunds(order_id)
             if not refund.our_keys]
 
 

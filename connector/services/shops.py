@@ -5,25 +5,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from connector.bootstrap import Container
 from connector.domain.orders import Platform, Shop
+from connector.services.deps import Deps
 from connector.store.errors import UnknownShop
 
 log = logging.getLogger("connector.shops")
 
 
-def sync_declared_shops(container: Container, environ: Mapping[str, str] | None = None) -> int:
+def sync_declared_shops(deps: Deps, environ: Mapping[str, str] | None = None) -> int:
     """Register every ``[[shops]]`` entry that is not known yet; refresh credentials from the environment."""
     added = 0
-    with container.uow() as uow:
-        for declared in container.config.shops:
+    with deps.uow() as uow:
+        for declared in deps.config.shops:
             platform = Platform.key(declared.platform)
             credentials = declared.credentials(environ)
             existing = uow.shops.find(platform, declared.address)
             if existing is None:
                 uow.shops.add(
                     platform,
-                    admit_address(container, platform, declared.address),
+                    admit_address(deps, platform, declared.address),
                     currency=declared.currency,
                     locale=declared.locale,
                     name=declared.name,
@@ -39,7 +39,7 @@ def sync_declared_shops(container: Container, environ: Mapping[str, str] | None 
 
 
 def add_shop(
-    container: Container,
+    deps: Deps,
     platform: str,
     address: str,
     *,
@@ -48,34 +48,34 @@ def add_shop(
     name: str = "",
     credentials: Mapping[str, str] | None = None,
 ) -> Shop:
-    address = admit_address(container, platform, address)
-    with container.uow() as uow:
+    address = admit_address(deps, platform, address)
+    with deps.uow() as uow:
         shop = uow.shops.add(platform, address, currency=currency, locale=locale, name=name, credentials=credentials)
         uow.commit()
     return shop
 
 
-def admit_address(container: Container, platform: str, raw: str) -> str:
+def admit_address(deps: Deps, platform: str, raw: str) -> str:
     """The stored spelling of a new shop's address, as its platform spells it; raises ``ConfigError`` for a
     malformed address, or one the configuration does not allow (a store URL pointing inside)."""
-    return container.provider_for(platform).admit_address(raw, container.config)
+    return deps.provider_for(platform).admit_address(raw, deps.config)
 
 
-def list_shops(container: Container) -> list[Shop]:
-    with container.uow() as uow:
+def list_shops(deps: Deps) -> list[Shop]:
+    with deps.uow() as uow:
         return uow.shops.list()
 
 
-def remove_shop(container: Container, shop_id_or_address: str) -> Shop:
-    with container.uow() as uow:
+def remove_shop(deps: Deps, shop_id_or_address: str) -> Shop:
+    with deps.uow() as uow:
         shop = _resolve(uow.shops.list(), shop_id_or_address)
         uow.shops.remove(shop.id)
         uow.commit()
     return shop
 
 
-def rotate_keys(container: Container) -> int:
-    with container.uow() as uow:
+def rotate_keys(deps: Deps) -> int:
+    with deps.uow() as uow:
         count = uow.shops.rotate_keys()
         uow.commit()
     return count

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from connector.bootstrap import Container
+from connector.services.deps import Deps
 from connector.services.shop_refunds import attach_refunds_of_order
 
 log = logging.getLogger("connector.sync")
@@ -15,23 +15,23 @@ _REFUNDED = frozenset({"refunded", "partially_refunded"})
 OVERLAP = timedelta(minutes=2)  # clocks differ; re-reading a little is cheap, missing a change is not
 
 
-def sync_shop_orders(container: Container, shop_id: str, limit: int = 10_000) -> int:
-    started = container.clock()
-    with container.uow() as uow:
+def sync_shop_orders(deps: Deps, shop_id: str, limit: int = 10_000) -> int:
+    started = deps.clock()
+    with deps.uow() as uow:
         shop = uow.shops.get(shop_id)
         since = uow.shops.last_synced_at(shop_id)
-        adapter = container.adapter_for(uow, shop)
+        adapter = deps.adapter_for(uow, shop)
     if adapter is None or not shop.active:
         return 0
     cursor = None if since is None else since - OVERLAP
     count = 0
     newest = None
     for order in adapter.orders_changed_since(cursor):
-        with container.uow() as uow:
+        with deps.uow() as uow:
             uow.orders(shop_id).upsert(order)
             uow.commit()
         if order.financial_status in _REFUNDED:  # a refund made by hand may settle an open return
-            attach_refunds_of_order(container, shop_id, order.id, adapter)
+            attach_refunds_of_order(deps, shop_id, order.id, adapter)
         count += 1
         if order.updated_at is not None and (newest is None or order.updated_at > newest):
             newest = order.updated_at
@@ -39,7 +39,7 @@ def sync_shop_orders(container: Container, shop_id: str, limit: int = 10_000) ->
             break
     # Stopped early: resume from the newest change read, not from now, so nothing is skipped.
     mark = newest if count >= limit and newest is not None else started
-    with container.uow() as uow:
+    with deps.uow() as uow:
         uow.shops.mark_synced(shop_id, mark)
         uow.commit()
     log.info("sync.done", extra={"shop": shop_id, "orders": count})
