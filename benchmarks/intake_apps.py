@@ -27,7 +27,7 @@ def bench_config() -> Config:
 
 
 def connector() -> Flask:
-    from connector.web.app import create_app
+    from wiring.app import create_app
 
     return create_app(container=Container(bench_config()))
 
@@ -45,6 +45,6 @@ def bare() -> Flask:
 def from_config() -> Flask:
     """The app as deployed: settings from the file named by RETURNS_CONNECTOR_CONFIG (and the environment)."""
     from connector.config.loader import load_config
-    from connector.web.app import create_app
+    from wiring.app import create_app
 
     return create_app(config=load_config())

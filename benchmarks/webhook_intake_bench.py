@@ -329,7 +329,7 @@ def drop_queue(url: str, name: str) -> int:
 
 
 def main() -> int:
-    from connector.cli.servecmd import DEFAULT_THREADS, default_workers
+    from wiring.servecmd import DEFAULT_THREADS, default_workers
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 run of 3 s per target")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import enum
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, Protocol
 
+from flask import Blueprint
 from redis import Redis
 
 from connector.config.model import Config
@@ -47,6 +48,15 @@ AdapterFactory = Callable[[ProcessResources, Shop, dict[str, str]], ShopAdapter]
 WebhookTranslator = Callable[[ProcessResources, Shop, str, Mapping[str, Any]], IncomingEvent]
 """``(process resources, shop, topic, parsed body) -> the common event``, run by the worker on a stored
 delivery; it may build the shop's adapter (through the resources) to read what the body lacks."""
+
+BlueprintsFactory = Callable[[ProcessResources], Sequence[Blueprint]]
+"""``(process resources) -> the platform's own web routes`` (install, connect), registered on the app by the
+wiring layer; the core app never names them."""
+
+
+def no_blueprints(_resources: ProcessResources) -> Sequence[Blueprint]:
+    """A platform without web routes of its own (the shops are added by hand or from the configuration)."""
+    return ()
 
 
 class Capability(enum.StrEnum):
@@ -85,6 +95,8 @@ class PlatformProvider:
     """How the intake reads this platform's deliveries; None: the platform sends no webhooks."""
     translate_webhook: WebhookTranslator | None = None
     """How the worker turns a stored delivery into a common event; set whenever ``webhook_source`` is."""
+    blueprints: BlueprintsFactory = no_blueprints
+    """The platform's install and connect routes, built once per app from the process resources."""
 
     def has(self, capability: Capability) -> bool:
         return capability in self.capabilities

@@ -1,4 +1,5 @@
-"""The ``returns-connector`` command as installed: connector's commands plus ``demo`` and ``sandbox``.
+"""The ``returns-connector`` command as installed: the production commands (``wiring.cli``) plus ``demo`` and
+``sandbox``.
 
 Why the full command line is put together here and not in ``connector.cli``: ``demo`` and ``sandbox`` run the
 sandbox shops, and production code never imports the sandboxes. ``connector.cli.main`` takes its command list as
@@ -13,8 +14,9 @@ from collections.abc import Sequence
 
 from connector.cli import main as connector_cli
 from demo import democmd, sandboxcmd
+from wiring import cli as wiring_cli
 
-COMMANDS: tuple[connector_cli.Command, ...] = (democmd, *connector_cli.COMMANDS, sandboxcmd)
+COMMANDS: tuple[connector_cli.Command, ...] = (democmd, *wiring_cli.COMMANDS, sandboxcmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

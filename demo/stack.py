@@ -27,12 +27,12 @@ from connector.jobs.reconcile import reconcile
 from connector.jobs.runtime import use_container
 from connector.private_files import private_dir
 from connector.store.migrate import upgrade
-from connector.web.app import create_app
 from demo.records import raw_records
 from sandboxes.shopify.cli import start_in_thread as start_shopify
 from sandboxes.shopify.options import SandboxOptions as ShopifyOptions
 from sandboxes.woocommerce.app import SandboxOptions as WooOptions
 from sandboxes.woocommerce.app import start_in_thread as start_woo
+from wiring.app import create_app
 
 log = logging.getLogger("connector.demo")
 SHOPIFY_SECRET = ShopifyOptions().api_secret

@@ -1,7 +1,9 @@
 """``returns-connector``: one entry point, one small module per command group.
 
-The command list is a parameter: the installed ``returns-connector`` (``demo.cli``) adds ``demo`` and ``sandbox``,
-which run the sandbox shops that production code never imports.
+The command list is a parameter. ``COMMANDS`` are connector's own, which need no platform and no webhook intake;
+``wiring.cli`` adds ``serve`` (the full app) and the platforms' ``shops`` actions, and the installed
+``returns-connector`` (``demo.cli``) adds ``demo`` and ``sandbox``, which run the sandbox shops that production
+code never imports.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from connector.cli import (
     dbcmd,
     jobscmd,
     policycmd,
-    servecmd,
     shopscmd,
     workercmd,
 )
@@ -28,21 +29,18 @@ from connector.errors import ConnectorError
 
 
 class Command(Protocol):
-    """A command module: it adds its subparser (and its handler) to the ``returns-connector`` parser."""
+    """A command (its module, or an object such as ``shopscmd.ShopsCommand``): it adds its subparser (and its
+    handler) to the ``returns-connector`` parser."""
 
     def register(self, sub: Subparsers) -> None: ...
 
 
-COMMANDS: tuple[Command, ...] = (
-    servecmd,
-    workercmd,
-    dbcmd,
-    configcmd,
-    shopscmd,
-    apikeyscmd,
-    policycmd,
-    jobscmd,
-)
+def core_commands(shop_actions: Sequence[shopscmd.ShopAction] = ()) -> tuple[Command, ...]:
+    """connector's commands in their ``--help`` order, the ``shops`` group with the platforms' own actions."""
+    return (workercmd, dbcmd, configcmd, shopscmd.ShopsCommand(tuple(shop_actions)), apikeyscmd, policycmd, jobscmd)
+
+
+COMMANDS = core_commands()
 
 
 def build_parser(commands: Sequence[Command] = COMMANDS) -> argparse.ArgumentParser:

@@ -1,4 +1,5 @@
-"""``shops add|list|remove|connect-woocommerce|rotate-keys``: manage shops (secrets come from env vars or stdin)."""
+"""``shops add|list|remove|rotate-keys``, plus the platforms' own actions (``connect-woocommerce``, added by the
+wiring layer): manage shops (secrets come from env vars or stdin)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from connector.cli.common import Subparsers, container_from
 from connector.domain.orders import Platform
@@ -14,14 +17,38 @@ from connector.services import shops as service
 from connector.store.migrate import upgrade
 
 
-def register(sub: Subparsers) -> None:
-    parser = sub.add_parser(
-        "shops",
-        help="add, list, remove, connect-woocommerce or rotate-keys",
-        description="Manage the connected shops: add, list, remove, connect-woocommerce, rotate-keys.",
-    )
-    actions = parser.add_subparsers(dest="shops_command", metavar="ACTION", required=True)
+@dataclass(frozen=True, slots=True)
+class ShopAction:
+    """A ``shops`` action a platform adds of its own (``connect-woocommerce``): its name, for the group's help,
+    and how it adds its subparser and handler. The wiring layer hands them to ``ShopsCommand``, so this module
+    names no platform."""
 
+    name: str
+    register: Callable[[Subparsers], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ShopsCommand:
+    """The ``shops`` group: connector's own actions, with the platforms' placed before ``rotate-keys``."""
+
+    platform_actions: tuple[ShopAction, ...] = ()
+
+    def register(self, sub: Subparsers) -> None:
+        names = ["add", "list", "remove", *(action.name for action in self.platform_actions), "rotate-keys"]
+        parser = sub.add_parser(
+            "shops",
+            help=f"{', '.join(names[:-1])} or {names[-1]}",
+            description=f"Manage the connected shops: {', '.join(names)}.",
+        )
+        actions = parser.add_subparsers(dest="shops_command", metavar="ACTION", required=True)
+        _register_add(actions)
+        _register_list_and_remove(actions)
+        for action in self.platform_actions:
+            action.register(actions)
+        _register_rotate(actions)
+
+
+def _register_add(actions: Subparsers) -> None:
     add = actions.add_parser(
         "add",
         help="register a shop",
@@ -39,6 +66,8 @@ def register(sub: Subparsers) -> None:
     add.add_argument("--credentials-stdin", action="store_true", help="read a JSON object of credentials on stdin")
     add.set_defaults(handler=run_add)
 
+
+def _register_list_and_remove(actions: Subparsers) -> None:
     listing = actions.add_parser("list", help="list shops", description="List registered shops (no secrets).")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=run_list)
@@ -47,22 +76,8 @@ def register(sub: Subparsers) -> None:
     remove.add_argument("shop", help="shop id or address")
     remove.set_defaults(handler=run_remove)
 
-    woo = actions.add_parser(
-        "connect-woocommerce",
-        help="connect a WooCommerce shop with REST keys entered by hand",
-        description="Check the keys at once with a read call, store them encrypted, and create the order "
-        "webhooks (signed with a secret for this shop) pointing at [app].base_url. The keys are read from the "
-        "environment variables you name, never from the command line.",
-    )
-    woo.add_argument("--url", required=True, help="the shop's site URL (https://...)")
-    woo.add_argument("--key-env", required=True, metavar="ENV_VAR", help="variable holding the consumer key")
-    woo.add_argument("--secret-env", required=True, metavar="ENV_VAR", help="variable holding the consumer secret")
-    woo.add_argument("--currency", default=None, metavar="CODE",
-                     help="refuse to connect unless the store's own currency (read from it) is this one")
-    woo.add_argument("--locale", default="en", choices=["en", "fr"])
-    woo.add_argument("--no-webhooks", action="store_true", help="only store the keys (polling still works)")
-    woo.set_defaults(handler=run_connect_woocommerce)
 
+def _register_rotate(actions: Subparsers) -> None:
     rotate = actions.add_parser(
         "rotate-keys",
         help="re-encrypt credentials under the newest key",
@@ -129,29 +144,6 @@ def run_remove(args: argparse.Namespace) -> int:
     container = container_from(args)
     shop = service.remove_shop(container, args.shop)
     print(f"removed {shop.platform} shop {shop.address}")
-    return 0
-
-
-def run_connect_woocommerce(args: argparse.Namespace) -> int:
-    from connector.store.credentials import DbCredentialStore
-    from platforms.woocommerce.auth import connect_with_keys, finish_connect
-
-    values = {}
-    for option, env_var in (("--key-env", args.key_env), ("--secret-env", args.secret_env)):
-        if not os.environ.get(env_var):
-            raise ConfigError(f"{option}: environment variable {env_var} is not set")
-        values[option] = os.environ[env_var]
-    container = container_from(args)
-    upgrade(container.engine)
-    store = DbCredentialStore(container.uow, Platform.WOOCOMMERCE, locale=args.locale)
-    allow_private = container.config.app.allow_private_store_urls
-    url, currency = connect_with_keys(args.url, values["--key-env"], values["--secret-env"], credentials=store,
-                                      allow_private=allow_private, expected_currency=args.currency)
-    print(f"keys for {url} work and are stored encrypted; the store's currency is {currency}")
-    if not args.no_webhooks:
-        delivery = f"{container.config.app.base_url.rstrip('/')}/webhooks/woocommerce"
-        setup = finish_connect(url, delivery, credentials=store, allow_private=allow_private)
-        print(f"{len(setup.ids)} webhooks deliver to {delivery}")
     return 0
 
 

@@ -1,4 +1,9 @@
-"""Flask app factory: ``create_app(config)`` builds a fresh app with its blueprints registered."""
+"""The core's Flask app: ``create_core_app(config)`` builds a fresh app with the core's blueprints (health, the
+JSON API) registered.
+
+Why "core": this app names no platform and has no webhook intake in front of it, since connector/ imports
+neither; ``wiring.app.create_app`` adds each platform's routes and the intake to it and is what is served.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +16,9 @@ from connector.jobs.queue import make_queue
 from connector.web import json_provider
 from connector.web.errors import register_error_handlers
 from connector.web.health import bp as health_bp
-from connector.web.install import register_install_blueprints
-from webhooks.intake import Intake
-from webhooks.intake_store import IntakeStore
-from webhooks.wsgi import WebhookIntake
 
 
-def create_app(config: Config | None = None, container: Container | None = None) -> Flask:
+def create_core_app(config: Config | None = None, container: Container | None = None) -> Flask:
     container = container or Container(config or Config())
     app = Flask("connector")
     app.config["MAX_CONTENT_LENGTH"] = container.config.webhooks.max_body_bytes
@@ -26,8 +27,5 @@ def create_app(config: Config | None = None, container: Container | None = None)
     register_error_handlers(app)
     app.register_blueprint(health_bp)
     register_api(app)
-    register_install_blueprints(app, container)
     app.extensions["connector.queue"] = make_queue(container)
-    app.extensions["connector.intake"] = store = IntakeStore(container)
-    app.wsgi_app = WebhookIntake(app.wsgi_app, Intake(container, store))  # type: ignore[method-assign]
     return app

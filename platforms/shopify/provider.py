@@ -16,6 +16,7 @@ from connector.store.credentials import DbCredentialStore
 from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.auth import TokenManager
 from platforms.shopify.factory import token_endpoint
+from platforms.shopify.install import install_blueprints
 from platforms.shopify.webhook_source import ShopifySource, app_secrets, translate_webhook
 
 _locks: dict[int, LockFactory] = {}
@@ -67,6 +68,7 @@ PROVIDER = PlatformProvider(
     adapter_factory=build_adapter,
     poll_interval=_poll_interval,
     admit_address=_admit_address,
+    blueprints=install_blueprints,
     capabilities=frozenset({
         Capability.RETURNS_MIRRORED_AT_SHOP,
         Capability.CREDIT_FOLDED_INTO_REFUND,

@@ -13,6 +13,7 @@ from connector.ports import ShopAdapter
 from connector.providers import Capability, PlatformProvider, ProcessResources
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.echo import RedisEchoRegistry
+from platforms.woocommerce.install import connect_blueprints
 from platforms.woocommerce.products import FinalSaleRule
 from platforms.woocommerce.webhook_source import WooSource, translate_webhook
 
@@ -45,5 +46,6 @@ PROVIDER = PlatformProvider(
     adapter_factory=build_adapter,
     poll_interval=_poll_interval,
     admit_address=_admit_address,
+    blueprints=connect_blueprints,
     capabilities=frozenset({Capability.LISTS_ORDER_REFUNDS}),
 )

@@ -25,9 +25,9 @@ from connector.domain.orders import Order
 from connector.policy import Decision, Policy
 from connector.services.policies import set_policy
 from connector.store.crypto import CredentialCipher
-from connector.web import create_app
 from tests.factories import NOW, order, order_line
 from tests.fakes import FakeAdapter, FakeShop
+from wiring.app import create_app
 
 APP_KEY = "test-app-key"
 APP_SECRET = "test-app-secret-0123456789-abcdefghij"

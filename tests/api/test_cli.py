@@ -10,8 +10,8 @@ import pytest
 from connector.bootstrap import Container
 from connector.cli.main import main
 from connector.config.loader import load_config
-from connector.web import create_app
 from tests.api.conftest import SIGNING_KEY
+from wiring.app import create_app
 
 
 @pytest.fixture

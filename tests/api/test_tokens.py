@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from connector.api.idempotency import _keep
 from connector.bootstrap import Container
 from connector.config.model import AppSettings
-from connector.web import create_app
 from connector.web.errors import error_response
 from tests.api.conftest import EMAIL, bearer
+from wiring.app import create_app
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from connector.cli.servecmd import gunicorn_options
 from demo.cli import build_parser, main  # the installed command: connector's commands, demo and sandbox
+from wiring.servecmd import gunicorn_options
 
 COMMANDS = ["serve", "worker", "migrate", "check-config", "shops", "sandbox"]
 
@@ -104,7 +104,7 @@ def test_connect_woocommerce_by_hand_checks_keys_and_creates_webhooks(tmp_path: 
                "BAD_SECRET": "cs_wrong"}
 
         def run(*args: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run([sys.executable, "-m", "connector.cli.main", "--config", str(config), *args],
+            return subprocess.run([sys.executable, "-m", "wiring.cli", "--config", str(config), *args],
                                   capture_output=True, text=True, env=env, timeout=120, check=False)
 
         connect = ("shops", "connect-woocommerce", "--url", url, "--key-env", "WC_KEY", "--secret-env")

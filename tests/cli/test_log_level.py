@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from connector.cli import servecmd
 from connector.cli.common import config_from
 from connector.config.loader import load_config
 from connector.config.model import AppSettings, Config
 from demo import stack
+from wiring import servecmd
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,7 @@ def test_serve_stores_concurrent_deliveries_once_each(tmp_path: Path, db_url: st
         uow.shops.add(Platform.SHOPIFY, "a.myshopify.com", shop_id="shop-a", credentials={"access_token": "t"})
         uow.commit()
     port = _free_port()
-    command = [sys.executable, "-m", "connector.cli.main", "--config", str(config_file), "serve",
+    command = [sys.executable, "-m", "wiring.cli", "--config", str(config_file), "serve",
                "--port", str(port), "--workers", "2", "--threads", "8"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

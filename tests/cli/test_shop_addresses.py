@@ -15,7 +15,7 @@ import pytest
 from connector.bootstrap import Container
 from connector.cli.main import main
 from connector.config.loader import load_config
-from connector.web import create_app
+from wiring.app import create_app
 
 WOO_SECRET = "per-shop-webhook-secret"
 

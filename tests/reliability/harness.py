@@ -61,7 +61,6 @@ from connector.services.sync import sync_shop_orders
 from connector.store.actions_repo import ActionState
 from connector.store.migrate import upgrade
 from connector.store.tables import webhook_inbox
-from connector.web.app import create_app
 from demo.scenario import (
     CUSTOMER,
     DEMO_POLICY,
@@ -77,6 +76,7 @@ from sandboxes.shopify.cli import start_in_thread as start_shopify
 from sandboxes.shopify.options import SandboxOptions as ShopifyOptions
 from sandboxes.woocommerce.app import SandboxOptions as WooOptions
 from sandboxes.woocommerce.app import start_in_thread as start_woo
+from wiring.app import create_app
 
 log = logging.getLogger("tests.reliability")
 SHOPIFY_SECRET = ShopifyOptions().api_secret

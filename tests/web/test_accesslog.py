@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from connector.cli.servecmd import ACCESS_LOG_FORMAT
 from connector.web.accesslog import RedactingLogger
+from wiring.servecmd import ACCESS_LOG_FORMAT
 
 TRACKING = "eyJzIjoic2hvcC0xIiwiciI6IlIxIiwiZXhwIjoxfQ.5ignature-of-the-link"
 

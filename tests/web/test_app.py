@@ -8,7 +8,7 @@ from flask import Flask
 from connector.bootstrap import Container
 from connector.config.model import Config, DatabaseSettings, RedisSettings
 from connector.store.crypto import CredentialCipher
-from connector.web import create_app
+from wiring.app import create_app
 
 
 def _app(db_url: str, redis_url: str = "") -> Flask:

@@ -12,8 +12,8 @@ from connector.bootstrap import Container
 from connector.config.model import AppSettings, Config
 from connector.domain import Platform
 from connector.store.crypto import CredentialCipher
-from connector.web import create_app
 from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
+from wiring.app import create_app
 
 
 @pytest.fixture

@@ -26,9 +26,9 @@ from connector.store.crypto import CredentialCipher
 from connector.store.inbox_repo import InboxState
 from connector.store.outbox_repo import OutboxState
 from connector.store.tables import outbox, shops, webhook_inbox
-from connector.web import create_app
 from webhooks.intake_store import IntakeStore
 from webhooks.sqlite_intake import SqliteIntake
+from wiring.app import create_app
 
 SECRET = "shpss_new_secret"
 OLD_SECRET = "shpss_old_secret"

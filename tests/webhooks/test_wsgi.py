@@ -12,7 +12,6 @@ from flask import Flask
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from connector.web import create_app
 from tests.webhooks.test_intake import (
     ORDER_BODY,
     SECRET,
@@ -24,6 +23,7 @@ from tests.webhooks.test_intake import (
 )
 from webhooks.intake import Intake
 from webhooks.wsgi import EnvironHeaders
+from wiring.app import create_app
 
 
 @pytest.fixture

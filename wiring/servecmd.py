@@ -1,4 +1,8 @@
-"""``serve``: the web app under gunicorn (or Flask's development server with --dev)."""
+"""``serve``: the web app under gunicorn (or Flask's development server with --dev).
+
+Why in the wiring layer: it serves the full app (``wiring.app.create_app``: the platforms' routes and the webhook
+intake included), which connector/ cannot build.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from connector.config.loader import load_config
 from connector.services.shops import sync_declared_shops
 from connector.store.migrate import upgrade
 from connector.web.accesslog import RedactingLogger
-from connector.web.app import create_app
+from wiring.app import create_app
 
 DEFAULT_THREADS = 16
 ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
