@@ -1,18 +1,38 @@
-"""API-specific error answers, registered on the API blueprints only (the app's handlers do the rest)."""
+"""The JSON error answer of the API: ``ApiError`` to raise from a view, ``error_response`` to build the body,
+and the API-specific handlers, registered on the API blueprints only (the app's handlers do the rest).
+
+Why here and not in ``connector.web``: the web app composes the API, so the API must not import it back;
+the app-wide handlers in ``connector.web.errors`` use this vocabulary too.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, jsonify
 
 from connector.errors import ConfigError, NotFound, PermanentError, RetryableError
 from connector.services.failed_payment import NotPayableAgain
 from connector.services.returns import ReturnNotFound
 from connector.store.errors import UnknownShop
-from connector.web.errors import error_response
 
 log = logging.getLogger("connector.api")
+
+
+class ApiError(Exception):
+    """Raise from a view to answer ``status`` with a JSON body naming the problem."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields
+
+
+def error_response(status: int, code: str, message: str, **extra: object) -> tuple[Response, int]:
+    body: dict[str, object] = {"error": {"code": code, "message": message, **extra}}
+    return jsonify(body), status
 
 
 def install(bp: Blueprint) -> None:

@@ -21,9 +21,9 @@ from flask import Response, current_app, g, request
 
 from connector import jsonlimits
 from connector.api.context import container
+from connector.api.errors import ApiError
 from connector.api.settings import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_STALE_AFTER, IDEMPOTENCY_TTL
 from connector.store.idempotency_repo import ClaimState
-from connector.web.errors import ApiError
 
 log = logging.getLogger("connector.api.idempotency")
 F = TypeVar("F", bound=Callable[..., Any])

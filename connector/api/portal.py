@@ -19,6 +19,7 @@ from connector.api import errors, present, tokens
 from connector.api.auth import current_customer, customer_required
 from connector.api.context import body, container, locale, query, service
 from connector.api.docs import CUSTOMER_AUTH, documented
+from connector.api.errors import ApiError, error_response
 from connector.api.idempotency import idempotent
 from connector.api.ratelimit import RateLimiter
 from connector.api.schemas.portal import (
@@ -46,7 +47,6 @@ from connector.services.policies import current_policy
 from connector.services.returns import KeepItemRefused, LineInput, evaluation_document
 from connector.store.errors import UnknownShop
 from connector.store.uow import UnitOfWork
-from connector.web.errors import ApiError, error_response
 
 bp = Blueprint("api_portal", __name__, url_prefix=f"{API_PREFIX}/portal/<shop_id>")
 errors.install(bp)

@@ -13,9 +13,9 @@ from flask import Blueprint, url_for
 from connector.api import errors, present, tokens
 from connector.api.context import container, locale, query
 from connector.api.docs import documented
+from connector.api.errors import ApiError
 from connector.api.schemas.portal import CustomerReturnSchema, LocaleQuerySchema
 from connector.api.settings import API_PREFIX, TRACKING_TOKEN_TTL
-from connector.web.errors import ApiError
 
 bp = Blueprint("api_track", __name__, url_prefix=f"{API_PREFIX}/track")
 errors.install(bp)

@@ -4,31 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from connector.api.errors import ApiError, error_response
 from connector.domain.errors import DomainError, IllegalTransition
 from connector.services.returns import ReturnNotFound
 from connector.store.errors import ConcurrentUpdate
 
 log = logging.getLogger("connector.web")
-
-
-class ApiError(Exception):
-    """Raise from a view to answer ``status`` with a JSON body naming the problem."""
-
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, object] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.fields = fields
-
-
-def error_response(status: int, code: str, message: str, **extra: object) -> tuple[Response, int]:
-    body: dict[str, object] = {"error": {"code": code, "message": message, **extra}}
-    return jsonify(body), status
 
 
 def register_error_handlers(app: Flask) -> None:

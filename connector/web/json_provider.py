@@ -14,7 +14,7 @@ from flask import Flask, Request
 from flask.json.provider import DefaultJSONProvider
 
 from connector import jsonlimits
-from connector.web.errors import ApiError
+from connector.api.errors import ApiError
 
 
 class LimitedJSONProvider(DefaultJSONProvider):

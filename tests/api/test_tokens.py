@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from connector.api.errors import error_response
 from connector.api.idempotency import _keep
 from connector.bootstrap import Container
 from connector.config.model import AppSettings
-from connector.web.errors import error_response
 from tests.api.conftest import EMAIL, bearer
 from wiring.app import create_app
 
