@@ -139,8 +139,7 @@ class ActionExecutor:
 
     def _read_order(self, shop: Shop, adapter: ShopAdapter) -> Callable[[str], Order]:
         def read(order_id: str) -> Order:
-            with self.deps.uow() as uow:
-                return current_order(uow, shop, order_id, adapter)
+            return current_order(self.deps, shop, order_id, adapter)  # the shop is asked with no transaction open
 
         return read
 

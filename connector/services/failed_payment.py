@@ -32,11 +32,12 @@ from connector.services.deps import Deps
 from connector.services.executor import FAILED_BEFORE_EFFECT
 from connector.services.orders import current_order
 from connector.services.planning import PlannedAction
-from connector.services.refundable import check_override, refunds_listed_by
+from connector.services.refundable import check_override, left_to_refund, refunds_listed_by
 from connector.services.replaced import REPLACES, replaced_ids
 from connector.services.returns import Outcome, ReturnNotFound, record_planned
 from connector.services.shop_refunds import settled_at_shop
 from connector.store.actions_repo import ActionRecord, ActionState
+from connector.store.uow import UnitOfWork
 
 PAYABLE_AGAIN = {ActionKind.REFUND: ResolutionKind.REFUND, ActionKind.STORE_CREDIT: ResolutionKind.STORE_CREDIT}
 _ROUND = re.compile(r":r\d+$")
@@ -56,33 +57,55 @@ def pay_failed_action(
     action_id: str | None = None,
 ) -> Outcome:
     """Record a new action paying ``amount`` in place of the return's failed refund or credit (``action_id``,
-    else its latest failed one), with the agent's reason in the return's history."""
+    else its latest failed one), with the agent's reason in the return's history.
+
+    The shop is asked (the order, what it has left to refund, whether the failed key paid after all) between
+    two transactions, never inside one: the first finds the action, the second checks it again as it is then
+    and records its replacement; the return's version check refuses a return saved meanwhile."""
     if not reason.strip():
         raise InvalidReturn("paying another amount needs a reason")
+    failed = _checked_at_shop(deps, shop_id, return_id, action_id, amount)
     now = deps.clock()
     with deps.uow() as uow:
-        shop = uow.shops.get(shop_id)
-        repo = uow.returns(shop_id)
-        request = repo.get(return_id)
-        if request is None:
-            raise ReturnNotFound(f"no return {return_id}")
-        records = uow.actions(shop_id).for_return(return_id)
-        failed = _failed_action(records, return_id, action_id)
-        if request.status is not ReturnStatus.RESOLVED:
-            raise NotPayableAgain(f"return {return_id} is {request.status.value}: only a resolved return is paid")
-        adapter = deps.adapter_for(uow, shop)
-        if adapter is None:
-            raise ConfigError(f"shop {shop.address} has no credentials")
-        order = current_order(uow, shop, request.order_id, adapter)
-        check_override(amount, order, refunds_listed_by(deps.provider_for(shop.platform), adapter))
-        _refuse_if_paid(adapter, failed, request)
+        request, records, failed = _payable(uow, shop_id, return_id, failed.id)
+        _refuse_if_settled(request, failed)
         planned = _replacement(failed, amount, records)
         request.override_amount(actor, now, PAYABLE_AGAIN[failed.kind], amount, reason,
                                 {"replaces_action": failed.id, "idempotency_key": planned.key})
-        repo.save(request)
+        uow.returns(shop_id).save(request)
         action_ids, outbox_ids = record_planned(uow, shop_id, request, [planned])
         uow.commit()
     return Outcome(request, None, action_ids, outbox_ids)
+
+
+def _checked_at_shop(deps: Deps, shop_id: str, return_id: str, action_id: str | None, amount: Money) -> ActionRecord:
+    """The failed action to pay again, once the shop said the amount is not more than the order has left and
+    the failed key paid nothing (asked with no transaction open)."""
+    with deps.uow() as uow:
+        shop = uow.shops.get(shop_id)
+        request, _, failed = _payable(uow, shop_id, return_id, action_id)
+        adapter = deps.adapter_for(uow, shop)
+    if adapter is None:
+        raise ConfigError(f"shop {shop.address} has no credentials")
+    order = current_order(deps, shop, request.order_id, adapter)
+    check_override(amount, order, left_to_refund(order, refunds_listed_by(deps.provider_for(shop.platform), adapter)))
+    _refuse_if_settled(request, failed)
+    _refuse_if_paid(adapter, failed, request)
+    return failed
+
+
+def _payable(
+    uow: UnitOfWork, shop_id: str, return_id: str, action_id: str | None
+) -> tuple[ReturnRequest, list[ActionRecord], ActionRecord]:
+    """The resolved return, its actions and the failed one to pay again, refused when paying it could pay twice."""
+    request = uow.returns(shop_id).get(return_id)
+    if request is None:
+        raise ReturnNotFound(f"no return {return_id}")
+    records = uow.actions(shop_id).for_return(return_id)
+    failed = _failed_action(records, return_id, action_id)
+    if request.status is not ReturnStatus.RESOLVED:
+        raise NotPayableAgain(f"return {return_id} is {request.status.value}: only a resolved return is paid")
+    return request, records, failed
 
 
 def _failed_action(records: list[ActionRecord], return_id: str, action_id: str | None) -> ActionRecord:
@@ -134,12 +157,16 @@ def _same_intent(records: Iterable[ActionRecord], action: ActionRecord) -> list[
     return [r for r in records if r.kind is action.kind and _ROUND.sub("", r.idempotency_key) == root]
 
 
-def _refuse_if_paid(adapter: ShopAdapter, failed: ActionRecord, request: ReturnRequest) -> None:
-    """The executor's checks before a retry: settled by hand at the shop, or the failed key's effect found."""
+def _refuse_if_settled(request: ReturnRequest, failed: ActionRecord) -> None:
+    """The executor's first check before a retry: a return settled by hand at the shop is paid nothing more."""
     settled = settled_at_shop(request, failed.kind)
     if settled is not None:
         raise NotPayableAgain(f"return {request.id} was settled at the shop (refund {settled.platform_id}): "
                               "nothing more is paid")
+
+
+def _refuse_if_paid(adapter: ShopAdapter, failed: ActionRecord, request: ReturnRequest) -> None:
+    """The executor's second check before a retry, asking the shop: the failed key's effect found."""
     found = find_earlier_effect(adapter, failed, request)
     if found is not None:
         raise NotPayableAgain(f"the shop holds {found.platform_id} for action {failed.id}: retry that action so "

@@ -42,23 +42,20 @@ def left_to_refund(order: Order, refunds: ListsShopRefunds | None) -> Money:
     return (paid - refunded).clamp_non_negative()
 
 
-def check_override(override: Money, order: Order, refunds: ListsShopRefunds | None) -> None:
-    """An agent's override: a non-negative amount in the order's currency, at most what is left to refund."""
+def check_override(override: Money, order: Order, left: Money) -> None:
+    """An agent's override: a non-negative amount in the order's currency, at most what is ``left`` to refund
+    (``left_to_refund``, asked of the shop before the deciding transaction)."""
     if override.currency != order.currency or override.is_negative():
         raise InvalidReturn(f"the override must be a non-negative amount in {order.currency}")
-    left = left_to_refund(order, refunds)
     if override > left:
         raise InvalidReturn(f"the override {override} is more than the {left} left to refund")
 
 
-def check_payable(planned: Sequence[PlannedAction], order: Order, refunds: ListsShopRefunds | None) -> None:
+def check_payable(planned: Sequence[PlannedAction], left: Money) -> None:
     """Refuse to resolve with a refund the shop would refuse: an action that can only fail, with no way back
     (a resolved return is not resolved again). The agent is told what is left, to pay it with an override."""
     asked = [instructions.refund_from_json(a.payload).amount for a in planned if a.kind is ActionKind.REFUND]
     asked = [amount for amount in asked if amount]
-    if not asked:
-        return
-    left = left_to_refund(order, refunds)
     for amount in asked:
         if amount > left:
             raise InvalidReturn(f"the refund {amount} is more than the {left} left to refund on the order; "

@@ -33,10 +33,10 @@ from connector.services.customer_history import customer_history
 from connector.services.deps import Deps
 from connector.services.opening import LineInput as LineInput
 from connector.services.opening import draft_of, opened_request, return_lines_of, without_units_of
-from connector.services.orders import current_order
+from connector.services.orders import OrderAtHand, order_at_hand
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
-from connector.services.refundable import check_override, check_payable, refunds_listed_by
+from connector.services.refundable import check_override, check_payable, left_to_refund, refunds_listed_by
 from connector.services.replaced import replaced_ids
 from connector.services.retrying import on_concurrent_update
 from connector.services.shipping_refunded import shipping_refunded
@@ -156,6 +156,13 @@ class ReturnService:
         that state and with that reason, telling the shop nothing."""
         now = self.container.clock()
         from_platform = platform_return_id is not None
+        store = order is not None  # a webhook's order is stored as it came
+        if order is None:
+            known = self._already_opened(shop_id, platform_return_id)
+            if known is not None:
+                return Outcome(known)
+            found = order_at_hand(self.container, shop_id, order_id, fresh=True)  # asks the shop: no transaction
+            order, store = found.order, found.fetched
         with self.container.uow() as uow:
             shop = uow.shops.get(shop_id)
             repo = uow.returns(shop_id)
@@ -163,20 +170,15 @@ class ReturnService:
                 known = repo.get_by_platform_id(platform_return_id)
                 if known is not None:
                     return Outcome(known)
-            order = self._order_to_return(uow, shop, order_id, order)
+            if store:
+                uow.orders(shop_id).upsert(order)
             pending = repo.pending_quantities(order.id, unsynced_only=self._counts_mirrored_returns(shop))
             if from_platform:
                 order = without_units_of(order, lines)
             new_id = return_id or f"R{uuid.uuid4().hex[:12].upper()}"
             return_lines = return_lines_of(new_id, lines)
             draft = draft_of(return_lines, method, keep_item, now)
-            context = EvaluationContext(
-                now=now,
-                customer_returns=customer_history(uow, shop_id, order.email),
-                pending_quantities={} if from_platform else pending,
-                actor=actor,
-                shipping_refunded=shipping_refunded(uow, shop_id, order),
-            )
+            context = self._context(uow, shop_id, order, now, actor, {} if from_platform else pending)
             evaluation = evaluate(current_policy(uow, shop_id), order, draft, context)
             if keep_item and not evaluation.keep_item:
                 raise KeepItemRefused(evaluation)  # nothing is opened: the customer may ask again, sending it back
@@ -192,13 +194,26 @@ class ReturnService:
             uow.commit()
         return Outcome(request, evaluation, action_ids, outbox_ids)
 
-    def _order_to_return(self, uow: UnitOfWork, shop: Shop, order_id: str, given: Order | None) -> Order:
-        """The order as the return is judged on: the one given (a webhook's, stored as it came), else the shop's
-        current one, fetched fresh so that quantities already returned are counted."""
-        if given is not None:
-            uow.orders(shop.id).upsert(given)
-            return given
-        return current_order(uow, shop, order_id, self.container.adapter_for(uow, shop), fresh=True)
+    def _already_opened(self, shop_id: str, platform_return_id: str | None) -> ReturnRequest | None:
+        """The return a platform already told us of: a webhook delivered twice asks the shop nothing."""
+        if not platform_return_id:
+            return None
+        with self.container.uow() as uow:
+            return uow.returns(shop_id).get_by_platform_id(platform_return_id)
+
+    @staticmethod
+    def _context(
+        uow: UnitOfWork, shop_id: str, order: Order, now: Any, actor: Actor, pending: Mapping[str, int]
+    ) -> EvaluationContext:
+        """What the policy weighs beside the order: the customer's history, other open returns, the shipping
+        already refunded."""
+        return EvaluationContext(
+            now=now,
+            customer_returns=customer_history(uow, shop_id, order.email),
+            pending_quantities=pending,
+            actor=actor,
+            shipping_refunded=shipping_refunded(uow, shop_id, order),
+        )
 
     def _decide_on_opening(
         self,
@@ -311,35 +326,52 @@ class ReturnService:
         reason: str = "",
         restock_location_id: str | None = None,
     ) -> Outcome:
-        """Resolve the return and record the refund, credit and exchange actions that pay it out."""
+        """Resolve the return and record the refund, credit and exchange actions that pay it out.
+
+        The shop is asked first (the order, what it has left to refund), with no transaction open; the deciding
+        transaction then loads the return afresh, and its save's version check refuses a return changed while
+        it decided (the decorator runs it again)."""
         if override is not None and not reason.strip():
             raise InvalidReturn("overriding the amount needs a reason")
+        found, left = self._order_and_refundable(shop_id, return_id)
         now = self.container.clock()
         with self.container.uow() as uow:
-            shop = uow.shops.get(shop_id)
-            repo = uow.returns(shop_id)
             request = self._load(uow, shop_id, return_id)
-            adapter = self.container.adapter_for(uow, shop)
-            order = current_order(uow, shop, request.order_id, adapter)
-            refunds = refunds_listed_by(self.container.provider_for(shop.platform), adapter)
+            found.keep(uow)
             if override is not None:
-                check_override(override, order, refunds)
+                check_override(override, found.order, left)
             request.resolve(actor, now, reason)
             if override is not None:
                 request.override_amount(actor, now, ResolutionKind.REFUND, override, reason)
             planned = plan_resolution(
                 request,
-                order,
+                found.order,
                 override=override,
                 restock_location_id=restock_location_id,
-                credit_with_refund=self._folds_credit(shop, request),
+                credit_with_refund=self._folds_credit(found.shop, request),
             )
             if override is None:
-                check_payable(planned, order, refunds)
-            repo.save(request)
+                check_payable(planned, left)
+            uow.returns(shop_id).save(request)
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()
         return Outcome(request, None, action_ids, outbox_ids)
+
+    def _order_and_refundable(self, shop_id: str, return_id: str) -> tuple[OrderAtHand, Money]:
+        """The return's order and what the shop has left to refund on it, asked of the shop outside any
+        transaction (a platform that lists no refunds leaves the total paid, ``left_to_refund``)."""
+        with self.container.uow() as uow:
+            order_id = self._load(uow, shop_id, return_id).order_id
+        found = order_at_hand(self.container, shop_id, order_id)
+        refunds = refunds_listed_by(self.container.provider_for(found.shop.platform), found.adapter)
+        return found, left_to_refund(found.order, refunds)
+
+    def _order_if_kept(self, shop_id: str, return_id: str) -> OrderAtHand | None:
+        """A keep-the-item return's order, read (from the shop if need be) before an agent's decision: approving
+        it resolves it at once, which plans the payment on the order."""
+        with self.container.uow() as uow:
+            request = self._load(uow, shop_id, return_id)
+        return order_at_hand(self.container, shop_id, request.order_id) if request.keep_item else None
 
     def close_if_paid(self, uow: UnitOfWork, shop: Shop, request: ReturnRequest) -> list[PlannedAction]:
         """Once every money action of a resolved return has succeeded, close it (and tell the shop)."""
@@ -365,6 +397,7 @@ class ReturnService:
 
     @on_concurrent_update
     def _change(self, shop_id: str, return_id: str, step: Any, decision_step: bool = False) -> Outcome:
+        kept = self._order_if_kept(shop_id, return_id) if decision_step else None
         now = self.container.clock()
         with self.container.uow() as uow:
             shop = uow.shops.get(shop_id)
@@ -377,8 +410,9 @@ class ReturnService:
                 planned = _platform_steps_after_decision(provider, request, request.platform_return_id is not None)
                 if request.keep_item and before is ReturnStatus.REQUESTED and request.status is ReturnStatus.APPROVED:
                     # A keep-the-item return an agent approved after review resolves at once too.
-                    order = current_order(uow, shop, request.order_id, self.container.adapter_for(uow, shop))
-                    planned += self._resolve_kept(request, order, shop, now)
+                    assert kept is not None  # read above: whether a return keeps its items never changes
+                    kept.keep(uow)
+                    planned += self._resolve_kept(request, kept.order, shop, now)
             elif (
                 request.status is ReturnStatus.CANCELED
                 and before is not ReturnStatus.CANCELED

@@ -150,7 +150,7 @@ def test_a_data_request_keeps_an_export_of_what_we_hold(container: Container, sh
 
 
 def test_an_order_hint_marks_the_snapshot_stale_without_calling_the_shop(container: Container, shop: FakeShop) -> None:
-    from connector.services.orders import current_order
+    from connector.services.orders import order_at_hand
 
     handler = IncomingEventHandler(container)
     handler.apply(SHOP, IncomingEvent("order_changed", "s", "O1", NOW, order=shop.orders["O1"]))
@@ -158,12 +158,13 @@ def test_an_order_hint_marks_the_snapshot_stale_without_calling_the_shop(contain
     assert handler.apply(SHOP, IncomingEvent("order_changed", "s", "O1", NOW)) == "order-marked-stale"
     assert len(shop.calls) == calls_before
     with container.uow() as uow:
-        snapshot = uow.shops.get(SHOP)
-        adapter = container.adapter_for(uow, snapshot)
         assert uow.orders(SHOP).get("O1") is not None  # still usable for ids and names
-        current_order(uow, snapshot, "O1", adapter)
-        assert shop.calls.count("fetch_order") == 0
-        current_order(uow, snapshot, "O1", adapter, fresh=True)  # decisions re-read it, once
-        assert shop.calls.count("fetch_order") == 1
-        current_order(uow, snapshot, "O1", adapter, fresh=True)
-        assert shop.calls.count("fetch_order") == 1
+    assert not order_at_hand(container, SHOP, "O1").fetched
+    assert shop.calls.count("fetch_order") == 0
+    found = order_at_hand(container, SHOP, "O1", fresh=True)  # decisions re-read it, once
+    assert found.fetched and shop.calls.count("fetch_order") == 1
+    with container.uow() as uow:  # the deciding transaction stores what the shop said
+        found.keep(uow)
+        uow.commit()
+    assert not order_at_hand(container, SHOP, "O1", fresh=True).fetched
+    assert shop.calls.count("fetch_order") == 1
