@@ -130,7 +130,8 @@ def minimal_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
 
 
 def sandbox_app() -> tuple[WSGIApp, Callable[[], None]]:
-    from sandboxes.woocommerce.app import SandboxOptions, create_app, shop_of
+    from sandboxes.woocommerce.app import create_app
+    from sandboxes.woocommerce.shop import SandboxOptions, shop_of
 
     app = create_app(SandboxOptions(orders=20, consumer_key=KEY, consumer_secret=SECRET))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)

@@ -30,8 +30,8 @@ from connector.store.migrate import upgrade
 from demo.records import raw_records
 from sandboxes.shopify.cli import start_in_thread as start_shopify
 from sandboxes.shopify.options import SandboxOptions as ShopifyOptions
-from sandboxes.woocommerce.app import SandboxOptions as WooOptions
 from sandboxes.woocommerce.app import start_in_thread as start_woo
+from sandboxes.woocommerce.shop import SandboxOptions as WooOptions
 from wiring.app import create_app
 
 log = logging.getLogger("connector.demo")

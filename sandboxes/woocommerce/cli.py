@@ -8,7 +8,8 @@ import sys
 from werkzeug.serving import make_server
 
 from sandboxes.kit.faults import FaultConfig
-from sandboxes.woocommerce.app import SandboxOptions, create_app, shop_of
+from sandboxes.woocommerce.app import create_app
+from sandboxes.woocommerce.shop import SandboxOptions, shop_of
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from sandboxes.woocommerce import rest, serialize
-from sandboxes.woocommerce.app import shop
 from sandboxes.woocommerce.errors import ApiError
 from sandboxes.woocommerce.routes_orders import site
+from sandboxes.woocommerce.shop import shop
 from sandboxes.woocommerce.state import Customer
 
 blueprint = Blueprint("wc_customers", __name__, url_prefix="/wp-json/wc/v3")

@@ -16,10 +16,10 @@ from typing import Any, Final
 from flask import Blueprint, Response, jsonify
 
 from sandboxes.woocommerce import rest
-from sandboxes.woocommerce.app import shop
 from sandboxes.woocommerce.errors import ApiError
 from sandboxes.woocommerce.routes_orders import site
 from sandboxes.woocommerce.serialize import Site, links
+from sandboxes.woocommerce.shop import shop
 from sandboxes.woocommerce.state import Gateway
 
 blueprint = Blueprint("wc_payment_gateways", __name__, url_prefix="/wp-json/wc/v3")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from sandboxes.woocommerce import settings
-from sandboxes.woocommerce.app import shop
 from sandboxes.woocommerce.serialize import WC_VERSION
+from sandboxes.woocommerce.shop import shop
 
 blueprint = Blueprint("wc_index", __name__)
 

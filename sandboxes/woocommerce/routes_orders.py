@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify
 
 from sandboxes.woocommerce import rest, serialize
-from sandboxes.woocommerce.app import shop
 from sandboxes.woocommerce.errors import ApiError
 from sandboxes.woocommerce.order_writes import create_order, update_order
 from sandboxes.woocommerce.orders import STATUSES, add_note, set_status
+from sandboxes.woocommerce.shop import shop
 from sandboxes.woocommerce.state import Order, Store
 
 blueprint = Blueprint("wc_orders", __name__, url_prefix="/wp-json/wc/v3")

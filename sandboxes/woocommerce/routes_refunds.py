@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from sandboxes.woocommerce import rest, serialize
-from sandboxes.woocommerce.app import shop
 from sandboxes.woocommerce.errors import ApiError, invalid_param
 from sandboxes.woocommerce.refunds import RefundRequest, create_refund, delete_refund
 from sandboxes.woocommerce.routes_orders import get_order, site, user_id
+from sandboxes.woocommerce.shop import shop
 from sandboxes.woocommerce.state import Order, Refund
 
 blueprint = Blueprint("wc_refunds", __name__, url_prefix="/wp-json/wc/v3")

@@ -12,10 +12,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from sandboxes.woocommerce import serialize
-from sandboxes.woocommerce.app import sandbox_error, shop
 from sandboxes.woocommerce.auth import new_key
 from sandboxes.woocommerce.orders import order_total, remaining_refund_amount, set_status, touch
 from sandboxes.woocommerce.serialize import gmt, money
+from sandboxes.woocommerce.shop import sandbox_error, shop
 from sandboxes.woocommerce.state import Order
 
 blueprint = Blueprint("wc_sandbox", __name__, url_prefix="/__sandbox")

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from sandboxes.woocommerce.app import shop
+from sandboxes.woocommerce.shop import shop
 
 blueprint = Blueprint("wc_schema", __name__)
 _TITLES = {"orders": "shop_order", "coupons": "shop_coupon", "products": "product", "webhooks": "webhook",

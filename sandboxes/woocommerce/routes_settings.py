@@ -11,10 +11,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from sandboxes.woocommerce import rest, settings
-from sandboxes.woocommerce.app import shop
 from sandboxes.woocommerce.errors import ApiError
 from sandboxes.woocommerce.routes_orders import site
 from sandboxes.woocommerce.serialize import links
+from sandboxes.woocommerce.shop import shop
 from sandboxes.woocommerce.state import Store
 
 blueprint = Blueprint("wc_settings", __name__, url_prefix="/wp-json/wc/v3")

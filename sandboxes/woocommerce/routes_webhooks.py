@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from sandboxes.woocommerce import rest, serialize
-from sandboxes.woocommerce.app import shop
 from sandboxes.woocommerce.errors import ApiError
 from sandboxes.woocommerce.routes_orders import site, user_id
 from sandboxes.woocommerce.serialize import local
+from sandboxes.woocommerce.shop import shop
 from sandboxes.woocommerce.state import Webhook
 
 blueprint = Blueprint("wc_webhooks", __name__, url_prefix="/wp-json/wc/v3")

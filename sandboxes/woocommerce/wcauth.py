@@ -16,8 +16,8 @@ import requests
 from flask import Blueprint, Response, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from sandboxes.woocommerce.app import shop
 from sandboxes.woocommerce.auth import new_key
+from sandboxes.woocommerce.shop import shop
 
 blueprint = Blueprint("wc_auth", __name__)
 SCOPES = {"read": "read", "write": "write", "read_write": "read_write"}

@@ -34,6 +34,7 @@ from platforms.woocommerce.client import WooClient
 from tests.api.conftest import Clock, make_app
 
 sandbox_app = pytest.importorskip("sandboxes.woocommerce.app")
+sandbox_shop = pytest.importorskip("sandboxes.woocommerce.shop")
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +63,7 @@ def _serve(app: Flask) -> tuple[str, threading.Thread, BaseWSGIServer]:
 @pytest.fixture
 def portal(sqlite_url: str) -> Iterator[Portal]:
     shop_url, stop_shop = sandbox_app.start_in_thread(
-        sandbox_app.SandboxOptions(orders=20, seed=7, consumer_key=KEY, consumer_secret=SECRET)
+        sandbox_shop.SandboxOptions(orders=20, seed=7, consumer_key=KEY, consumer_secret=SECRET)
     )
     engine = make_engine(sqlite_url)
     upgrade(engine)

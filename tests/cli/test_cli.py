@@ -90,7 +90,8 @@ def test_shops_add_list_remove_keeps_secrets_out_of_output(tmp_path: Path) -> No
 def test_connect_woocommerce_by_hand_checks_keys_and_creates_webhooks(tmp_path: Path) -> None:
     import requests
 
-    from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
+    from sandboxes.woocommerce.app import start_in_thread
+    from sandboxes.woocommerce.shop import SandboxOptions
 
     # a USD store: the shop's currency is read from it, never assumed (issue 16)
     url, stop = start_in_thread(SandboxOptions(orders=3, consumer_key="ck_demo", consumer_secret="cs_demo",

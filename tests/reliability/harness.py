@@ -74,8 +74,8 @@ from platforms.woocommerce.markers import markers_in
 from sandboxes.kit.faults import FaultConfig
 from sandboxes.shopify.cli import start_in_thread as start_shopify
 from sandboxes.shopify.options import SandboxOptions as ShopifyOptions
-from sandboxes.woocommerce.app import SandboxOptions as WooOptions
 from sandboxes.woocommerce.app import start_in_thread as start_woo
+from sandboxes.woocommerce.shop import SandboxOptions as WooOptions
 from wiring.app import create_app
 
 log = logging.getLogger("tests.reliability")

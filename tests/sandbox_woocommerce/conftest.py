@@ -13,7 +13,8 @@ from flask import Flask, Response, request
 from werkzeug.serving import make_server
 
 from sandboxes.kit.faults import FaultConfig
-from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
+from sandboxes.woocommerce.app import start_in_thread
+from sandboxes.woocommerce.shop import SandboxOptions
 
 KEY = "ck_" + "a" * 40
 SECRET = "cs_" + "b" * 40

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from werkzeug.serving import make_server
 
-from sandboxes.woocommerce.app import SandboxOptions, create_app, shop_of
+from sandboxes.woocommerce.app import create_app
+from sandboxes.woocommerce.shop import SandboxOptions, shop_of
 from sandboxes.woocommerce.state import Store, TaxRate
 
 KEY, SECRET = "ck_" + "e" * 40, "cs_" + "f" * 40

@@ -7,7 +7,8 @@ import time
 
 import requests
 
-from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
+from sandboxes.woocommerce.app import start_in_thread
+from sandboxes.woocommerce.shop import SandboxOptions
 from tests.sandbox_woocommerce.conftest import KEY, SECRET
 
 

@@ -12,7 +12,8 @@ from connector.bootstrap import Container
 from connector.config.model import AppSettings, Config
 from connector.domain import Platform
 from connector.store.crypto import CredentialCipher
-from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
+from sandboxes.woocommerce.app import start_in_thread
+from sandboxes.woocommerce.shop import SandboxOptions
 from wiring.app import create_app
 
 

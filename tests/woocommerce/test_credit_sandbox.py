@@ -19,7 +19,8 @@ from connector.errors import OutcomeUnknown
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.markers import coupon_code
-from sandboxes.woocommerce.app import SandboxOptions, start_in_thread
+from sandboxes.woocommerce.app import start_in_thread
+from sandboxes.woocommerce.shop import SandboxOptions
 from tests.sandbox_woocommerce.conftest import KEY, SECRET, Woo
 
 EMAIL = "ann@example.com"

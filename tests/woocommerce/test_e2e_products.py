@@ -20,6 +20,7 @@ from platforms.woocommerce.client import WooClient
 from tests.policy.builders import ctx, draft, policy, want
 
 sandbox_app = pytest.importorskip("sandboxes.woocommerce.app")
+sandbox_shop = pytest.importorskip("sandboxes.woocommerce.shop")
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +30,7 @@ POLICY = 'default_action = "approve"\n[windows]\ndays = 3650\nanchor = "order"\n
 
 @pytest.fixture(scope="module")
 def shop() -> Iterator[tuple[WooCommerceAdapter, str]]:
-    options = sandbox_app.SandboxOptions(orders=60, seed=7, consumer_key=KEY, consumer_secret=SECRET)
+    options = sandbox_shop.SandboxOptions(orders=60, seed=7, consumer_key=KEY, consumer_secret=SECRET)
     shop_url, stop = sandbox_app.start_in_thread(options)
     client = WooClient(shop_url, KEY, SECRET, allow_private=True)
     try:

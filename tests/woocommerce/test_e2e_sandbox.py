@@ -35,6 +35,7 @@ from platforms.woocommerce.views import create_blueprint
 from platforms.woocommerce.webhooks import dedup_key, is_ping, verify_signature
 
 sandbox_app = pytest.importorskip("sandboxes.woocommerce.app")
+sandbox_shop = pytest.importorskip("sandboxes.woocommerce.shop")
 
 pytestmark = pytest.mark.e2e
 
@@ -107,7 +108,7 @@ def _connector_app(base: str, shop_url: str, connector: Connector) -> Flask:
 
 @pytest.fixture
 def world() -> Iterator[World]:
-    shop_url, stop_shop = sandbox_app.start_in_thread(sandbox_app.SandboxOptions(orders=60, seed=7))
+    shop_url, stop_shop = sandbox_app.start_in_thread(sandbox_shop.SandboxOptions(orders=60, seed=7))
     server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)  # real app set below
     base = f"http://127.0.0.1:{server.server_port}"
     connector = Connector(base, InMemoryCredentialStore())
