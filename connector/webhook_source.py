@@ -37,6 +37,11 @@ class WebhookSource(Protocol):
     def verify_before_lookup(self) -> bool:
         """True when the signing secret is the app's (verify first); False when it is the shop's own."""
 
+    @property
+    def kept_header_prefixes(self) -> tuple[str, ...]:
+        """Lower-case prefixes of the platform's own headers, stored with the delivery for later (never auth or
+        cookies): what a translator or an operator may need besides the body."""
+
     def shop_address(self, headers: Mapping[str, str]) -> str | None: ...
     def topic(self, headers: Mapping[str, str]) -> str | None: ...
     def handles(self, topic: str) -> bool: ...

@@ -82,6 +82,7 @@ class AcmeSource:
 
     platform: str = ACME
     verify_before_lookup: bool = False
+    kept_header_prefixes: tuple[str, ...] = ("x-acme-",)
 
     def shop_address(self, headers: Mapping[str, str]) -> str | None:
         store = headers.get(STORE_HEADER, "").strip().lower()

@@ -122,7 +122,7 @@ class Intake:
             return Answer(400, "missing_event_id", "the delivery carries no event id")
         accepted = self.store.accept(
             platform=platform, address=address, dedup_key=dedup_key, topic=topic, body=body,
-            headers=_kept_headers(headers),
+            headers=_kept_headers(headers, source.kept_header_prefixes),
         )
         if accepted.shop_id is None:
             return UNKNOWN_SHOP
@@ -168,6 +168,6 @@ def _shop_mismatch(source: WebhookSource, address: str, named: list[str]) -> Ans
     return SHOP_MISMATCH
 
 
-def _kept_headers(headers: Mapping[str, str]) -> dict[str, str]:
+def _kept_headers(headers: Mapping[str, str], prefixes: tuple[str, ...]) -> dict[str, str]:
     """Keep the platform's own headers for later, never auth or cookies."""
-    return {name: headers[name] for name in headers if name.lower().startswith(("x-shopify-", "x-wc-webhook-"))}
+    return {name: headers[name] for name in headers if name.lower().startswith(prefixes)}

@@ -25,6 +25,7 @@ def app_secrets(config: Config) -> list[str]:
 class ShopifySource:
     platform: str = Platform.SHOPIFY.value
     verify_before_lookup: bool = True
+    kept_header_prefixes: tuple[str, ...] = ("x-shopify-",)
 
     def shop_address(self, headers: Mapping[str, str]) -> str | None:
         value = headers.get(shopify_webhooks.SHOP_HEADER)

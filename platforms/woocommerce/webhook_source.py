@@ -24,6 +24,7 @@ ORDER_TOPICS = frozenset(woo_webhooks.ORDER_TOPICS)
 class WooSource:
     platform: str = Platform.WOOCOMMERCE.value
     verify_before_lookup: bool = False
+    kept_header_prefixes: tuple[str, ...] = ("x-wc-webhook-",)
 
     def shop_address(self, headers: Mapping[str, str]) -> str | None:
         source = headers.get("X-WC-Webhook-Source")

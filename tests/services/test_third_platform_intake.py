@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import requests
 from rq.job import Job
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from werkzeug.serving import make_server
 
 import connector
@@ -44,6 +44,7 @@ from connector.policy import Decision, Policy
 from connector.services.policies import set_policy
 from connector.services.shops import add_shop
 from connector.store.crypto import CredentialCipher
+from connector.store.tables import webhook_inbox
 from tests.factories import NOW, order, order_line
 from tests.fakes import FakeShop
 from tests.third_platform import ACME, PROVIDER, SECRET_CREDENTIAL, SIGNATURE_HEADER, STORES, delivery, sign
@@ -159,6 +160,9 @@ def test_an_acme_return_goes_through_the_intake_the_worker_the_api_and_the_execu
     assert _post_webhook(app_url, elsewhere, {**headers, SIGNATURE_HEADER: sign(elsewhere, SECRET)}) == (
         401, "shop_mismatch")  # the signed body names another store than the unsigned header
 
+    with container.engine.connect() as conn:
+        kept = conn.execute(select(webhook_inbox.c.headers)).scalar_one()
+    assert kept[SIGNATURE_HEADER] and set(kept) <= {name for name in headers if name.lower().startswith("x-acme-")}
     assert _work_off(container) == [(HANDLE_EVENT, "return-opened-requested")]
     opened = _return_at(container, shop)
     assert opened.status is ReturnStatus.REQUESTED and opened.order_id == "O1"
