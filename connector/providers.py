@@ -22,6 +22,7 @@ from connector.config.model import Config
 from connector.domain.orders import Shop
 from connector.errors import ConfigError
 from connector.ports import IncomingEvent, ShopAdapter
+from connector.session_token import SessionTokenReader
 from connector.store.uow import UnitOfWork
 from connector.webhook_source import WebhookSource
 
@@ -97,6 +98,8 @@ class PlatformProvider:
     """How the worker turns a stored delivery into a common event; set whenever ``webhook_source`` is."""
     blueprints: BlueprintsFactory = no_blueprints
     """The platform's install and connect routes, built once per app from the process resources."""
+    read_session_token: SessionTokenReader | None = None
+    """How the agent API reads this platform's session tokens (an embedded admin's staff); None: it has none."""
 
     def has(self, capability: Capability) -> bool:
         return capability in self.capabilities

@@ -18,7 +18,8 @@ from flask import g, request
 from connector.api import tokens
 from connector.api.context import container
 from connector.domain.events import Actor, ActorKind
-from connector.domain.orders import Platform
+from connector.providers import registered
+from connector.session_token import SessionIdentity, SessionTokenRefused, SessionTokensNotConfigured
 from connector.store.apikeys_repo import looks_like_key
 from connector.web.errors import ApiError
 
@@ -59,11 +60,6 @@ def _bearer() -> str:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
-def _app_secrets(env_var: str) -> list[str]:
-    raw = container().config.secret(env_var) or ""
-    return [part.strip() for part in raw.split(",") if part.strip()]
-
-
 def _from_api_key(key: str) -> Agent:
     box = container()
     with box.uow() as uow:
@@ -78,22 +74,31 @@ def _from_api_key(key: str) -> Agent:
 
 
 def _from_session_token(token: str) -> Agent:
-    from platforms.shopify.auth import OAuthError, decode_session_token
-
-    settings = container().config.shopify
-    app_secrets = _app_secrets(settings.api_secret_env)
-    if not settings.api_key or not app_secrets:
-        raise _unauthorized("Shopify session tokens are not configured on this server")
-    try:
-        session = decode_session_token(token, settings.api_key, app_secrets)
-    except OAuthError as exc:
-        raise _unauthorized("the session token is invalid or expired") from exc
+    platform, identity = _read_session_token(token)
     with container().uow() as uow:
-        shop = uow.shops.find(Platform.SHOPIFY, session.shop_domain)
+        shop = uow.shops.find(platform, identity.shop_address)
     if shop is None:
         raise _unauthorized("the session token's shop is not installed here")
     _require_active(shop.id)
-    return Agent(shop.id, Actor(ActorKind.AGENT, f"shopify-user:{session.user_id}"), "session_token")
+    return Agent(shop.id, Actor(ActorKind.AGENT, f"{platform}-user:{identity.user_id}"), "session_token")
+
+
+def _read_session_token(token: str) -> tuple[str, SessionIdentity]:
+    """The platform key and identity from the first platform that reads the token. Why a refusal outranks "not
+    configured": a token some platform could check and found bad is the answer the caller can act on."""
+    config = container().config
+    unconfigured = "no platform's session tokens are configured on this server"
+    refused = False
+    for provider in registered():
+        if provider.read_session_token is None:
+            continue
+        try:
+            return provider.key, provider.read_session_token(config, token)
+        except SessionTokenRefused:
+            refused = True
+        except SessionTokensNotConfigured as exc:
+            unconfigured = str(exc)
+    raise _unauthorized("the session token is invalid or expired" if refused else unconfigured)
 
 
 def _require_active(shop_id: str) -> None:

@@ -17,6 +17,7 @@ from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.auth import TokenManager
 from platforms.shopify.factory import token_endpoint
 from platforms.shopify.install import install_blueprints
+from platforms.shopify.session_token import read_session_token
 from platforms.shopify.webhook_source import ShopifySource, app_secrets, translate_webhook
 
 _locks: dict[int, LockFactory] = {}
@@ -69,6 +70,7 @@ PROVIDER = PlatformProvider(
     poll_interval=_poll_interval,
     admit_address=_admit_address,
     blueprints=install_blueprints,
+    read_session_token=read_session_token,
     capabilities=frozenset({
         Capability.RETURNS_MIRRORED_AT_SHOP,
         Capability.CREDIT_FOLDED_INTO_REFUND,

@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
+from connector import webhook_signature as signatures
 from connector.ports import EventKind, IncomingEvent
 from connector.webhook_source import NamedShop
 from platforms.shopify import mapping, refund_events
-from webhooks import verify as signatures
 
 HMAC_HEADER: Final = "X-Shopify-Hmac-Sha256"
 TOPIC_HEADER: Final = "X-Shopify-Topic"

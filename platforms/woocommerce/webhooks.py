@@ -18,10 +18,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import parse_qs
 
+from connector import webhook_signature as signatures
 from connector.domain.orders import Order
 from connector.ports import EventKind, IncomingEvent
 from platforms.woocommerce.mapping import parse_gmt
-from webhooks import verify as signatures
 
 SIGNATURE_HEADER: Final = "X-WC-Webhook-Signature"
 TOPIC_HEADER: Final = "X-WC-Webhook-Topic"

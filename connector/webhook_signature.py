@@ -1,5 +1,8 @@
 """HMAC-SHA256 webhook signatures, as Shopify and WooCommerce both send them: base64 of the digest of the
 raw body. Verification accepts any of several secrets (a rotation) and compares in constant time.
+
+Why in connector/ and not in the intake (``webhooks``): each platform's webhook source checks its own deliveries
+with it, and the platforms import the core, never the intake.
 """
 
 from __future__ import annotations
