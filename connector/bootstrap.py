@@ -19,6 +19,8 @@ from connector.adapter_cache import AdapterCache
 from connector.config.model import Config
 from connector.domain.orders import Shop
 from connector.domain.timeutil import utcnow
+from connector.photos.local import LocalPhotoStore
+from connector.photos.ports import PhotoStore
 from connector.ports import ShopAdapter
 from connector.providers import AdapterFactory, Capability, PlatformProvider, provider_for
 from connector.store.crypto import CredentialCipher
@@ -64,6 +66,10 @@ class Container:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.cipher)
+
+    @cached_property
+    def photos(self) -> PhotoStore:
+        return LocalPhotoStore(self.config.data_path / "photos")
 
     def adapter_for(self, uow: UnitOfWork, shop: Shop) -> ShopAdapter | None:
         """The shop's adapter, built from its stored credentials; None when it has none yet."""

@@ -47,6 +47,12 @@ class WebhookSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PhotoSettings:
+    max_bytes: int = 8 * 1024 * 1024
+    """Per photo, as sent: a phone's full-resolution JPEG fits, a video renamed .jpg does not."""
+
+
+@dataclass(frozen=True, slots=True)
 class ShopifySettings:
     api_version: str = "2026-04"
     api_key: str = ""
@@ -103,6 +109,7 @@ class Config:
     redis: RedisSettings = RedisSettings()
     queue: QueueSettings = QueueSettings()
     webhooks: WebhookSettings = WebhookSettings()
+    photos: PhotoSettings = PhotoSettings()
     shopify: ShopifySettings = ShopifySettings()
     woocommerce: WooCommerceSettings = WooCommerceSettings()
     shops: tuple[ShopDeclaration, ...] = ()

@@ -66,6 +66,10 @@ class WebhookSchema(_Strict):
     max_body_bytes = fields.Integer(strict=True, validate=validate.Range(min=1024))
 
 
+class PhotosSchema(_Strict):
+    max_bytes = fields.Integer(strict=True, validate=validate.Range(min=10_240, max=50 * 1024 * 1024))
+
+
 class ShopifySchema(_Strict):
     api_version = fields.String()
     api_key = fields.String()
@@ -126,6 +130,7 @@ class ConfigSchema(_Strict):
     redis = fields.Nested(RedisSchema)
     queue = fields.Nested(QueueSchema)
     webhooks = fields.Nested(WebhookSchema)
+    photos = fields.Nested(PhotosSchema)
     shopify = fields.Nested(ShopifySchema)
     woocommerce = fields.Nested(WooCommerceSchema)
     shops = fields.List(fields.Nested(ShopSchema))

@@ -42,10 +42,17 @@ class ReasonCode(enum.StrEnum):
         """Defective, damaged or wrong items: never charged a restocking fee."""
         return self in _MERCHANT_FAULT
 
+    @property
+    def takes_photos(self) -> bool:
+        """Damaged, defective or not as described: a photo lets the merchant judge before the parcel comes back."""
+        return self in _PHOTO_REASONS
+
 
 _MERCHANT_FAULT: Final = frozenset(
     {ReasonCode.DEFECTIVE, ReasonCode.DAMAGED_IN_TRANSIT, ReasonCode.WRONG_ITEM, ReasonCode.NOT_AS_DESCRIBED}
 )
+
+_PHOTO_REASONS: Final = frozenset({ReasonCode.DEFECTIVE, ReasonCode.DAMAGED_IN_TRANSIT, ReasonCode.NOT_AS_DESCRIBED})
 
 TO_SHOPIFY_ENUM: Final[dict[ReasonCode, str]] = {
     ReasonCode.SIZE_TOO_SMALL: "SIZE_TOO_SMALL",

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from connector.config.model import Config
 from connector.domain.orders import Shop
+from connector.photos.ports import PhotoStore
 from connector.ports import ShopAdapter
 from connector.providers import Capability, PlatformProvider
 from connector.store.uow import UnitOfWork
@@ -40,3 +41,7 @@ class Deps(Protocol):
 
     def capable(self, shop: Shop, capability: Capability) -> bool:
         """Whether the shop's platform can do this: the services ask this, never which platform it is."""
+
+    @property
+    def photos(self) -> PhotoStore:
+        """Where customers' photos are kept: files under the data directory unless a deployment says otherwise."""

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from connector.domain.timeutil import utcnow
+from connector.services.deps import Deps
 from connector.store.codec import amounts_to_json
 from connector.store.returns_repo import ReturnFilter
 from connector.store.tables import data_requests, order_snapshots
@@ -57,3 +58,16 @@ def record_data_request(uow: UnitOfWork, shop_id: str, email: str, platform_requ
         )
     )
     return len(export["orders"]) + len(export["returns"])
+
+
+def redact_shop(deps: Deps, shop_id: str) -> int:
+    """shop/redact: the shop's photos (files outside the database), then its rows; returns the photos removed.
+
+    Files first: if removing the rows fails, the platform's retry finds the shop still there and finishes the
+    job, whereas rows removed first would leave the retry refused (no such shop) and the photos kept forever.
+    """
+    removed = deps.photos.delete_for_shop(shop_id)
+    with deps.uow() as uow:
+        uow.shops.remove(shop_id)
+        uow.commit()
+    return removed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     ForeignKey,
     Index,
@@ -113,6 +114,24 @@ return_lines = Table(
     Column("disposition", String(32), nullable=True),
     Column("platform_line_id", String(128), nullable=True),
     Index("ix_return_lines_return", "return_id"),
+)
+
+return_photos = Table(
+    "return_photos",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("return_id", String(64), ForeignKey("returns.id", ondelete="CASCADE"), nullable=False),
+    Column("shop_id", String(64), nullable=False),
+    Column("line_id", String(64), nullable=True),  # NULL: a photo of the parcel, not of one line
+    # Which of the return's photo slots: at most 3, and two concurrent uploads cannot take the same one.
+    Column("slot", Integer, nullable=False),
+    Column("ref", String(255), nullable=False),  # the photo store's key (connector.photos)
+    Column("media_type", String(32), nullable=False),
+    Column("size", Integer, nullable=False),
+    _stamp("created_at"),
+    UniqueConstraint("return_id", "slot", name="uq_return_photos_return_slot"),
+    CheckConstraint("slot BETWEEN 1 AND 3", name="slot_range"),
+    Index("ix_return_photos_shop", "shop_id"),
 )
 
 events = Table(
@@ -286,6 +305,7 @@ __all__ = [
     "policies",
     "rate_limits",
     "return_lines",
+    "return_photos",
     "returns",
     "shops",
     "webhook_inbox",

@@ -13,6 +13,7 @@ from connector.store.idempotency_repo import IdempotencyRepository
 from connector.store.inbox_repo import InboxRepository
 from connector.store.orders_repo import OrderSnapshotRepository
 from connector.store.outbox_repo import Outbox
+from connector.store.photos_repo import PhotoRepository
 from connector.store.policies_repo import PolicyRepository
 from connector.store.returns_repo import ReturnRepository
 from connector.store.shops_repo import ShopRepository
@@ -70,6 +71,9 @@ class UnitOfWork:
 
     def actions(self, shop_id: str) -> ActionRepository:
         return ActionRepository(self.connection, shop_id)
+
+    def photos(self, shop_id: str) -> PhotoRepository:
+        return PhotoRepository(self.connection, shop_id)
 
     def policies(self, shop_id: str) -> PolicyRepository:
         return PolicyRepository(self.connection, shop_id)

@@ -15,7 +15,7 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
     assert config.shopify.api_version >= "2026-04"
     assert [s.platform for s in config.shops] == ["shopify", "woocommerce"]
     text = (ROOT / "config.example.toml").read_text()
-    for section in ("app", "database", "redis", "queue", "webhooks", "shopify", "woocommerce"):
+    for section in ("app", "database", "redis", "queue", "webhooks", "photos", "shopify", "woocommerce"):
         settings = getattr(Config(), section)
         for key in settings.__dataclass_fields__:
             assert f"\n{key} = " in text, f"{section}.{key} is not documented in config.example.toml"
@@ -34,6 +34,7 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
         ("[[shops]]\nplatform = \"magento\"\naddress = \"x\"\n", "shops[0].platform", 2, "Must be one of"),
         ("[database]\nurl = 5\n", "database.url", 2, "Not a valid string"),
         ("[nope]\n", "nope", 1, "Unknown field"),
+        ("[photos]\n\nmax_bytes = 100\n", "photos.max_bytes", 3, "greater than or equal to 10240"),
     ],
 )
 def test_errors_name_key_file_and_line(text: str, key: str, line: int, message: str) -> None:
