@@ -20,12 +20,13 @@ import os
 from collections.abc import Mapping
 from typing import Final
 
-from connector.api.settings import SIGNING_KEY_ENV
 from connector.config.model import Config
 from connector.errors import ConfigError
 from connector.store.crypto import ENV_VAR as SECRET_KEYS_ENV
 from connector.store.crypto import CredentialCipher
 
+SIGNING_KEY_ENV: Final = "CONNECTOR_SIGNING_KEY"
+"""The API's variable (``connector.api.settings``), named again so that the pages need not import the API."""
 _LABEL: Final = b"returns-connector portal pages v1"
 
 

@@ -15,6 +15,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from connector.pages.catalogs import SOURCE_DIR, compiled_catalogs, source_catalogs
+from tests.portal.i18n_app import pages_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -121,3 +122,10 @@ def test_fuzzy_translations_are_not_served(sources: Path, tmp_path: Path) -> Non
     po.write_text(po.read_text().replace('msgid "Skip to content"', '#, fuzzy\nmsgid "Skip to content"'))
     target = compiled_catalogs(tmp_path / "cache", sources)
     assert compiled_french(target).get("Skip to content") is None
+
+
+def test_installing_the_languages_compiles_into_the_data_directory(tmp_path: Path) -> None:
+    app = pages_app(tmp_path)
+    cache = tmp_path / "cache" / "translations"
+    assert app.config["BABEL_TRANSLATION_DIRECTORIES"] == str(cache.resolve())
+    assert compiled_french(cache).get("Returns").string == "Retours"

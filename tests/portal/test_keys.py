@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from connector.api.settings import SIGNING_KEY_ENV as API_SIGNING_KEY_ENV
 from connector.config.model import AppSettings, Config
 from connector.errors import ConfigError
-from connector.pages.keys import derive, portal_keys
+from connector.pages.keys import SIGNING_KEY_ENV, derive, portal_keys
 
 
 def config(tmp_path: Path, environment: str = "development") -> Config:
@@ -19,6 +20,10 @@ def config(tmp_path: Path, environment: str = "development") -> Config:
 def test_explicit_signing_keys_win_newest_first(tmp_path: Path) -> None:
     env = {"CONNECTOR_SIGNING_KEY": "new, old", "CONNECTOR_SECRET_KEYS": "fernet"}
     assert portal_keys(config(tmp_path), env) == [derive("new"), derive("old")]
+
+
+def test_the_pages_and_the_api_read_the_same_signing_key_variable() -> None:
+    assert SIGNING_KEY_ENV == API_SIGNING_KEY_ENV
 
 
 def test_the_credential_keys_serve_when_no_signing_key_is_set(tmp_path: Path) -> None:
