@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from connector.bootstrap import Container
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from connector.policy import Decision, Policy
 from connector.policy.model import Bonus, BonusKind, Rule, RuleConditions
 from connector.services.policies import set_policy

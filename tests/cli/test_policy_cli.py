@@ -9,7 +9,7 @@ from connector.cli.main import main
 from connector.config.loader import load_config
 from connector.domain import Platform, ReturnMethod
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution
+from connector.domain.resolutions import Resolution
 from connector.policy import Decision, Policy
 from connector.services.policies import set_policy
 from connector.services.returns import LineInput, ReturnService

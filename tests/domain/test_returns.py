@@ -12,7 +12,7 @@ from connector.domain import (
     ReturnStatus,
 )
 from connector.domain.reasons import ReasonCode, reason_from_shopify
-from connector.domain.returns import Resolution
+from connector.domain.resolutions import Resolution
 from tests.factories import AGENT, NOW, money, order, order_line, return_request
 
 

@@ -27,7 +27,8 @@ import pytest
 from connector.domain.money import Money
 from connector.domain.orders import Platform
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ResolutionKind, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Resolution, ResolutionKind, ReturnMethod
+from connector.domain.returns import ReturnRequest
 from connector.services.returns import LineInput, ReturnService
 from connector.store.returns_repo import ReturnFilter
 from demo.scenario import CUSTOMER, _candidates, _ready_for_agent, act_as_agent, run_scenario

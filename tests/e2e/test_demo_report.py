@@ -10,7 +10,7 @@ from datetime import timedelta
 from connector.domain.actions import ActionKind
 from connector.domain.money import Money
 from connector.domain.orders import Platform, Shop
-from connector.domain.returns import ReturnAmounts
+from connector.domain.resolutions import ReturnAmounts
 from connector.domain.states import ReturnStatus
 from connector.store.actions_repo import ActionRecord, ActionState
 from demo import report

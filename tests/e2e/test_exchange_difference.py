@@ -18,7 +18,7 @@ import requests
 from connector.domain.actions import ActionKind
 from connector.domain.money import Money
 from connector.domain.orders import Order
-from connector.domain.returns import Condition, Disposition
+from connector.domain.resolutions import Condition, Disposition
 from connector.domain.states import ReturnStatus
 from connector.policy.schema import policy_from_dict
 from connector.services.executor import ActionExecutor

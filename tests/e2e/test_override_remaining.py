@@ -18,7 +18,7 @@ import requests
 
 from connector.domain.money import Money
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnMethod
+from connector.domain.resolutions import Resolution, ReturnMethod
 from connector.domain.states import ReturnStatus
 from connector.services.returns import LineInput, ReturnService
 from demo.scenario import CUSTOMER, _candidates

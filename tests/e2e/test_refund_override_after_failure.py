@@ -25,7 +25,8 @@ from connector.domain.actions import ActionKind
 from connector.domain.money import Money
 from connector.domain.orders import Shop
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Resolution, ReturnMethod
+from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.services.executor import FAILED_BEFORE_EFFECT, ActionExecutor
 from connector.services.returns import LineInput, ReturnService

@@ -17,7 +17,7 @@ import requests
 from connector.domain.actions import ActionKind
 from connector.domain.orders import Order, Platform
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnMethod
+from connector.domain.resolutions import Resolution, ReturnMethod
 from connector.domain.states import ReturnStatus
 from connector.policy import line_eligibility
 from connector.services.policies import current_policy

@@ -16,7 +16,8 @@ import requests
 from connector.domain.money import Money
 from connector.domain.orders import Order, Platform
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Resolution, ReturnMethod
+from connector.domain.returns import ReturnRequest
 from connector.services.returns import LineInput, ReturnService
 from demo.scenario import CUSTOMER, _candidates
 from demo.stack import Stack

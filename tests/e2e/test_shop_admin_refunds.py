@@ -17,7 +17,8 @@ import requests
 from connector.domain.actions import ActionKind
 from connector.domain.orders import Order, Platform
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Resolution, ReturnMethod
+from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.policy.schema import policy_from_dict
 from connector.services.policies import set_policy

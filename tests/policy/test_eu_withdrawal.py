@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from connector.domain import ReasonCode, Resolution
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from connector.policy import Decision, evaluate, line_eligibility
 from tests.policy.builders import at, ctx, draft, eur, line, order, policy, want
 

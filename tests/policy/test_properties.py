@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connector.domain import Money, Order, OrderLine, ReasonCode, Resolution
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from connector.policy import Decision, DraftLine, EvaluationContext, ReturnDraft, evaluate, line_eligibility, loads
 from connector.policy.model import Policy
 from connector.policy.schema import fingerprint, policy_from_dict, policy_to_dict

@@ -48,7 +48,8 @@ from connector.config.model import (
 )
 from connector.domain.orders import Order, Platform
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ResolutionKind, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Resolution, ResolutionKind, ReturnMethod
+from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.jobs.queue import JobQueue
 from connector.jobs.reconcile import reconcile

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from connector.domain.orders import Order, Platform
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from tests.reliability.harness import Harness, assert_shop_invariants, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.postgres]

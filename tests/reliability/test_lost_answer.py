@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from connector.domain.orders import Platform
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from demo.scenario import act_as_agent
 from tests.reliability.harness import Harness, assert_shop_invariants, shop_refund_count, wait_until
 

@@ -22,7 +22,7 @@ import requests
 from sqlalchemy import select
 
 from connector.domain.orders import Platform
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from connector.store.tables import webhook_inbox
 from tests.reliability.harness import SHOPIFY_SECRET, Harness, Tracked, assert_shop_invariants, wait_until
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from connector.domain.orders import Platform
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from connector.jobs.reconcile import reconcile
 from demo.scenario import act_as_agent
 from tests.reliability.harness import Harness, Tracked, assert_shop_invariants, wait_until

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from connector.domain.orders import Platform
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from tests.reliability.harness import Harness, Tracked, assert_shop_invariants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.postgres]

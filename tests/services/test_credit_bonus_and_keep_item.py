@@ -22,7 +22,7 @@ from connector.config.model import Config, QueueSettings
 from connector.domain import Condition, Disposition, Platform, ReturnMethod, ReturnStatus
 from connector.domain.actions import ActionKind
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution
+from connector.domain.resolutions import Resolution
 from connector.policy.schema import policy_from_dict
 from connector.services import instructions
 from connector.services.executor import ActionExecutor

@@ -15,7 +15,7 @@ from connector.bootstrap import Container
 from connector.domain import Condition, Disposition, ReturnStatus
 from connector.domain.actions import ActionKind, PlatformEffect
 from connector.domain.errors import InvalidReturn
-from connector.domain.returns import Resolution
+from connector.domain.resolutions import Resolution
 from connector.services.executor import FAILED_BEFORE_EFFECT
 from connector.services.failed_payment import NotPayableAgain, _failed_action, pay_failed_action
 from connector.services.returns import Outcome, ReturnNotFound, ReturnService

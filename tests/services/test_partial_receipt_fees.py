@@ -19,7 +19,7 @@ from connector.config.model import Config
 from connector.domain import Condition, Disposition, Platform, ReturnMethod
 from connector.domain.money import Money
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution
+from connector.domain.resolutions import Resolution
 from connector.policy import Decision, Policy
 from connector.policy.model import Amounts, Fees
 from connector.services.executor import ActionExecutor

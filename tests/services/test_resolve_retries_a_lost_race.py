@@ -18,7 +18,7 @@ from connector.config.model import Config
 from connector.domain import Condition, Disposition, Platform, ReturnMethod, ReturnStatus
 from connector.domain.errors import DomainError
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution
+from connector.domain.resolutions import Resolution
 from connector.domain.shop_refunds import ShopRefund
 from connector.policy import Decision, Policy
 from connector.services.policies import set_policy

@@ -17,7 +17,8 @@ from connector.config.model import Config
 from connector.domain import Platform, ReturnMethod
 from connector.domain.money import Money
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnRequest
+from connector.domain.resolutions import Resolution
+from connector.domain.returns import ReturnRequest
 from connector.policy import Decision, Policy
 from connector.policy.model import Fees, ShippingRefund
 from connector.services.policies import set_policy

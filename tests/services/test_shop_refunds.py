@@ -17,7 +17,8 @@ from connector.config.model import Config
 from connector.domain import Condition, Disposition, Platform, ReturnMethod, ReturnStatus
 from connector.domain.money import Money
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnLine, ReturnRequest
+from connector.domain.resolutions import Resolution
+from connector.domain.returns import ReturnLine, ReturnRequest
 from connector.domain.shop_refunds import RefundedLine, ShopRefund
 from connector.policy import Decision, Policy
 from connector.ports import IncomingEvent

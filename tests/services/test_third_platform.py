@@ -20,7 +20,7 @@ from connector.domain import Condition, Disposition, ReturnMethod, ReturnStatus
 from connector.domain.actions import ActionKind
 from connector.domain.orders import Shop
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution
+from connector.domain.resolutions import Resolution
 from connector.errors import ConfigError
 from connector.policy import Decision, Policy
 from connector.ports import ShopAdapter

@@ -25,7 +25,8 @@ from connector.domain.actions import (
     RefundLine,
     StoreCreditInstruction,
 )
-from connector.domain.returns import Disposition, Resolution, ReturnLine, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Disposition, Resolution, ReturnMethod
+from connector.domain.returns import ReturnLine, ReturnRequest
 from connector.errors import NotFound, OutcomeUnknown, PermanentError
 from connector.services.executor import awaiting_payment
 from platforms.shopify import mapping

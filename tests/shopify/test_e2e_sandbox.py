@@ -31,7 +31,8 @@ from connector.domain.actions import (
     StoreCreditInstruction,
 )
 from connector.domain.orders import Order
-from connector.domain.returns import Disposition, Resolution, ReturnLine, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Disposition, Resolution, ReturnMethod
+from connector.domain.returns import ReturnLine, ReturnRequest
 from connector.errors import OutcomeUnknown
 from connector.ports import IncomingEvent
 from platforms.shopify import factory, webhooks

@@ -9,7 +9,8 @@ import pytest
 
 from connector.domain import Money, ReasonCode, ReturnStatus
 from connector.domain.actions import RefundInstruction, RefundLine
-from connector.domain.returns import Disposition, Resolution, ReturnLine, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Disposition, Resolution, ReturnMethod
+from connector.domain.returns import ReturnLine, ReturnRequest
 from platforms.shopify import mapping
 from tests.shopify.helpers import load
 

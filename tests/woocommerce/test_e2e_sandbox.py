@@ -27,7 +27,7 @@ from connector.domain.actions import (
 )
 from connector.domain.money import Money
 from connector.domain.orders import Order
-from connector.domain.returns import Disposition
+from connector.domain.resolutions import Disposition
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.auth import InMemoryCredentialStore, InMemoryStateStore, finish_connect
 from platforms.woocommerce.markers import coupon_code

@@ -9,7 +9,8 @@ import responses
 
 from connector.domain.events import Actor
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnLine, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Resolution, ReturnMethod
+from connector.domain.returns import ReturnLine, ReturnRequest
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.mapping import order_from_woo
 from tests.woocommerce.conftest import API, order

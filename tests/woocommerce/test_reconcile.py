@@ -13,7 +13,7 @@ import responses
 
 from connector.domain.actions import RefundInstruction, RefundLine
 from connector.domain.money import Money
-from connector.domain.returns import Disposition
+from connector.domain.resolutions import Disposition
 from connector.errors import NotFound
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from tests.woocommerce.conftest import API, dump, load, order

@@ -11,7 +11,7 @@ import pytest
 
 from connector.domain.actions import RefundInstruction, RefundLine
 from connector.domain.money import Money
-from connector.domain.returns import Disposition
+from connector.domain.resolutions import Disposition
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.markers import meta_value

@@ -12,7 +12,7 @@ import responses
 
 from connector.domain.actions import ActionKind, RefundInstruction, RefundLine
 from connector.domain.money import Money
-from connector.domain.returns import Disposition
+from connector.domain.resolutions import Disposition
 from connector.errors import OutcomeUnknown, PermanentError
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.markers import meta_value
