@@ -126,7 +126,7 @@ def drive(
     """Start a stack, open ``returns`` customer returns at Shopify, act as the agent, wait for the refunds."""
     from connector.domain.orders import Platform
     from connector.domain.reasons import ReasonCode
-    from connector.domain.returns import ResolutionKind
+    from connector.domain.resolutions import ResolutionKind
     from connector.domain.states import ReturnStatus
     from connector.policy.schema import policy_from_dict
     from connector.services.policies import set_policy

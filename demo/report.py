@@ -20,7 +20,8 @@ from sqlalchemy.engine import make_url
 from connector.domain.actions import ActionKind
 from connector.domain.money import Money
 from connector.domain.orders import Platform, Shop
-from connector.domain.returns import ResolutionKind, ReturnAmounts, ReturnRequest
+from connector.domain.resolutions import ResolutionKind, ReturnAmounts
+from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.store.actions_repo import ActionRecord, ActionState
 

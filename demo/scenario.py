@@ -18,7 +18,8 @@ import requests
 from connector.domain.events import Actor, ActorKind
 from connector.domain.orders import Order, Platform, Shop
 from connector.domain.reasons import TO_SHOPIFY_ENUM, ReasonCode
-from connector.domain.returns import Condition, Disposition, Resolution, ResolutionKind, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Condition, Disposition, Resolution, ResolutionKind, ReturnMethod
+from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.policy import line_eligibility
 from connector.policy.schema import policy_from_dict

@@ -33,7 +33,7 @@ from connector.api.settings import API_PREFIX, CUSTOMER_TOKEN_TTL, LOOKUP_LIMIT,
 from connector.api.tracking import tracking_link
 from connector.domain.order_numbers import normalize_order_number
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ResolutionKind, ReturnMethod
+from connector.domain.resolutions import Resolution, ResolutionKind, ReturnMethod
 from connector.policy.model import BonusKind, Policy
 from connector.services.eligible_lines import eligible_lines
 from connector.services.portal_lookup import find_customer_order

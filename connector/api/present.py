@@ -14,7 +14,8 @@ from connector.domain.events import ReturnEvent
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.refund_deadline import deadline_risk
-from connector.domain.returns import Resolution, ReturnAmounts, ReturnFees, ReturnRequest
+from connector.domain.resolutions import Resolution, ReturnAmounts, ReturnFees
+from connector.domain.returns import ReturnRequest
 from connector.domain.timeutil import utcnow
 from connector.store import codec
 from connector.store.actions_repo import ActionRecord

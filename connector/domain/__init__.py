@@ -8,7 +8,7 @@ from connector.domain.events import Actor, ActorKind, ReturnEvent
 from connector.domain.money import Money, minor_units
 from connector.domain.orders import Customer, Order, OrderLine, Platform, Shop
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import (
+from connector.domain.resolutions import (
     Condition,
     Disposition,
     LineAmounts,
@@ -16,10 +16,9 @@ from connector.domain.returns import (
     ResolutionKind,
     ReturnAmounts,
     ReturnFees,
-    ReturnLine,
     ReturnMethod,
-    ReturnRequest,
 )
+from connector.domain.returns import ReturnLine, ReturnRequest
 from connector.domain.states import ReturnStatus
 
 __all__ = [

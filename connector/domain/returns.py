@@ -16,7 +16,6 @@ from connector.domain.refund_deadline import DeadlineRisk, alert_action, deadlin
 from connector.domain.resolutions import (
     Condition,
     Disposition,
-    LineAmounts,
     Resolution,
     ResolutionKind,
     ReturnAmounts,
@@ -26,19 +25,7 @@ from connector.domain.resolutions import (
 from connector.domain.states import ReturnStatus, target_of
 from connector.domain.timeutil import require_utc
 
-__all__ = [
-    "Condition",
-    "Disposition",
-    "LineAmounts",
-    "Resolution",
-    "ResolutionKind",
-    "ReturnAmounts",
-    "ReturnFees",
-    "ReturnLine",
-    "ReturnMethod",
-    "ReturnRequest",
-    "credit_bonus",
-]
+__all__ = ["ReturnLine", "ReturnRequest", "credit_bonus"]
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from connector.domain.money import Money
 from connector.domain.orders import Order, OrderLine
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import LineAmounts, ResolutionKind, ReturnAmounts, ReturnFees
+from connector.domain.resolutions import LineAmounts, ResolutionKind, ReturnAmounts, ReturnFees, ReturnMethod
 from connector.policy.eligibility import restocking_rate
 from connector.policy.explain import Item, Label
 from connector.policy.model import BonusKind, EuWithdrawal, Policy, ShippingRefund
@@ -96,12 +96,19 @@ def _shipping_refund(
 
 
 def _return_shipping_fee(
-    policy: Policy, currency: str, lines: Sequence[PricedLine], keep_item: bool, eu: EuWithdrawal | None
+    policy: Policy,
+    currency: str,
+    lines: Sequence[PricedLine],
+    keep_item: bool,
+    eu: EuWithdrawal | None,
+    method: ReturnMethod,
 ) -> tuple[Money, Item]:
     zero = Money.zero(currency)
-    base = policy.fees.return_shipping.get(currency)
+    own = policy.fees.by_method.get(method)
+    setting = "fees.by_method" if own is not None and own.get(currency) is not None else "fees.return_shipping"
+    base = policy.fees.return_fee(method, currency)
     if base is None or not base:
-        return zero, Item.of("fees.return_shipping", "fee.free_returns")
+        return zero, Item.of(setting, "fee.free_returns")
     if keep_item:
         return zero, Item.of("fees.return_shipping", "fee.return_shipping.keep_item")
     if all(line.reason.is_merchant_fault for line in lines):
@@ -111,7 +118,7 @@ def _return_shipping_fee(
     kinds = {line.kind for line in lines}
     if kinds <= policy.fees.waive_shipping_for:
         return zero, Item.of("fees.waive_shipping_for", "fee.return_shipping.waived", amount=base)
-    return base, Item.of("fees.return_shipping", "fee.return_shipping", amount=base)
+    return base, Item.of(setting, "fee.return_shipping", amount=base)
 
 
 @dataclass(slots=True)
@@ -343,6 +350,7 @@ def compute(
     full_return: bool,
     eu: EuWithdrawal | None,
     shipping_refunded: Money | None = None,
+    method: ReturnMethod = ReturnMethod.PREPAID_LABEL,
 ) -> MoneyResult:
     """The money of a return, in the order a merchant would reckon it, each step explained in ``items``.
 
@@ -362,7 +370,7 @@ def compute(
     items.append(shipping_item)
     _add_shipping_refund(lines, shipping, pots)
 
-    fee, fee_item = _return_shipping_fee(policy, currency, lines, keep_item, eu)
+    fee, fee_item = _return_shipping_fee(policy, currency, lines, keep_item, eu, method)
     items.append(fee_item)
     _deduct_return_shipping_fee(lines, fee, pots)
 

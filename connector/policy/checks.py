@@ -14,7 +14,8 @@ from datetime import datetime
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ResolutionKind, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Resolution, ResolutionKind, ReturnMethod
+from connector.domain.returns import ReturnRequest
 from connector.policy.context import EvaluationContext, ReturnDraft
 from connector.policy.eligibility import Assessment, assess, customer_limit
 from connector.policy.explain import Item, Label, Listing

@@ -11,7 +11,7 @@ from connector.domain.errors import InvalidReturn
 from connector.domain.events import Actor, ActorKind
 from connector.domain.money import Money
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnMethod
+from connector.domain.resolutions import Resolution, ReturnMethod
 from connector.domain.timeutil import require_utc
 from connector.policy.model import Decision
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from connector.policy.explain import Explanation, Item, Label, Listing
 from connector.policy.model import BonusKind, OutcomeRule, Policy
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from connector.domain.money import Money
 from connector.domain.orders import Order, OrderLine
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from connector.policy.explain import Explanation, Item
 from connector.policy.model import EuWithdrawal, Policy
 from connector.policy.windows import Window, commercial_window, withdrawal_window

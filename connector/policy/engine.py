@@ -15,13 +15,8 @@ from zoneinfo import ZoneInfo
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import (
-    LineAmounts,
-    ResolutionKind,
-    ReturnAmounts,
-    ReturnFees,
-    ReturnRequest,
-)
+from connector.domain.resolutions import LineAmounts, ResolutionKind, ReturnAmounts, ReturnFees
+from connector.domain.returns import ReturnRequest
 from connector.policy.amounts import MoneyResult, PricedLine, compute
 from connector.policy.checks import (
     NormalisedRequest,
@@ -279,6 +274,7 @@ def evaluate(
         full_return=_is_full_return(order, pending, asked),
         eu=eu,
         shipping_refunded=context.shipping_refunded,
+        method=normalised.method,
     )
     trail.items.extend(money.items)
 

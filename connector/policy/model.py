@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from connector.domain.money import Money
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import ResolutionKind, ReturnMethod
+from connector.domain.resolutions import ResolutionKind, ReturnMethod
 
 ALL_OUTCOMES: frozenset[ResolutionKind] = frozenset(ResolutionKind)
 
@@ -160,6 +160,15 @@ class Fees:
     waive_shipping_for: frozenset[ResolutionKind] = frozenset()
     restocking_percent: Mapping[ReasonCode, Decimal] = field(default_factory=lambda: MappingProxyType({}))
     shipping_refund: ShippingRefund = ShippingRefund.NEVER
+    by_method: Mapping[ReturnMethod, Amounts] = field(default_factory=lambda: MappingProxyType({}))
+    """A method's own return fee in place of ``return_shipping`` (a relay point cheaper, a home pickup dearer);
+    a method or a currency missing here costs ``return_shipping``. Waivers apply to it all the same."""
+
+    def return_fee(self, method: ReturnMethod, currency: str) -> Money | None:
+        """The return shipping fee of ``method`` before any waiver; None (or zero) means free."""
+        own = self.by_method.get(method)
+        fee = None if own is None else own.get(currency)
+        return fee if fee is not None else self.return_shipping.get(currency)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +241,8 @@ class Policy:
     rules: tuple[Rule, ...] = ()
     default_action: Decision = Decision.REVIEW
     eu_withdrawal: EuWithdrawal | None = None
+    methods: frozenset[ReturnMethod] = frozenset({ReturnMethod.PREPAID_LABEL})
+    """The ways back the shop offers its customers; the portal offers only these, with ``fees.return_fee``."""
     # Written once by connector.policy.schema.fingerprint: the model does not know its canonical form.
     _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 

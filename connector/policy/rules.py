@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import ResolutionKind, ReturnMethod
+from connector.domain.resolutions import ResolutionKind, ReturnMethod
 from connector.policy.model import Policy, Rule, RuleConditions
 
 

@@ -26,7 +26,7 @@ from marshmallow import (
 )
 
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import ResolutionKind, ReturnMethod
+from connector.domain.resolutions import ResolutionKind, ReturnMethod
 from connector.policy.errors import PolicyError
 from connector.policy.model import (
     Amounts,
@@ -190,6 +190,9 @@ class FeesSchema(_Base):
     waive_shipping_for = outcome_set(load_default=frozenset())
     restocking_percent = PercentByReason(load_default=MappingProxyType({}))
     shipping_refund = fields.Enum(ShippingRefund, by_value=True, load_default=ShippingRefund.NEVER)
+    by_method = fields.Dict(
+        keys=fields.Enum(ReturnMethod, by_value=True), values=AmountsField(), load_default=MappingProxyType({})
+    )
 
     @validates_schema
     def _never_merchant_fault(self, data: dict[str, Any], **kw: Any) -> None:
@@ -259,6 +262,21 @@ class PolicySchema(_Base):
     rules = fields.List(fields.Nested(RuleSchema), load_default=())
     default_action = fields.Enum(Decision, by_value=True, load_default=Decision.REVIEW)
     eu_withdrawal = fields.Nested(EuWithdrawalSchema, load_default=None)
+    methods = SetField(
+        fields.Enum(ReturnMethod, by_value=True),
+        validate=validate.Length(min=1),
+        load_default=frozenset({ReturnMethod.PREPAID_LABEL}),
+    )
+
+    @validates_schema
+    def _fees_of_offered_methods(self, data: dict[str, Any], **kw: Any) -> None:
+        """A fee for a method the shop does not offer is a typo or a forgotten ``methods`` entry: say so."""
+        offered = data.get("methods", frozenset({ReturnMethod.PREPAID_LABEL}))
+        fees = data.get("fees")
+        priced = set(fees.by_method) if isinstance(fees, Fees) else set()
+        stray = sorted(str(method) for method in priced - offered)
+        if stray:
+            raise ValidationError({"by_method": [f"Not in methods: {', '.join(stray)}."]}, "fees")
 
     @validates_schema
     def _unique_rule_ids(self, data: dict[str, Any], **kw: Any) -> None:

@@ -18,7 +18,7 @@ from marshmallow import ValidationError, fields, validate
 
 from connector.domain.money import Money, minor_units
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import ResolutionKind
+from connector.domain.resolutions import ResolutionKind
 from connector.policy.model import Amounts
 
 NON_NEGATIVE = validate.Range(min=0)

@@ -22,7 +22,8 @@ from connector.domain.actions import ActionKind
 from connector.domain.errors import DomainError, InvalidReturn
 from connector.domain.events import Actor
 from connector.domain.money import Money
-from connector.domain.returns import ResolutionKind, ReturnRequest
+from connector.domain.resolutions import ResolutionKind
+from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.errors import ConfigError
 from connector.ports import ShopAdapter

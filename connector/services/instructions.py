@@ -13,7 +13,7 @@ from connector.domain.actions import (
     StoreCreditInstruction,
 )
 from connector.domain.money import Money
-from connector.domain.returns import Disposition
+from connector.domain.resolutions import Disposition
 from connector.store.codec import money_from_json, money_to_json, time_from_json, time_to_json
 
 Json = dict[str, Any]

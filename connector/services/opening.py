@@ -14,7 +14,8 @@ from connector.domain.events import Actor
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ReturnLine, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Resolution, ReturnMethod
+from connector.domain.returns import ReturnLine, ReturnRequest
 from connector.policy import DraftLine, Evaluation, ReturnDraft
 from connector.services.shop_fees import with_shop_shipping_fee
 

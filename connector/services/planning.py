@@ -20,14 +20,8 @@ from connector.domain.actions import (
 )
 from connector.domain.money import Money
 from connector.domain.orders import Order
-from connector.domain.returns import (
-    Disposition,
-    LineAmounts,
-    ResolutionKind,
-    ReturnAmounts,
-    ReturnLine,
-    ReturnRequest,
-)
+from connector.domain.resolutions import Disposition, LineAmounts, ResolutionKind, ReturnAmounts
+from connector.domain.returns import ReturnLine, ReturnRequest
 from connector.services import instructions
 
 

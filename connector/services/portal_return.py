@@ -17,7 +17,7 @@ from connector.domain.events import Actor
 from connector.domain.money import Money
 from connector.domain.orders import Order, Shop
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import Resolution, ResolutionKind, ReturnMethod
+from connector.domain.resolutions import Resolution, ResolutionKind, ReturnMethod
 from connector.errors import NotFound
 from connector.ports import ShopAdapter
 from connector.services.deps import Deps

@@ -17,13 +17,8 @@ from connector.domain.errors import DomainError, InvalidReturn
 from connector.domain.events import Actor, ActorKind
 from connector.domain.money import Money
 from connector.domain.orders import Order, Shop
-from connector.domain.returns import (
-    Condition,
-    Disposition,
-    ResolutionKind,
-    ReturnMethod,
-    ReturnRequest,
-)
+from connector.domain.resolutions import Condition, Disposition, ResolutionKind, ReturnMethod
+from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.policy import Evaluation, EvaluationContext, evaluate
 from connector.policy.explain import Item, Label, Listing

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from connector.domain.money import Money
-from connector.domain.returns import ReturnAmounts, ReturnFees
+from connector.domain.resolutions import ReturnAmounts, ReturnFees
 
 
 def with_shop_shipping_fee(fees: ReturnFees, amounts: ReturnAmounts, fee: Money | None) -> tuple[

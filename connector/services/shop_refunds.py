@@ -17,7 +17,8 @@ from datetime import datetime
 
 from connector.domain.actions import ActionKind, PlatformEffect
 from connector.domain.events import Actor, ActorKind
-from connector.domain.returns import Disposition, ReturnRequest
+from connector.domain.resolutions import Disposition
+from connector.domain.returns import ReturnRequest
 from connector.domain.shop_refunds import ShopRefund
 from connector.domain.states import ReturnStatus
 from connector.services.deps import Deps

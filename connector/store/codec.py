@@ -7,13 +7,7 @@ from typing import Any
 
 from connector.domain.money import Money
 from connector.domain.orders import Customer, Order, OrderLine
-from connector.domain.returns import (
-    LineAmounts,
-    Resolution,
-    ResolutionKind,
-    ReturnAmounts,
-    ReturnFees,
-)
+from connector.domain.resolutions import LineAmounts, Resolution, ResolutionKind, ReturnAmounts, ReturnFees
 
 JsonDict = dict[str, Any]
 

@@ -18,15 +18,8 @@ from connector.domain.events import Actor, ActorKind, ReturnEvent
 from connector.domain.order_numbers import stored_spellings
 from connector.domain.reasons import ReasonCode
 from connector.domain.refund_deadline import SETTLED, WARN_BEFORE, DeadlineRisk
-from connector.domain.returns import (
-    Condition,
-    Disposition,
-    ReturnAmounts,
-    ReturnLine,
-    ReturnMethod,
-    ReturnRequest,
-    credit_bonus,
-)
+from connector.domain.resolutions import Condition, Disposition, ReturnAmounts, ReturnMethod
+from connector.domain.returns import ReturnLine, ReturnRequest, credit_bonus
 from connector.domain.states import ReturnStatus
 from connector.domain.timeutil import utcnow
 from connector.store import codec

@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from connector.domain.actions import RefundInstruction, RefundLine
 from connector.domain.money import Money
-from connector.domain.returns import Disposition
+from connector.domain.resolutions import Disposition
 from connector.errors import PermanentError
 from platforms.woocommerce.ids import woo_id as _id
 from platforms.woocommerce.mapping import money

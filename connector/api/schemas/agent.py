@@ -11,7 +11,7 @@ from connector.api.schemas.common import AmountsSchema, FeesSchema, ResolutionSc
 from connector.api.settings import PAGE_DEFAULT, PAGE_MAX
 from connector.domain.reasons import ReasonCode
 from connector.domain.refund_deadline import DeadlineRisk
-from connector.domain.returns import Condition, Disposition
+from connector.domain.resolutions import Condition, Disposition
 from connector.domain.states import ReturnStatus
 
 AMOUNT = validate.Regexp(r"^\d{1,12}(\.\d{1,4})?$", error="a non-negative decimal amount as a string, e.g. \"12.50\"")

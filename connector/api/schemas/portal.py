@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from connector.api.context import LOCALES
 from connector.api.schemas.common import AmountsSchema, FeesSchema, MoneySchema, ResolutionSchema
 from connector.domain.reasons import ReasonCode
-from connector.domain.returns import ResolutionKind, ReturnMethod
+from connector.domain.resolutions import ResolutionKind, ReturnMethod
 
 
 class LookupRequestSchema(Schema):

@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from connector.domain.actions import RefundInstruction, RefundLine
 from connector.domain.money import Money
-from connector.domain.returns import Disposition
+from connector.domain.resolutions import Disposition
 from platforms.shopify.mapping.scalars import MappingError, marker, money_input, money_of, nodes_of
 
 

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any, Final
 
 from connector.domain.reasons import TO_SHOPIFY_ENUM, TO_SHOPIFY_HANDLE, ReasonCode, reason_from_shopify
-from connector.domain.returns import Resolution, ResolutionKind, ReturnLine, ReturnMethod, ReturnRequest
+from connector.domain.resolutions import Resolution, ResolutionKind, ReturnMethod
+from connector.domain.returns import ReturnLine, ReturnRequest
 from connector.domain.states import ReturnStatus
 from platforms.shopify.mapping.scalars import (
     MappingError,
