@@ -25,7 +25,7 @@ from connector.domain.states import ReturnStatus
 from connector.ports import EventKind, IncomingEvent
 from connector.services.awaiting_payment import wake_exchanges_awaiting
 from connector.services.deps import Deps
-from connector.services.privacy import record_data_request
+from connector.services.privacy import record_data_request, redact_shop
 from connector.services.returns import LineInput, ReturnService
 from connector.services.shop_refunds import attach_refunds_of_order, attach_shop_refund
 from connector.store.actions_repo import ActionState
@@ -263,9 +263,7 @@ class IncomingEventHandler:
         return f"customer-redacted-{removed}-orders-{anonymised}-returns"
 
     def _on_shop_redact(self, shop_id: str, event: IncomingEvent) -> str:
-        with self.deps.uow() as uow:
-            uow.shops.remove(shop_id)
-            uow.commit()
+        redact_shop(self.deps, shop_id)
         return "shop-redacted"
 
     def _on_customer_data_request(self, shop_id: str, event: IncomingEvent) -> str:
