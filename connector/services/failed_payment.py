@@ -31,9 +31,8 @@ from connector.services import instructions
 from connector.services.action_table import find_earlier_effect
 from connector.services.deps import Deps
 from connector.services.executor import FAILED_BEFORE_EFFECT
-from connector.services.orders import current_order
 from connector.services.planning import PlannedAction
-from connector.services.refundable import check_override, left_to_refund, refunds_listed_by
+from connector.services.refundable import check_override, order_and_left_to_refund
 from connector.services.replaced import REPLACES, replaced_ids
 from connector.services.returns import Outcome, ReturnNotFound, record_planned
 from connector.services.shop_refunds import settled_at_shop
@@ -83,15 +82,13 @@ def _checked_at_shop(deps: Deps, shop_id: str, return_id: str, action_id: str | 
     """The failed action to pay again, once the shop said the amount is not more than the order has left and
     the failed key paid nothing (asked with no transaction open)."""
     with deps.uow() as uow:
-        shop = uow.shops.get(shop_id)
         request, _, failed = _payable(uow, shop_id, return_id, action_id)
-        adapter = deps.adapter_for(uow, shop)
-    if adapter is None:
-        raise ConfigError(f"shop {shop.address} has no credentials")
-    order = current_order(deps, shop, request.order_id, adapter)
-    check_override(amount, order, left_to_refund(order, refunds_listed_by(deps.provider_for(shop.platform), adapter)))
+    found, left = order_and_left_to_refund(deps, shop_id, request.order_id)
+    if found.adapter is None:
+        raise ConfigError(f"shop {found.shop.address} has no credentials")
+    check_override(amount, found.order, left)
     _refuse_if_settled(request, failed)
-    _refuse_if_paid(adapter, failed, request)
+    _refuse_if_paid(found.adapter, failed, request)
     return failed
 
 

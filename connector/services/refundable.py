@@ -16,6 +16,8 @@ from connector.domain.orders import Order
 from connector.ports import ListsShopRefunds
 from connector.providers import Capability, PlatformProvider
 from connector.services import instructions
+from connector.services.deps import Deps
+from connector.services.orders import OrderAtHand, order_at_hand
 from connector.services.planning import PlannedAction
 
 
@@ -40,6 +42,14 @@ def left_to_refund(order: Order, refunds: ListsShopRefunds | None) -> Money:
         (r.amount for r in refunds.shop_refunds(order.id) if r.amount.currency == order.currency), order.currency
     )
     return (paid - refunded).clamp_non_negative()
+
+
+def order_and_left_to_refund(deps: Deps, shop_id: str, order_id: str) -> tuple[OrderAtHand, Money]:
+    """The order and what the shop has left to refund on it, both asked of the shop with no transaction open,
+    for the transaction that then decides on them."""
+    found = order_at_hand(deps, shop_id, order_id)
+    refunds = refunds_listed_by(deps.provider_for(found.shop.platform), found.adapter)
+    return found, left_to_refund(found.order, refunds)
 
 
 def check_override(override: Money, order: Order, left: Money) -> None:

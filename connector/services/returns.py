@@ -1,8 +1,10 @@
 """Return use cases. The API, webhooks, rules and the CLI all go through these, and so through one policy.
 
-Each use case runs in one unit of work: it loads the return, asks the domain to change it, saves it with its
+Each use case decides in one unit of work: it loads the return, asks the domain to change it, saves it with its
 version check, and records the platform actions (with their idempotency keys) and their outbox rows in the
-same transaction. Nothing here calls a shop: the executor does, later, from the outbox.
+same transaction. What it must read from the shop (the order, what is left to refund) is asked before that
+transaction opens, never inside it; nothing here changes anything at the shop: the executor does, later, from
+the outbox.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from connector.domain.actions import ActionKind
 from connector.domain.errors import DomainError, InvalidReturn
-from connector.domain.events import Actor, ActorKind
+from connector.domain.events import Actor
 from connector.domain.money import Money
 from connector.domain.orders import Order, Shop
 from connector.domain.resolutions import Condition, Disposition, ResolutionKind, ReturnMethod
@@ -22,7 +24,6 @@ from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.policy import Evaluation, EvaluationContext, evaluate
 from connector.policy.explain import Item, Label, Listing
-from connector.policy.model import Decision
 from connector.providers import Capability, PlatformProvider
 from connector.services.customer_history import customer_history
 from connector.services.deps import Deps
@@ -31,35 +32,23 @@ from connector.services.opening import draft_of, opened_request, return_lines_of
 from connector.services.orders import OrderAtHand, order_at_hand
 from connector.services.planning import PlannedAction, plan_resolution, simple_action
 from connector.services.policies import current_policy
-from connector.services.refundable import check_override, check_payable, left_to_refund, refunds_listed_by
+from connector.services.refundable import check_override, check_payable, order_and_left_to_refund
 from connector.services.replaced import replaced_ids
 from connector.services.retrying import on_concurrent_update
 from connector.services.shipping_refunded import shipping_refunded
+from connector.services.verdicts import POLICY, apply_decision
+from connector.services.verdicts import KeepItemRefused as KeepItemRefused
+from connector.services.verdicts import evaluation_document as evaluation_document
 from connector.store.actions_repo import ActionState
 from connector.store.outbox_repo import JobKind
 from connector.store.returns_repo import ReturnRepository
 from connector.store.uow import UnitOfWork
 
-POLICY = Actor(ActorKind.SYSTEM, "policy")
 KEEP_ITEM_SKIPS = ["in_transit", "received", "inspected"]  # the steps a keep-the-item return never goes through
 
 
 class ReturnNotFound(DomainError):
     """No such return for this shop (answered 404, never with another shop's data)."""
-
-
-class KeepItemRefused(DomainError):
-    """The customer asked to keep the item and the policy does not grant it: no return is opened."""
-
-    def __init__(self, evaluation: Evaluation) -> None:
-        self.item = next(
-            (item for item in evaluation.explanation.items if item.key.startswith("keep_item.")),
-            Item.of("keep_item", "keep_item.not_offered"),
-        )
-        super().__init__(self.item.render("en"))
-
-    def text(self, locale: str) -> str:
-        return self.item.render(locale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,21 +59,6 @@ class Outcome:
     evaluation: Evaluation | None = None
     action_ids: tuple[str, ...] = ()
     outbox_ids: tuple[int, ...] = field(default=())
-
-
-def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
-    return {
-        "decision": evaluation.decision.value,
-        "policy_decision": evaluation.policy_decision.value,
-        "decline_reason": evaluation.decline_reason,
-        "policy_fingerprint": evaluation.policy_fingerprint,
-        "withdrawal": evaluation.withdrawal,
-        "keep_item": evaluation.keep_item,
-        "balance_due": {"amount": str(evaluation.balance_due.amount), "currency": evaluation.balance_due.currency},
-        "refund_due_by": None if evaluation.refund_due_by is None else evaluation.refund_due_by.isoformat(),
-        "explanation": {locale: evaluation.explanation.lines(locale) for locale in ("en", "fr")},
-        "items": evaluation.explanation.to_list(),
-    }
 
 
 def record_planned(uow: UnitOfWork, shop_id: str, request: ReturnRequest, planned: Sequence[PlannedAction]) -> tuple[
@@ -122,7 +96,7 @@ def _platform_steps_after_decision(
 
 
 class ReturnService:
-    """Use cases over one container; ``adapters`` builds a shop's adapter when the order must be fetched."""
+    """Use cases over the collaborators they are handed (``Deps``): units of work, adapters, providers, a clock."""
 
     def __init__(self, container: Deps) -> None:
         self.container = container
@@ -221,7 +195,7 @@ class ReturnService:
     ) -> None:
         """The policy's decision, unless the merchant already declined it at the shop: then that, and its reason."""
         if declined_at_shop is None:
-            self._apply_decision(request, evaluation, shop, now)
+            apply_decision(request, evaluation, shop, now)
         else:
             request.decline_at_shop(actor, now, declined_at_shop)
 
@@ -245,14 +219,6 @@ class ReturnService:
             planned += self._resolve_kept(request, order, shop, now)
             repo.save(request)
         return planned
-
-    @staticmethod
-    def _apply_decision(request: ReturnRequest, evaluation: Evaluation, shop: Shop, now: Any) -> None:
-        if evaluation.decision is Decision.APPROVE:
-            request.approve(POLICY, now, _first_line(evaluation, shop.locale))
-        elif evaluation.decision is Decision.DECLINE:
-            text = evaluation.customer_decline_text(shop.locale) or "declined by the return policy"
-            request.decline(POLICY, now, text)
 
     def _counts_mirrored_returns(self, shop: Shop) -> bool:
         return self.container.capable(shop, Capability.ORDER_COUNTS_MIRRORED_RETURNS)
@@ -357,9 +323,7 @@ class ReturnService:
         transaction (a platform that lists no refunds leaves the total paid, ``left_to_refund``)."""
         with self.container.uow() as uow:
             order_id = self._load(uow, shop_id, return_id).order_id
-        found = order_at_hand(self.container, shop_id, order_id)
-        refunds = refunds_listed_by(self.container.provider_for(found.shop.platform), found.adapter)
-        return found, left_to_refund(found.order, refunds)
+        return order_and_left_to_refund(self.container, shop_id, order_id)
 
     def _order_if_kept(self, shop_id: str, return_id: str) -> OrderAtHand | None:
         """A keep-the-item return's order, read (from the shop if need be) before an agent's decision: approving
@@ -419,9 +383,4 @@ class ReturnService:
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()
         return Outcome(request, None, action_ids, outbox_ids)
-
-
-def _first_line(evaluation: Evaluation, locale: str) -> str:
-    lines = evaluation.explanation.lines(locale)
-    return lines[0] if lines else ""
 
