@@ -20,7 +20,6 @@ from sandboxes.shopify.state import (
     GiftCardState,
     RefundLineState,
     SubscriptionState,
-    customer_id_for,
     parse_gid,
     utcnow,
 )
@@ -284,4 +283,4 @@ def _plan(info: Info, data: dict[str, Any], errors: list[dict[str, Any]]) -> Ref
     return plan
 
 
-__all__ = ["MoneyMutations", "customer_id_for"]
+__all__ = ["MoneyMutations"]

@@ -11,7 +11,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from sandboxes.shopify import connections
 from sandboxes.shopify.context import ctx
-from sandboxes.shopify.state import ORDER_BASE, PRODUCT_BASE, Shop, customer_id_for, parse_gid
+from sandboxes.shopify.state import ORDER_BASE, PRODUCT_BASE, Shop, parse_gid
 from sandboxes.shopify.views import (
     CreditAccountView,
     CustomerView,
@@ -245,4 +245,4 @@ def _cursor_position(indexes: Sequence[int], cursor: str) -> int:
         raise GraphQLError("Invalid cursor for current pagination sort.") from None
 
 
-__all__ = ["QueryResolvers", "customer_id_for", "parse_query"]
+__all__ = ["QueryResolvers", "parse_query"]

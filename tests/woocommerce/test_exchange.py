@@ -11,7 +11,8 @@ import responses
 
 from connector.domain.actions import ActionKind, ExchangeInstruction, ExchangeItem
 from connector.domain.money import Money
-from platforms.woocommerce.adapter import OutOfStock, WooCommerceAdapter
+from platforms.woocommerce.adapter import WooCommerceAdapter
+from platforms.woocommerce.adapter.exchanges import OutOfStock
 from platforms.woocommerce.exchange_order import build_exchange_body, credit_fee_net
 from platforms.woocommerce.mapping import order_from_woo
 from platforms.woocommerce.markers import meta_value

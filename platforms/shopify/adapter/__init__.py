@@ -29,13 +29,12 @@ import requests
 from connector.ports import ShopAdapter
 from platforms.shopify import product_collections
 from platforms.shopify.adapter.exchanges import Exchanges
-from platforms.shopify.adapter.orders import ORDERS_PAGE_SIZE
 from platforms.shopify.adapter.refunds import Refunds
 from platforms.shopify.adapter.returns import ReturnsLifecycle
-from platforms.shopify.adapter.store_credit import CLOCK_SKEW, CREDIT_LOOKBACK, StoreCredit
+from platforms.shopify.adapter.store_credit import CREDIT_LOOKBACK, StoreCredit
 from platforms.shopify.client import DEFAULT_API_VERSION, GraphQLClient, TokenProvider
 
-__all__ = ["CLOCK_SKEW", "CREDIT_LOOKBACK", "ORDERS_PAGE_SIZE", "ShopifyAdapter"]
+__all__ = ["ShopifyAdapter"]
 
 
 class ShopifyAdapter(Exchanges, ReturnsLifecycle, Refunds, StoreCredit):

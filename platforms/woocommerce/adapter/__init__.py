@@ -25,9 +25,8 @@ from connector.domain.timeutil import utcnow
 from connector.errors import ConfigError
 from connector.ports import ShopAdapter
 from platforms.woocommerce import gateways
-from platforms.woocommerce.adapter.base import WP_FATAL_ERROR, StoreCreditMode
-from platforms.woocommerce.adapter.exchanges import Exchanges, OutOfStock
-from platforms.woocommerce.adapter.orders import POLL_OVERLAP
+from platforms.woocommerce.adapter.base import StoreCreditMode
+from platforms.woocommerce.adapter.exchanges import Exchanges
 from platforms.woocommerce.adapter.refunds import Refunds
 from platforms.woocommerce.adapter.store_credit import StoreCredit
 from platforms.woocommerce.client import WooClient
@@ -35,7 +34,7 @@ from platforms.woocommerce.echo import EchoRegistry, InMemoryEchoRegistry
 from platforms.woocommerce.mapping import DELIVERED_META_KEYS
 from platforms.woocommerce.products import DEFAULT_TTL_SECONDS, FinalSaleRule, ProductCatalog
 
-__all__ = ["POLL_OVERLAP", "WP_FATAL_ERROR", "OutOfStock", "StoreCreditMode", "WooCommerceAdapter"]
+__all__ = ["WooCommerceAdapter"]
 
 
 class WooCommerceAdapter(Exchanges, Refunds, StoreCredit):
