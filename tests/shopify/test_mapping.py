@@ -9,6 +9,7 @@ import pytest
 
 from connector.domain import Money, ReasonCode, ReturnStatus
 from connector.domain.actions import RefundInstruction, RefundLine
+from connector.domain.orders import Order
 from connector.domain.resolutions import Disposition, Resolution, ReturnMethod
 from connector.domain.returns import ReturnLine, ReturnRequest
 from platforms.shopify import mapping
@@ -22,11 +23,11 @@ def usd(amount: str) -> Money:
 
 
 @pytest.fixture
-def partial_order() -> mapping.Order:
+def partial_order() -> Order:
     return mapping.order_from_graphql(load("order_partial_usd.json")["data"]["order"], SHOP_ID)
 
 
-def test_order_partial_fulfilment_counts_only_successful_fulfilments(partial_order: mapping.Order) -> None:
+def test_order_partial_fulfilment_counts_only_successful_fulfilments(partial_order: Order) -> None:
     nano = partial_order.line("gid://shopify/LineItem/466157049")
     assert nano.quantity_ordered == 3
     assert nano.quantity_fulfilled == 2  # the CANCELLED fulfilment is ignored
@@ -37,7 +38,7 @@ def test_order_partial_fulfilment_counts_only_successful_fulfilments(partial_ord
     assert wrap.quantity_fulfilled == 0 and wrap.delivered_at is None and wrap.fulfillment_line_ids == ()
 
 
-def test_order_discounts_and_taxes_excluded(partial_order: mapping.Order) -> None:
+def test_order_discounts_and_taxes_excluded(partial_order: Order) -> None:
     nano = partial_order.line("gid://shopify/LineItem/466157049")
     assert nano.unit_price == usd("59.99")
     assert nano.discount == usd("12.00")  # two discount allocations summed
@@ -48,7 +49,7 @@ def test_order_discounts_and_taxes_excluded(partial_order: mapping.Order) -> Non
     assert isinstance(nano.unit_price.amount, Decimal)
 
 
-def test_order_level_fields(partial_order: mapping.Order) -> None:
+def test_order_level_fields(partial_order: Order) -> None:
     assert partial_order.id == "gid://shopify/Order/625362839"
     assert partial_order.shop_id == SHOP_ID
     assert partial_order.created_at == datetime(2026, 10, 1, 9, 29, 58, tzinfo=UTC)  # processedAt wins
@@ -61,13 +62,13 @@ def test_order_level_fields(partial_order: mapping.Order) -> None:
     assert partial_order.platform_ids["legacy_id"] == "625362839"
 
 
-def test_final_sale_from_product_tag_or_line_property(partial_order: mapping.Order) -> None:
+def test_final_sale_from_product_tag_or_line_property(partial_order: Order) -> None:
     assert partial_order.line("gid://shopify/LineItem/518995019").final_sale is True  # product tag
     assert partial_order.line("gid://shopify/LineItem/703073504").final_sale is True  # property value
     assert partial_order.line("gid://shopify/LineItem/466157049").final_sale is False
 
 
-def test_quantity_returned_counts_closed_not_declined_returns(partial_order: mapping.Order) -> None:
+def test_quantity_returned_counts_closed_not_declined_returns(partial_order: Order) -> None:
     tee = partial_order.line("gid://shopify/LineItem/518995019")
     assert tee.quantity_returned == 1 and tee.returnable_quantity == 0
     nano = partial_order.line("gid://shopify/LineItem/466157049")

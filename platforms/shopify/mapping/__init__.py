@@ -10,7 +10,6 @@ One module per idea: ``scalars`` (ids, times, money, tags, our note marker), ``o
 ``refunds``. Callers use ``mapping.<name>``; the names are gathered here.
 """
 
-from connector.domain.orders import Order
 from platforms.shopify.mapping.orders import collections_of, order_from_graphql, order_from_rest, product_ids_of
 from platforms.shopify.mapping.refunds import (
     ParentTransaction,
@@ -54,7 +53,6 @@ __all__ = [
     "OUR_MARKER_PREFIX",
     "RETURN_STATUS_FROM_SHOPIFY",
     "MappingError",
-    "Order",
     "ParentTransaction",
     "allocate_fulfillment_lines",
     "allocate_refund",
