@@ -15,6 +15,7 @@ from connector.domain.actions import (
     RefundInstruction,
     StoreCreditInstruction,
 )
+from connector.domain.exchange_options import CatalogueQuery, ExchangeOption
 from connector.domain.messages import Delivery, EmailMessage, OutgoingWebhook
 from connector.domain.money import Money
 from connector.domain.orders import Order
@@ -112,6 +113,12 @@ class ShopAdapter(Protocol):
     def variant_price(self, variant_id: str, order: Order, product_id: str | None = None) -> Money | None:
         """A replacement's unit price as the shop sells it to this order's buyer, in the order's currency
         (None: the shop quotes no price in that currency)."""
+        ...
+
+    def exchange_options(self, order: Order, query: CatalogueQuery) -> list[ExchangeOption]:
+        """What the order's buyer could get instead, in the shop's order: ``query``'s product's variants, or the
+        products whose title contains its search with theirs. Priced as ``variant_price`` prices (an option with
+        no price in the order's currency is left out); an unknown product gives an empty list."""
         ...
 
     def close_return(self, request: ReturnRequest) -> None: ...

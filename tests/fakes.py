@@ -17,6 +17,7 @@ from connector.domain.actions import (
     RefundInstruction,
     StoreCreditInstruction,
 )
+from connector.domain.exchange_options import CatalogueQuery, ExchangeOption
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
@@ -36,6 +37,7 @@ class FakeShop:
     stock: dict[str, int] = field(default_factory=dict)
     prices: dict[str, Money] = field(default_factory=dict)  # replacement unit prices by variant
     restocked: dict[str, int] = field(default_factory=dict)  # units back in stock by order line (restock actions)
+    catalogue: list[ExchangeOption] = field(default_factory=list)  # what exchange_options lists, in shop order
 
 
 class FakeAdapter:
@@ -120,6 +122,15 @@ class FakeAdapter:
 
     def variant_price(self, variant_id: str, order: Order, product_id: str | None = None) -> Money | None:
         return self.shop.prices.get(variant_id)
+
+    def exchange_options(self, order: Order, query: CatalogueQuery) -> list[ExchangeOption]:
+        self.shop.calls.append("exchange_options")
+        if query.product_id:
+            return [o for o in self.shop.catalogue if o.product_id == query.product_id]
+        words = (query.search or "").casefold().split()
+        titles = list(dict.fromkeys(o.product_title for o in self.shop.catalogue
+                                    if all(w in o.product_title.casefold() for w in words)))[: query.limit]
+        return [o for o in self.shop.catalogue if o.product_title in titles]
 
     def close_return(self, request: ReturnRequest) -> None:
         self.shop.calls.append("close_return")

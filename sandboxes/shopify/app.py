@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify
 
 from sandboxes.kit.faults import Faults
 from sandboxes.kit.seed import orders
-from sandboxes.shopify import admin, oauth
+from sandboxes.shopify import admin, admin_catalogue, oauth
 from sandboxes.shopify.cost import LeakyBucket
 from sandboxes.shopify.graphql_endpoint import GraphQLEndpoint, throttled_body
 from sandboxes.shopify.options import SandboxOptions
@@ -55,4 +55,5 @@ def create_app(options: SandboxOptions | None = None) -> Flask:
     app.add_url_rule("/admin/api/<version>/graphql.json", "graphql", endpoint, methods=["POST"])
     app.register_blueprint(oauth.blueprint(tokens, options.api_key, options.api_secret, options.shop_domain))
     app.register_blueprint(admin.blueprint(shop, dispatcher, tokens, bucket, options.api_key, options.api_secret))
+    app.register_blueprint(admin_catalogue.blueprint(shop))
     return app

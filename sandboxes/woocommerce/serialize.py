@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sandboxes.woocommerce.orders import totals
+from sandboxes.woocommerce.routes_uploads import image_path
 from sandboxes.woocommerce.state import (
     Coupon,
     LineItem,
@@ -265,7 +266,7 @@ def variation(record: Variation, site: Site) -> dict[str, Any]:
         "stock_quantity": record.stock_quantity if record.manage_stock else None, "stock_status": status,
         "backorders": record.backorders, "backorders_allowed": record.backorders != "no",
         "backordered": False, "attributes": [{"id": 0, "name": n, "option": o} for n, o in record.attrs],
-        "menu_order": 0, "meta_data": meta_list(record.meta),
+        "image": None, "menu_order": 0, "meta_data": meta_list(record.meta),
         "_links": links(site, f"products/{record.parent_id}/variations/{record.id}",
                         f"products/{record.parent_id}/variations", up=f"products/{record.parent_id}"),
     }  # fmt: skip
@@ -297,6 +298,8 @@ def product(store: Store, record: Product, site: Site) -> dict[str, Any]:
             {"id": 0, "name": name, "position": i, "visible": True, "variation": True, "options": options}
             for i, (name, options) in enumerate(record.attributes)
         ],
+        "images": [{"id": record.id, "src": site.home_url + image_path(record.id), "name": record.slug,
+                    "alt": record.name}],
         "variations": list(record.variation_ids), "meta_data": meta_list(record.meta),
         "_links": links(site, f"products/{record.id}", "products"),
     }  # fmt: skip

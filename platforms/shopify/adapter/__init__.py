@@ -15,7 +15,8 @@ Money-moving calls can be retried safely:
 
 One idea per module, joined here as mixins of ``ShopifyAdapter``: ``base`` (the shop, its client, shared
 reads, notes, webhook subscriptions), ``orders``, ``returns`` (the lifecycle), ``refunds`` (``refundCreate``
-and ``returnProcess``), ``store_credit`` (and gift cards) and ``exchanges``.
+and ``returnProcess``), ``store_credit`` (and gift cards), ``exchanges`` and ``catalogue`` (what a line can be
+exchanged for).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import requests
 
 from connector.ports import ShopAdapter
 from platforms.shopify import product_collections
+from platforms.shopify.adapter.catalogue import ExchangeCatalogue
 from platforms.shopify.adapter.exchanges import Exchanges
 from platforms.shopify.adapter.refunds import Refunds
 from platforms.shopify.adapter.returns import ReturnsLifecycle
@@ -37,7 +39,7 @@ from platforms.shopify.client import DEFAULT_API_VERSION, GraphQLClient, TokenPr
 __all__ = ["ShopifyAdapter"]
 
 
-class ShopifyAdapter(Exchanges, ReturnsLifecycle, Refunds, StoreCredit):
+class ShopifyAdapter(Exchanges, ExchangeCatalogue, ReturnsLifecycle, Refunds, StoreCredit):
     """One Shopify shop. ``token_provider`` is usually an ``auth.TokenManager`` (refreshes in time)."""
 
     platform = "shopify"

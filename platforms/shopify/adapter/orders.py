@@ -25,6 +25,16 @@ log = logging.getLogger(__name__)
 ORDERS_PAGE_SIZE: Final = 50
 
 
+def market_price(variant: Mapping[str, Any], order: Order) -> Money | None:
+    """A variant's ``contextualPricing`` price (asked for the order's shipping country) in the order's currency;
+    None when that market buys in another one. Every replacement price is read this way: one exchanged variant
+    (``variant_price``) or a catalogue of them (``catalogue``)."""
+    price = (variant.get("contextualPricing") or {}).get("price") or {}
+    if str(price.get("currencyCode") or "") != order.currency or price.get("amount") is None:
+        return None
+    return Money(Decimal(str(price["amount"])), order.currency)
+
+
 class OrderReads(ShopifyAdapterBase):
     """Orders, stock and prices as the common model sees them."""
 
@@ -88,10 +98,7 @@ class OrderReads(ShopifyAdapterBase):
         variant = self.client.query(queries.VARIANT_PRICE, variables).get("productVariant")
         if not variant:
             raise NotFound(f"variant {variant_id} not found")
-        price = (variant.get("contextualPricing") or {}).get("price") or {}
-        if str(price.get("currencyCode") or "") != order.currency:
-            return None
-        return Money(Decimal(str(price["amount"])), order.currency)
+        return market_price(variant, order)
 
     def _order_node(self, gid: str) -> dict[str, Any]:
         """Header + every line page + fulfilments + every returns page, merged into one ``Order`` node."""

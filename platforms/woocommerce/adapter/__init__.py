@@ -12,7 +12,8 @@ Each write looks for its own earlier effect first, and ``find_*`` looks for it a
 
 One idea per module, joined here as mixins of ``WooCommerceAdapter``: ``base`` (settings, raw reads, writes,
 notes, echoes, the lifecycle notes), ``orders`` (reads, the poll, stock, prices, webhooks), ``refunds`` (and
-restock), ``store_credit`` and ``exchanges``.
+restock), ``store_credit``, ``exchanges`` and ``catalogue`` (what a line can be exchanged for, priced and
+counted by ``pricing``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 from connector.domain.timeutil import utcnow
 from connector.errors import ConfigError
 from connector.ports import ShopAdapter
-from platforms.woocommerce import gateways
+from platforms.woocommerce import gateways, variations
 from platforms.woocommerce.adapter.base import StoreCreditMode
+from platforms.woocommerce.adapter.catalogue import ExchangeCatalogue
 from platforms.woocommerce.adapter.exchanges import Exchanges
 from platforms.woocommerce.adapter.refunds import Refunds
 from platforms.woocommerce.adapter.store_credit import StoreCredit
@@ -37,7 +39,7 @@ from platforms.woocommerce.products import DEFAULT_TTL_SECONDS, FinalSaleRule, P
 __all__ = ["WooCommerceAdapter"]
 
 
-class WooCommerceAdapter(Exchanges, Refunds, StoreCredit):
+class WooCommerceAdapter(Exchanges, ExchangeCatalogue, Refunds, StoreCredit):
     """One WooCommerce shop seen through the common model (see module docstring)."""
 
     platform: str = "woocommerce"
@@ -56,6 +58,7 @@ class WooCommerceAdapter(Exchanges, Refunds, StoreCredit):
         final_sale: FinalSaleRule | None = None,
         product_cache_seconds: float = DEFAULT_TTL_SECONDS,
         gateway_cache_seconds: float = gateways.DEFAULT_TTL_SECONDS,
+        variation_cache_seconds: float = variations.DEFAULT_TTL_SECONDS,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.client = client
@@ -71,6 +74,7 @@ class WooCommerceAdapter(Exchanges, Refunds, StoreCredit):
         self._smart_coupons: bool | None = None
         self.products = ProductCatalog(client, final_sale or FinalSaleRule(), ttl_seconds=product_cache_seconds)
         self.gateways = gateways.GatewayRefunds(client, ttl_seconds=gateway_cache_seconds)
+        self.variations = variations.VariationCatalogue(client, ttl_seconds=variation_cache_seconds)
 
     @classmethod
     def from_credentials(

@@ -22,6 +22,7 @@ from platforms.woocommerce.errors import WooApiError
 from platforms.woocommerce.gateways import GatewayRefunds
 from platforms.woocommerce.ids import woo_id as _id
 from platforms.woocommerce.products import ProductCatalog
+from platforms.woocommerce.variations import VariationCatalogue
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class WooAdapterBase:
     _smart_coupons: bool | None
     products: ProductCatalog
     gateways: GatewayRefunds
+    variations: VariationCatalogue
 
     def _order_raw(self, order_id: str) -> dict[str, Any]:
         raw = self.client.get(f"orders/{_id(order_id)}")

@@ -22,10 +22,10 @@ from connector.errors import ConfigError, ConnectorError, NotFound
 from connector.ports import IncomingEvent
 from platforms.woocommerce import refund_events, webhooks
 from platforms.woocommerce.adapter.base import WooAdapterBase
+from platforms.woocommerce.adapter.pricing import ReplacementPrices, promisable_stock
 from platforms.woocommerce.client import MAX_PER_PAGE
-from platforms.woocommerce.exchange_order import price_with_tax
 from platforms.woocommerce.ids import woo_id as _id
-from platforms.woocommerce.mapping import MappingError, money, order_from_woo, to_int
+from platforms.woocommerce.mapping import MappingError, order_from_woo
 from platforms.woocommerce.products import in_batches, product_ids_of, with_product_facts
 from platforms.woocommerce.subscriptions import ensure_webhooks
 from platforms.woocommerce.tax_rate import order_tax_rate
@@ -117,48 +117,31 @@ class OrderReads(WooAdapterBase):
 
     def available_stock(self, variant_id: str, product_id: str | None = None) -> int | None:
         """Units that can be promised now; None = not stock-managed or backorders allowed (no limit)."""
-        if product_id and product_id != variant_id:
-            product = self.client.get(f"products/{_id(product_id)}/variations/{_id(variant_id)}")
-        else:
-            product = self.client.get(f"products/{_id(variant_id)}")
-        if not isinstance(product, dict):
-            return 0
-        if product.get("status") not in (None, "publish") or product.get("purchasable") is False:
-            return 0
-        if product.get("stock_status") == "outofstock":
-            return 0
-        managed = product.get("manage_stock") is True or product.get("manage_stock") == "parent"
-        quantity = product.get("stock_quantity")
-        if not managed or quantity is None:
-            return None
-        if product.get("backorders_allowed") is True:
-            return None
-        return max(0, to_int(quantity))
+        return promisable_stock(self._variant_raw(variant_id, product_id))
 
     def variant_price(self, variant_id: str, order: Order, product_id: str | None = None) -> Money | None:
-        """The replacement's current unit price (``price``: the sale price when on sale) in the order's currency,
-        tax included as the customer pays it (``exchange_order.price_with_tax``).
+        """The replacement's current unit price in the order's currency, tax included (``ReplacementPrices``)."""
+        product = self._variant_raw(variant_id, product_id)
+        return self.replacement_prices(order).price(product)
 
-        WooCommerce prices its catalogue in the store currency only; an order in another currency (a
-        multi-currency plugin's) has no price the shop itself would quote, so None: the caller says so.
-        """
+    def _variant_raw(self, variant_id: str, product_id: str | None) -> Any:
+        """A variation through its parent, or a product (a simple product is its own only variant)."""
         if product_id and product_id != variant_id:
-            product = self.client.get(f"products/{_id(product_id)}/variations/{_id(variant_id)}")
-        else:
-            product = self.client.get(f"products/{_id(variant_id)}")
-        setting = self.client.get("settings/general/woocommerce_currency")
-        store_currency = str(setting.get("value") or "").upper() if isinstance(setting, dict) else ""
-        if not isinstance(product, dict) or store_currency != order.currency or product.get("price") in (None, ""):
-            return None
-        return self._price_with_tax(money(product.get("price"), order.currency), product, order.id)
+            return self.client.get(f"products/{_id(product_id)}/variations/{_id(variant_id)}")
+        return self.client.get(f"products/{_id(variant_id)}")
 
-    def _price_with_tax(self, price: Money, product: Mapping[str, Any], order_id: str) -> Money:
-        """A price entered without tax plus the tax of the order's address (the exchange order adds it too)."""
-        if product.get("tax_status") not in (None, "taxable"):
-            return price
-        if self._prices_include_tax():
-            return price
-        return price_with_tax(price, order_tax_rate(self._order_raw(order_id)))
+    def replacement_prices(self, order: Order) -> ReplacementPrices:
+        """Prices for this order's replacements, reading the store's settings at most once for all of them."""
+        return ReplacementPrices(
+            order.currency,
+            store_currency=self._store_currency,
+            prices_include_tax=self._prices_include_tax,
+            order_tax_rate=lambda: order_tax_rate(self._order_raw(order.id)),
+        )
+
+    def _store_currency(self) -> str:
+        setting = self.client.get("settings/general/woocommerce_currency")
+        return str(setting.get("value") or "").upper() if isinstance(setting, dict) else ""
 
     def _prices_include_tax(self) -> bool:
         """``woocommerce_prices_include_tax``: how the catalogue's prices meet tax (``exchange_order``)."""
