@@ -106,14 +106,17 @@ class PlatformProvider:
 
 
 _providers: dict[str, PlatformProvider] = {}
+"""Registered in code (``register``): a test's fake, a reload. One wins over a plugin of the same key."""
+_plugins: dict[str, PlatformProvider] = {}
+"""Found by entry point, loaded once per process. Why apart from ``_providers``: a test that swaps that dict to
+restore it afterwards must not drop the installed platforms for the rest of the process."""
 _plugins_loaded = False
 _plugins_guard = threading.Lock()
 
 
 def load_plugins() -> None:
-    """Register every platform installed as a plugin (entry-point group ``returns_connector.platforms``),
-    once per process; a provider a test registered under the same key first stays. This is how the core finds
-    the platforms without importing any of them."""
+    """Load every platform installed as a plugin (entry-point group ``returns_connector.platforms``), once per
+    process. This is how the core finds the platforms without importing any of them."""
     global _plugins_loaded
     with _plugins_guard:
         if _plugins_loaded:
@@ -122,14 +125,14 @@ def load_plugins() -> None:
             provider = entry.load()
             if not isinstance(provider, PlatformProvider):
                 raise ConfigError(f"plugin {entry.name} ({entry.value}) is not a PlatformProvider")
-            _providers.setdefault(provider.key, provider)
+            _plugins.setdefault(provider.key, provider)
         _plugins_loaded = True
 
 
 def registered() -> tuple[PlatformProvider, ...]:
     """Every known platform, plugins included."""
     load_plugins()
-    return tuple(_providers.values())
+    return tuple({**_plugins, **_providers}.values())
 
 
 def register(provider: PlatformProvider) -> None:
@@ -138,14 +141,15 @@ def register(provider: PlatformProvider) -> None:
 
 
 def is_registered(platform_key: str) -> bool:
-    return platform_key in _providers
+    return platform_key in _providers or platform_key in _plugins
 
 
 def provider_for(platform_key: str) -> PlatformProvider:
     """The platform's provider; the installed plugins are loaded on the first lookup of the process."""
     if not _plugins_loaded:
         load_plugins()
-    provider = _providers.get(str(platform_key))
+    key = str(platform_key)
+    provider = _providers.get(key) or _plugins.get(key)
     if provider is None:
         raise ConfigError(f"no provider registered for platform {platform_key}")
     return provider
