@@ -12,6 +12,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from connector.branding import BrandingChoices
 from connector.config.locate import key_lines, line_of
 from connector.config.model import (
     AppSettings,
@@ -122,6 +123,7 @@ def _build(data: dict[str, Any], source: Path) -> Config:
             name=item.get("name", ""),
             credentials_env=dict(item.get("credentials_env", {})),
             policy_file=item.get("policy_file"),
+            branding=BrandingChoices(shop_name=item.get("name") or None, **item.get("branding", {})),
         )
         for item in data.get("shops", [])
     )

@@ -22,7 +22,7 @@ def key_lines(text: str) -> dict[str, int]:
                 counters[name] = index
                 prefix = f"{name}[{index}]"
             else:
-                prefix = name
+                prefix = _within_array(name, counters)
             found.setdefault(prefix, number)
             continue
         key = _KEY.match(line)
@@ -45,3 +45,11 @@ def line_of(path: str, lines: dict[str, int]) -> int | None:
             break
         candidate = candidate.rsplit(".", 1)[0]
     return None
+
+
+def _within_array(name: str, counters: dict[str, int]) -> str:
+    """``[shops.branding]`` after the second ``[[shops]]`` is ``shops[1].branding``, as the errors name it."""
+    head, _, rest = name.partition(".")
+    if rest and head in counters:
+        return f"{head}[{counters[head]}].{rest}"
+    return name

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from connector.branding import BrandingChoices
+
 
 @dataclass(frozen=True, slots=True)
 class AppSettings:
@@ -92,6 +94,8 @@ class ShopDeclaration:
     name: str = ""
     credentials_env: Mapping[str, str] = field(default_factory=dict)
     policy_file: str | None = None
+    branding: BrandingChoices = field(default_factory=BrandingChoices)
+    """The portal's look (``[shops.branding]``), over the neutral defaults and under what the database holds."""
 
     def credentials(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
         env = os.environ if environ is None else environ

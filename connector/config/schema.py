@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from connector.branding import InvalidBranding, check_accent_colour, check_url
 from connector.errors import ConfigError as AddressError
 from connector.netguard import check_store_url
 from connector.shopaddress import normalize_address
@@ -101,6 +103,23 @@ class WooCommerceSchema(_Strict):
     product_cache_seconds = fields.Integer(strict=True, validate=validate.Range(min=0, max=86400))
 
 
+def _branding(check: Callable[[str], object]) -> Callable[[str], None]:
+    def validate_value(value: str) -> None:
+        try:
+            check(value)
+        except InvalidBranding as exc:
+            raise ValidationError(exc.reason) from exc
+
+    return validate_value
+
+
+class BrandingSchema(_Strict):
+    logo_url = fields.String(validate=_branding(lambda v: check_url("logo_url", v, app_path=True)))
+    accent_colour = fields.String(validate=_branding(check_accent_colour))
+    policy_url = fields.String(validate=_branding(lambda v: check_url("policy_url", v)))
+    contact_url = fields.String(validate=_branding(lambda v: check_url("contact_url", v)))
+
+
 class ShopSchema(_Strict):
     platform = fields.String(required=True, validate=validate.OneOf(["shopify", "woocommerce"]))
     address = fields.String(required=True, validate=validate.Length(min=1))
@@ -109,6 +128,7 @@ class ShopSchema(_Strict):
     name = fields.String()
     credentials_env = fields.Dict(keys=fields.String(), values=fields.String(validate=_ENV_NAME))
     policy_file = fields.String()
+    branding = fields.Nested(BrandingSchema)
 
     @validates_schema
     def _address(self, data: dict[str, Any], **_: Any) -> None:

@@ -55,6 +55,20 @@ shops = Table(
     UniqueConstraint("platform", "address", name="uq_shops_platform_address"),
 )
 
+shop_branding = Table(
+    "shop_branding",
+    metadata,
+    # The portal's look as the shop set it through the app (connector.branding checks every value); a NULL
+    # column leaves that value to the config file, then to the neutral default.
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True),
+    Column("shop_name", String(100), nullable=True),
+    Column("logo_url", String(2048), nullable=True),
+    Column("accent_colour", String(7), nullable=True),
+    Column("policy_url", String(2048), nullable=True),
+    Column("contact_url", String(2048), nullable=True),
+    _stamp("updated_at"),
+)
+
 order_snapshots = Table(
     "order_snapshots",
     metadata,
@@ -307,6 +321,7 @@ __all__ = [
     "return_lines",
     "return_photos",
     "returns",
+    "shop_branding",
     "shops",
     "webhook_inbox",
 ]

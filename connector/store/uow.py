@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine
 
 from connector.store.actions_repo import ActionRepository
 from connector.store.apikeys_repo import ApiKeyRepository
+from connector.store.branding_repo import BrandingRepository
 from connector.store.crypto import CredentialCipher
 from connector.store.idempotency_repo import IdempotencyRepository
 from connector.store.inbox_repo import InboxRepository
@@ -71,6 +72,9 @@ class UnitOfWork:
 
     def actions(self, shop_id: str) -> ActionRepository:
         return ActionRepository(self.connection, shop_id)
+
+    def branding(self, shop_id: str) -> BrandingRepository:
+        return BrandingRepository(self.connection, shop_id)
 
     def photos(self, shop_id: str) -> PhotoRepository:
         return PhotoRepository(self.connection, shop_id)

@@ -1,0 +1,51 @@
+"""The settings the customer portal needs for one shop: its look and the ways back it offers, with their fees.
+
+The look is layered: the neutral defaults, then the shop's ``[shops.branding]`` in the config file, then what
+the shop set through the app (the database), so a value set in the app wins and a value never set anywhere
+falls back. The methods come from the shop's policy in force, the same one that prices the return, so the fee
+shown beside a method is the fee the decision charges (before waivers the decision then explains).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connector.branding import Branding, BrandingChoices, default_branding
+from connector.config.model import Config
+from connector.domain.orders import Platform, Shop
+from connector.policy.methods import MethodOffer, offered_methods
+from connector.services.deps import Deps
+from connector.services.policies import current_policy
+
+
+@dataclass(frozen=True, slots=True)
+class PortalSettings:
+    branding: Branding
+    methods: tuple[MethodOffer, ...]
+    """Only those the shop offers, in a stable order; each fee in the currency asked for."""
+
+
+def portal_settings(deps: Deps, shop_id: str, currency: str | None = None) -> PortalSettings:
+    """The shop's effective portal settings; fees in ``currency`` (an order's), else the shop's own."""
+    with deps.uow() as uow:
+        shop = uow.shops.get(shop_id)
+        stored = uow.branding(shop_id).get()
+        policy = current_policy(uow, shop_id)
+    declared = _declared_branding(deps.config, shop)
+    branding = stored.over(declared.over(default_branding(shop.name or shop.address)))
+    return PortalSettings(branding, tuple(offered_methods(policy, currency or shop.currency)))
+
+
+def save_branding(deps: Deps, shop_id: str, choices: BrandingChoices) -> None:
+    """Keep what the shop set through the app (already checked: ``BrandingChoices`` refuses a bad value)."""
+    with deps.uow() as uow:
+        uow.shops.get(shop_id)  # an unknown shop fails here, loudly
+        uow.branding(shop_id).put(choices, deps.clock())
+        uow.commit()
+
+
+def _declared_branding(config: Config, shop: Shop) -> BrandingChoices:
+    for declared in config.shops:
+        if Platform.key(declared.platform) == shop.platform and declared.address == shop.address:
+            return declared.branding
+    return BrandingChoices()
