@@ -365,7 +365,8 @@ fragment ExchangeVariant on ProductVariant {
 VARIANTS_PER_PRODUCT: Final = 50
 """Variants read for one product: sizes x colours stay well under 50 in apparel. Requested cost: each variant
 1 + inventoryItem 1 + selectedOptions 1 + contextualPricing 2 = 5, so 2 + 50 x 5 = 252 points plus the product
-(5), a quarter of the 1000-point cap; Shopify refunds what the variants not returned did not cost."""
+(1 + featuredMedia 3) = 256, a quarter of the 1000-point cap; Shopify refunds what the variants not returned did
+not cost."""
 
 EXCHANGE_VARIANTS: Final = (
     f"""
@@ -381,8 +382,9 @@ query ExchangeVariants($id: ID!, $country: CountryCode!) {{
 """One product's variants with what the portal's exchange step shows: options, stock and the market price."""
 
 VARIANTS_PER_SEARCHED_PRODUCT: Final = 25
-"""Variants read per product found by a title search. Requested cost: 5 + 2 + 25 x 5 = 132 points a product, so
-the 5 products a search brings back at most (``MAX_SEARCH_PRODUCTS``) cost 662, under the 1000-point cap."""
+"""Variants read per product found by a title search. Requested cost: 4 + 2 + 25 x 5 = 131 points a product, so
+the 5 products a search brings back at most (``MAX_SEARCH_PRODUCTS``) cost 2 + 5 x 131 = 657, under the
+1000-point cap."""
 
 EXCHANGE_SEARCH: Final = (
     f"""
