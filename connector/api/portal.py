@@ -19,7 +19,7 @@ from connector.api.context import body, container, locale, query
 from connector.api.docs import CUSTOMER_AUTH, documented
 from connector.api.errors import ApiError, error_response
 from connector.api.idempotency import idempotent
-from connector.api.ratelimit import RateLimiter
+from connector.api.lookup_limit import count_lookup
 from connector.api.schemas.portal import (
     CreatedReturnSchema,
     CreateReturnRequestSchema,
@@ -29,12 +29,13 @@ from connector.api.schemas.portal import (
     LookupResponseSchema,
     PortalReturnListSchema,
 )
-from connector.api.settings import API_PREFIX, CUSTOMER_TOKEN_TTL, LOOKUP_LIMIT, LOOKUP_WINDOW_SECONDS
+from connector.api.settings import API_PREFIX, CUSTOMER_TOKEN_TTL
 from connector.api.tracking import tracking_link
 from connector.domain.order_numbers import normalize_order_number
 from connector.domain.reasons import ReasonCode
 from connector.domain.resolutions import Resolution, ResolutionKind, ReturnMethod
 from connector.policy.model import BonusKind, Policy
+from connector.services.customer_view import order_returns
 from connector.services.eligible_lines import eligible_lines
 from connector.services.portal_lookup import find_customer_order
 from connector.services.portal_return import AskedLine, ExchangesUnavailable, InvalidLines, ask_for_return
@@ -58,12 +59,7 @@ TAG = "portal"
 def lookup(shop_id: str) -> Any:
     data = body(LookupRequestSchema())
     number = normalize_order_number(str(data["order_number"]))  # one form for the limit and the lookup
-    ip = request.remote_addr or "unknown"
-    verdict = RateLimiter(container()).hit(
-        [f"lookup:ip:{ip}", f"lookup:order:{shop_id}:{number}"],
-        LOOKUP_LIMIT,
-        LOOKUP_WINDOW_SECONDS,
-    )
+    verdict = count_lookup(container(), shop_id, number, request.remote_addr)
     if not verdict.allowed:
         answer, status = error_response(429, "too_many_requests", "too many attempts; wait a minute")
         return answer, status, {"Retry-After": str(verdict.retry_after)}
@@ -230,16 +226,13 @@ def create_return(shop_id: str) -> Any:
 @customer_required
 def list_returns(shop_id: str) -> Response:
     query(LocaleQuerySchema())
-    customer = current_customer()
-    box = container()
-    with box.uow() as uow:
-        shop = uow.shops.get(shop_id)
-        repo = uow.returns(shop_id)
-        found = [(r, repo.evaluation(r.id)) for r in repo.for_order(customer.order_id)]
-        order = uow.orders(shop_id).get(customer.order_id)
-    lang = locale(shop.locale)
+    view = order_returns(container(), shop_id, current_customer().order_id)
+    lang = locale(view.shop.locale)
     items = [
-        {"return_": present.for_customer(r, evaluation, order, lang), "tracking": tracking_link(shop_id, r.id)}
-        for r, evaluation in found
+        {
+            "return_": present.for_customer(seen.request, seen.evaluation, view.order, lang),
+            "tracking": tracking_link(shop_id, seen.request.id),
+        }
+        for seen in view.returns
     ]
     return jsonify(PortalReturnListSchema().dump({"items": items}))

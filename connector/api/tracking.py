@@ -16,6 +16,7 @@ from connector.api.docs import documented
 from connector.api.errors import ApiError
 from connector.api.schemas.portal import CustomerReturnSchema, LocaleQuerySchema
 from connector.api.settings import API_PREFIX, TRACKING_TOKEN_TTL
+from connector.services.customer_view import tracked_return
 
 bp = Blueprint("api_track", __name__, url_prefix=f"{API_PREFIX}/track")
 errors.install(bp)
@@ -50,14 +51,10 @@ def track(token: str) -> Any:
     claims = tokens.read(tokens.TokenKind.TRACKING, token)
     if claims is None or not claims.get("s") or not claims.get("r"):
         raise _invalid()
-    shop_id, return_id = claims["s"], claims["r"]
-    box = container()
-    with box.uow() as uow:
-        repo = uow.returns(shop_id)
-        found = repo.get(return_id)
-        if found is None:
-            raise _invalid()
-        evaluation = repo.evaluation(return_id)
-        order = uow.orders(shop_id).get(found.order_id)
-        shop = uow.shops.get(shop_id)
-    return CustomerReturnSchema().dump(present.for_customer(found, evaluation, order, locale(shop.locale)))
+    view = tracked_return(container(), claims["s"], claims["r"])
+    if view is None:
+        raise _invalid()
+    seen = view.returns[0]
+    return CustomerReturnSchema().dump(
+        present.for_customer(seen.request, seen.evaluation, view.order, locale(view.shop.locale))
+    )
