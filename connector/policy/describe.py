@@ -11,6 +11,7 @@ from typing import Literal
 from connector.domain.reasons import ReasonCode
 from connector.domain.resolutions import ResolutionKind
 from connector.policy.explain import Explanation, Item, Label, Listing
+from connector.policy.methods import offered_methods
 from connector.policy.model import BonusKind, OutcomeRule, Policy
 
 _OUTCOME_ORDER = (ResolutionKind.REFUND, ResolutionKind.STORE_CREDIT, ResolutionKind.EXCHANGE)
@@ -127,6 +128,21 @@ def _fees(policy: Policy, currency: str) -> Iterator[Item]:
     yield Item.of("fees.shipping_refund", f"policy.shipping_refund.{fees.shipping_refund}")
 
 
+def _methods(policy: Policy, currency: str) -> Iterator[Item]:
+    """The ways back; each one's price only when a method has its own (else the fee sentence above says it)."""
+    offers = offered_methods(policy, currency)
+    labels = Listing(tuple(Label(f"method.{offer.method}") for offer in offers))
+    yield Item.of("methods", "policy.methods", methods=labels)
+    if not policy.fees.by_method:
+        return
+    for offer in offers:
+        method = Label(f"method.{offer.method}")
+        if offer.free:
+            yield Item.of("fees.by_method", "policy.method.free", method=method)
+        else:
+            yield Item.of("fees.by_method", "policy.method.fee", method=method, amount=offer.fee)
+
+
 def _eu_rights(policy: Policy) -> Iterator[Item]:
     """Under the EU preset, the statutory withdrawal right in plain words, and what it does not cover."""
     eu = policy.eu_withdrawal
@@ -152,6 +168,7 @@ def describe(policy: Policy, currency: str) -> Explanation:
             *_exclusions(policy),
             *_outcomes_offered(policy, currency),
             *_fees(policy, currency),
+            *_methods(policy, currency),
             *_eu_rights(policy),
         )
     )

@@ -89,3 +89,25 @@ def test_a_wrong_method_setting_names_its_key(document: dict[str, object], probl
     with pytest.raises(PolicyError) as caught:
         policy_from_dict({"name": "test", **document})
     assert problem in str(caught.value)
+
+
+def test_the_policy_page_lists_the_methods_and_their_fees_in_both_languages() -> None:
+    from connector.policy import describe
+
+    english = describe(policy(METHODS), "EUR").lines("en")
+    french = describe(policy(METHODS), "EUR").lines("fr")
+
+    assert "Ways to send an item back: prepaid label (by post), relay point, and home pickup." in english
+    assert {"Fee for prepaid label (by post): €4.90.", "No fee for relay point.", "Fee for home pickup: €7.50."} <= set(
+        english
+    )
+    assert "Modes de retour : étiquette prépayée (envoi postal), point relais et enlèvement à domicile." in french
+    assert "Frais pour enlèvement à domicile : 7,50\xa0€." in french and "Aucun frais pour point relais." in french
+
+
+def test_without_fees_of_their_own_the_page_names_the_methods_only() -> None:
+    from connector.policy import describe
+
+    lines = describe(policy(), "EUR").lines("en")
+    assert "Ways to send an item back: prepaid label (by post)." in lines
+    assert not [line for line in lines if line.startswith(("Fee for", "No fee for"))]
