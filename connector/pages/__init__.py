@@ -10,9 +10,10 @@ What it holds: ``templates/`` (Jinja, extending ``base.html``) and ``static/`` (
 by the app itself, no CDN); the languages (``i18n``: Flask-Babel and the choice of language, ``catalogs``:
 the ``.po`` files of ``translations/`` compiled at start-up, ``formatting``: money, dates and plurals as
 filters); and the signed values that replace a session under Shopify's app proxy, where cookies are stripped
-(``signed``, keyed by ``keys``). No routes yet: the portal's and the admin's blueprints are added here with
-them, and the app factory calls ``i18n.install_i18n(app, config)``.
+(``signed``, keyed by ``keys``). The customer portal's blueprint is ``portal`` (one module per screen); the
+app factory calls ``i18n.install_i18n`` then ``portal.install_portal``.
 What it may import: the use cases, ``connector.domain`` and ``connector.policy`` for presenting, the config
 and the store's key handling; never a platform, carrier or notifier (the wiring layer passes what the pages
-need: the app proxy's verification lives in ``platforms.shopify.app_proxy``), nor the JSON API.
+need: the app proxy's verification lives in ``platforms.shopify.app_proxy``), nor the JSON API's views: only
+its lookup allowance (``connector.api.lookup_limit``), which both doors must count in together.
 """

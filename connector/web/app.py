@@ -1,5 +1,5 @@
 """The core's Flask app: ``create_core_app(config)`` builds a fresh app with the core's blueprints (health, the
-JSON API) registered.
+JSON API, the customer portal's pages in French and English) registered.
 
 Why "core": this app names no platform and has no webhook intake in front of it, since connector/ imports
 neither; ``wiring.app.create_app`` adds each platform's routes and the intake to it and is what is served.
@@ -13,6 +13,10 @@ from connector.api import register_api
 from connector.bootstrap import Container
 from connector.config.model import Config
 from connector.jobs.queue import make_queue
+from connector.pages.i18n import install_i18n
+from connector.pages.keys import portal_keys
+from connector.pages.portal import install_portal
+from connector.pages.signed import PortalSigner
 from connector.web import json_provider
 from connector.web.errors import register_error_handlers
 from connector.web.health import bp as health_bp
@@ -27,5 +31,8 @@ def create_core_app(config: Config | None = None, container: Container | None = 
     register_error_handlers(app)
     app.register_blueprint(health_bp)
     register_api(app)
+    # The portal's links expire by the container's clock, the one the use cases (and the tests) move.
+    install_i18n(app, container.config, PortalSigner(portal_keys(container.config), clock=container.clock))
+    install_portal(app)  # the customer portal's pages, under /portal/<shop_id>
     app.extensions["connector.queue"] = make_queue(container)
     return app

@@ -1,0 +1,150 @@
+"""The return being put together, carried from screen to screen in a signed value instead of a session.
+
+Why signed and not stored: behind Shopify's app proxy there is no cookie to find a server-side session by, and
+a customer who abandons the portal halfway must leave nothing behind. So the choices made on "choose items"
+(lines, quantities, reasons, notes, photos already stored, outcomes) and on "method" travel as ``?d=<token>``
+on GET and a hidden field ``d`` on POST, signed so they cannot be edited, and bound to the shop and order so a
+draft from one order cannot be replayed on another. ``draft_id`` is created once on "choose items" and is the
+idempotency key of the final create: a double submit of the review page opens one return, not two.
+
+The token is signed, not encrypted: it holds ids, codes and the customer's own note, never an e-mail address.
+Every value read back is checked again (types, bounds) even though we signed it, so a future change of format
+fails as "this link is not valid" rather than as an error page.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Final
+
+from connector.pages.signed import PortalSigner, Purpose, Rejected, SignedValueRejected
+
+DRAFT: Final = Purpose("portal-draft", timedelta(hours=2))
+"""As long as the order access it continues: one sitting, from choosing the lines to confirming."""
+
+MAX_LINES: Final = 250
+"""Shopify's own cap on line items in a return; more is a forged or broken value."""
+MAX_NOTE: Final = 1000
+"""Characters of a customer's note; the form says the same (``maxlength``)."""
+MAX_PHOTOS_PER_LINE: Final = 3
+_MAX_ID: Final = 200
+
+_FORMAT: Final = 1
+"""Bumped when the fields change: a draft of another format is refused as invalid, never misread."""
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    line_id: str
+    quantity: int
+    reason: str
+    """A ``ReasonCode`` value."""
+    note: str = ""
+    outcome: str = "refund"
+    """A ``ResolutionKind`` value, or ``"keep"`` (keep the item, when the policy grants it)."""
+    exchange_variant_id: str | None = None
+    photo_refs: tuple[str, ...] = ()
+    """Keys of photos already stored (``connector.photos``) for this line; recorded against the return on create."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    draft_id: str
+    """uuid4 hex, created on screen 2; the idempotency key of the final create."""
+    shop_id: str
+    order_id: str
+    lines: tuple[DraftLine, ...]
+    method: str | None = None
+    """A ``ReturnMethod`` value, once chosen on screen 3."""
+
+
+def new_draft_id() -> str:
+    return uuid.uuid4().hex
+
+
+def seal(draft: Draft, signer: PortalSigner) -> str:
+    """The draft as a URL-safe signed and timestamped value, valid ``DRAFT.ttl`` from now."""
+    encoded = json.dumps(_to_json(draft), separators=(",", ":"))
+    return signer.dumps(DRAFT, draft.shop_id, {"o": draft.order_id, "d": encoded})
+
+
+def unseal(token: str, signer: PortalSigner, shop_id: str, order_id: str) -> Draft:
+    """The draft signed by ``seal`` for this shop and order; ``SignedValueRejected`` (as ``connector.pages.signed``:
+    invalid, expired, wrong shop, wrong subject for another order) otherwise."""
+    claims = signer.loads(DRAFT, token, shop_id)
+    if claims.get("o") != order_id:
+        raise SignedValueRejected(Rejected.WRONG_SUBJECT)
+    try:
+        return _from_json(json.loads(claims.get("d", "")), shop_id, order_id)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise SignedValueRejected(Rejected.INVALID) from exc
+
+
+def _to_json(draft: Draft) -> dict[str, Any]:
+    return {
+        "v": _FORMAT,
+        "id": draft.draft_id,
+        "m": draft.method,
+        "l": [
+            {
+                "i": line.line_id,
+                "q": line.quantity,
+                "r": line.reason,
+                "n": line.note,
+                "o": line.outcome,
+                "x": line.exchange_variant_id,
+                "p": list(line.photo_refs),
+            }
+            for line in draft.lines
+        ],
+    }
+
+
+def _from_json(data: Any, shop_id: str, order_id: str) -> Draft:
+    if not isinstance(data, dict) or data.get("v") != _FORMAT:
+        raise ValueError("not a draft of this format")
+    raw_lines = data["l"]
+    if not isinstance(raw_lines, list) or len(raw_lines) > MAX_LINES:
+        raise ValueError("lines")
+    return Draft(
+        draft_id=_text(data["id"]),
+        shop_id=shop_id,
+        order_id=order_id,
+        lines=tuple(_line(raw) for raw in raw_lines),
+        method=_optional_text(data.get("m")),
+    )
+
+
+def _line(raw: Mapping[str, Any]) -> DraftLine:
+    quantity = raw["q"]
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+        raise ValueError("quantity")
+    note = raw.get("n", "")
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        raise ValueError("note")
+    photos = raw.get("p", [])
+    if not isinstance(photos, list) or len(photos) > MAX_PHOTOS_PER_LINE:
+        raise ValueError("photos")
+    return DraftLine(
+        line_id=_text(raw["i"]),
+        quantity=quantity,
+        reason=_text(raw["r"]),
+        note=note,
+        outcome=_text(raw.get("o", "refund")),
+        exchange_variant_id=_optional_text(raw.get("x")),
+        photo_refs=tuple(_text(ref) for ref in photos),
+    )
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value or len(value) > _MAX_ID:
+        raise ValueError("text")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
