@@ -1,20 +1,16 @@
-"""The shop is asked before or after a transaction, never inside one.
+"""The shop is asked before or after a transaction, never inside one (``tests.watched_shop`` says why).
 
-A call to the shop is a request over HTTP that may take seconds; made inside a unit of work, it holds a
-database connection (and, on PostgreSQL, the rows it locked) for as long. The fake shop here notes every call
-made while the engine has a connection checked out (an open unit of work holds one from ``with`` to its end),
-for each use case that asks the shop: the portal's lookup, eligible lines and create, opening a return from a
+For each use case that asks the shop: the portal's lookup, eligible lines and create, opening a return from a
 webhook without its order, an agent's resolve (what the order has left to refund) and paying a failed refund
 again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from connector.bootstrap import Container
 from connector.config.model import Config
@@ -22,7 +18,6 @@ from connector.domain import Condition, Disposition, Platform, ReturnMethod, Ret
 from connector.domain.money import Money
 from connector.domain.reasons import ReasonCode
 from connector.domain.resolutions import Resolution
-from connector.domain.shop_refunds import ShopRefund
 from connector.policy import Decision, Policy
 from connector.services.eligible_lines import eligible_lines
 from connector.services.executor import ActionExecutor
@@ -34,68 +29,15 @@ from connector.services.returns import LineInput, ReturnService
 from connector.store.actions_repo import ActionState
 from connector.store.crypto import CredentialCipher
 from tests.factories import AGENT, CUSTOMER, NOW, order, order_line
-from tests.fakes import FakeAdapter, FakeShop
+from tests.fakes import FakeShop
+from tests.watched_shop import OpenConnections, WatchedShop, watching
 
 SHOP = "shop-a"
 
 
-class OpenConnections:
-    """How many connections the engine has handed out and not yet taken back (one per open unit of work)."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.count = 0
-        event.listen(engine, "checkout", self._out)
-        event.listen(engine, "checkin", self._back)
-
-    def _out(self, *_: Any) -> None:
-        self.count += 1
-
-    def _back(self, *_: Any) -> None:
-        self.count -= 1
-
-    def close(self) -> None:
-        event.remove(self.engine, "checkout", self._out)
-        event.remove(self.engine, "checkin", self._back)
-
-
-class WatchedShop(FakeAdapter):
-    """The fake shop, noting each call and each one made while a transaction was open.
-
-    Noted rather than raised: the executor turns any exception into a retry, which would hide it.
-    """
-
-    def __init__(self, shop: FakeShop, connections: OpenConnections) -> None:
-        super().__init__(shop)
-        self.connections = connections
-        self.asked: list[str] = []
-        self.inside: list[str] = []
-
-    def __getattribute__(self, name: str) -> Any:
-        found = object.__getattribute__(self, name)
-        if name.startswith("_") or not callable(found):
-            return found
-        return object.__getattribute__(self, "_watched")(name, found)
-
-    def _watched(self, name: str, call: Callable[..., Any]) -> Callable[..., Any]:
-        def run(*args: Any, **kwargs: Any) -> Any:
-            self.asked.append(name)
-            if self.connections.count:
-                self.inside.append(name)
-            return call(*args, **kwargs)
-
-        return run
-
-    def shop_refunds(self, order_id: str) -> list[ShopRefund]:
-        """WooCommerce lists an order's refunds: what resolve and pay-again read what is left to refund from."""
-        return []
-
-
 @pytest.fixture
 def connections(engine: Engine) -> Iterator[OpenConnections]:
-    watching = OpenConnections(engine)
-    yield watching
-    watching.close()
+    yield from watching(engine)
 
 
 @pytest.fixture
