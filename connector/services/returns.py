@@ -120,6 +120,9 @@ class ReturnService:
     ) -> Outcome:
         """Open a return, evaluate the shop's policy, and apply its decision at once.
 
+        Without ``order``, the order is read (from the shop when the snapshot is stale) before the deciding
+        transaction opens, which stores it with the return.
+
         ``shop_shipping_fee`` is the return shipping fee the shop charges the customer (it replaces the
         policy's); ``declined_at_shop`` opens a return the merchant already declined in the shop's admin, in
         that state and with that reason, telling the shop nothing."""
@@ -356,6 +359,8 @@ class ReturnService:
 
     @on_concurrent_update
     def _change(self, shop_id: str, return_id: str, step: Any, decision_step: bool = False) -> Outcome:
+        """One step on the return in one transaction; a decision on a keep-the-item return reads its order first,
+        outside it, since approving such a return resolves it at once."""
         kept = self._order_if_kept(shop_id, return_id) if decision_step else None
         now = self.container.clock()
         with self.container.uow() as uow:
