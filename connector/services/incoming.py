@@ -25,7 +25,7 @@ from connector.domain.states import ReturnStatus
 from connector.ports import EventKind, IncomingEvent
 from connector.services.awaiting_payment import wake_exchanges_awaiting
 from connector.services.deps import Deps
-from connector.services.privacy import record_data_request, redact_shop
+from connector.services.privacy import forget_customer_photos, record_data_request, redact_shop
 from connector.services.returns import LineInput, ReturnService
 from connector.services.shop_refunds import attach_refunds_of_order, attach_shop_refund
 from connector.store.actions_repo import ActionState
@@ -256,6 +256,7 @@ class IncomingEventHandler:
         order_ids = _order_ids(data.get("orders_to_redact"))
         if not email and not order_ids:
             return "redact-no-customer"
+        forget_customer_photos(self.deps, shop_id, email, order_ids)
         with self.deps.uow() as uow:
             removed = uow.orders(shop_id).delete_for_email(email, order_ids)
             anonymised = uow.returns(shop_id).redact_customer(email, order_ids)

@@ -6,7 +6,7 @@ export (order snapshots, returns with their lines and history) so the merchant c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -58,6 +58,19 @@ def record_data_request(uow: UnitOfWork, shop_id: str, email: str, platform_requ
         )
     )
     return len(export["orders"]) + len(export["returns"])
+
+
+def forget_customer_photos(deps: Deps, shop_id: str, email: str, order_ids: Sequence[str]) -> int:
+    """customers/redact: the photos of the customer's returns go (the returns stay, for the money's history,
+    as their notes go); returns how many. Files first, then rows, for the reason ``redact_shop`` gives."""
+    with deps.uow() as uow:
+        photos = uow.photos(shop_id).of_customer(email, order_ids)
+    for photo in photos:
+        deps.photos.delete(photo.ref)
+    with deps.uow() as uow:
+        uow.photos(shop_id).remove([photo.id for photo in photos])
+        uow.commit()
+    return len(photos)
 
 
 def redact_shop(deps: Deps, shop_id: str) -> int:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from connector.errors import ConnectorError
 from connector.photos.ports import MAX_PER_RETURN, PhotoRef
-from connector.store.tables import return_photos
+from connector.store.tables import return_photos, returns
 
 
 class PhotoSlotsFull(ConnectorError):
@@ -61,6 +61,24 @@ class PhotoRepository:
         except IntegrityError as exc:
             raise PhotoSlotsFull(f"return {return_id}: another upload took the photo slots meanwhile") from exc
         return [photo for photo in self.for_return(return_id) if photo.slot in {row["slot"] for row in rows}]
+
+    def of_customer(self, email: str, order_ids: Sequence[str] = ()) -> list[StoredPhoto]:
+        """The photos of the returns a customer redaction covers: made by ``email`` or on one of ``order_ids``."""
+        who = func.lower(returns.c.customer_email) == email.lower()
+        if order_ids:
+            who = who | returns.c.order_id.in_(list(order_ids))
+        rows = self._conn.execute(
+            select(return_photos)
+            .join(returns, returns.c.id == return_photos.c.return_id)
+            .where(return_photos.c.shop_id == self.shop_id, returns.c.shop_id == self.shop_id, who)
+            .order_by(return_photos.c.id)
+        )
+        return [_photo(row._mapping) for row in rows]
+
+    def remove(self, photo_ids: Sequence[int]) -> None:
+        self._conn.execute(
+            delete(return_photos).where(return_photos.c.shop_id == self.shop_id, return_photos.c.id.in_(photo_ids))
+        )
 
 
 def _photo(m: Any) -> StoredPhoto:

@@ -154,3 +154,37 @@ def test_shop_redact_removes_the_shops_photos(container: Container) -> None:
     assert files_on_disk(container) == [] and rows(container) == 0
     with container.uow() as uow:
         assert uow.shops.find_by_id(SHOP) is None
+
+
+def test_customer_redact_removes_that_customers_photos_only(container: Container) -> None:
+    from dataclasses import replace
+
+    from connector.ports import IncomingEvent
+    from connector.services.incoming import IncomingEventHandler
+    from tests.factories import order
+
+    bobs_order = replace(order(order_id="O2"), email="bob@example.com")
+    with container.uow() as uow:
+        uow.returns(SHOP).add(return_request(bobs_order, return_id="R-bob", reason=ReasonCode.DEFECTIVE))
+        uow.commit()
+    attach_photos(container, SHOP, "R-broken", None, [encoded("PNG"), encoded("JPEG")])
+    [bobs] = attach_photos(container, SHOP, "R-bob", None, [encoded("WEBP")])
+
+    payload = {"customer": {"id": 1, "email": "ANA@example.com"}, "orders_to_redact": []}
+    event = IncomingEvent("customer_redact", "shop.example", "", NOW, data=payload,
+                          shop_named_in_body="https://shop.example")
+    assert IncomingEventHandler(container).apply(SHOP, event).startswith("customer-redacted")
+
+    assert files_on_disk(container) == [container.config.data_path / "photos" / bobs.ref.key]
+    with container.uow() as uow:
+        assert uow.photos(SHOP).for_return("R-broken") == []
+        assert uow.photos(SHOP).for_return("R-bob") == [bobs]
+
+
+def test_customer_redact_by_order_id_removes_the_orders_photos(container: Container) -> None:
+    from connector.services.privacy import forget_customer_photos
+
+    attach_photos(container, SHOP, "R-broken", None, [encoded("PNG")])
+    assert forget_customer_photos(container, SHOP, "someone-else@example.com", ["O1"]) == 1
+    assert files_on_disk(container) == [] and rows(container) == 0
+    assert forget_customer_photos(container, SHOP, "someone-else@example.com", ["O1"]) == 0
