@@ -8,13 +8,19 @@ database never names a photo the store does not hold.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from connector.domain.returns import ReturnRequest
+from connector.domain.states import ReturnStatus
 from connector.photos.checking import PhotoRefused, clean_photo
 from connector.photos.ports import MAX_PER_RETURN, PhotoRef
 from connector.services.deps import Deps
 from connector.services.returns import ReturnNotFound
 from connector.store.photos_repo import PhotoSlotsFull, StoredPhoto
+
+BEFORE_RECEIPT: Final = frozenset({ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT})
+"""Photos help the merchant judge before the item is back; once it is received (or the return is over),
+it is the item itself that counts, and a tracking link kept for months must not keep uploading."""
 
 
 def attach_photos(
@@ -33,6 +39,8 @@ def attach_photos(
         request = uow.returns(shop_id).get(return_id)
         if request is None:
             raise ReturnNotFound(f"no return {return_id}")
+        if request.status not in BEFORE_RECEIPT:
+            raise PhotoRefused("return_not_open", f"return {return_id} is {request.status}: photos are no longer taken")
         _check_reason(request, line_id)
         room = MAX_PER_RETURN - len(uow.photos(shop_id).for_return(return_id))
     if len(cleaned) > room:

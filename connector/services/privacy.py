@@ -26,6 +26,12 @@ def export_customer(uow: UnitOfWork, shop_id: str, email: str) -> dict[str, Any]
         )
     ).scalars()
     returns = uow.returns(shop_id).list(ReturnFilter(customer_email=email, limit=10_000))
+    photos: dict[str, list[dict[str, Any]]] = {}
+    for photo in uow.photos(shop_id).of_customer(email):
+        photos.setdefault(photo.return_id, []).append(
+            {"line_id": photo.line_id, "media_type": photo.ref.media_type, "size": photo.ref.size,
+             "created_at": photo.created_at.isoformat()}
+        )
     return {
         "email": email,
         "orders": list(documents),
@@ -43,6 +49,8 @@ def export_customer(uow: UnitOfWork, shop_id: str, email: str) -> dict[str, Any]
                 ],
                 "amounts": None if r.amounts is None else amounts_to_json(r.amounts),
                 "history": [{"at": e.at.isoformat(), "action": e.action, "reason": e.reason} for e in r.events],
+                # What photos there are; the merchant sends the files themselves from the photo store.
+                "photos": photos.get(r.id, []),
             }
             for r in returns
         ],

@@ -8,20 +8,21 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from connector.bootstrap import Container
 from connector.config.model import AppSettings, Config
 from connector.domain import Platform
 from connector.domain.reasons import ReasonCode
+from connector.domain.states import ReturnStatus
 from connector.photos.checking import PhotoRefused
 from connector.services.photos import attach_photos
 from connector.services.privacy import redact_shop
 from connector.services.returns import ReturnNotFound
 from connector.store.crypto import CredentialCipher
 from connector.store.photos_repo import PhotoRepository
-from connector.store.tables import return_photos
+from connector.store.tables import return_photos, returns
 from tests.factories import NOW, return_request
 from tests.photos.images import encoded, jpeg_from_a_phone
 
@@ -125,6 +126,17 @@ def test_an_oversize_photo_is_refused(container: Container, tmp_path: Path) -> N
     assert caught.value.code == "too_large"
 
 
+@pytest.mark.parametrize("status", [ReturnStatus.RECEIVED, ReturnStatus.CLOSED, ReturnStatus.CANCELED])
+def test_no_photo_once_the_item_is_back_or_the_return_is_over(container: Container, status: ReturnStatus) -> None:
+    with container.uow() as uow:
+        uow.connection.execute(update(returns).where(returns.c.id == "R-broken").values(status=status.value))
+        uow.commit()
+    with pytest.raises(PhotoRefused) as caught:
+        attach_photos(container, SHOP, "R-broken", None, [encoded("PNG")])
+    assert caught.value.code == "return_not_open"
+    assert rows(container) == 0 and files_on_disk(container) == []
+
+
 def test_an_unknown_return_or_another_shops_return_is_not_found(container: Container) -> None:
     with pytest.raises(ReturnNotFound):
         attach_photos(container, SHOP, "R-nope", None, [encoded("PNG")])
@@ -179,6 +191,18 @@ def test_customer_redact_removes_that_customers_photos_only(container: Container
     with container.uow() as uow:
         assert uow.photos(SHOP).for_return("R-broken") == []
         assert uow.photos(SHOP).for_return("R-bob") == [bobs]
+
+
+def test_a_customers_data_export_lists_their_photos(container: Container) -> None:
+    from connector.services.privacy import export_customer
+
+    [photo] = attach_photos(container, SHOP, "R-broken", "R-broken-1", [encoded("PNG")])
+    with container.uow() as uow:
+        export = export_customer(uow, SHOP, "ana@example.com")
+    listed = {r["id"]: r["photos"] for r in export["returns"]}
+    assert listed["R-broken"] == [{"line_id": "R-broken-1", "media_type": "image/png", "size": photo.ref.size,
+                                   "created_at": NOW.isoformat()}]
+    assert listed["R-small"] == []
 
 
 def test_customer_redact_by_order_id_removes_the_orders_photos(container: Container) -> None:
