@@ -128,20 +128,16 @@ class ReturnService:
         that state and with that reason, telling the shop nothing."""
         now = self.container.clock()
         from_platform = platform_return_id is not None
-        store = order is not None  # a webhook's order is stored as it came
-        if order is None:
-            known = self._already_opened(shop_id, platform_return_id)
-            if known is not None:
-                return Outcome(known)
-            found = order_at_hand(self.container, shop_id, order_id, fresh=True)  # asks the shop: no transaction
-            order, store = found.order, found.fetched
+        known = None if order is not None else self._already_opened(shop_id, platform_return_id)
+        if known is not None:
+            return Outcome(known)
+        order, store = self._order_to_return(shop_id, order_id, order)
         with self.container.uow() as uow:
             shop = uow.shops.get(shop_id)
             repo = uow.returns(shop_id)
-            if platform_return_id:
-                known = repo.get_by_platform_id(platform_return_id)
-                if known is not None:
-                    return Outcome(known)
+            known = repo.get_by_platform_id(platform_return_id) if platform_return_id else None
+            if known is not None:
+                return Outcome(known)
             if store:
                 uow.orders(shop_id).upsert(order)
             pending = repo.pending_quantities(order.id, unsynced_only=self._counts_mirrored_returns(shop))
@@ -165,6 +161,15 @@ class ReturnService:
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()
         return Outcome(request, evaluation, action_ids, outbox_ids)
+
+    def _order_to_return(self, shop_id: str, order_id: str, given: Order | None) -> tuple[Order, bool]:
+        """The order the return is judged on, and whether the deciding transaction stores it: the one given (a
+        webhook's, stored as it came), else the snapshot, asked of the shop (no transaction open) when a webhook
+        said it changed, so that quantities already returned are counted."""
+        if given is not None:
+            return given, True
+        found = order_at_hand(self.container, shop_id, order_id, fresh=True)
+        return found.order, found.fetched
 
     def _already_opened(self, shop_id: str, platform_return_id: str | None) -> ReturnRequest | None:
         """The return a platform already told us of: a webhook delivered twice asks the shop nothing."""
