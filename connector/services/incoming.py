@@ -345,11 +345,5 @@ def _customer_email(data: Mapping[str, Any]) -> str:
 
 
 def _order_ids(values: Any) -> list[str]:
-    """Ids as the platform sent them and as Shopify GIDs, which is how we key Shopify orders."""
-    found: list[str] = []
-    for value in values or []:
-        text = str(value)
-        found.append(text)
-        if text.isdigit():
-            found.append(f"gid://shopify/Order/{text}")
-    return found
+    """The order ids a redaction names, in every spelling the platform's translator handed over."""
+    return [str(value) for value in values or []]
