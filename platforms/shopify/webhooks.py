@@ -108,6 +108,16 @@ def verify_signature(raw_body: bytes, header_value: str | None, app_secrets: Seq
     return signatures.verify(raw_body, header_value, app_secrets)
 
 
+def _with_order_gids(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """``customers/redact`` names orders by their REST ids; we key Shopify orders by GID, so both spellings
+    are handed to the core, which matches ids without knowing how a platform spells them."""
+    data = dict(payload)
+    ids = data.get("orders_to_redact")
+    if isinstance(ids, list):
+        data["orders_to_redact"] = [*ids, *(f"gid://shopify/Order/{i}" for i in ids if str(i).isdigit())]
+    return data
+
+
 def translate(topic: str, payload: Mapping[str, Any], shop_domain: str, shop_id: str) -> IncomingEvent:
     """One webhook (topic header + parsed body) as an ``IncomingEvent``."""
     topic = topic.strip().lower()
@@ -123,7 +133,7 @@ def translate(topic: str, payload: Mapping[str, Any], shop_domain: str, shop_id:
             shop_address=shop_domain,
             resource_id=str(payload.get("shop_domain") or payload.get("myshopify_domain") or shop_domain),
             occurred_at=None,
-            data=dict(payload),
+            data=_with_order_gids(payload),
             shop_named_in_body=next(iter(named)) if len(named) == 1 else None,
         )
     return IncomingEvent(

@@ -113,6 +113,15 @@ def test_lifecycle_and_compliance_topics(topic: str, kind: str) -> None:
     assert event.kind == kind and event.data is not None and event.data["shop_id"] == 954889
 
 
+def test_customers_redact_names_the_orders_as_sent_and_as_the_gids_we_key_them_by() -> None:
+    payload = {"shop_id": 954889, "shop_domain": SHOP, "customer": {"id": 191167, "email": "ana@example.com"},
+               "orders_to_redact": [299938, 280263]}
+    event = webhooks.translate("customers/redact", payload, SHOP, "shop-1")
+    assert event.data is not None and event.data["orders_to_redact"] == [
+        299938, 280263, "gid://shopify/Order/299938", "gid://shopify/Order/280263"]
+    assert payload["orders_to_redact"] == [299938, 280263]  # the body itself is left as it came
+
+
 def test_unknown_topic_is_ignored() -> None:
     event = webhooks.translate("products/update", {"id": 1}, SHOP, "shop-1")
     assert event.kind == "ignored" and event.data == {"topic": "products/update"}
