@@ -32,6 +32,7 @@ class OrderSnapshotRepository:
             "order_id": order.id,
             "name": order.name,
             "email": order.email,
+            "customer_id": order.customer.id if order.customer and order.customer.id else None,
             "document": codec.order_to_json(order),
             "platform_updated_at": order.updated_at,
             "fetched_at": utcnow(),
@@ -86,6 +87,19 @@ class OrderSnapshotRepository:
             .limit(limit)
         ).scalars()
         return [codec.order_from_json(doc) for doc in rows]
+
+    def for_customer(self, customer_id: str, limit: int = 50) -> list[tuple[Order, bool]]:
+        """The customer's orders (``Order.customer.id`` as the platform spells it), newest first, each with
+        whether a webhook said it changed since we read it (then its customer must be checked at the shop)."""
+        if not customer_id:
+            return []
+        rows: Iterable[Any] = self._conn.execute(
+            select(order_snapshots.c.document, order_snapshots.c.stale)
+            .where(order_snapshots.c.shop_id == self.shop_id, order_snapshots.c.customer_id == customer_id)
+            .order_by(order_snapshots.c.platform_updated_at.desc(), order_snapshots.c.order_id)
+            .limit(limit)
+        )
+        return [(codec.order_from_json(row.document), bool(row.stale)) for row in rows]
 
     def find_by_name(self, name: str) -> list[Order]:
         """Orders whose number has the same normal form as ``name`` (``connector.domain.order_numbers``).

@@ -80,7 +80,9 @@ order_snapshots = Table(
     Column("stale", Boolean, nullable=False, default=False, server_default=false()),
     _stamp("platform_updated_at", nullable=True),
     _stamp("fetched_at"),
+    Column("customer_id", String(128), nullable=True),
     Index("ix_order_snapshots_shop_name", "shop_id", "name"),
+    Index("ix_order_snapshots_shop_customer", "shop_id", "customer_id"),
 )
 
 returns = Table(

@@ -6,6 +6,10 @@ returns it holds in the order's returned quantities, and pays store credit with 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from flask import Blueprint
+
 from connector.config.model import Config
 from connector.domain.orders import Platform, Shop
 from connector.locks import LockFactory
@@ -17,6 +21,7 @@ from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.auth import TokenManager
 from platforms.shopify.factory import token_endpoint
 from platforms.shopify.install import install_blueprints
+from platforms.shopify.proxy_views import create_proxy_blueprint
 from platforms.shopify.session_token import read_session_token
 from platforms.shopify.webhook_source import ShopifySource, app_secrets, translate_webhook
 
@@ -54,6 +59,11 @@ def build_adapter(container: ProcessResources, shop: Shop, credentials: dict[str
     )
 
 
+def shopify_blueprints(resources: ProcessResources) -> Sequence[Blueprint]:
+    """The install routes and the storefront portal through the app proxy (``/proxy``)."""
+    return (*install_blueprints(resources), create_proxy_blueprint(resources))
+
+
 def _poll_interval(config: Config) -> int:
     return config.queue.reconcile_every_seconds
 
@@ -69,7 +79,7 @@ PROVIDER = PlatformProvider(
     adapter_factory=build_adapter,
     poll_interval=_poll_interval,
     admit_address=_admit_address,
-    blueprints=install_blueprints,
+    blueprints=shopify_blueprints,
     read_session_token=read_session_token,
     capabilities=frozenset({
         Capability.RETURNS_MIRRORED_AT_SHOP,
