@@ -32,6 +32,8 @@ MAX_NOTE: Final = 1000
 """Characters of a customer's note; the form says the same (``maxlength``)."""
 MAX_PHOTOS_PER_LINE: Final = 3
 _MAX_ID: Final = 200
+KEEP: Final = "keep"
+"""``DraftLine.outcome`` for "keep the item" (a refund without sending the goods back, when the policy grants it)."""
 
 _FORMAT: Final = 1
 """Bumped when the fields change: a draft of another format is refused as invalid, never misread."""

@@ -14,9 +14,10 @@ from typing import Any, Final
 
 from flask import Response, current_app, g, send_from_directory
 
+from connector.branding import Branding
 from connector.pages.i18n import SUPPORTED
 from connector.pages.portal import bp
-from connector.pages.portal.links import asset_url, language_switch_url, portal_url, remember_shop
+from connector.pages.portal.links import asset_url, language_switch_url, portal_url, remember_shop, serving_portal
 
 STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
 STATIC_MAX_AGE: Final = 3600
@@ -45,6 +46,20 @@ def show_look(look: PageLook) -> None:
     setattr(g, _LOOK, look)
 
 
+def show_branding(branding: Branding) -> None:
+    """The shop's checked branding (``connector.services.portal_settings``) as the page's look."""
+    show_look(
+        PageLook(
+            shop_name=branding.shop_name,
+            accent_colour=branding.accent_colour,
+            text_on_accent=branding.text_on_accent,
+            logo_url=branding.logo_url,
+            policy_url=branding.policy_url,
+            contact_url=branding.contact_url,
+        )
+    )
+
+
 @bp.url_value_preprocessor
 def _remember_shop(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     if values and "shop_id" in values:
@@ -57,8 +72,11 @@ def static(shop_id: str, filename: str) -> Response:
     return send_from_directory(STATIC_DIR, filename, max_age=STATIC_MAX_AGE)
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _layout() -> dict[str, Any]:
+    """App-wide, for the app proxy's views that serve the portal's pages; nothing outside a portal page."""
+    if not serving_portal():
+        return {}
     look: PageLook = g.get(_LOOK) or PageLook()
     return {
         "look": look,

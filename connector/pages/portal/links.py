@@ -36,6 +36,11 @@ def remember_shop(shop_id: str) -> None:
     setattr(g, _SHOP, shop_id)
 
 
+def serving_portal() -> bool:
+    """Whether this request renders a portal page (its own route, or a mount such as the app proxy)."""
+    return g.get(_SHOP) is not None
+
+
 def current_shop_id() -> str:
     shop_id: str | None = g.get(_SHOP)
     if shop_id is None:
@@ -68,8 +73,11 @@ def asset_url(filename: str) -> str:
 
 def language_switch_url(language: str) -> str:
     """This page again in ``language``: the same endpoint, path and query, with a signed ``lang``. A page
-    answering a POST (a form sent back with errors) links to the form's own GET page."""
-    endpoint = request.endpoint or _BLUEPRINT + "start"
+    answering a POST (a form sent back with errors) links to the form's own GET page. Under a mount whose route
+    is not the portal's, the switcher leads to the lookup in that language."""
+    endpoint = request.endpoint or ""
+    if not endpoint.startswith(_BLUEPRINT):  # a mount's own route: its path is not ours to rebuild
+        return portal_url("start", **{LANG_PARAM: language_token(language)})
     args = {key: value for key, value in request.args.items() if key != LANG_PARAM}
     view_args = {key: value for key, value in (request.view_args or {}).items() if key != "shop_id"}
     return portal_url(endpoint, **view_args, **args, **{LANG_PARAM: language_token(language)})

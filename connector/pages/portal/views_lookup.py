@@ -8,6 +8,7 @@ access (``connector.pages.signed.ORDER_ACCESS``) in the next page's path: nothin
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -20,9 +21,11 @@ from connector.domain.order_numbers import normalize_order_number
 from connector.pages.portal import bp
 from connector.pages.portal.current import container, signer
 from connector.pages.portal.forms import LOOKUP_SUBJECT, form_token, form_token_valid
+from connector.pages.portal.layout import show_branding
 from connector.pages.portal.links import portal_url
 from connector.pages.signed import OrderAccess
 from connector.services.portal_lookup import find_customer_order
+from connector.services.portal_settings import portal_settings
 
 MAX_ORDER_NUMBER: Final = 64
 MAX_EMAIL: Final = 320
@@ -48,16 +51,21 @@ class LookupForm:
     def field_errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
         number = self.order_number.strip()
-        if not number or not normalize_order_number(number):
+        if not number or not normalize_order_number(number) or not _printable(number):
             errors["order_number"] = _("Enter your order number, as written in your order confirmation.")
         elif len(number) > MAX_ORDER_NUMBER:
             errors["order_number"] = _("An order number is at most %(max)d characters.", max=MAX_ORDER_NUMBER)
         email = self.email.strip()
         if not email:
             errors["email"] = _("Enter the e-mail address you used for the order.")
-        elif len(email) > MAX_EMAIL or not _looks_like_email(email):
+        elif len(email) > MAX_EMAIL or not _looks_like_email(email) or not _printable(email):
             errors["email"] = _("Enter an e-mail address like name@example.com.")
         return errors
+
+
+def _printable(value: str) -> bool:
+    """No control character (a NUL would reach the database and the shop's search; no order has one)."""
+    return not any(unicodedata.category(char) == "Cc" for char in value)
 
 
 def _looks_like_email(value: str) -> bool:
@@ -99,6 +107,7 @@ def lookup(shop_id: str) -> BaseResponse | tuple[str, int] | str:
 
 
 def _form_page(shop_id: str, form: LookupForm) -> str:
+    show_branding(portal_settings(container(), shop_id).branding)
     return render_template(
         "portal/lookup.html", form=form, csrf=form_token(shop_id, LOOKUP_SUBJECT), page_title=_("Find your order")
     )

@@ -1,0 +1,46 @@
+"""Words the "choose items" screen needs for the domain's codes: the return reasons of the taxonomy and why a
+photo was refused, in the page's language.
+
+Why in Python rather than in a template: the form's checks put these texts next to the fields they concern,
+and one table keeps the select's options and the checks' messages alike.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from connector.domain.reasons import ReasonCode
+from connector.photos.ports import MAX_PER_RETURN
+
+
+def reason_label(reason: ReasonCode) -> str:
+    labels = {
+        ReasonCode.SIZE_TOO_SMALL: _("Too small"),
+        ReasonCode.SIZE_TOO_LARGE: _("Too large"),
+        ReasonCode.COLOUR: _("The colour is not right"),
+        ReasonCode.STYLE: _("The style does not suit me"),
+        ReasonCode.NOT_AS_DESCRIBED: _("Not as described"),
+        ReasonCode.DEFECTIVE: _("Defective or does not work"),
+        ReasonCode.DAMAGED_IN_TRANSIT: _("Arrived damaged"),
+        ReasonCode.WRONG_ITEM: _("Wrong item sent"),
+        ReasonCode.UNWANTED: _("No longer wanted"),
+        ReasonCode.ARRIVED_LATE: _("Arrived too late"),
+        ReasonCode.OTHER: _("Another reason"),
+    }
+    return str(labels[reason])
+
+
+def photo_refusal(code: str, max_bytes: int) -> str:
+    """Why the photos were not kept (``PhotoRefused.code``), said so the customer knows what to send instead."""
+    megabytes = max(1, max_bytes // (1024 * 1024))
+    messages = {
+        "empty": _("One of the files is empty. Choose the photos again."),
+        "too_large": _("A photo is too large. Send photos of at most %(size)d MB each.", size=megabytes),
+        "heic_unsupported": _("HEIC photos are not accepted. Send them as JPEG, PNG or WebP."),
+        "too_many_pixels": _("A photo has too many pixels. Send a smaller one."),
+        "not_an_image": _("One of the files is not a photo. Send JPEG, PNG or WebP images."),
+        "corrupt": _("One of the photos is damaged and cannot be read. Send it again."),
+        "too_many": _("A return takes at most %(max)d photos.", max=MAX_PER_RETURN),
+        "reason_without_photos": _("Photos are only for an item that is damaged, defective or not as described."),
+    }
+    return str(messages.get(code) or _("These photos could not be kept. Send them again as JPEG, PNG or WebP."))
