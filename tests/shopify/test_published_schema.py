@@ -28,7 +28,7 @@ from graphql import (
 )
 
 from connector.config.model import ShopifySettings
-from platforms.shopify import queries
+from platforms.shopify import catalogue_queries, queries
 from platforms.shopify.client import GraphQLClient, idempotent_directive
 from sandboxes.shopify import published
 from sandboxes.shopify.schema import load_schema
@@ -121,9 +121,14 @@ def test_the_subset_check_finds_an_invented_field_and_a_different_type(shopify_s
     ]
 
 
+_DOCUMENT_MODULES = {"queries": queries, "catalogue_queries": catalogue_queries}
+
+
 def _documents() -> list[str]:
-    """The whole operations in queries.py (fragments and pieces are validated inside the operations using them)."""
-    whole = [name for name, value in vars(queries).items() if name.isupper() and isinstance(value, str)
+    """The whole operations of the query modules, as ``module.NAME`` (fragments and pieces are validated inside
+    the operations using them)."""
+    whole = [f"{module_name}.{name}" for module_name, module in _DOCUMENT_MODULES.items()
+             for name, value in vars(module).items() if name.isupper() and isinstance(value, str)
              and value.lstrip().startswith(("query ", "mutation "))]  # fmt: skip
     return sorted(whole)
 
@@ -131,7 +136,8 @@ def _documents() -> list[str]:
 @pytest.mark.parametrize("name", _documents())
 def test_every_document_validates_against_the_published_schema(name: str) -> None:
     """Also the documents no test sends; the ``{idempotent}`` marker is filled as the adapter fills it."""
-    document = getattr(queries, name).replace("{idempotent}", idempotent_directive("k-1"))
+    module_name, _, attribute = name.partition(".")
+    document = getattr(_DOCUMENT_MODULES[module_name], attribute).replace("{idempotent}", idempotent_directive("k-1"))
     assert [e.message for e in validate(client_checker().schema, parse(document))] == []
 
 

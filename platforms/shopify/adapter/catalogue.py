@@ -1,6 +1,6 @@
 """The Shopify adapter's exchange catalogue: the variants a returned line could be exchanged for.
 
-One GraphQL request per call, under the query cost cap (``queries.EXCHANGE_VARIANTS``/``EXCHANGE_SEARCH``):
+One GraphQL request per call, under the query cost cap (``catalogue_queries.EXCHANGE_VARIANTS``/``EXCHANGE_SEARCH``):
 a product's variants, or the active products whose title matches a customer's search, each variant with its
 options, stock and the price Shopify charges the order's market (``market_price``, as ``variant_price``).
 
@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from connector.domain.exchange_options import CatalogueQuery, ExchangeOption
 from connector.domain.orders import Order
-from platforms.shopify import mapping, queries
+from platforms.shopify import catalogue_queries, mapping
 from platforms.shopify.adapter.orders import OrderReads, market_price
 
 log = logging.getLogger(__name__)
@@ -99,14 +99,14 @@ class ExchangeCatalogue(OrderReads):
             return []
         country = order.country.upper()
         if query.product_id:
-            data = self.client.query(
-                queries.EXCHANGE_VARIANTS, {"id": mapping.gid("Product", query.product_id), "country": country}
-            )
+            product_id = mapping.gid("Product", query.product_id)
+            data = self.client.query(catalogue_queries.EXCHANGE_VARIANTS, {"id": product_id, "country": country})
             products = [data["product"]] if data.get("product") else []
         else:
             search = title_query(query.search or "")
             if search is None:
                 return []
             variables = {"query": search, "first": query.limit, "country": country}
-            products = list(mapping.nodes_of(self.client.query(queries.EXCHANGE_SEARCH, variables).get("products")))
+            found = self.client.query(catalogue_queries.EXCHANGE_SEARCH, variables)
+            products = list(mapping.nodes_of(found.get("products")))
         return [option for product in products for option in options_of(product, order)]
