@@ -17,11 +17,11 @@ from flask import g, request
 
 from connector.api import tokens
 from connector.api.context import container
+from connector.api.errors import ApiError
 from connector.domain.events import Actor, ActorKind
 from connector.providers import registered
 from connector.session_token import SessionIdentity, SessionTokenRefused, SessionTokensNotConfigured
 from connector.store.apikeys_repo import looks_like_key
-from connector.web.errors import ApiError
 
 log = logging.getLogger("connector.api.auth")
 F = TypeVar("F", bound=Callable[..., Any])

@@ -8,10 +8,7 @@ from flask import Flask, Response
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-# ApiError is named again here only for connector/api/auth.py, the last importer of the old place; it goes
-# when that module imports connector.api.errors (with the ignored import of the acyclic contract in pyproject).
-from connector.api.errors import ApiError as ApiError
-from connector.api.errors import error_response
+from connector.api.errors import ApiError, error_response
 from connector.domain.errors import DomainError, IllegalTransition
 from connector.services.returns import ReturnNotFound
 from connector.store.errors import ConcurrentUpdate
