@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from connector.domain.errors import DomainError
 from connector.domain.money import Money
 from connector.domain.timeutil import require_utc
 
@@ -63,10 +64,41 @@ class Parcel:
 
 
 @dataclass(frozen=True, slots=True)
+class PackingLine:
+    """One line of the return as the customer packs it: what goes in the parcel, and how many."""
+
+    title: str
+    quantity: int
+
+    def __post_init__(self) -> None:
+        if self.quantity < 1:
+            raise DomainError(f"a packing line needs at least one unit, not {self.quantity}")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelWording:
+    """The words a label the connector draws itself prints, already in the customer's language.
+
+    Why the caller translates: the connector's words live in one catalogue (the pages' Babel one), so a carrier
+    that draws a label prints what it is given and keeps no translations of its own. ``language`` is the
+    BCP 47 tag of these words (``"fr"``), written into the PDF for screen readers.
+    """
+
+    language: str
+    return_to: str  # heading over the merchant's return address
+    sender: str  # heading over the customer's address
+    return_number: str  # caption of the return's number
+    contents: str  # heading over the lines to put in the parcel
+    instructions: tuple[str, ...] = ()  # what to do with the parcel, one step a line
+
+
+@dataclass(frozen=True, slots=True)
 class LabelRequest:
     """One return's label, asked for once: ``idempotency_key`` lets a retry find the label already made.
 
-    ``service_point_id`` is the relay point the customer chose, for drop-off methods.
+    ``service_point_id`` is the relay point the customer chose, for drop-off methods. ``lines``,
+    ``verification_url`` and ``wording`` are for a label the connector draws itself: the URL is signed by the
+    core, so a carrier prints it without holding the secret; carriers that print their own labels ignore them.
     """
 
     return_id: str
@@ -77,6 +109,9 @@ class LabelRequest:
     method: str  # connector.domain.returns.ReturnMethod value
     option_code: str = ""  # the carrier's own shipping option, from the shop's configuration
     service_point_id: str | None = None
+    lines: tuple[PackingLine, ...] = ()
+    verification_url: str = ""
+    wording: LabelWording | None = None
 
 
 @dataclass(frozen=True, slots=True)
