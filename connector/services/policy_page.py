@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from connector.domain.orders import Shop
 from connector.policy import Explanation, describe
-from connector.policy.methods import MethodOffer, offered_methods
 from connector.policy.model import Policy
 from connector.services.deps import Deps
 from connector.services.policies import current_policy
@@ -23,9 +22,8 @@ class PolicyPage:
     policy: Policy
     currency: str
     summary: Explanation
-    """The policy in plain words (``connector.policy.describe``), each item tagged with the setting it states."""
-    methods: tuple[MethodOffer, ...]
-    """The ways back the shop offers, each with its fee before waivers."""
+    """The policy in plain words (``connector.policy.describe``: windows, exclusions, outcomes, the ways back and
+    their fees, the EU rights), each item tagged with the setting it states."""
 
 
 def policy_page(deps: Deps, shop_id: str) -> PolicyPage:
@@ -34,4 +32,4 @@ def policy_page(deps: Deps, shop_id: str) -> PolicyPage:
         shop = uow.shops.get(shop_id)
         policy = current_policy(uow, shop_id)
     currency = shop.currency
-    return PolicyPage(shop, policy, currency, describe(policy, currency), tuple(offered_methods(policy, currency)))
+    return PolicyPage(shop, policy, currency, describe(policy, currency))

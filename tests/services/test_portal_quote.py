@@ -21,13 +21,12 @@ from connector.domain.money import Money
 from connector.domain.reasons import ReasonCode
 from connector.domain.resolutions import Resolution, ResolutionKind, ReturnMethod
 from connector.policy.model import Decision
-from connector.policy.schema import policy_from_dict
-from connector.services.policies import set_policy
 from connector.services.portal_quote import Quote, quote_return
 from connector.services.portal_return import AskedLine, InvalidLines, ask_for_return
 from tests.api.conftest import build_container
 from tests.factories import NOW, order, order_line
 from tests.fakes import FakeShop
+from tests.portal.review.portal_app import use_policy
 
 SHOP = "shop-a"
 CUSTOMER = Actor(ActorKind.CUSTOMER, "ana@example.com")
@@ -56,11 +55,6 @@ def container(engine: Engine, fake_shop: FakeShop) -> Container:
         uow.commit()
     return built
 
-
-def use_policy(container: Container, document: dict[str, Any]) -> None:
-    with container.uow() as uow:
-        set_policy(uow, SHOP, policy_from_dict({"name": "test", "default_action": "approve", **document}))
-        uow.commit()
 
 
 def line(resolution: Resolution, line_id: str = "L1", reason: ReasonCode = ReasonCode.SIZE_TOO_SMALL) -> AskedLine:

@@ -1,9 +1,8 @@
 """The return policy as a page, ``/portal/<shop_id>/policy``, written from the policy that decides returns.
 
-Every sentence comes from ``connector.policy.describe`` (the engine's own catalogue, in French and English) or
-from the policy's methods and fees, so when the merchant changes the policy the page changes with it and can
-never promise what the decisions do not give. The sentences are grouped under the questions a customer asks,
-by the setting each one states.
+Every sentence comes from ``connector.policy.describe`` (the engine's own catalogue, in French and English), so
+when the merchant changes the policy the page changes with it and can never promise what the decisions do not
+give. The sentences are grouped under the questions a customer asks, by the setting each one states.
 """
 
 from __future__ import annotations
@@ -22,6 +21,8 @@ from connector.policy import Explanation
 from connector.services.policy_page import policy_page
 
 SECTION_OF_SETTING: Final = {
+    "fees.by_method": "methods",
+    "methods": "methods",
     "windows": "windows",
     "exclusions": "exclusions",
     "customer_limit": "exclusions",
@@ -31,8 +32,9 @@ SECTION_OF_SETTING: Final = {
     "fees": "fees",
     "eu_withdrawal": "rights",
 }
-"""The first part of a described setting's name (``fees.return_shipping`` -> ``fees``) -> its section."""
-SECTIONS: Final = ("windows", "exclusions", "outcomes", "fees", "rights")
+"""A described setting (``fees.by_method``), else the first part of its name (``fees.return_shipping`` -> ``fees``)
+-> its section."""
+SECTIONS: Final = ("windows", "exclusions", "outcomes", "methods", "fees", "rights")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +48,9 @@ def sections(summary: Explanation, language: str) -> list[Section]:
     out (no "rights" section without the EU preset)."""
     grouped: dict[str, list[str]] = {key: [] for key in SECTIONS}
     for item in summary.items:
-        setting = item.rule.split(".", 1)[0].split("[", 1)[0]
-        grouped[SECTION_OF_SETTING.get(setting, "outcomes")].append(item.render(language))
+        setting = item.rule.split("[", 1)[0]
+        section = SECTION_OF_SETTING.get(setting) or SECTION_OF_SETTING.get(setting.split(".", 1)[0], "outcomes")
+        grouped[section].append(item.render(language))
     return [Section(key, tuple(grouped[key])) for key in SECTIONS if grouped[key]]
 
 

@@ -7,6 +7,7 @@ paid 36.00), and L2, one final-sale shirt. Its customer's language is French unl
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -105,6 +106,13 @@ def csrf_of(page: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     assert found, "the form carries no CSRF token"
     return found.group(1)
+
+
+def action_of(page: str) -> str:
+    """Where the page's form posts (with its ``?d=``, unescaped)."""
+    found = re.search(r'<form method="post" action="([^"]+)"', page)
+    assert found, "the page has no form"
+    return html.unescape(found.group(1))
 
 
 def text_of(page: str) -> str:

@@ -35,14 +35,15 @@ def test_the_page_changes_when_the_policy_does(container: Container, client: Fla
     before = policy_words(client, ENGLISH)
     assert "Returns are accepted within 30 days of delivery" in before
     assert "Return shipping is free." in before
-    assert "Prepaid label, by post: Free" in before
+    assert "Ways to send an item back: prepaid label (by post)." in before
     assert "Your legal right of withdrawal" not in before
 
     use_policy(container, EU_POLICY)
     after = policy_words(client, ENGLISH)
     assert "Returns are accepted within 45 days of delivery" in after
     assert "Return shipping costs €4.90" in after
-    assert "Prepaid label, by post: €4.90" in after and "Return in store: Free" in after
+    assert "Ways to send an item back: prepaid label (by post) and in-store drop-off." in after
+    assert "Fee for prepaid label (by post): €4.90." in after and "No fee for in-store drop-off." in after
     assert "Items marked personalised cannot be returned." in after
     assert "Get €5.00 extra when you choose store credit." in after
     assert "Your legal right of withdrawal" in after
@@ -53,7 +54,7 @@ def test_the_page_in_french(container: Container, client: FlaskClient) -> None:
     use_policy(container, EU_POLICY)
     words = policy_words(client, FRENCH)
     assert "Retours acceptés dans les 45 jours suivant la livraison" in words
-    assert "Étiquette prépayée, par la poste\u00a0: 4,90\u00a0€." in words
+    assert "Frais pour étiquette prépayée (envoi postal) : 4,90\u00a0€." in words
     assert "Votre droit légal de rétractation" in words
     assert "Droit de rétractation : 14 jours à compter de la réception" in words
 

@@ -1,0 +1,137 @@
+"""Screen 4: everything before the customer confirms, then the Confirm button that opens the return.
+
+The figures are the policy's quote (``connector.services.portal_quote``), computed as the return will be opened
+and saved nowhere. Confirm sends the form token and the draft; the return is opened once per draft
+(``connector.services.portal_confirm``), so a second tap, a reload or the back button lands on the same return.
+"""
+
+from __future__ import annotations
+
+from flask import redirect, render_template
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from connector.domain.events import Actor, ActorKind
+from connector.domain.resolutions import ReturnMethod
+from connector.pages.i18n import current_language, use_order_locale
+from connector.pages.portal import bp
+from connector.pages.portal.asked import AskedReturn, asked_return, chosen_method
+from connector.pages.portal.carried import carried_draft, sealed
+from connector.pages.portal.current import container, signer
+from connector.pages.portal.draft import Draft
+from connector.pages.portal.forms import form_token, form_token_valid, order_subject
+from connector.pages.portal.links import portal_url
+from connector.pages.portal.look import show_shop_look
+from connector.pages.portal.tracking_link import tracking_token
+from connector.pages.signed import OrderAccess
+from connector.policy.model import Decision
+from connector.services.portal_confirm import Confirmation, confirm_return
+from connector.services.portal_quote import Quote, quote_return
+from connector.services.portal_return import ExchangesUnavailable, InvalidLines
+
+
+@bp.get("/o/<access>/review")
+def review(shop_id: str, access: str) -> Response | tuple[str, int] | str:
+    order, draft = carried_draft(shop_id, access)
+    method = chosen_method(draft)
+    if method is None:
+        return redirect(portal_url("method", access=access, d=sealed(draft)), 303)
+    return _quoted_page(shop_id, access, order, draft, method)
+
+
+@bp.post("/o/<access>/review")
+def confirm(shop_id: str, access: str) -> Response | tuple[str, int] | str:
+    order, draft = carried_draft(shop_id, access)
+    method = chosen_method(draft)
+    if method is None:
+        return redirect(portal_url("method", access=access, d=sealed(draft)), 303)
+    if not form_token_valid(shop_id, order_subject(order.order_id)):
+        problem = _("This page was open for too long. Check your return again, then confirm it.")
+        return _quoted_page(shop_id, access, order, draft, method, problem=problem, status=400)
+    asked = asked_return(draft)
+    actor = Actor(ActorKind.CUSTOMER, order.customer_id or "")
+    try:
+        done = confirm_return(container(), shop_id, order.order_id, draft.draft_id, asked.lines, method, actor,
+                              keep_item=asked.keep_item, photos=asked.photos)
+    except InvalidLines:
+        return _changed_page(access), 409
+    except ExchangesUnavailable:
+        return _unavailable_page(access, draft)
+    if done.status is Confirmation.IN_PROGRESS:
+        problem = _("Your return is being created. Wait a few seconds, then confirm again: "
+                    "it will not be created twice.")
+        return _quoted_page(shop_id, access, order, draft, method, problem=problem, status=409)
+    if done.status is Confirmation.KEEP_ITEM_REFUSED:
+        assert done.refused is not None
+        return _quoted_page(shop_id, access, order, draft, method, problem=done.refused.text(current_language()),
+                            status=422)
+    assert done.return_id is not None
+    token = tracking_token(signer(), shop_id, done.return_id)
+    return redirect(portal_url("tracking", tracking=token, new="1"), 303)
+
+
+def _quoted_page(
+    shop_id: str,
+    access: str,
+    order: OrderAccess,
+    draft: Draft,
+    method: ReturnMethod,
+    *,
+    problem: str | None = None,
+    status: int = 200,
+) -> Response | tuple[str, int] | str:
+    asked: AskedReturn = asked_return(draft)
+    try:
+        quote = quote_return(container(), shop_id, order.order_id, asked.lines, method, keep_item=asked.keep_item)
+    except InvalidLines:
+        return _changed_page(access), 409
+    except ExchangesUnavailable:
+        return _unavailable_page(access, draft)
+    use_order_locale(quote.order.customer.locale if quote.order.customer else None)
+    show_shop_look(shop_id, quote.order.currency)
+    token = sealed(draft)
+    page = render_template(
+        "portal/review.html",
+        page_title=_("Check and confirm your return"),
+        quote=quote,
+        language=current_language(),
+        problem=problem,
+        can_confirm=_can_confirm(quote),
+        csrf=form_token(shop_id, order_subject(order.order_id)),
+        draft=token,
+        action=portal_url("review", access=access, d=token),
+        items_url=portal_url("lines", access=access, d=token),
+        method_url=portal_url("method", access=access, d=token),
+    )
+    return (page, status) if status != 200 else page
+
+
+def _can_confirm(quote: Quote) -> bool:
+    """A return the policy would decline, or a keep-the-item it would refuse, is not opened: the page says why
+    and offers to change the choices instead."""
+    return quote.decision is not Decision.DECLINE and quote.keep_item_refused is None
+
+
+def _changed_page(access: str) -> str:
+    """The order changed since the items were chosen (units returned meanwhile, a replacement sold out)."""
+    return render_template(
+        "portal/review_problem.html",
+        page_title=_("Your order has changed"),
+        message=_("Some of the items you chose can no longer be returned as chosen. Please choose them again."),
+        next_url=portal_url("lines", access=access),
+        next_label=_("Choose the items again"),
+    )
+
+
+def _unavailable_page(access: str, draft: Draft) -> tuple[str, int]:
+    """The shop cannot be asked about replacements (no credentials yet): 409, the customer's choice cannot be
+    honoured now; never a 5xx for what a customer chose."""
+    page = render_template(
+        "portal/review_problem.html",
+        page_title=_("Exchanges are not available right now"),
+        message=_("The shop cannot be asked about replacements at the moment. Try again in a minute, or choose "
+                  "a refund or store credit instead."),
+        next_url=portal_url("lines", access=access, d=sealed(draft)),
+        next_label=_("Change my choices"),
+    )
+    return page, 409

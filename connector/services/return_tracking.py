@@ -1,0 +1,96 @@
+"""A return as its customer follows it: where it stands, what happened when, and the money already paid.
+
+Why a use case of its own: the portal's tracking page must keep working for as long as its link does, closed
+returns included, and must show the customer only what is theirs to see: the steps of the return and the
+money, never agents' notes, internal retries or the platform's ids. The choice of what a customer sees is made
+here, once, over the domain's events, so every page that shows a return's history shows the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+from connector.domain.events import ReturnEvent
+from connector.domain.money import Money
+from connector.domain.orders import Order, Shop
+from connector.domain.returns import ReturnRequest
+from connector.domain.states import ReturnStatus
+from connector.services.deps import Deps
+
+STEPS: Final = frozenset(
+    {
+        "request", "approve", "decline", "decline_at_shop", "mark_in_transit", "receive", "inspect", "resolve",
+        "close", "close_at_shop", "cancel",
+    }
+)  # fmt: skip
+"""The return's own steps, as its state machine names them."""
+PAYMENTS: Final = frozenset({"refund", "refund_at_shop", "store_credit", "store_credit_bonus", "exchange"})
+"""Money confirmed by the shop (``ReturnRequest.record_money_moved``), each event with its amount."""
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """One line of the timeline: what happened (``action``, a step or a payment), when, and for how much."""
+
+    at: datetime
+    action: str
+    status: ReturnStatus
+    amount: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedReturn:
+    shop: Shop
+    request: ReturnRequest
+    order: Order | None
+    timeline: tuple[Milestone, ...]
+
+    @property
+    def payments(self) -> tuple[Milestone, ...]:
+        return tuple(step for step in self.timeline if step.amount is not None)
+
+    @property
+    def paid(self) -> Money:
+        """Everything already paid back, whatever the way (refund, credit, its bonus, an exchange's difference)."""
+        return Money.sum((step.amount for step in self.payments if step.amount is not None), self.request.currency)
+
+    @property
+    def decline_reason(self) -> str | None:
+        """Why it was declined, as recorded (in the shop's language); None unless declined."""
+        if self.request.status is not ReturnStatus.DECLINED:
+            return None
+        return self.request.decline_reason
+
+    @property
+    def closed(self) -> bool:
+        return self.request.status.is_terminal
+
+
+def tracked_return(deps: Deps, shop_id: str, return_id: str) -> TrackedReturn | None:
+    """The return of ``shop_id`` named ``return_id`` as its customer sees it; None when the shop has none."""
+    with deps.uow() as uow:
+        shop = uow.shops.get(shop_id)
+        request = uow.returns(shop_id).get(return_id)
+        order = uow.orders(shop_id).get(request.order_id) if request is not None else None
+    if request is None:
+        return None
+    timeline = tuple(
+        Milestone(event.at, event.action, event.to_status, _amount(event, request.currency))
+        for event in request.events
+        if event.action in STEPS or event.action in PAYMENTS
+    )
+    return TrackedReturn(shop, request, order, timeline)
+
+
+def _amount(event: ReturnEvent, currency: str) -> Money | None:
+    """The amount of a payment event (stored as text in the return's currency); None for a step."""
+    raw = event.data.get("amount") if event.action in PAYMENTS else None
+    if raw is None:
+        return None
+    try:
+        return Money(Decimal(str(raw)), currency)
+    except (InvalidOperation, ValueError):
+        return None
