@@ -131,6 +131,18 @@ class ShopAdapter(Protocol):
 
 
 @runtime_checkable
+class WritesReturnLinkNotes(Protocol):
+    """The adapter of a platform with ``Capability.RETURN_LINK_BY_CUSTOMER_NOTE``: it writes the portal's
+    "Request a return" link on an order as a note the shop e-mails to the customer (answering the note's id),
+    and finds one already there. No platform takes an idempotency key for a note, so the note's own text is
+    what a retry looks for: a second note is a second e-mail."""
+
+    def add_return_link_note(self, order: Order) -> str: ...
+
+    def find_return_link_note(self, order_id: str) -> str | None: ...
+
+
+@runtime_checkable
 class ListsShopRefunds(Protocol):
     """The adapter of a platform with ``Capability.LISTS_ORDER_REFUNDS``: it reads an order's refunds on request
     (ours and those made by hand at the shop)."""

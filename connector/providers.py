@@ -78,6 +78,11 @@ class Capability(enum.StrEnum):
     """The shop lists an order's refunds on request (its adapter is a ``ListsShopRefunds``); without it they
     arrive only as webhooks, and what is left to refund is capped by the total paid."""
 
+    RETURN_LINK_BY_CUSTOMER_NOTE = "return_link_by_customer_note"
+    """The shop shows its customers no link to our portal of its own, but e-mails them the order notes marked
+    for them (its adapter is a ``WritesCustomerNotes``): a received order gets the portal's signed "Request a
+    return" link that way (WooCommerce, until its companion plugin puts the link in My Account)."""
+
 
 @dataclass(frozen=True, slots=True)
 class PlatformProvider:

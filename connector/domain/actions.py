@@ -29,6 +29,9 @@ class ActionKind(enum.StrEnum):
     CANCEL = "cancel"
     NOTIFY = "notify"
     NOTE = "note"
+    RETURN_LINK_NOTE = "return_link_note"
+    """The portal's "Request a return" link, written once on a received order as a note the shop e-mails to
+    the customer (no return yet: the action belongs to the order)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from connector.domain.actions import ActionKind, ExchangeInstruction, PlatformEf
 from connector.domain.orders import Order, Shop
 from connector.domain.returns import ReturnRequest
 from connector.errors import PermanentError
-from connector.ports import ShopAdapter
+from connector.ports import ShopAdapter, WritesReturnLinkNotes
 from connector.services import instructions
 from connector.store.actions_repo import ActionRecord
 
@@ -126,6 +126,39 @@ def _perform_note(call: ActionCall) -> PlatformEffect:
     return _done_on_return(call)
 
 
+# -- the order's own notes: written before any return exists -----------------------------------------------------
+
+
+def _perform_return_link_note(call: ActionCall) -> PlatformEffect:
+    """Looked for first, on every attempt, not only after an unknown outcome: the note is e-mailed to the
+    customer, so a second one is a second e-mail, and reading the order's notes costs one call."""
+    earlier = _find_return_link_note(call.adapter, call.record, call.request)
+    if earlier is not None:
+        return earlier
+    order = call.read_order(_linked_order_id(call.record))
+    return PlatformEffect(call.record.kind, _return_link_notes(call.adapter).add_return_link_note(order))
+
+
+def _find_return_link_note(
+    adapter: ShopAdapter, record: ActionRecord, request: ReturnRequest | None
+) -> PlatformEffect | None:
+    found = _return_link_notes(adapter).find_return_link_note(_linked_order_id(record))
+    return None if found is None else PlatformEffect(record.kind, found)
+
+
+def _linked_order_id(record: ActionRecord) -> str:
+    order_id = str(record.payload.get("order_id") or "")
+    if not order_id:
+        raise PermanentError(f"action {record.id} does not name its order")
+    return order_id
+
+
+def _return_link_notes(adapter: ShopAdapter) -> WritesReturnLinkNotes:
+    if not isinstance(adapter, WritesReturnLinkNotes):
+        raise PermanentError("this shop's adapter cannot write the return link for the customer")
+    return adapter
+
+
 def _perform_unsupported(call: ActionCall) -> PlatformEffect:
     """Notifications are recorded but not sent by the executor: refused, so the action fails visibly."""
     _required_return(call)
@@ -167,6 +200,7 @@ ACTIONS: Mapping[ActionKind, ActionEntry] = MappingProxyType(
         ActionKind.CANCEL: ActionEntry(_perform_cancel, nothing_to_find),
         ActionKind.NOTE: ActionEntry(_perform_note, nothing_to_find),
         ActionKind.NOTIFY: ActionEntry(_perform_unsupported, nothing_to_find),
+        ActionKind.RETURN_LINK_NOTE: ActionEntry(_perform_return_link_note, _find_return_link_note),
     }
 )
 

@@ -26,6 +26,7 @@ from connector.ports import EventKind, IncomingEvent
 from connector.services.awaiting_payment import wake_exchanges_awaiting
 from connector.services.deps import Deps
 from connector.services.privacy import forget_customer_photos, record_data_request, redact_shop
+from connector.services.return_link_note import offer_return_link
 from connector.services.returns import LineInput, ReturnService
 from connector.services.shop_refunds import attach_refunds_of_order, attach_shop_refund
 from connector.store.actions_repo import ActionState
@@ -64,6 +65,7 @@ class IncomingEventHandler:
     def _on_order_changed(self, shop_id: str, event: IncomingEvent) -> str:
         with self.deps.uow() as uow:
             uow.shops.get(shop_id)  # an unknown shop fails here, loudly
+            before = uow.orders(shop_id).get(event.resource_id)
             if event.order is not None:
                 written = uow.orders(shop_id).upsert(event.order)
             else:
@@ -72,6 +74,8 @@ class IncomingEventHandler:
                 written = None
             uow.commit()
         result = "order-marked-stale" if written is None else "order-updated" if written else "order-stale"
+        if offer_return_link(self.deps, shop_id, event, before):
+            result += "-return-link-offered"
         if not (event.data or {}).get("own_write"):
             # A refund made by hand on the order screen (WooCommerce) settles the open return on its lines.
             attached = [r for r in attach_refunds_of_order(self.deps, shop_id, event.resource_id)

@@ -62,7 +62,7 @@ CUSTOMER_ORDERS: Final = "portal.customer_order_list"
 def create_proxy_blueprint(resources: ProcessResources, now: Callable[[], float] = time.time) -> Blueprint:
     """``/proxy`` and everything below it, for the shops of ``resources``' store. ``now`` is the Unix time the
     signature's timestamp is checked against."""
-    bp = Blueprint("shopify_proxy", __name__, url_prefix="/proxy", template_folder="templates")
+    bp = Blueprint("shopify_proxy", __name__, url_prefix="/proxy")
 
     @bp.route("/", defaults={"path": ""}, methods=["GET", "POST"])
     @bp.route("/<path:path>", methods=["GET", "POST"])
@@ -71,11 +71,11 @@ def create_proxy_blueprint(resources: ProcessResources, now: Callable[[], float]
             verified = verify_app_proxy(request.args.to_dict(flat=False), app_secrets(resources.config), now())
         except AppProxyRefused as refused:
             log.info("proxy.refused", extra={"reason": refused.reason.value, "path": request.path})
-            return render_template("shopify_proxy/refused.html", status=401), 401
+            return render_template("portal/storefront_refused.html", status=401), 401
         shop = _served_shop(resources, verified.shop)
         if shop is None:
             log.info("proxy.unknown-shop", extra={"shop": verified.shop})
-            return render_template("shopify_proxy/refused.html", status=404), 404
+            return render_template("portal/storefront_refused.html", status=404), 404
         _enter_portal(shop, verified)
         return _serve_portal_page(shop, path, signed_in=verified.logged_in_customer_id is not None)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from connector.config.model import Config
 from connector.domain.orders import Platform, Shop
 from connector.netguard import admit_store_url
+from connector.pages.return_link import ReturnLinkNotes
 from connector.ports import ShopAdapter
 from connector.providers import Capability, PlatformProvider, ProcessResources
 from platforms.woocommerce.adapter import WooCommerceAdapter
@@ -27,6 +28,7 @@ def build_adapter(container: ProcessResources, shop: Shop, credentials: dict[str
         allow_private=container.config.app.allow_private_store_urls,
         final_sale=FinalSaleRule(frozenset(settings.final_sale_tags), settings.final_sale_meta_key or None),
         product_cache_seconds=settings.product_cache_seconds,
+        return_link_notes=ReturnLinkNotes(container.config),
     )
 
 
@@ -47,5 +49,5 @@ PROVIDER = PlatformProvider(
     poll_interval=_poll_interval,
     admit_address=_admit_address,
     blueprints=connect_blueprints,
-    capabilities=frozenset({Capability.LISTS_ORDER_REFUNDS}),
+    capabilities=frozenset({Capability.LISTS_ORDER_REFUNDS, Capability.RETURN_LINK_BY_CUSTOMER_NOTE}),
 )

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from connector.domain.timeutil import utcnow
 from connector.errors import ConfigError
+from connector.pages.return_link import ReturnLinkNotes
 from connector.ports import ShopAdapter
 from platforms.woocommerce import gateways, variations
 from platforms.woocommerce.adapter.base import StoreCreditMode
@@ -60,8 +61,10 @@ class WooCommerceAdapter(Exchanges, ExchangeCatalogue, Refunds, StoreCredit):
         gateway_cache_seconds: float = gateways.DEFAULT_TTL_SECONDS,
         variation_cache_seconds: float = variations.DEFAULT_TTL_SECONDS,
         clock: Callable[[], datetime] = utcnow,
+        return_link_notes: ReturnLinkNotes | None = None,
     ) -> None:
         self.client = client
+        self.return_link_notes = return_link_notes
         self.shop_id = shop_id
         self.shop_address = client.store_url
         self.webhook_secret = webhook_secret

@@ -16,6 +16,7 @@ from typing import Any, Final, Literal
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
 from connector.errors import ConnectorError, OutcomeUnknown, PermanentError
+from connector.pages.return_link import ReturnLinkNotes
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.echo import EchoRegistry
 from platforms.woocommerce.errors import WooApiError
@@ -48,6 +49,7 @@ class WooAdapterBase:
     products: ProductCatalog
     gateways: GatewayRefunds
     variations: VariationCatalogue
+    return_link_notes: ReturnLinkNotes | None
 
     def _order_raw(self, order_id: str) -> dict[str, Any]:
         raw = self.client.get(f"orders/{_id(order_id)}")
@@ -85,6 +87,28 @@ class WooAdapterBase:
     def add_order_note(self, order_id: str, note: str) -> None:
         """A private note (the customer is not emailed): the merchant's history inside WooCommerce."""
         self._post(f"orders/{_id(order_id)}/notes", {"note": note, "customer_note": False})
+
+    def add_return_link_note(self, order: Order) -> str:
+        """The portal's "Request a return" link as a customer note: WooCommerce e-mails it to the order's
+        billing address and shows it in My Account. The note's id."""
+        if self.return_link_notes is None:
+            raise PermanentError("this adapter was built without the portal's return links")
+        body = {"note": self.return_link_notes.note(order), "customer_note": True}
+        created = self._post(f"orders/{_id(order.id)}/notes", body)
+        note_id = created.get("id") if isinstance(created, dict) else None
+        if note_id is None:
+            raise OutcomeUnknown(f"order {order.id}: the note's answer has no id")
+        return str(note_id)
+
+    def find_return_link_note(self, order_id: str) -> str | None:
+        """The id of a customer note of the order holding our link, or None. The notes endpoint answers every
+        note of the order at once (it has no pages)."""
+        marker = ReturnLinkNotes.marker(self.shop_id)
+        notes = self.client.get(f"orders/{_id(order_id)}/notes", {"type": "customer"})
+        for note in notes if isinstance(notes, list) else []:
+            if isinstance(note, dict) and note.get("customer_note") and marker in str(note.get("note") or ""):
+                return str(note.get("id"))
+        return None
 
     def _note_quietly(self, order_id: str, note: str) -> None:
         try:
