@@ -42,8 +42,8 @@ def fake_shop() -> FakeShop:
         order_line("L1", ordered=2, fulfilled=2),
         replace(order_line("L2", ordered=1, fulfilled=1), final_sale=True),
     )
-    return FakeShop(orders={source.id: replace(source, country="FR")}, stock={"V-9": 3, "V-0": 0},
-                    prices={"V-9": eur("50.00"), "V-0": eur("20.00")})
+    return FakeShop(orders={source.id: replace(source, country="FR")}, stock={"V-9": 3, "V-0": 0, "V-5": 2},
+                    prices={"V-9": eur("50.00"), "V-0": eur("20.00"), "V-5": eur("30.00")})
 
 
 @pytest.fixture
@@ -111,6 +111,13 @@ def test_a_dearer_replacement_leaves_the_difference_to_pay(container: Container)
     assert quoted.to_pay == eur("14.00")
     assert quoted.refund == eur("0.00")
     assert opened_amounts(container, asked).balance_due == quoted.to_pay
+
+
+def test_a_cheaper_replacement_sends_the_difference_back(container: Container) -> None:
+    asked = line(Resolution.exchange("V-5"))
+    quoted = quote(container, asked)
+    assert quoted.refund == eur("6.00") and quoted.to_pay == eur("0.00")
+    assert opened_amounts(container, asked).refund == quoted.refund
 
 
 def test_keeping_the_item_when_the_policy_grants_it(container: Container) -> None:
