@@ -37,7 +37,7 @@ INNER: Final = PAGE_WIDTH - 2 * MARGIN
 REGULAR: Final = "Helvetica"
 BOLD: Final = "Helvetica-Bold"
 CAPTION_SIZE: Final = 6.5
-QR_SIZE: Final = 104.0  # 37 mm with its quiet zone: a 41-module symbol at 0.67 mm a module
+QR_SIZE: Final = 104.0  # 37 mm with its quiet zone: 0.75 mm a module for a signed URL (version 6, 41 modules)
 BARCODE_HEIGHT: Final = 40.0
 A4_TOP_OFFSET: Final = 36.0  # where the A6 label sits on an A4 sheet: top centre, with its cut line
 
@@ -46,6 +46,7 @@ CONTENTS_SIZE: Final = 8.0
 CONTENTS_LEADING: Final = 9.0
 STEP_SIZE: Final = 7.0
 STEP_LEADING: Final = 8.2
+MAX_STEP_LINES: Final = 12  # below the QR code, with room left for a heading and two lines to pack
 ELLIPSIS: Final = "\u2026"
 _WIDEST_GLYPH: Final = max(max(getFont(REGULAR).widths), max(getFont(BOLD).widths)) / 1000  # in ems
 
@@ -96,7 +97,7 @@ def _draw_a6(canvas: Canvas, request: LabelRequest, wording: LabelWording) -> No
     draw_code128(canvas, request.return_id, MARGIN, y - BARCODE_HEIGHT, INNER, BARCODE_HEIGHT)
     y -= BARCODE_HEIGHT + 6
 
-    # The QR code's quiet zone is part of QR_SIZE: its dark modules line up with the margin.
+    # QR_SIZE includes the quiet zone, which is blank: it may reach into the page's margin.
     draw_qr(canvas, request.verification_url, MARGIN - 6, y - QR_SIZE, QR_SIZE)
     column = MARGIN + QR_SIZE - 2
     sender_y = _caption(text, wording.sender, y - 6, column)
@@ -144,7 +145,9 @@ def _instruction_lines(instructions: tuple[str, ...]) -> tuple[str, ...]:
         prefix = f"{number}. " if len(instructions) > 1 else ""
         for index, part in enumerate(simpleSplit(prefix + _printable(step), REGULAR, STEP_SIZE, INNER)):
             wrapped.append(part if index == 0 else "   " + part)
-    return tuple(wrapped)
+    if len(wrapped) > MAX_STEP_LINES:  # the steps must leave room for the lines to pack above them
+        wrapped[MAX_STEP_LINES - 1] = _fit(wrapped[MAX_STEP_LINES - 1] + ELLIPSIS, REGULAR, STEP_SIZE, INNER)
+    return tuple(wrapped[:MAX_STEP_LINES])
 
 
 def _caption(text: PDFTextObject, words: str, top: float, x: float = MARGIN) -> float:

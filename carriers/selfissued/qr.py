@@ -13,6 +13,7 @@ its encoder's building blocks are pinned with it in ``pyproject.toml``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -58,14 +59,19 @@ def capacity(version: int = MAX_VERSION) -> int:
 def qr_rows(data: bytes) -> list[str]:
     """The QR symbol of ``data``, as rows of ``"1"`` (dark) and ``"0"`` (light), top row first, without the quiet
     zone. Raises ``ValueError`` when ``data`` is longer than ``capacity()``."""
-    version = next((v for v in range(1, MAX_VERSION + 1) if len(data) <= capacity(v)), None)
-    if version is None:
+    version = bisect.bisect_left(_capacities(), len(data)) + 1  # the smallest symbol that holds it
+    if version > MAX_VERSION:
         raise ValueError(f"{len(data)} bytes do not fit a version {MAX_VERSION} QR code ({capacity()} at most)")
     layout = _layout(version)
     message = _message(_data_codewords(data, version, layout.data_codewords), layout.blocks)
     bits = int.from_bytes(message, "big") << (layout.placed_bits - 8 * len(message))
     modules = "".join(layout.gather(format(bits ^ layout.mask, f"0{layout.placed_bits}b") + "01"))
     return [modules[start : start + layout.size] for start in range(0, len(modules), layout.size)]
+
+
+@functools.cache
+def _capacities() -> tuple[int, ...]:
+    return tuple(capacity(version) for version in range(1, MAX_VERSION + 1))
 
 
 def _data_bits(version: int) -> int:

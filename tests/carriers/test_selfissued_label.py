@@ -84,6 +84,14 @@ def test_a_long_step_wraps_instead_of_running_off_the_label() -> None:
     assert len([line for line in text.splitlines() if "refermez" in line]) >= 2  # over several lines
 
 
+def test_too_many_steps_are_cut_short_and_leave_room_for_the_lines_to_pack() -> None:
+    steps = tuple(f"Étape {n} : relisez attentivement cette consigne avant de continuer." for n in range(1, 21))
+    text = words(text_of(document(label_request(replace(FRENCH, instructions=steps))).pdf))
+    assert "12. Étape 12" in text and "13. Étape 13" not in text
+    assert "\u2026" in text  # the cut is shown
+    assert f"2 {TIMES} Chemise en lin bleue, taille M" in text and f"1 {TIMES} Ceinture en cuir" in text
+
+
 def test_lines_that_do_not_fit_are_counted_not_dropped_silently() -> None:
     many = tuple(PackingLine(f"Article numéro {n}", 1) for n in range(1, 31))
     text = words(text_of(document(label_request(lines=many)).pdf))
