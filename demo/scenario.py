@@ -29,6 +29,7 @@ from connector.services.sync import sync_shop_orders
 from connector.store.actions_repo import ActionState
 from demo import report
 from demo.customer import follow_tracking_links
+from demo.portal_urls import portal_lines
 from demo.records import raw_records
 from demo.stack import Stack
 
@@ -303,6 +304,14 @@ def _all_settled(stack: Stack, planned: list[Planned], shopify_id: str, woo_id: 
 # -- the outcome, read from the shops --------------------------------------------------------------------
 
 
+def order_to_try(stack: Stack, shop_id: str, planned: list[Planned]) -> Order | None:
+    """An order with a line a customer may return today that none of the demo's returns took."""
+    taken = {item.order_id for item in planned}
+    fresh = [order for order, _line in _candidates(stack, shop_id, 20, needs_fulfillment_ids=False)
+             if order.id not in taken]
+    return fresh[0] if fresh else None
+
+
 def _shop(stack: Stack, shop_id: str) -> Shop:
     with stack.container.uow() as uow:
         return uow.shops.get(shop_id)
@@ -332,6 +341,7 @@ def summarise(stack: Stack, planned: list[Planned], shopify_id: str, woo_id: str
             summary.closed += 1 if request.status is ReturnStatus.CLOSED else 0
             summary.lines.append("  " + report.return_line(request, actions))
         summary.try_it += report.try_it(stack.app_url, stack.container.config.database.url, shop, example)
+        summary.try_it += portal_lines(stack.app_url, stack.storefront_url, shop, order_to_try(stack, shop_id, planned))
     summary.records = shop_records(stack)
     return summary
 

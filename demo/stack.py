@@ -28,6 +28,7 @@ from connector.jobs.runtime import use_container
 from connector.private_files import private_dir
 from connector.store.migrate import upgrade
 from demo.records import raw_records
+from demo.storefront import start_storefront
 from sandboxes.shopify.cli import start_in_thread as start_shopify
 from sandboxes.shopify.options import SandboxOptions as ShopifyOptions
 from sandboxes.woocommerce.app import start_in_thread as start_woo
@@ -48,6 +49,8 @@ class Stack:
     woo_url: str
     shopify_domain: str
     baseline: dict[str, int]
+    storefront_url: str = ""
+    """The Shopify shop's storefront with the app proxy, simulated (``demo.storefront``)."""
     _stops: list[Callable[[], None]] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -114,7 +117,9 @@ def start_stack(
         queue.queue.empty()  # type: ignore[no-untyped-call]  # jobs left by an earlier demo refer to a database that was just wiped
     stack = Stack(container, queue, f"http://127.0.0.1:{app_port}", shopify_url, woo_url,
                   ShopifyOptions().shop_domain, raw_records(shopify_url, woo_url))
-    stack._stops += [stop_shopify, stop_woo, server.shutdown]
+    storefront_url, stop_storefront = start_storefront(stack.app_url, stack.shopify_domain, SHOPIFY_SECRET)
+    stack.storefront_url = storefront_url
+    stack._stops += [stop_shopify, stop_woo, server.shutdown, stop_storefront]
     if queue.embedded:
         runner = EmbeddedRunner(container, queue, reconcile_every=0.5)
         runner.start()
