@@ -36,6 +36,7 @@ from tests.fakes import FakeShop
 
 SHOP = "shop-a"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 _DRAFT = re.compile(r"[?&]d=([^&]+)")
 
 
@@ -70,6 +71,11 @@ def use_policy(box: Container, policy: Policy, shop_id: str = SHOP) -> None:
         uow.commit()
 
 
+def hidden_fields(page: str) -> dict[str, str]:
+    """The hidden fields of the page's form, sent back as a browser would."""
+    return dict(_HIDDEN.findall(page))
+
+
 def csrf_of(page: str) -> str:
     found = _CSRF.search(page)
     assert found is not None, "the page has no form token"
@@ -79,10 +85,10 @@ def csrf_of(page: str) -> str:
 def lookup(web: FlaskClient, number: str = "#1001", email: str = EMAIL, shop: str = SHOP,
            headers: dict[str, str] | None = None) -> tuple[int, str, str]:
     """(status, page, Location) of a lookup sent through the form, with the form's own token."""
-    form = web.get(f"/portal/{shop}/", headers=headers or {})
+    form = web.get(f"/portal/{shop}/", headers=headers or {}).get_data(as_text=True)
     answer = web.post(
         f"/portal/{shop}/lookup",
-        data={"csrf": csrf_of(form.get_data(as_text=True)), "order_number": number, "email": email},
+        data={**hidden_fields(form), "order_number": number, "email": email},
         headers=headers or {},
     )
     return answer.status_code, answer.get_data(as_text=True), answer.headers.get("Location", "")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import random
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from flask.testing import FlaskClient
+from PIL import Image
 from werkzeug.test import TestResponse
 
 from connector.bootstrap import Container
@@ -14,6 +17,7 @@ from connector.domain.resolutions import ResolutionKind
 from connector.pages.portal.draft import DraftLine
 from connector.policy import Decision, Policy
 from connector.policy.model import Amounts, Bonus, BonusKind, KeepItem, Outcomes
+from tests.api.conftest import Clock
 from tests.portal_pages.conftest import csrf_of, draft_in, lines_url, photo, use_policy
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
@@ -42,6 +46,13 @@ def test_each_line_says_what_can_be_returned_until_when_and_why_not(client: Flas
     assert "2 items can be returned, until" in html
     assert re.search(r"\(\d+ days left\)", html)
     assert len(html.encode()) < 100_000
+
+
+def test_an_order_with_nothing_returnable_says_so_and_offers_no_form(client: FlaskClient, clock: Clock) -> None:
+    clock.now += timedelta(days=60)  # every return window has closed
+    html = client.get(lines_url(client)).get_data(as_text=True)
+    assert "Nothing in this order can be returned now" in html
+    assert 'type="checkbox"' not in html and "Continue" not in html
 
 
 def test_the_page_is_french_for_a_french_browser_with_dates_and_money_in_french(client: FlaskClient) -> None:
@@ -165,6 +176,17 @@ def test_photos_are_stored_at_once_for_a_damaged_item(client: FlaskClient, conta
     assert all(container.photos.open(ref.split("|", 2)[2]) for ref in refs)
 
 
+def test_full_size_photos_fit_in_one_post(client: FlaskClient) -> None:
+    """Three phone photos are megabytes; the app's default body limit (the webhooks', 1 MB) must not refuse them."""
+    noisy = _noise_png()
+    assert len(noisy) > 1_100_000
+    answer = choose(client, lines_url(client), {
+        "l1-return": "1", "l1-qty": "1", "l1-reason": "defective", "l1-outcome": "refund",
+        "l1-photos": [(_file(noisy), "big.png")],
+    })
+    assert answer.status_code == 303, answer.status_code
+
+
 def test_a_refused_photo_comes_back_with_the_reason(client: FlaskClient) -> None:
     url = lines_url(client)
     not_a_photo = choose(client, url, {
@@ -202,3 +224,11 @@ def test_an_outcome_the_policy_does_not_give_is_refused(client: FlaskClient, con
 
 def _file(content: bytes) -> io.BytesIO:
     return io.BytesIO(content)
+
+
+def _noise_png() -> bytes:
+    """A PNG that does not compress: random pixels."""
+    image = Image.frombytes("RGB", (700, 700), random.Random(7).randbytes(700 * 700 * 3))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -7,7 +7,7 @@ import re
 from flask.testing import FlaskClient
 
 from connector.api.settings import LOOKUP_LIMIT
-from tests.portal_pages.conftest import EMAIL, SHOP, csrf_of, lookup
+from tests.portal_pages.conftest import EMAIL, SHOP, csrf_of, hidden_fields, lines_url, lookup
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
 
@@ -35,9 +35,8 @@ def test_the_switcher_changes_the_language_and_its_links_keep_it(client: FlaskCl
     assert to_french is not None
     html = client.get(to_french.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert '<html lang="fr"' in html
-    action = re.search(r'<form method="post" action="([^"]+)"', html)
-    assert action is not None
     assert 'name="lang"' in html  # the form carries the choice on to the next page
+    assert 'name="lang"' not in english  # a language nobody chose is not carried
 
 
 def test_a_found_order_leads_to_its_lines_with_a_signed_access(client: FlaskClient) -> None:
@@ -115,6 +114,19 @@ def _without_tokens(html: str) -> str:
 def _other_purpose_token(client: FlaskClient) -> str:
     """A value we signed, but for the language switcher: worthless as a form token."""
     html = client.get(f"/portal/{SHOP}/").get_data(as_text=True)
-    found = re.search(r'name="lang" value="([^"]+)"', html)
+    found = re.search(r'href="[^"]*\?lang=([^"&]+)"', html)
     assert found is not None
     return found.group(1)
+
+
+def test_a_chosen_language_follows_the_customer_past_the_lookup(client: FlaskClient) -> None:
+    """Shop B's customer speaks French (the order says so): without a choice their order's page is French, but
+    a language chosen with the switcher on the lookup wins, carried by the form to the next page."""
+    assert '<html lang="fr"' in client.get(lines_url(client, shop="shop-b")).get_data(as_text=True)
+    start = client.get("/portal/shop-b/").get_data(as_text=True)
+    to_english = re.search(r'<a aria-current="true" lang="en" href="([^"]+)"', start)
+    assert to_english is not None
+    form = client.get(to_english.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    answer = client.post("/portal/shop-b/lookup", data={**hidden_fields(form), "order_number": "#1001", "email": EMAIL})
+    assert answer.status_code == 303
+    assert '<html lang="en"' in client.get(answer.headers["Location"]).get_data(as_text=True)

@@ -172,9 +172,8 @@ def _outcome_errors(entry: LineEntry, reason: ReasonCode | None) -> Errors:
     outcome_id = entry.id("outcome")
     if entry.outcome not in entry.offered_outcomes():
         return {outcome_id: _("Choose what you would like instead.")}
-    if reason is not None and entry.outcome != KEEP and ResolutionKind(entry.outcome) not in entry.choices.outcomes_for(
-        reason
-    ):
+    paid_as = ResolutionKind.REFUND if entry.outcome == KEEP else ResolutionKind(entry.outcome)
+    if reason is not None and paid_as not in entry.choices.outcomes_for(reason):
         return {outcome_id: _("This choice is not offered for the reason you gave. Choose another one.")}
     if entry.outcome == ResolutionKind.EXCHANGE.value:
         return _variant_errors(entry)

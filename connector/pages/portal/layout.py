@@ -17,7 +17,14 @@ from flask import Response, current_app, g, send_from_directory
 from connector.branding import Branding
 from connector.pages.i18n import SUPPORTED
 from connector.pages.portal import bp
-from connector.pages.portal.links import asset_url, language_switch_url, portal_url, remember_shop, serving_portal
+from connector.pages.portal.links import (
+    asset_url,
+    carried_language,
+    language_switch_url,
+    portal_url,
+    remember_shop,
+    serving_portal,
+)
 
 STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
 STATIC_MAX_AGE: Final = 3600
@@ -64,6 +71,12 @@ def show_branding(branding: Branding) -> None:
 def _remember_shop(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     if values and "shop_id" in values:
         remember_shop(str(values["shop_id"]))
+
+
+@bp.app_template_global("carried_language")
+def _carried_language() -> str | None:
+    """For the forms' hidden ``lang`` (``macros.hidden_state``), which imported macros reach as a global."""
+    return carried_language()
 
 
 @bp.get("/static/<path:filename>")

@@ -55,14 +55,21 @@ def portal_url(endpoint: str, **values: Any) -> str:
     the chosen language carried on, under the app proxy's prefix when the request came through it."""
     name = endpoint if endpoint.startswith(_BLUEPRINT) else _BLUEPRINT + endpoint
     shop_id = str(values.pop("shop_id", None) or current_shop_id())
-    if LANG_PARAM not in values and chosen_language() is not None:
-        values[LANG_PARAM] = language_token()
+    if LANG_PARAM not in values:
+        values[LANG_PARAM] = carried_language()
     path = url_for(name, shop_id=shop_id, **values)
     base: str | None = g.get(_MOUNT)
     if base is None:
         return path
     direct_root = url_for(_BLUEPRINT + "start", shop_id=shop_id).rstrip("/")
     return base + path[len(direct_root):]
+
+
+def carried_language() -> str | None:
+    """The signed ``lang`` a form sends on: the customer's own choice only. A language that came from the
+    browser or the order is found again on the next page; carrying it would make it a choice, and the
+    order's language would no longer win over the browser's once the order is known."""
+    return language_token() if chosen_language() is not None else None
 
 
 def asset_url(filename: str) -> str:
