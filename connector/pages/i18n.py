@@ -23,6 +23,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 
 from connector.config.model import Config
+from connector.errors import ConfigError
 from connector.pages.catalogs import compiled_catalogs
 from connector.pages.formatting import install_filters
 from connector.pages.keys import portal_keys
@@ -45,7 +46,7 @@ def install_i18n(app: Flask, config: Config, signer: PortalSigner | None = None)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations.resolve())
     app.config["BABEL_DEFAULT_LOCALE"] = supported_language(config.app.default_locale) or FALLBACK
     app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
-    app.extensions[SIGNER_EXTENSION] = signer or PortalSigner(portal_keys(config))
+    app.extensions[SIGNER_EXTENSION] = signer or PortalSigner(lambda: portal_keys(config))
     babel = Babel(app, locale_selector=select_locale)
     install_filters(app)
     app.jinja_env.globals["language_token"] = language_token
@@ -81,7 +82,7 @@ def chosen_language() -> str | None:
         return None
     try:
         return supported_language(_signer().read_language(token))
-    except SignedValueRejected:
+    except (SignedValueRejected, ConfigError):  # no key to read it with: the page still shows, as if unchosen
         return None
 
 
@@ -102,8 +103,12 @@ def current_language() -> str:
 
 def language_token(language: str | None = None) -> str:
     """The signed ``lang`` value for links and hidden fields: the switcher's choice, or the current language
-    carried on to the next page."""
-    return _signer().language_token(supported_language(language) or current_language())
+    carried on to the next page. Empty when the process has no key to sign with: the page that says so (a
+    configuration error) must still render, its links then simply carry no choice."""
+    try:
+        return _signer().language_token(supported_language(language) or current_language())
+    except ConfigError:
+        return ""
 
 
 def _signer() -> PortalSigner:

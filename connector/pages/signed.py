@@ -78,15 +78,35 @@ class WooReturnLink:
     email_hash: str
 
 
-class PortalSigner:
-    """Signs and reads the portal's values with ``keys`` (newest first, ``connector.pages.keys``)."""
+def _checked_keys(keys: Sequence[str]) -> list[str]:
+    if not keys or not all(keys):
+        raise ValueError("the portal needs at least one non-empty signing key")
+    return list(keys)
 
-    def __init__(self, keys: Sequence[str], clock: Callable[[], datetime] = utcnow) -> None:
-        if not keys or not all(keys):
-            raise ValueError("the portal needs at least one non-empty signing key")
-        self._keys = list(keys)
+
+class PortalSigner:
+    """Signs and reads the portal's values with ``keys`` (newest first, ``connector.pages.keys``).
+
+    ``keys`` may be a function, read on first use: an app is built before anyone asks for a page, and a
+    process without a secret must still start and serve its API, answering only the portal's pages with the
+    configuration error."""
+
+    def __init__(
+        self, keys: Sequence[str] | Callable[[], Sequence[str]], clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self._key_source = keys
+        self._resolved: list[str] | None = None
+        if not callable(keys):
+            self._resolved = _checked_keys(keys)
         self._clock = clock
         self._signer = _clocked_signer(clock)
+
+    @property
+    def _keys(self) -> list[str]:
+        if self._resolved is None:
+            source = self._key_source
+            self._resolved = _checked_keys(source() if callable(source) else source)
+        return self._resolved
 
     # -- the generic value ------------------------------------------------------------------------------------
 

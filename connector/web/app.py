@@ -32,7 +32,7 @@ def create_core_app(config: Config | None = None, container: Container | None = 
     app.register_blueprint(health_bp)
     register_api(app)
     # The portal's links expire by the container's clock, the one the use cases (and the tests) move.
-    install_i18n(app, container.config, PortalSigner(portal_keys(container.config), clock=container.clock))
+    install_i18n(app, container.config, PortalSigner(lambda: portal_keys(container.config), clock=container.clock))
     install_portal(app)  # the customer portal's pages, under /portal/<shop_id>
     app.extensions["connector.queue"] = make_queue(container)
     return app

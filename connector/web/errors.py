@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from connector.api.errors import ApiError, error_response
 from connector.domain.errors import DomainError, IllegalTransition
+from connector.errors import ConfigError
 from connector.services.returns import ReturnNotFound
 from connector.store.errors import ConcurrentUpdate
 
@@ -41,6 +42,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> tuple[Response, int]:
         return error_response(422, "rejected", str(exc))
+
+    @app.errorhandler(ConfigError)
+    def _not_configured(exc: ConfigError) -> tuple[Response, int]:
+        """A setting the request needs is missing (the portal's signing key in production, say): the process
+        serves what it can and names what to set; the message names settings, never their values."""
+        log.error("web.not-configured", extra={"problem": str(exc)})
+        return error_response(503, "not_configured", str(exc))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> tuple[Response, int]:
