@@ -86,6 +86,7 @@ def test_find_the_order_and_choose_a_line(
     line.get_by_label(words["reason"]).select_option(label=words["unwanted"])
     line.get_by_label(words["credit"]).check()
     assert_accessible(page)
+    screenshot("lines-chosen")
     page.get_by_role("button", name=words["continue"]).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(words["method"])
     screenshot("method")
