@@ -232,10 +232,12 @@ def load_python(url: str, lines: Path, duration: float, connections: int, thread
 
 @contextmanager
 def gunicorn(factory: str, workers: int, env: dict[str, str], threads: int = 1) -> Iterator[str]:
+    """``factory``: a function of ``benchmarks/intake_apps.py``, or ``module:function`` for another benchmark's."""
     port = free_port()
+    app = factory if ":" in factory else f"benchmarks.intake_apps:{factory}"
     worker_class = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
     command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), *worker_class,
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", f"benchmarks.intake_apps:{factory}()"]
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", f"{app}()"]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     try:
