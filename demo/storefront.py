@@ -3,9 +3,10 @@ browser as a customer meets it: on the shop's side, under ``/apps/returns``.
 
 SIMULATION: Shopify's real proxy runs on the shop's domain; this one runs on 127.0.0.1 for the demo only. It
 does what the proxy does (``connector`` docs: app-surfaces.md, section 4): it forwards the method, the body
-and the query to ``{app}/proxy/<path>``, adds ``shop``, ``logged_in_customer_id``, ``path_prefix`` and
-``timestamp``, signs them with the app secret as Shopify signs, drops cookies both ways, and hands the answer
-back. A fresh signature per request, as Shopify's: a signed URL printed once would be stale after 90 s.
+and the query to ``{app}/proxy/<path>``, appends the browser's address to ``X-Forwarded-For``, adds ``shop``,
+``logged_in_customer_id``, ``path_prefix`` and ``timestamp``, signs them with the app secret as Shopify
+signs, drops cookies both ways, and hands the answer back. A fresh signature per request, as Shopify's: a
+signed URL printed once would be stale after 90 s.
 
 Two doors: ``/apps/returns/`` for a visitor (the lookup form), and ``/customer/<id>/apps/returns/`` for a
 customer logged in to the shop (their orders). Shopify would say ``path_prefix=/apps/returns`` for both; the
@@ -41,6 +42,8 @@ def storefront_app(app_url: str, shop_domain: str, secret: str) -> Flask:
                       timestamp=[str(int(time.time()))])
         params["signature"] = [sign(params, secret)]
         headers = {name: request.headers[name] for name in _PASSED_REQUEST_HEADERS if name in request.headers}
+        seen = [request.headers.get("X-Forwarded-For", ""), request.remote_addr or ""]
+        headers["X-Forwarded-For"] = ", ".join(part for part in seen if part)  # the browser's address appended
         answer = requests.request(
             request.method, f"{app_url}/proxy/{path}", params=params, data=request.get_data(), headers=headers,
             allow_redirects=False, timeout=30,

@@ -23,13 +23,17 @@ What the proxy changes:
   ``customer_order_list`` screen, which lists only orders naming that customer);
 - CSRF: the portal's stateless form token, on top of the proxy's signature (a cross-site POST to the shop's
   proxy URL is signed by Shopify too, so the signature alone proves nothing about the form);
-- answers are plain ``text/html`` (never ``application/liquid``: nothing a customer sent is ever read as Liquid).
+- answers are plain ``text/html`` (never ``application/liquid``: nothing a customer sent is ever read as Liquid);
+- the customer's address is the one Shopify saw, the last entry of the ``X-Forwarded-For`` it adds (what comes
+  before it is the browser's to write): without it every customer of every shop would count their order
+  lookups in the allowance of Shopify's few proxy addresses (10 a minute), and all would be refused at once.
 
 A refused signature answers 401 with a page of its own that links nowhere (the path prefix is not trusted).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -96,6 +100,19 @@ def _enter_portal(shop: Shop, verified: AppProxyRequest) -> None:
         sign_in_customer(gid("Customer", verified.logged_in_customer_id))
     own = [(key, value) for key, value in request.args.items(multi=True) if key not in PROXY_PARAMS]
     request.args = ImmutableMultiDict(own)  # werkzeug's cached_property takes the value for this request
+    customer_address = _address_shopify_saw(request.headers.get("X-Forwarded-For", ""))
+    if customer_address is not None:
+        request.remote_addr = customer_address  # read from the environ once, when the request was made
+        request.environ["REMOTE_ADDR"] = customer_address
+
+
+def _address_shopify_saw(forwarded_for: str) -> str | None:
+    """The last address of ``X-Forwarded-For`` (the one Shopify appended), when it is one."""
+    last = forwarded_for.rsplit(",", 1)[-1].strip()
+    try:
+        return str(ipaddress.ip_address(last))
+    except ValueError:
+        return None
 
 
 def _serve_portal_page(shop: Shop, path: str, *, signed_in: bool) -> Response:

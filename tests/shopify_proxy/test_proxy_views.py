@@ -138,6 +138,19 @@ def test_a_lookup_posted_through_the_proxy_without_the_form_token_is_refused(cli
     assert f'action="{PREFIX}/lookup"' in page
 
 
+def test_lookups_through_the_proxy_count_against_the_customers_address_not_shopifys(client: FlaskClient) -> None:
+    def attempt(number: int, customer_address: str) -> int:
+        form = client.get(proxied()).get_data(as_text=True)
+        data = {"csrf": csrf_of(form), "order_number": f"#{9000 + number}", "email": EMAIL}
+        # Shopify appends the address it saw to whatever the browser sent.
+        headers = {"X-Forwarded-For": f"10.9.9.9, {customer_address}"}
+        return client.post(proxied("lookup"), data=data, headers=headers).status_code
+
+    assert {attempt(n, "203.0.113.7") for n in range(10)} == {404}
+    assert attempt(10, "203.0.113.7") == 429, "a guessing run from one address is stopped"
+    assert attempt(11, "198.51.100.23") == 404, "another customer behind the same proxy is not"
+
+
 # -- a customer logged in to the shop -----------------------------------------------------------------------
 
 
