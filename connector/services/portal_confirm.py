@@ -6,6 +6,11 @@ id (made once, on the "choose items" screen), so it is the idempotency key, clai
 ``Idempotency-Key`` (``connector.store.idempotency_repo``, committed before the return is opened): the first
 submit opens the return and records its id; a later one finds that id and opens nothing; one arriving while the
 first still runs is told to wait.
+
+A hand-made POST reaches this use case as easily as the review page's button, so the button being hidden is not
+what refuses a return: before opening anything, the return is quoted again exactly as the review page quoted it
+(``connector.services.portal_quote``), and one the policy would decline, or a keep-the-item it would refuse,
+opens nothing and frees the draft.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from typing import Final
 
 from connector.domain.events import Actor
 from connector.domain.resolutions import ReturnMethod
+from connector.policy.model import Decision
 from connector.services.deps import Deps
 from connector.services.draft_photos import record_draft_photos
+from connector.services.portal_quote import Quote, quote_return
 from connector.services.portal_return import AskedLine, ask_for_return
 from connector.services.returns import KeepItemRefused
 from connector.store.idempotency_repo import ClaimState
@@ -42,6 +49,8 @@ class Confirmation(enum.StrEnum):
     """An earlier submit of the same draft is opening it right now."""
     KEEP_ITEM_REFUSED = "keep_item_refused"
     """The customer asked to keep the goods and the policy does not grant it: nothing was opened."""
+    DECLINED = "declined"
+    """The policy declines the return as asked: nothing was opened."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +58,9 @@ class Confirmed:
     status: Confirmation
     return_id: str | None = None
     refused: KeepItemRefused | None = None
+    quote: Quote | None = None
+    """The quote that refused the return (``DECLINED``, and ``KEEP_ITEM_REFUSED`` when the quote saw it), for the
+    review page to show again with its reason."""
 
 
 def confirm_return(
@@ -79,6 +91,12 @@ def confirm_return(
     if claim.state is not ClaimState.STARTED:
         return Confirmed(Confirmation.IN_PROGRESS)
     try:
+        quote = quote_return(deps, shop_id, order_id, asked, method, keep_item=keep_item)
+        if not quote.opens:
+            _release(deps, shop_id, draft_id)
+            refused = quote.keep_item_refused is not None and quote.decision is not Decision.DECLINE
+            status = Confirmation.KEEP_ITEM_REFUSED if refused else Confirmation.DECLINED
+            return Confirmed(status, quote=quote)
         done = ask_for_return(deps, shop_id, order_id, asked, method, actor, keep_item=keep_item)
     except BaseException:
         _release(deps, shop_id, draft_id)

@@ -126,6 +126,13 @@ class Quote:
         return KeepItemRefused(self.evaluation).item
 
     @property
+    def opens(self) -> bool:
+        """Whether confirming would open this return: not when the policy declines it, nor when it refuses the
+        keep-the-item the customer asked for. The review page offers Confirm, and the confirm use case opens the
+        return, on this one answer."""
+        return self.decision is not Decision.DECLINE and self.keep_item_refused is None
+
+    @property
     def refused_lines(self) -> tuple[QuotedLine, ...]:
         return tuple(line for line in self.lines if not line.result.eligible)
 

@@ -83,7 +83,8 @@ def test_a_submit_while_the_first_runs_opens_nothing(container: Container) -> No
 def test_a_refused_keep_the_item_frees_the_draft(container: Container) -> None:
     use_policy(container, {"keep_item": {"below": {"EUR": "10"}}})
     refused = confirm(container, keep_item=True)
-    assert refused.status is Confirmation.KEEP_ITEM_REFUSED and refused.refused is not None
+    assert refused.status is Confirmation.KEEP_ITEM_REFUSED
+    assert refused.quote is not None and refused.quote.keep_item_refused is not None, "the quote saw it first"
     assert opened(container) == []
     assert confirm(container).status is Confirmation.OPENED, "sending the items back instead opens the return"
 
@@ -105,3 +106,20 @@ def test_the_drafts_photos_are_recorded_on_the_return_once(container: Container)
     with container.uow() as uow:
         stored = uow.photos(SHOP).for_return(first.return_id)
     assert [(p.ref.key, p.ref.size) for p in stored] == [("draft:d-1/abc.jpg", 1234)]
+
+
+NO_SIZING = {"rules": [{"id": "no-sizing", "priority": 1, "action": "decline", "when": {"reasons": ["size_too_small"]},
+                        "message": {"en": "Sizing returns are not accepted.", "fr": "Pas de retour pour la taille."}}]}
+
+
+def test_a_return_the_policy_declines_is_not_opened_and_frees_the_draft(container: Container) -> None:
+    """A hand-made POST skips the review page's hidden button: the use case itself quotes and refuses."""
+    use_policy(container, NO_SIZING)
+    declined = confirm(container)
+    assert declined.status is Confirmation.DECLINED and declined.return_id is None
+    assert declined.quote is not None and not declined.quote.opens
+    assert declined.quote.evaluation.customer_decline_text("en") == "Sizing returns are not accepted."
+    assert opened(container) == []
+    use_policy(container, {})
+    assert confirm(container).status is Confirmation.OPENED, "the same draft opens once the policy allows it"
+

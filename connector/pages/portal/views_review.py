@@ -24,8 +24,7 @@ from connector.pages.portal.links import portal_url
 from connector.pages.portal.look import show_shop_look
 from connector.pages.portal.tracking_link import tracking_token
 from connector.pages.signed import OrderAccess
-from connector.policy.model import Decision
-from connector.services.portal_confirm import Confirmation, confirm_return
+from connector.services.portal_confirm import Confirmation, Confirmed, confirm_return
 from connector.services.portal_quote import Quote, quote_return
 from connector.services.portal_return import ExchangesUnavailable, InvalidLines
 
@@ -61,10 +60,11 @@ def confirm(shop_id: str, access: str) -> Response | tuple[str, int] | str:
         problem = _("Your return is being created. Wait a few seconds, then confirm again: "
                     "it will not be created twice.")
         return _quoted_page(shop_id, access, order, draft, method, problem=problem, status=409)
-    if done.status is Confirmation.KEEP_ITEM_REFUSED:
-        assert done.refused is not None
-        return _quoted_page(shop_id, access, order, draft, method, problem=done.refused.text(current_language()),
-                            status=422)
+    if done.status in (Confirmation.DECLINED, Confirmation.KEEP_ITEM_REFUSED):
+        if done.quote is not None:  # the reason in the order's language, as the page around it
+            use_order_locale(done.quote.order.customer.locale if done.quote.order.customer else None)
+        return _quoted_page(shop_id, access, order, draft, method, problem=_refusal(done), status=422,
+                            quote=done.quote)
     assert done.return_id is not None
     token = tracking_token(signer(), shop_id, done.return_id)
     return redirect(portal_url("tracking", tracking=token, new="1"), 303)
@@ -79,14 +79,18 @@ def _quoted_page(
     *,
     problem: str | None = None,
     status: int = 200,
+    quote: Quote | None = None,
 ) -> Response | tuple[str, int] | str:
-    asked: AskedReturn = asked_return(draft)
-    try:
-        quote = quote_return(container(), shop_id, order.order_id, asked.lines, method, keep_item=asked.keep_item)
-    except InvalidLines:
-        return _changed_page(access), 409
-    except ExchangesUnavailable:
-        return _unavailable_page(access, draft)
+    """The review page; ``quote`` when the confirm already has one (the one that refused the return)."""
+    if quote is None:
+        asked: AskedReturn = asked_return(draft)
+        try:
+            quote = quote_return(container(), shop_id, order.order_id, asked.lines, method,
+                                 keep_item=asked.keep_item)
+        except InvalidLines:
+            return _changed_page(access), 409
+        except ExchangesUnavailable:
+            return _unavailable_page(access, draft)
     use_order_locale(quote.order.customer.locale if quote.order.customer else None)
     show_shop_look(shop_id, quote.order.currency)
     token = sealed(draft)
@@ -96,7 +100,7 @@ def _quoted_page(
         quote=quote,
         language=current_language(),
         problem=problem,
-        can_confirm=_can_confirm(quote),
+        can_confirm=quote.opens,
         csrf=form_token(shop_id, order_subject(order.order_id)),
         draft=token,
         action=portal_url("review", access=access, d=token),
@@ -106,10 +110,17 @@ def _quoted_page(
     return (page, status) if status != 200 else page
 
 
-def _can_confirm(quote: Quote) -> bool:
-    """A return the policy would decline, or a keep-the-item it would refuse, is not opened: the page says why
-    and offers to change the choices instead."""
-    return quote.decision is not Decision.DECLINE and quote.keep_item_refused is None
+def _refusal(done: Confirmed) -> str:
+    """Why Confirm opened nothing (the policy declines the return, or refuses keeping the items), in the
+    customer's language; the page below it says the same at length."""
+    language = current_language()
+    if done.refused is not None:
+        return done.refused.text(language)
+    quote = done.quote
+    if quote is not None and quote.keep_item_refused is not None and done.status is Confirmation.KEEP_ITEM_REFUSED:
+        return quote.keep_item_refused.render(language)
+    said = quote.evaluation.customer_decline_text(language) if quote is not None else None
+    return said or _("This return cannot be accepted")
 
 
 def _changed_page(access: str) -> str:
