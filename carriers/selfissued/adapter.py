@@ -89,10 +89,10 @@ def _checked(request: LabelRequest) -> LabelWording:
     if parts.scheme not in {"https", "http"} or not parts.netloc:
         raise PermanentError(f"return {request.return_id}: a self-issued label needs an absolute verification URL")
     # The QR code carries the return's number through its URL: one scan must name the return.
-    if len(request.verification_url.encode("utf-8")) > qr.capacity():
+    if len(request.verification_url.encode("utf-8")) > qr.CAPACITY:
         raise PermanentError(
             f"return {request.return_id}: the verification URL is longer than the label's QR code holds "
-            f"({qr.capacity()} bytes)"
+            f"({qr.CAPACITY} bytes)"
         )
     if request.return_id not in request.verification_url:
         raise PermanentError(f"return {request.return_id}: the verification URL does not name the return")
