@@ -8,14 +8,13 @@ The core never imports a carrier: a carrier package (``carriers/<key>/provider.p
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Any
 
 from connector.domain.shipping import CarrierCapability
 from connector.errors import ConfigError
+from connector.plugins import EntryPointPlugins
 from connector.ports import CarrierAdapter
 
 PLUGIN_GROUP = "returns_connector.carriers"
@@ -40,32 +39,19 @@ class CarrierProvider:
 
 _providers: dict[str, CarrierProvider] = {}
 """Registered in code (``register``): a test's fake, a reload. One wins over a plugin of the same key."""
-_plugins: dict[str, CarrierProvider] = {}
-"""Found by entry point, loaded once per process; apart from ``_providers`` for the reason given in
-``connector.providers``: a test swapping that dict must not drop the installed carriers."""
-_plugins_loaded = False
-_plugins_guard = threading.Lock()
+_plugins = EntryPointPlugins(PLUGIN_GROUP, CarrierProvider)
+"""Found by entry point, loaded once per process, and kept apart from ``_providers`` (``connector.plugins``)."""
 
 
 def load_plugins() -> None:
     """Load every carrier installed as a plugin (entry-point group ``returns_connector.carriers``), once per
     process."""
-    global _plugins_loaded
-    with _plugins_guard:
-        if _plugins_loaded:
-            return
-        for entry in entry_points(group=PLUGIN_GROUP):
-            provider = entry.load()
-            if not isinstance(provider, CarrierProvider):
-                raise ConfigError(f"carrier plugin {entry.name} ({entry.value}) is not a CarrierProvider")
-            _plugins.setdefault(provider.key, provider)
-        _plugins_loaded = True
+    _plugins.load()
 
 
 def registered() -> tuple[CarrierProvider, ...]:
     """Every known carrier, plugins included."""
-    load_plugins()
-    return tuple({**_plugins, **_providers}.values())
+    return _plugins.everything(_providers)
 
 
 def register(provider: CarrierProvider) -> None:
@@ -75,8 +61,7 @@ def register(provider: CarrierProvider) -> None:
 
 def carrier_provider(key: str) -> CarrierProvider:
     """The carrier's provider; the installed plugins are loaded on the first lookup of the process."""
-    load_plugins()
-    provider = _providers.get(key) or _plugins.get(key)
+    provider = _plugins.lookup(_providers, key)
     if provider is None:
         raise ConfigError(f"no carrier registered under {key!r}")
     return provider

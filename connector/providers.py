@@ -9,25 +9,26 @@ integration providers are the model).
 from __future__ import annotations
 
 import enum
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Any, Protocol
 
 from flask import Blueprint
 from redis import Redis
 
 from connector.config.model import Config
+from connector.config.sections import PLATFORM_PLUGIN_GROUP, ConfigSection
 from connector.domain.orders import Shop
 from connector.errors import ConfigError
+from connector.plugins import EntryPointPlugins
 from connector.ports import IncomingEvent, ShopAdapter
 from connector.session_token import SessionTokenReader
 from connector.store.uow import UnitOfWork
 from connector.webhook_source import WebhookSource
 
-PLUGIN_GROUP = "returns_connector.platforms"
-"""The entry-point group a platform package registers its ``PROVIDER`` under (``pyproject.toml``)."""
+PLUGIN_GROUP = PLATFORM_PLUGIN_GROUP
+"""The entry-point group a platform package registers its ``PROVIDER`` under (``pyproject.toml``); defined with
+the config sections, which the config loader reads from the same entry points (``connector.config.sections``)."""
 
 
 class ProcessResources(Protocol):
@@ -105,6 +106,9 @@ class PlatformProvider:
     """The platform's install and connect routes, built once per app from the process resources."""
     read_session_token: SessionTokenReader | None = None
     """How the agent API reads this platform's session tokens (an embedded admin's staff); None: it has none."""
+    config_section: ConfigSection[Any] | None = None
+    """Its own table of the config file (``[<key>]``) and how its ``[[shops]]`` entries spell their addresses;
+    None: it has no settings and cannot be declared in the file."""
 
     def has(self, capability: Capability) -> bool:
         return capability in self.capabilities
@@ -112,32 +116,19 @@ class PlatformProvider:
 
 _providers: dict[str, PlatformProvider] = {}
 """Registered in code (``register``): a test's fake, a reload. One wins over a plugin of the same key."""
-_plugins: dict[str, PlatformProvider] = {}
-"""Found by entry point, loaded once per process. Why apart from ``_providers``: a test that swaps that dict to
-restore it afterwards must not drop the installed platforms for the rest of the process."""
-_plugins_loaded = False
-_plugins_guard = threading.Lock()
+_plugins = EntryPointPlugins(PLUGIN_GROUP, PlatformProvider)
+"""Found by entry point, loaded once per process, and kept apart from ``_providers`` (``connector.plugins``)."""
 
 
 def load_plugins() -> None:
     """Load every platform installed as a plugin (entry-point group ``returns_connector.platforms``), once per
     process. This is how the core finds the platforms without importing any of them."""
-    global _plugins_loaded
-    with _plugins_guard:
-        if _plugins_loaded:
-            return
-        for entry in entry_points(group=PLUGIN_GROUP):
-            provider = entry.load()
-            if not isinstance(provider, PlatformProvider):
-                raise ConfigError(f"plugin {entry.name} ({entry.value}) is not a PlatformProvider")
-            _plugins.setdefault(provider.key, provider)
-        _plugins_loaded = True
+    _plugins.load()
 
 
 def registered() -> tuple[PlatformProvider, ...]:
     """Every known platform, plugins included."""
-    load_plugins()
-    return tuple({**_plugins, **_providers}.values())
+    return _plugins.everything(_providers)
 
 
 def register(provider: PlatformProvider) -> None:
@@ -145,16 +136,21 @@ def register(provider: PlatformProvider) -> None:
     _providers[provider.key] = provider
 
 
+def config_sections() -> dict[str, ConfigSection[Any]]:
+    """The config sections of every known platform, registered in code too: what ``load_config(sections=...)`` is
+    given where a platform may be registered in code only (a test's fake); by default the loader reads the
+    installed plugins' alone."""
+    return {p.config_section.key: p.config_section for p in registered() if p.config_section is not None}
+
+
 def is_registered(platform_key: str) -> bool:
-    return platform_key in _providers or platform_key in _plugins
+    """Whether a platform of that key is known, plugins included (loaded on first use, as by every lookup)."""
+    return _plugins.lookup(_providers, str(platform_key)) is not None
 
 
 def provider_for(platform_key: str) -> PlatformProvider:
     """The platform's provider; the installed plugins are loaded on the first lookup of the process."""
-    if not _plugins_loaded:
-        load_plugins()
-    key = str(platform_key)
-    provider = _providers.get(key) or _plugins.get(key)
+    provider = _plugins.lookup(_providers, str(platform_key))
     if provider is None:
         raise ConfigError(f"no provider registered for platform {platform_key}")
     return provider

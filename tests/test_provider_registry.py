@@ -7,6 +7,7 @@ import pytest
 
 from connector import providers
 from connector.domain.orders import Platform
+from connector.plugins import EntryPointPlugins
 
 
 def _keys() -> set[str]:
@@ -14,8 +15,7 @@ def _keys() -> set[str]:
 
 
 def test_plugins_loaded_while_the_registered_ones_were_swapped_stay_known(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(providers, "_plugins", {})
-    monkeypatch.setattr(providers, "_plugins_loaded", False)
+    monkeypatch.setattr(providers, "_plugins", EntryPointPlugins(providers.PLUGIN_GROUP, providers.PlatformProvider))
     with monkeypatch.context() as swapped:
         swapped.setattr(providers, "_providers", {})
         assert _keys() >= {Platform.SHOPIFY.value, Platform.WOOCOMMERCE.value}  # loaded here, first lookup
