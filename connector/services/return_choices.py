@@ -11,8 +11,10 @@ line, said on the page, rather than failing the whole screen.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Final
 
 from connector.domain.exchange_options import PricedOption
 from connector.domain.money import Money
@@ -21,13 +23,16 @@ from connector.domain.reasons import ReasonCode
 from connector.domain.resolutions import ResolutionKind
 from connector.errors import ConnectorError
 from connector.policy import LineEligibility
-from connector.policy.model import BonusKind, Policy
+from connector.policy.model import BonusKind, ExchangeScope, Policy
 from connector.services.deps import Deps
 from connector.services.eligible_lines import eligible_lines
 from connector.services.exchange_options import ExchangeCatalogueUnavailable, exchange_options
-from connector.services.portal_settings import PortalSettings, portal_settings
+from connector.services.portal_settings import PortalSettings, portal_settings_for
 
 log = logging.getLogger("connector.services.return_choices")
+
+MAX_SEARCH: Final = 100
+"""Characters of a product search: a few words of a title."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,23 @@ class LineChoices:
     """Store credit's percent bonus on one unit, as money (a flat bonus is per return: ``ReturnChoices``)."""
     keep_offered: bool = False
     """Keeping this line is below the policy's keep-the-item threshold on its own (the return's total decides)."""
+    other_products: bool = False
+    """The policy lets this line be exchanged for another product: the page offers a search."""
+    search: str = ""
+    """What the customer looked for among the shop's other products (``with_replacements_found``)."""
+    found: tuple[PricedOption, ...] = ()
+    """The other products' variants the search found, priced against the paid unit."""
+    search_unavailable: bool = False
+    """A search was asked and the shop's catalogue could not be read now."""
+
+    @property
+    def offers_exchange(self) -> bool:
+        """Something can be chosen in exchange now: another size or colour, or another product to look for."""
+        return bool(self.exchanges) or (self.other_products and not self.exchanges_unavailable)
+
+    def replacement(self, variant_id: str) -> PricedOption | None:
+        """The offered or found replacement ``variant_id``, None when the page offered no such thing."""
+        return next((o for o in self.exchanges + self.found if o.option.variant_id == variant_id), None)
 
     @property
     def returnable(self) -> bool:
@@ -80,7 +102,7 @@ def return_choices(deps: Deps, shop_id: str, order_id: str) -> ReturnChoices:
         shop=found.shop,
         order=order,
         policy=policy,
-        settings=portal_settings(deps, shop_id, order.currency),
+        settings=portal_settings_for(deps, found.shop, policy, order.currency),
         lines=lines,
         flat_bonus=_flat_bonus(policy, order.currency),
         keep_below=keep_below,
@@ -102,7 +124,29 @@ def _line_choices(
         exchanges_unavailable=unavailable,
         bonus_per_unit=_percent_bonus(policy, paid),
         keep_offered=keep_below is not None and paid < keep_below and ResolutionKind.REFUND in item.allowed_outcomes,
+        other_products=ResolutionKind.EXCHANGE in item.allowed_outcomes
+        and policy.outcomes.exchange_scope is ExchangeScope.ANY_PRODUCT,
     )
+
+
+def with_replacements_found(deps: Deps, choices: ReturnChoices, searches: Mapping[str, str]) -> ReturnChoices:
+    """``choices`` with, for each line the customer searched (``searches``: text by order line id), the other
+    products whose title matches, priced against the line's paid unit. Only for a line whose policy allows
+    another product; a search the shop cannot answer now leaves that line's results empty, said on the page."""
+    lines = []
+    for choice in choices.lines:
+        wanted = searches.get(choice.line.id, "").strip()[:MAX_SEARCH]
+        if not wanted or not choice.other_products or not choice.returnable:
+            lines.append(choice)
+            continue
+        try:
+            found = exchange_options(deps, choices.shop.id, choices.order.id, choice.line.id, search=wanted).options
+            lines.append(replace(choice, search=wanted, found=found))
+        except (ExchangeCatalogueUnavailable, ConnectorError) as exc:
+            log.warning("portal.exchange-search-unavailable",
+                        extra={"shop_id": choices.shop.id, "error": type(exc).__name__})
+            lines.append(replace(choice, search=wanted, search_unavailable=True))
+    return replace(choices, lines=tuple(lines))
 
 
 def _exchanges(

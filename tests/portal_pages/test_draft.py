@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connector.pages.portal.draft import Draft, DraftLine, new_draft_id, seal, unseal
+from connector.pages.portal.draft import DRAFT, Draft, DraftLine, new_draft_id, seal, unseal
 from connector.pages.signed import PortalSigner, Rejected, SignedValueRejected
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -85,3 +86,17 @@ def test_a_signed_value_of_another_shape_is_refused_as_invalid(claims: dict[str,
     with pytest.raises(SignedValueRejected) as refused:
         unseal(signer.dumps(DRAFT, "shop-a", claims), signer, "shop-a", "O1")
     assert refused.value.reason is Rejected.INVALID
+
+
+def test_a_replacement_of_another_product_reads_back_and_an_older_draft_still_opens() -> None:
+    signer = PortalSigner(["k1"], clock=Clock())
+    other = DraftLine("L1", 1, "style", outcome="exchange", exchange_variant_id="V-SM", exchange_product_id="P-2",
+                      exchange_title=("Sweater", "M / Blue"))
+    draft = _draft(lines=(other,))
+    assert unseal(seal(draft, signer), signer, "shop-a", "O1") == draft
+    sealed_before = {"v": 1, "id": draft.draft_id, "m": None,  # before the replacement's product and titles
+                     "l": [{"i": "L1", "q": 1, "r": "style", "n": "", "o": "exchange", "x": "V-9", "p": []}]}
+    older = {"o": "O1", "d": json.dumps(sealed_before)}
+    [line] = unseal(signer.dumps(DRAFT, "shop-a", older), signer, "shop-a", "O1").lines
+    assert line == DraftLine("L1", 1, "style", outcome="exchange", exchange_variant_id="V-9")
+    assert line.exchange_product_id is None and line.exchange_title == ("", "")

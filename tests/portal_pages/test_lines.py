@@ -143,7 +143,8 @@ def test_valid_choices_go_to_the_method_screen_with_a_draft(client: FlaskClient)
     location = answer.headers["Location"]
     assert location.startswith(url + "/method?")
     draft = draft_in(location, client)
-    assert draft.lines == (DraftLine("L1", 2, "size_too_small", "Too tight", "exchange", "V-M"),)
+    assert draft.lines == (DraftLine("L1", 2, "size_too_small", "Too tight", "exchange", "V-M",
+                                     exchange_product_id="P-1", exchange_title=("Shirt", "M")),)
     assert draft.method is None and len(draft.draft_id) == 32
 
 

@@ -70,5 +70,5 @@ def _resolution(line: DraftLine) -> Resolution:
     if kind is ResolutionKind.EXCHANGE:
         if not line.exchange_variant_id:
             raise ValueError("an exchange names its variant")
-        return Resolution.exchange(line.exchange_variant_id)
+        return Resolution.exchange(line.exchange_variant_id, line.exchange_product_id)
     return Resolution.store_credit() if kind is ResolutionKind.STORE_CREDIT else Resolution.refund()

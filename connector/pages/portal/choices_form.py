@@ -13,7 +13,7 @@ into no HTML attribute.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -24,7 +24,7 @@ from connector.domain.resolutions import ResolutionKind
 from connector.pages.formatting import format_money
 from connector.pages.portal.draft import KEEP, MAX_NOTE, Draft, DraftLine
 from connector.photos.ports import MAX_PER_RETURN
-from connector.services.return_choices import LineChoices, ReturnChoices
+from connector.services.return_choices import MAX_SEARCH, LineChoices, ReturnChoices
 
 Errors = dict[str, str]
 """Message by field id: the summary links to each field, the field points at its message."""
@@ -46,6 +46,11 @@ class LineEntry:
     note: str = ""
     outcome: str = ""
     variant: str = ""
+    """The replacement chosen among the same item's sizes and colours (the select)."""
+    picked: str = ""
+    """The replacement chosen among another product search's results (the radios); wins over ``variant``."""
+    search: str = ""
+    """What the customer looked for among the shop's other products."""
     kept_photos: tuple[str, ...] = ()
     """Photos already stored for this line by an earlier pass (from the draft), kept unless new ones come."""
     files: list[FileStorage] = field(default_factory=list)
@@ -57,11 +62,20 @@ class LineEntry:
         """Every outcome the line can have for some reason (the reason's own are checked on send)."""
         allowed = self.choices.eligibility.allowed_outcomes
         offered = [kind.value for kind in ResolutionKind if kind in allowed]
-        if ResolutionKind.EXCHANGE.value in offered and not self.choices.exchanges:
+        if ResolutionKind.EXCHANGE.value in offered and not self.choices.offers_exchange:
             offered.remove(ResolutionKind.EXCHANGE.value)  # nothing to exchange for now (the page says why)
         if self.choices.keep_offered:
             offered.append(KEEP)
         return offered
+
+    @property
+    def replacement_id(self) -> str:
+        """The replacement asked: a search's result when one is picked, else the size or colour chosen."""
+        return self.picked or self.variant
+
+    @property
+    def replacement_field(self) -> str:
+        return self.id("pick") if self.picked else self.id("variant")
 
 
 @dataclass
@@ -97,13 +111,45 @@ def form_from_draft(choices: ReturnChoices, draft: Draft) -> ChoicesForm:
             entry.reason, entry.note, entry.outcome = chosen.reason, chosen.note, chosen.outcome
             entry.variant = chosen.exchange_variant_id or ""
             entry.kept_photos = chosen.photo_refs
+            if entry.variant and entry.choices.replacement(entry.variant) in entry.choices.found:
+                entry.variant, entry.picked, entry.search = "", chosen.exchange_variant_id or "", entry.choices.search
     return form
 
 
+def searches_in_draft(draft: Draft, choices: ReturnChoices) -> dict[str, str]:
+    """The searches to run again to show a draft's replacements of another product: their product's title."""
+    return {
+        line.line_id: line.exchange_title[0]
+        for line in draft.lines
+        if line.exchange_product_id and _other_product(choices, line.line_id, line.exchange_product_id)
+    }
+
+
+def searches_sent(choices: ReturnChoices, data: MultiDict[str, str]) -> dict[str, str]:
+    """The product searches the form sends, by order line id (the page names fields by line position)."""
+    sent = {}
+    for index, line in enumerate(choices.lines):
+        text = data.get(field_id(index, "search"), "").strip()[:MAX_SEARCH]
+        if text and line.other_products:
+            sent[line.line.id] = text
+    return sent
+
+
+def _other_product(choices: ReturnChoices, line_id: str, product_id: str) -> bool:
+    line = choices.line(line_id)
+    return line is not None and line.other_products and line.line.product_id != product_id
+
+
 def read_form(
-    choices: ReturnChoices, data: MultiDict[str, str], files: MultiDict[str, FileStorage], earlier: Draft | None
+    choices: ReturnChoices,
+    data: MultiDict[str, str],
+    files: MultiDict[str, FileStorage],
+    earlier: Draft | None,
+    *,
+    checked: bool = True,
 ) -> ChoicesForm:
-    """What was sent, every field shortened to what a genuine form can hold, and checked."""
+    """What was sent, every field shortened to what a genuine form can hold, and checked (not when ``checked``
+    is False: a search sends the form to show the same choices again with its results, not to go on)."""
     form = blank_form(choices)
     kept = {line.line_id: line.photo_refs for line in earlier.lines} if earlier is not None else {}
     for entry in form.entries:
@@ -113,9 +159,12 @@ def read_form(
         entry.note = data.get(entry.id("note"), "")[: MAX_NOTE * 2]
         entry.outcome = data.get(entry.id("outcome"), "")[:40]
         entry.variant = data.get(entry.id("variant"), "")[:200]
+        entry.picked = data.get(entry.id("pick"), "")[:200]
+        entry.search = entry.choices.search or data.get(entry.id("search"), "")[:MAX_SEARCH]
         entry.files = [upload for upload in files.getlist(entry.id("photos")) if upload.filename]
         entry.kept_photos = kept.get(entry.choices.line.id, ())
-    form.errors = check(form, choices)
+    if checked:
+        form.errors = check(form, choices)
     return form
 
 
@@ -134,18 +183,18 @@ def check(form: ChoicesForm, choices: ReturnChoices) -> Errors:
 
 def draft_lines(form: ChoicesForm, photos: Mapping[int, tuple[str, ...]]) -> tuple[DraftLine, ...]:
     """The checked form as the draft's lines; ``photos`` are the stored references by entry index."""
-    return tuple(
-        DraftLine(
-            line_id=entry.choices.line.id,
-            quantity=int(entry.quantity),
-            reason=entry.reason,
-            note=entry.note.strip(),
-            outcome=entry.outcome,
-            exchange_variant_id=entry.variant if entry.outcome == ResolutionKind.EXCHANGE.value else None,
-            photo_refs=photos.get(entry.index, ()),
-        )
-        for entry in form.selected
-    )
+    return tuple(_draft_line(entry, photos.get(entry.index, ())) for entry in form.selected)
+
+
+def _draft_line(entry: LineEntry, photos: tuple[str, ...]) -> DraftLine:
+    line = DraftLine(entry.choices.line.id, int(entry.quantity), entry.reason, entry.note.strip(), entry.outcome,
+                     photo_refs=photos)
+    chosen = entry.choices.replacement(entry.replacement_id)
+    if entry.outcome != ResolutionKind.EXCHANGE.value or chosen is None:
+        return line
+    option = chosen.option
+    return replace(line, exchange_variant_id=option.variant_id, exchange_product_id=option.product_id,
+                   exchange_title=(option.product_title, option.variant_title))
 
 
 def _entries(choices: ReturnChoices) -> list[LineEntry]:
@@ -181,14 +230,16 @@ def _outcome_errors(entry: LineEntry, reason: ReasonCode | None) -> Errors:
 
 
 def _variant_errors(entry: LineEntry) -> Errors:
-    option = next((o.option for o in entry.choices.exchanges if o.option.variant_id == entry.variant), None)
-    if option is None:
-        return {entry.id("variant"): _("Choose the item you would like in exchange.")}
+    chosen = entry.choices.replacement(entry.replacement_id)
+    field_name = entry.replacement_field
+    if chosen is None:
+        return {field_name: _("Choose the item you would like in exchange.")}
+    option = chosen.option
     if not option.in_stock:
-        return {entry.id("variant"): _("This one is out of stock. Choose another one.")}
+        return {field_name: _("This one is out of stock. Choose another one.")}
     if option.stock is not None and entry.quantity.isdigit() and int(entry.quantity) > option.stock:
         left = _("Only %(count)d left in stock. Choose fewer or another one.", count=option.stock)
-        return {entry.id("variant"): left}
+        return {field_name: left}
     return {}
 
 

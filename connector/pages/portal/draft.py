@@ -51,6 +51,13 @@ class DraftLine:
     exchange_variant_id: str | None = None
     photo_refs: tuple[str, ...] = ()
     """Keys of photos already stored (``connector.photos``) for this line; recorded against the return on create."""
+    exchange_product_id: str | None = None
+    """The replacement's product: the line's own for another size or colour, another one found by a search (the
+    policy checks it may be exchanged for, and a platform finds a variant through its product). Absent from the
+    drafts sealed before it: those exchanged only for the line's own product."""
+    exchange_title: tuple[str, str] = ("", "")
+    """The replacement's product and variant titles as the customer chose it ("Sweater", "M / Blue"), for the
+    review to name it; empty in the drafts sealed before it."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,7 @@ def _to_json(draft: Draft) -> dict[str, Any]:
                 "o": line.outcome,
                 "x": line.exchange_variant_id,
                 "p": list(line.photo_refs),
+                **_exchange_json(line),
             }
             for line in draft.lines
         ],
@@ -139,7 +147,26 @@ def _line(raw: Mapping[str, Any]) -> DraftLine:
         outcome=_text(raw.get("o", "refund")),
         exchange_variant_id=_optional_text(raw.get("x")),
         photo_refs=tuple(_text(ref) for ref in photos),
+        exchange_product_id=_optional_text(raw.get("xp")),
+        exchange_title=_title(raw.get("xt", ["", ""])),
     )
+
+
+def _exchange_json(line: DraftLine) -> dict[str, Any]:
+    """The replacement's product and titles, only when there is one (a refund's draft stays as short as before)."""
+    found: dict[str, Any] = {}
+    if line.exchange_product_id is not None:
+        found["xp"] = line.exchange_product_id
+    if any(line.exchange_title):
+        found["xt"] = list(line.exchange_title)
+    return found
+
+
+def _title(value: Any) -> tuple[str, str]:
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(part, str) and len(part) <= _MAX_ID for part in value)):
+        raise ValueError("title")
+    return value[0], value[1]
 
 
 def _text(value: Any) -> str:

@@ -98,6 +98,7 @@ def _quoted_page(
         "portal/review.html",
         page_title=_("Check and confirm your return"),
         quote=quote,
+        replacements=_replacement_names(draft),
         language=current_language(),
         problem=problem,
         can_confirm=quote.opens,
@@ -108,6 +109,12 @@ def _quoted_page(
         method_url=portal_url("method", access=access, d=token),
     )
     return (page, status) if status != 200 else page
+
+
+def _replacement_names(draft: Draft) -> list[str]:
+    """Each line's replacement as the customer chose it ("Sweater — M / Blue"), in the quote's order (the
+    draft's); empty for a line that is not exchanged, or from a draft sealed before names were kept."""
+    return [" — ".join(part for part in line.exchange_title if part) for line in draft.lines]
 
 
 def _refusal(done: Confirmed) -> str:
