@@ -14,6 +14,7 @@ from connector.branding import Branding, BrandingChoices, default_branding
 from connector.config.model import Config
 from connector.domain.orders import Platform, Shop
 from connector.policy.methods import MethodOffer, offered_methods
+from connector.policy.model import Policy
 from connector.services.deps import Deps
 from connector.services.policies import current_policy
 
@@ -31,7 +32,22 @@ def portal_settings(deps: Deps, shop_id: str, currency: str | None = None) -> Po
         shop = uow.shops.get(shop_id)
         stored = uow.branding(shop_id).get()
         policy = current_policy(uow, shop_id)
-    declared = _declared_branding(deps.config, shop)
+    return _settings(deps.config, shop, stored, policy, currency)
+
+
+def portal_settings_for(deps: Deps, shop: Shop, policy: Policy, currency: str | None = None) -> PortalSettings:
+    """The same, for a use case that has just read the shop and its policy in force for the page (the "choose
+    items" screen): only the branding is read, so one page reads each of them once. The methods' fees then
+    come from the very policy that judged the lines, rather than from a second read of it."""
+    with deps.uow() as uow:
+        stored = uow.branding(shop.id).get()
+    return _settings(deps.config, shop, stored, policy, currency)
+
+
+def _settings(
+    config: Config, shop: Shop, stored: BrandingChoices, policy: Policy, currency: str | None
+) -> PortalSettings:
+    declared = _declared_branding(config, shop)
     branding = stored.over(declared.over(default_branding(shop.name or shop.address)))
     return PortalSettings(branding, tuple(offered_methods(policy, currency or shop.currency)))
 

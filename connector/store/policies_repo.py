@@ -20,6 +20,14 @@ class PolicyVersion:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PolicyStamp:
+    """What identifies the version in force without its document: enough to find it parsed in a cache."""
+
+    version: int
+    fingerprint: str
+
+
 class PolicyRepository:
     def __init__(self, conn: Connection, shop_id: str) -> None:
         self._conn = conn
@@ -28,6 +36,23 @@ class PolicyRepository:
     def current(self) -> PolicyVersion | None:
         row = self._conn.execute(
             select(policies).where(policies.c.shop_id == self.shop_id).order_by(policies.c.version.desc()).limit(1)
+        ).first()
+        return None if row is None else _version(row._mapping)
+
+    def current_stamp(self) -> PolicyStamp | None:
+        """The version in force and its fingerprint, without reading (or decoding) the document."""
+        row = self._conn.execute(
+            select(policies.c.version, policies.c.fingerprint)
+            .where(policies.c.shop_id == self.shop_id)
+            .order_by(policies.c.version.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else PolicyStamp(row.version, row.fingerprint)
+
+    def at(self, version: int) -> PolicyVersion | None:
+        """One stored version (a version is never changed once stored: a change adds the next one)."""
+        row = self._conn.execute(
+            select(policies).where(policies.c.shop_id == self.shop_id, policies.c.version == version)
         ).first()
         return None if row is None else _version(row._mapping)
 

@@ -3,17 +3,49 @@ photo was refused, in the page's language.
 
 Why in Python rather than in a template: the form's checks put these texts next to the fields they concern,
 and one table keeps the select's options and the checks' messages alike.
+
+Why the reasons' labels are kept: screen 2 shows every reason under every returnable line, and looking each
+label up again cost more than the rest of the lines' form. The table is kept per catalogue object, that is the
+very ``Translations`` Flask-Babel serves the page's language from (it keeps one per language for the app's
+life, and never reloads it), so a label can only be what ``gettext`` would answer; a catalogue dropped with its
+app drops its table (weak keys).
 """
 
 from __future__ import annotations
 
+import threading
+from typing import Final
+from weakref import WeakKeyDictionary
+
+from babel.support import NullTranslations
+from flask_babel import get_translations
 from flask_babel import gettext as _
 
 from connector.domain.reasons import ReasonCode
 from connector.photos.ports import MAX_PER_RETURN
 
+_LABELS: Final[WeakKeyDictionary[NullTranslations, dict[ReasonCode, str]]] = WeakKeyDictionary()
+_LABELS_GUARD: Final = threading.Lock()
+
 
 def reason_label(reason: ReasonCode) -> str:
+    """The reason in the page's language."""
+    return reason_labels()[reason]
+
+
+def reason_labels() -> dict[ReasonCode, str]:
+    """Every reason's label in the page's language, built once per catalogue (see the module's docstring)."""
+    catalogue = get_translations()
+    with _LABELS_GUARD:
+        labels = _LABELS.get(catalogue)
+    if labels is None:
+        labels = _reason_labels()
+        with _LABELS_GUARD:
+            _LABELS[catalogue] = labels
+    return labels
+
+
+def _reason_labels() -> dict[ReasonCode, str]:
     labels = {
         ReasonCode.SIZE_TOO_SMALL: _("Too small"),
         ReasonCode.SIZE_TOO_LARGE: _("Too large"),
@@ -27,7 +59,7 @@ def reason_label(reason: ReasonCode) -> str:
         ReasonCode.ARRIVED_LATE: _("Arrived too late"),
         ReasonCode.OTHER: _("Another reason"),
     }
-    return str(labels[reason])
+    return {reason: str(label) for reason, label in labels.items()}
 
 
 def photo_refusal(code: str, max_bytes: int) -> str:
