@@ -73,15 +73,6 @@ def normalize_source(header: str) -> str | None:
         return None
 
 
-def normalize_address(platform: str, raw: str) -> str:
-    """The stored form of a shop address for ``platform`` (``shopify`` or ``woocommerce``)."""
-    if platform == "shopify":
-        return shopify_shop_domain(raw)
-    if platform == "woocommerce":
-        return woocommerce_store_url(raw)
-    raise ConfigError(f"unknown platform {platform!r}")
-
-
 def _host(hostname: str, raw: str) -> str:
     """A lower-case host name, or an IP literal (IPv6 in brackets, as a URL needs it)."""
     host = hostname.lower().removesuffix(".")

@@ -32,6 +32,7 @@ from demo.customer import follow_tracking_links
 from demo.portal_urls import portal_lines
 from demo.records import raw_records
 from demo.stack import Stack
+from platforms.shopify.settings import settings_of as shopify_settings
 
 log = logging.getLogger("connector.demo")
 CUSTOMER = Actor(ActorKind.CUSTOMER, "demo-customer")
@@ -235,7 +236,7 @@ def request_return_at_shopify(stack: Stack, order: Order, line_id: str, reason: 
         "fulfillmentLineItemId": line.fulfillment_line_ids[0], "quantity": 1,
         "returnReason": TO_SHOPIFY_ENUM[reason], "customerNote": "Too small, please refund"}]}}
     response = requests.post(
-        f"{stack.shopify_url}/admin/api/{stack.container.config.shopify.api_version}/graphql.json",
+        f"{stack.shopify_url}/admin/api/{shopify_settings(stack.container.config).api_version}/graphql.json",
         json={"query": mutation, "variables": variables}, headers={"X-Shopify-Access-Token": SANDBOX_TOKEN},
         timeout=30,
     )

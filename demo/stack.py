@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from connector import logconfig
 from connector.bootstrap import Container
-from connector.config.model import AppSettings, Config, DatabaseSettings, QueueSettings, RedisSettings, ShopifySettings
+from connector.config.model import AppSettings, Config, DatabaseSettings, QueueSettings, RedisSettings
 from connector.jobs.embedded import EmbeddedRunner
 from connector.jobs.queue import JobQueue
 from connector.jobs.reconcile import reconcile
@@ -29,6 +29,9 @@ from connector.private_files import private_dir
 from connector.store.migrate import upgrade
 from demo.records import raw_records
 from demo.storefront import start_storefront
+from platforms.shopify.settings import KEY as SHOPIFY
+from platforms.shopify.settings import ShopifySettings
+from platforms.shopify.settings import settings_of as shopify_settings
 from sandboxes.shopify.cli import start_in_thread as start_shopify
 from sandboxes.shopify.options import SandboxOptions as ShopifyOptions
 from sandboxes.woocommerce.app import start_in_thread as start_woo
@@ -70,12 +73,12 @@ def _config(data_dir: Path, port: int, shopify_url: str, log_level: str) -> Conf
         redis=RedisSettings(os.environ.get("REDIS_URL", "")),
         queue=replace(QueueSettings(), name="returns-demo", backoff_base_seconds=1, backoff_max_seconds=4,
                       job_timeout_seconds=60, stuck_after_seconds=120),
-        shopify=replace(ShopifySettings(), api_key=SHOPIFY_API_KEY, admin_base_url=shopify_url),
-    )
+    ).with_section(SHOPIFY, ShopifySettings(api_key=SHOPIFY_API_KEY, admin_base_url=shopify_url))
 
 
 def _write_config(config: Config, path: Path) -> None:
     """For worker processes: the same settings as a file (secrets stay in the environment)."""
+    shopify = shopify_settings(config)
     path.write_text(
         "[app]\n"
         f'environment = "development"\nbase_url = "{config.app.base_url}"\ndata_dir = "{config.app.data_dir}"\n'
@@ -86,7 +89,7 @@ def _write_config(config: Config, path: Path) -> None:
         f'[queue]\nname = "{config.queue.name}"\nbackoff_base_seconds = 1\nbackoff_max_seconds = 4\n'
         f"job_timeout_seconds = {config.queue.job_timeout_seconds}\n"
         f"stuck_after_seconds = {config.queue.stuck_after_seconds}\n"
-        f'[shopify]\napi_key = "{config.shopify.api_key}"\nadmin_base_url = "{config.shopify.admin_base_url}"\n'
+        f'[shopify]\napi_key = "{shopify.api_key}"\nadmin_base_url = "{shopify.admin_base_url}"\n'
     )
 
 

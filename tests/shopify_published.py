@@ -25,8 +25,8 @@ from typing import Any, Final
 
 import pytest
 
-from connector.config.model import ShopifySettings
 from platforms.shopify import client as shopify_client
+from platforms.shopify.settings import ShopifySettings
 from sandboxes.shopify import published
 
 PUBLISHED_DIR: Final = Path(__file__).resolve().parent / "fixtures" / "shopify" / "published"

@@ -9,7 +9,9 @@ platform may differ, so nothing can pass by accident through code written for th
   credentials (``signing_secret``), so the intake must find the shop before it can verify;
 - its own dedup key: the body's ``event_id``, because ``X-Acme-Delivery`` and the body's ``attempt`` change on
   every retry;
-- its own body shapes, turned into the common ``IncomingEvent`` by ``translate_webhook``.
+- its own body shapes, turned into the common ``IncomingEvent`` by ``translate_webhook``;
+- its own table of the config file (``[acme]``: a region and a poll interval), and its own spelling of a
+  ``[[shops]]`` address (``name.acme.test``), handed to the loader through ``config_section``.
 
 The shops themselves are in memory (``tests.fakes.FakeShop``), keyed by their address in ``STORES``.
 """
@@ -23,9 +25,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from marshmallow import fields, validate
+
 from connector.config.model import Config
+from connector.config.sections import ConfigSection, StrictSchema
 from connector.domain.orders import Order, Shop
 from connector.domain.returns import ReturnRequest
+from connector.errors import ConfigError
 from connector.ports import EventKind, IncomingEvent, ShopAdapter
 from connector.providers import Capability, PlatformProvider, ProcessResources
 from connector.webhook_source import NO_NAMED_SHOP, NamedShop
@@ -66,9 +72,42 @@ def _build_adapter(_resources: ProcessResources, shop: Shop, _credentials: dict[
     return AcmeAdapter(STORES[shop.address])
 
 
-def _admit_address(raw: str, _config: Config) -> str:
+@dataclass(frozen=True, slots=True)
+class AcmeSettings:
+    """The ``[acme]`` table."""
+
+    region: str = "eu"
+    poll_every_seconds: int = 900
+
+
+class AcmeSchema(StrictSchema):
+    region = fields.String(validate=validate.OneOf(["eu", "us"]))
+    poll_every_seconds = fields.Integer(strict=True, validate=validate.Range(min=30))
+
+
+def settings_of(config: Config) -> AcmeSettings:
+    return config.section(ACME, AcmeSettings)
+
+
+def spell_address(raw: str, *, allow_private: bool = False) -> str:
     """Acme stores are named like ``candles.acme.test``; one spelling, so a webhook's header finds its shop."""
-    return raw.strip().lower()
+    address = raw.strip().lower()
+    if not address.endswith(".acme.test") or "/" in address:
+        raise ConfigError(f"not an Acme store: {raw!r} (expected your-store.acme.test)")
+    return address
+
+
+def _warnings(settings: AcmeSettings, _config: Config) -> list[str]:
+    return ["acme.region: us stores are polled from the eu"] if settings.region == "us" else []
+
+
+CONFIG_SECTION: ConfigSection[AcmeSettings] = ConfigSection(
+    key=ACME, schema=AcmeSchema, settings=AcmeSettings, spell_address=spell_address, warnings=_warnings,
+)
+
+
+def _admit_address(raw: str, _config: Config) -> str:
+    return spell_address(raw)
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -139,11 +178,12 @@ def translate_webhook(
 PROVIDER = PlatformProvider(
     key=ACME,
     adapter_factory=_build_adapter,
-    poll_interval=lambda _config: 900,
+    poll_interval=lambda config: settings_of(config).poll_every_seconds,
     admit_address=_admit_address,
     capabilities=frozenset({Capability.RETURNS_MIRRORED_AT_SHOP}),
     webhook_source=AcmeSource(),
     translate_webhook=translate_webhook,
+    config_section=CONFIG_SECTION,
 )
 
 

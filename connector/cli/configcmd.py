@@ -6,6 +6,7 @@ import argparse
 
 from connector.cli.common import Subparsers
 from connector.config.loader import load_config
+from connector.providers import config_sections
 from connector.store.crypto import ENV_VAR as SECRET_KEYS_ENV
 
 
@@ -29,8 +30,8 @@ def run(args: argparse.Namespace) -> int:
     for index, shop in enumerate(config.shops):
         for var in shop.missing_env():
             warnings.append(f"shops[{index}].credentials_env: environment variable {var} is not set")
-    if config.shopify.api_key and not config.secret(config.shopify.api_secret_env):
-        warnings.append(f"shopify.api_secret_env: environment variable {config.shopify.api_secret_env} is not set")
+    for section in config_sections().values():
+        warnings.extend(section.warnings_for(config))
     print(f"ok: {source} is valid")
     print(f"  environment: {config.app.environment}")
     print(f"  database:    {config.database.url.split('@')[-1]}")

@@ -1,4 +1,8 @@
-"""Load and validate the config file; every problem is reported with its key, file and line."""
+"""Load and validate the config file; every problem is reported with its key, file and line.
+
+The platforms' own tables are validated against the sections they describe (``connector.config.sections``):
+by default the installed platforms', or the ``sections`` a caller passes (a platform registered in code).
+"""
 
 from __future__ import annotations
 
@@ -22,11 +26,10 @@ from connector.config.model import (
     QueueSettings,
     RedisSettings,
     ShopDeclaration,
-    ShopifySettings,
     WebhookSettings,
-    WooCommerceSettings,
 )
-from connector.config.schema import ConfigSchema
+from connector.config.schema import config_schema
+from connector.config.sections import ConfigSection, installed_sections
 
 ENV_CONFIG = "RETURNS_CONNECTOR_CONFIG"
 
@@ -59,7 +62,12 @@ def default_path(environ: Mapping[str, str] | None = None) -> Path | None:
     return local if local.exists() else None
 
 
-def load_config(path: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Config:
+Sections = Mapping[str, ConfigSection[Any]]
+"""The platforms' tables a file may have, by key; None: the installed platforms' (``installed_sections``)."""
+
+
+def load_config(path: Path | str | None = None, environ: Mapping[str, str] | None = None,
+                sections: Sections | None = None) -> Config:
     """Load ``path`` (or $RETURNS_CONNECTOR_CONFIG, or ./config.toml, or built-in defaults)."""
     resolved = Path(path) if path is not None else default_path(environ)
     if resolved is None:
@@ -68,25 +76,27 @@ def load_config(path: Path | str | None = None, environ: Mapping[str, str] | Non
         text = resolved.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError([Problem("(file)", f"cannot read: {exc.strerror}", str(resolved), None)]) from exc
-    return load_config_text(text, str(resolved), environ)
+    return load_config_text(text, str(resolved), environ, sections)
 
 
-def load_config_text(text: str, filename: str = "<config>", environ: Mapping[str, str] | None = None) -> Config:
+def load_config_text(text: str, filename: str = "<config>", environ: Mapping[str, str] | None = None,
+                     sections: Sections | None = None) -> Config:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"at line (\d+)", str(exc))
         line = int(found.group(1)) if found else None
         raise ConfigError([Problem("(syntax)", str(exc), filename, line)]) from exc
+    known = installed_sections() if sections is None else sections
     try:
-        data = ConfigSchema().load(raw)
+        data = config_schema(known, raw).load(raw)
     except ValidationError as exc:
         lines = key_lines(text)
         problems = [
             Problem(path, message, filename, line_of(path, lines)) for path, message in _flatten(exc.messages)
         ]
         raise ConfigError(problems) from exc
-    config = _build(data, Path(filename))
+    config = _build(data, Path(filename), known)
     return _with_env(config, environ)
 
 
@@ -107,13 +117,7 @@ def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
     return sorted(out)
 
 
-def _build(data: dict[str, Any], source: Path) -> Config:
-    shopify = dict(data.get("shopify", {}))
-    if "scopes" in shopify:
-        shopify["scopes"] = tuple(shopify["scopes"])
-    woocommerce = dict(data.get("woocommerce", {}))
-    if "final_sale_tags" in woocommerce:
-        woocommerce["final_sale_tags"] = tuple(woocommerce["final_sale_tags"])
+def _build(data: dict[str, Any], source: Path, sections: Sections) -> Config:
     shops = tuple(
         ShopDeclaration(
             platform=item["platform"],
@@ -134,10 +138,10 @@ def _build(data: dict[str, Any], source: Path) -> Config:
         queue=QueueSettings(**data.get("queue", {})),
         webhooks=WebhookSettings(**data.get("webhooks", {})),
         photos=PhotoSettings(**data.get("photos", {})),
-        shopify=ShopifySettings(**shopify),
-        woocommerce=WooCommerceSettings(**woocommerce),
         shops=shops,
         source=source,
+        sections={key: section.settings_from(data[key]) if key in data else section.settings()
+                  for key, section in sections.items()},
     )
 
 

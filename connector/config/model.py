@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from connector.branding import BrandingChoices
+
+S = TypeVar("S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,35 +58,6 @@ class PhotoSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class ShopifySettings:
-    api_version: str = "2026-04"
-    api_key: str = ""
-    api_secret_env: str = "SHOPIFY_API_SECRET"  # noqa: S105 - the NAME of the env var, not a secret
-    admin_base_url: str = ""
-    scopes: tuple[str, ...] = (
-        "read_orders",
-        "write_orders",
-        "read_returns",
-        "write_returns",
-        "read_products",
-        "read_customers",
-        "write_store_credit_account_transactions",
-        "write_gift_cards",
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class WooCommerceSettings:
-    app_name: str = "Returns Connector"
-    poll_every_seconds: int = 300
-    # A product is final sale with one of these tags (name or slug), or with this meta key set to a truthy
-    # value (yes/1/true/on); "" reads no meta. The tags are Shopify's FINAL_SALE_TAGS.
-    final_sale_tags: tuple[str, ...] = ("final-sale", "final_sale", "finalsale")
-    final_sale_meta_key: str = "_final_sale"
-    product_cache_seconds: int = 300
-
-
-@dataclass(frozen=True, slots=True)
 class ShopDeclaration:
     """A shop declared in the file; ``credentials_env`` maps a credential name to an env var name."""
 
@@ -114,10 +88,26 @@ class Config:
     queue: QueueSettings = QueueSettings()
     webhooks: WebhookSettings = WebhookSettings()
     photos: PhotoSettings = PhotoSettings()
-    shopify: ShopifySettings = ShopifySettings()
-    woocommerce: WooCommerceSettings = WooCommerceSettings()
     shops: tuple[ShopDeclaration, ...] = ()
     source: Path | None = None
+    sections: Mapping[str, object] = field(default_factory=dict, hash=False)
+    """The platforms' own tables (``[shopify]``), by key, as each platform's ``ConfigSection`` built them. The core
+    names no platform's settings: a platform reads its own through ``section``. Left out of the hash (a dict has
+    none), so a config stays hashable; equality still compares them."""
+
+    def section(self, key: str, kind: type[S]) -> S:
+        """The settings of the ``[key]`` table, or ``kind()`` (its defaults) when the file has none or the config
+        was built in code without it. A value of another type is a programming error, not a file's."""
+        found = self.sections.get(key)
+        if found is None:
+            return kind()
+        if not isinstance(found, kind):
+            raise TypeError(f"config section {key!r} holds a {type(found).__name__}, not a {kind.__name__}")
+        return found
+
+    def with_section(self, key: str, settings: object) -> Config:
+        """This config with ``[key]`` replaced (a test's or the demo's settings built in code)."""
+        return replace(self, sections={**self.sections, key: settings})
 
     @property
     def is_production(self) -> bool:

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from connector.branding import InvalidBranding, check_accent_colour, check_url
+from connector.config.sections import ConfigSection, StrictSchema
 from connector.errors import ConfigError as AddressError
-from connector.netguard import check_store_url
-from connector.shopaddress import normalize_address
 
 _CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="must be an ISO 4217 code such as EUR")
-_API_VERSION = re.compile(r"^(\d{4})-(01|04|07|10)$")
 HTTP_TIMEOUT_MARGIN = 30  # seconds: the longest platform HTTP call (connect + read timeouts) and then some
-_ENV_NAME = validate.Regexp(r"^[A-Z_][A-Z0-9_]*$", error="must be an environment variable name")
+ENV_NAME = validate.Regexp(r"^[A-Z_][A-Z0-9_]*$", error="must be an environment variable name")
 
 
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
 
-
-class AppSchema(_Strict):
+class AppSchema(StrictSchema):
     environment = fields.String(validate=validate.OneOf(["development", "production", "test"]))
     base_url = fields.Url(require_tld=False, schemes={"http", "https"})
     data_dir = fields.String(validate=validate.Length(min=1))
@@ -33,15 +26,15 @@ class AppSchema(_Strict):
     allow_private_store_urls = fields.Boolean(truthy={True}, falsy={False})  # TOML booleans only
 
 
-class DatabaseSchema(_Strict):
+class DatabaseSchema(StrictSchema):
     url = fields.String(validate=validate.Length(min=1))
 
 
-class RedisSchema(_Strict):
+class RedisSchema(StrictSchema):
     url = fields.String()
 
 
-class QueueSchema(_Strict):
+class QueueSchema(StrictSchema):
     name = fields.String(validate=validate.Regexp(r"^[a-z0-9_-]+$"))
     job_timeout_seconds = fields.Integer(strict=True, validate=validate.Range(min=1))
     max_attempts = fields.Integer(strict=True, validate=validate.Range(min=1, max=50))
@@ -64,43 +57,12 @@ class QueueSchema(_Strict):
             )
 
 
-class WebhookSchema(_Strict):
+class WebhookSchema(StrictSchema):
     max_body_bytes = fields.Integer(strict=True, validate=validate.Range(min=1024))
 
 
-class PhotosSchema(_Strict):
+class PhotosSchema(StrictSchema):
     max_bytes = fields.Integer(strict=True, validate=validate.Range(min=10_240, max=50 * 1024 * 1024))
-
-
-class ShopifySchema(_Strict):
-    api_version = fields.String()
-    api_key = fields.String()
-    api_secret_env = fields.String(validate=_ENV_NAME)
-    admin_base_url = fields.String()
-    scopes = fields.List(fields.String())
-
-    @validates_schema
-    def _version(self, data: dict[str, Any], **_: Any) -> None:
-        version = data.get("api_version")
-        if version is None:
-            return
-        match = _API_VERSION.match(version)
-        if not match:
-            raise ValidationError("must look like 2026-04", "api_version")
-        if version < "2026-04":
-            raise ValidationError(
-                "must be 2026-04 or later (refund idempotency is enforced from 2026-04)", "api_version"
-            )
-
-
-class WooCommerceSchema(_Strict):
-    app_name = fields.String(validate=validate.Length(min=1))
-    poll_every_seconds = fields.Integer(strict=True, validate=validate.Range(min=10))
-    final_sale_tags = fields.List(
-        fields.String(validate=validate.Regexp(r"\S", error="must not be blank")), validate=validate.Length(max=50)
-    )
-    final_sale_meta_key = fields.String(validate=validate.Length(max=255))  # WordPress's meta_key column
-    product_cache_seconds = fields.Integer(strict=True, validate=validate.Range(min=0, max=86400))
 
 
 def _branding(check: Callable[[str], object]) -> Callable[[str], None]:
@@ -113,60 +75,74 @@ def _branding(check: Callable[[str], object]) -> Callable[[str], None]:
     return validate_value
 
 
-class BrandingSchema(_Strict):
+class BrandingSchema(StrictSchema):
     logo_url = fields.String(validate=_branding(lambda v: check_url("logo_url", v, app_path=True)))
     accent_colour = fields.String(validate=_branding(check_accent_colour))
     policy_url = fields.String(validate=_branding(lambda v: check_url("policy_url", v)))
     contact_url = fields.String(validate=_branding(lambda v: check_url("contact_url", v)))
 
 
-class ShopSchema(_Strict):
-    platform = fields.String(required=True, validate=validate.OneOf(["shopify", "woocommerce"]))
+class ShopSchema(StrictSchema):
+    """A ``[[shops]]`` entry; ``config_schema`` makes one per load that knows the platforms and their spellers."""
+
+    sections: Mapping[str, ConfigSection[Any]] = {}
+    allow_private: bool = False
+
+    platform = fields.String(required=True)
     address = fields.String(required=True, validate=validate.Length(min=1))
     currency = fields.String(validate=_CURRENCY)
     locale = fields.String(validate=validate.OneOf(["en", "fr"]))
     name = fields.String()
-    credentials_env = fields.Dict(keys=fields.String(), values=fields.String(validate=_ENV_NAME))
+    credentials_env = fields.Dict(keys=fields.String(), values=fields.String(validate=ENV_NAME))
     policy_file = fields.String()
     branding = fields.Nested(BrandingSchema)
 
+    @validates("platform")
+    def _known_platform(self, value: str, **_: Any) -> None:
+        validate.OneOf(sorted(self.sections))(value)
+
     @validates_schema
     def _address(self, data: dict[str, Any], **_: Any) -> None:
-        if "platform" in data and "address" in data:
+        if data.get("platform") in self.sections and "address" in data:
             try:
-                normalize_address(data["platform"], data["address"])
+                self._spelled(data)
             except AddressError as exc:
                 raise ValidationError(str(exc), "address") from exc
 
     @post_load
     def _stored_spelling(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         """The address as every other entry point stores it, so a declared shop matches its webhooks."""
-        return {**data, "address": normalize_address(data["platform"], data["address"])}
+        return {**data, "address": self._spelled(data)}
+
+    def _spelled(self, data: dict[str, Any]) -> str:
+        speller = self.sections[data["platform"]].spell_address
+        return speller(data["address"], allow_private=self.allow_private)
 
 
-class ConfigSchema(_Strict):
+class ConfigSchema(StrictSchema):
+    """The core's tables; ``config_schema`` adds the platforms' own."""
+
     app = fields.Nested(AppSchema)
     database = fields.Nested(DatabaseSchema)
     redis = fields.Nested(RedisSchema)
     queue = fields.Nested(QueueSchema)
     webhooks = fields.Nested(WebhookSchema)
     photos = fields.Nested(PhotosSchema)
-    shopify = fields.Nested(ShopifySchema)
-    woocommerce = fields.Nested(WooCommerceSchema)
-    shops = fields.List(fields.Nested(ShopSchema))
 
-    @validates_schema
-    def _no_internal_store(self, data: dict[str, Any], **_: Any) -> None:
-        """Spelling only (``localhost``, ``10.0.0.1``, ``0x7f.1``): loading the file asks no DNS server.
-        Registering the shop resolves its name too (``services.shops``)."""
-        allowed = bool(data.get("app", {}).get("allow_private_store_urls", False))
-        errors: dict[int, dict[str, list[str]]] = {}
-        for index, shop in enumerate(data.get("shops", [])):
-            if shop.get("platform") != "woocommerce":
-                continue
-            try:
-                check_store_url(shop["address"], allow_private=allowed, resolver=None)
-            except AddressError as exc:
-                errors[index] = {"address": [f"{exc} (allowed only with app.allow_private_store_urls = true)"]}
-        if errors:
-            raise ValidationError({"shops": errors})
+
+def config_schema(sections: Mapping[str, ConfigSection[Any]], raw: Mapping[str, Any]) -> Schema:
+    """The schema of a file for these platforms: their tables nested strictly beside the core's, and
+    ``[[shops]]`` entries naming one of them, spelled by its speller.
+
+    ``raw`` is the parsed file: a speller is told the file's ``[app] allow_private_store_urls`` before the file is
+    validated (a value that is no TOML boolean counts as false, and is reported by ``AppSchema``).
+    """
+    clash = sorted(set(sections) & {*ConfigSchema._declared_fields, "shops"})
+    if clash:  # a plugin's mistake, not the file's: it would hide a core table
+        raise ValueError(f"a platform's config section may not be named like a core table: {', '.join(clash)}")
+    app = raw.get("app")
+    allow_private = isinstance(app, dict) and app.get("allow_private_store_urls") is True
+    shop = type("ShopSchema", (ShopSchema,), {"sections": sections, "allow_private": allow_private})
+    tables: dict[str, Any] = {key: fields.Nested(section.schema, unknown=RAISE) for key, section in sections.items()}
+    generated = type("ConfigSchema", (ConfigSchema,), {**tables, "shops": fields.List(fields.Nested(shop))})
+    return cast(Schema, generated())

@@ -19,6 +19,7 @@ from connector.store.credentials import DbCredentialStore, DbSingleUse
 from platforms.shopify import views
 from platforms.shopify.auth import AppConfig, InstallFlow
 from platforms.shopify.factory import token_endpoint
+from platforms.shopify.settings import settings_of
 from platforms.shopify.webhook_source import app_secrets
 
 log = logging.getLogger("connector.install")
@@ -29,7 +30,7 @@ class _ShopifyCredentials(DbCredentialStore):
 
     def __init__(self, resources: ProcessResources) -> None:
         super().__init__(resources.uow, Platform.SHOPIFY)
-        self._base = resources.config.shopify.admin_base_url
+        self._base = settings_of(resources.config).admin_base_url
 
     def save(self, address: str, creds: dict[str, str]) -> None:
         super().save(address, {**creds, "base_url": self._base} if self._base else creds)
@@ -51,7 +52,7 @@ class _AdminAwareFlow(InstallFlow):
 
 
 def shopify_flow(resources: ProcessResources) -> InstallFlow:
-    settings = resources.config.shopify
+    settings = settings_of(resources.config)
     base = resources.config.app.base_url.rstrip("/")
     secrets = app_secrets(resources.config)
     endpoint = token_endpoint(

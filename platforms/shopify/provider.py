@@ -23,6 +23,7 @@ from platforms.shopify.factory import token_endpoint
 from platforms.shopify.install import install_blueprints
 from platforms.shopify.proxy_views import create_proxy_blueprint
 from platforms.shopify.session_token import read_session_token
+from platforms.shopify.settings import SECTION, settings_of
 from platforms.shopify.webhook_source import ShopifySource, app_secrets, translate_webhook
 
 _locks: dict[int, LockFactory] = {}
@@ -44,15 +45,16 @@ def lock_factory(container: ProcessResources) -> LockFactory:
 def build_adapter(container: ProcessResources, shop: Shop, credentials: dict[str, str]) -> ShopAdapter:
     base_url = credentials.get("base_url") or None
     secrets = shopify_app_secrets(container)
+    settings = settings_of(container.config)
     endpoint = token_endpoint(
-        container.config.shopify.api_key, secrets, shop_url_for=lambda domain: base_url or f"https://{domain}"
+        settings.api_key, secrets, shop_url_for=lambda domain: base_url or f"https://{domain}"
     )
     tokens = TokenManager(shop.address, DbCredentialStore(container.uow, Platform.SHOPIFY), lock_factory(container),
                           endpoint)
     return ShopifyAdapter(
         shop.address,
         tokens,
-        api_version=container.config.shopify.api_version,
+        api_version=settings.api_version,
         shop_id=shop.id,
         base_url=base_url,
         restock_location_id=credentials.get("location_id") or None,
@@ -81,6 +83,7 @@ PROVIDER = PlatformProvider(
     admit_address=_admit_address,
     blueprints=shopify_blueprints,
     read_session_token=read_session_token,
+    config_section=SECTION,
     capabilities=frozenset({
         Capability.RETURNS_MIRRORED_AT_SHOP,
         Capability.CREDIT_FOLDED_INTO_REFUND,

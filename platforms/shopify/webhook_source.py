@@ -13,11 +13,12 @@ from connector.ports import EventKind, IncomingEvent
 from connector.providers import ProcessResources
 from connector.webhook_source import NamedShop
 from platforms.shopify import webhooks as shopify_webhooks
+from platforms.shopify.settings import settings_of
 
 
 def app_secrets(config: Config) -> list[str]:
     """The app secret(s), newest first, from the env var the config names (comma-separated for rotation)."""
-    raw = config.secret(config.shopify.api_secret_env) or ""
+    raw = config.secret(settings_of(config).api_secret_env) or ""
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 

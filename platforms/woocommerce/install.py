@@ -16,6 +16,7 @@ from connector.providers import ProcessResources
 from connector.shopaddress import woocommerce_store_url
 from connector.store.credentials import DbCredentialStore, DbSingleUse, UnitOfWorkFactory
 from platforms.woocommerce import views
+from platforms.woocommerce.settings import settings_of
 
 
 class _StoreBoundStates(DbSingleUse):
@@ -50,7 +51,7 @@ def connect_blueprints(resources: ProcessResources) -> Sequence[Blueprint]:
             credentials=DbCredentialStore(resources.uow, Platform.WOOCOMMERCE),
             public_base_url=base,
             webhook_delivery_url=lambda _store: f"{base}/webhooks/woocommerce",
-            app_name=config.woocommerce.app_name,
+            app_name=settings_of(config).app_name,
             allow_private=config.app.allow_private_store_urls,
         ),
     )

@@ -16,13 +16,14 @@ from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.echo import RedisEchoRegistry
 from platforms.woocommerce.install import connect_blueprints
 from platforms.woocommerce.products import FinalSaleRule
+from platforms.woocommerce.settings import SECTION, settings_of
 from platforms.woocommerce.webhook_source import WooSource, translate_webhook
 
 
 def build_adapter(container: ProcessResources, shop: Shop, credentials: dict[str, str]) -> ShopAdapter:
     base_url = credentials.get("base_url") or None
     echoes = None if container.redis is None else RedisEchoRegistry(container.redis, namespace=shop.address)
-    settings = container.config.woocommerce
+    settings = settings_of(container.config)
     return WooCommerceAdapter.from_credentials(
         base_url or shop.address, credentials, shop_id=shop.id, echo_registry=echoes,
         allow_private=container.config.app.allow_private_store_urls,
@@ -33,7 +34,7 @@ def build_adapter(container: ProcessResources, shop: Shop, credentials: dict[str
 
 
 def _poll_interval(config: Config) -> int:
-    return config.woocommerce.poll_every_seconds
+    return settings_of(config).poll_every_seconds
 
 
 def _admit_address(raw: str, config: Config) -> str:
@@ -49,5 +50,6 @@ PROVIDER = PlatformProvider(
     poll_interval=_poll_interval,
     admit_address=_admit_address,
     blueprints=connect_blueprints,
+    config_section=SECTION,
     capabilities=frozenset({Capability.LISTS_ORDER_REFUNDS, Capability.RETURN_LINK_BY_CUSTOMER_NOTE}),
 )

@@ -19,12 +19,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
 from connector.bootstrap import Container
-from connector.config.model import Config, RedisSettings, ShopifySettings
+from connector.config.model import Config, RedisSettings
 from connector.domain import Platform
 from connector.domain.orders import Order
 from connector.policy import Decision, Policy
 from connector.services.policies import set_policy
 from connector.store.crypto import CredentialCipher
+from platforms.shopify.settings import KEY as SHOPIFY
+from platforms.shopify.settings import ShopifySettings
 from tests.factories import NOW, order, order_line
 from tests.fakes import FakeAdapter, FakeShop
 from wiring.app import create_app
@@ -65,10 +67,8 @@ def fake_shops() -> dict[str, FakeShop]:
 def build_container(
     engine: Engine, fake_shops: dict[str, FakeShop], redis_url: str = "", cipher: CredentialCipher | None = None
 ) -> Container:
-    config = replace(
-        Config(),
-        shopify=ShopifySettings(api_key=APP_KEY, api_secret_env=SECRET_ENV),
-        redis=RedisSettings(redis_url),
+    config = replace(Config(), redis=RedisSettings(redis_url)).with_section(
+        SHOPIFY, ShopifySettings(api_key=APP_KEY, api_secret_env=SECRET_ENV)
     )
     built = Container(
         config,

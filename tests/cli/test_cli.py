@@ -63,6 +63,20 @@ def test_check_config_names_key_file_and_line(tmp_path: Path, capsys: pytest.Cap
     assert "is valid" in capsys.readouterr().out
 
 
+def test_check_config_warns_of_what_a_platforms_section_lacks(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warning comes from the platform's config section (``platforms/shopify/settings.py``), not the core."""
+    monkeypatch.delenv("ACME_SHOPIFY_SECRET", raising=False)
+    file = tmp_path / "shopify.toml"
+    file.write_text("[shopify]\napi_key = \"k\"\napi_secret_env = \"ACME_SHOPIFY_SECRET\"\n")
+    assert main(["check-config", str(file)]) == 0
+    warning = "warning: shopify.api_secret_env: environment variable ACME_SHOPIFY_SECRET is not set"
+    assert warning in capsys.readouterr().out
+    monkeypatch.setenv("ACME_SHOPIFY_SECRET", "s")
+    assert main(["check-config", str(file)]) == 0
+    assert "warning" not in capsys.readouterr().out
+
+
 def test_shops_add_list_remove_keeps_secrets_out_of_output(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text(f"[app]\ndata_dir = \"{tmp_path}\"\n[database]\nurl = \"sqlite:///{tmp_path}/c.sqlite3\"\n")

@@ -6,18 +6,24 @@ import pytest
 
 from connector.config import ConfigError, load_config, load_config_text
 from connector.config.model import Config
+from connector.config.sections import installed_sections
+from platforms.shopify.settings import settings_of as shopify_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_example_config_is_valid_and_documents_every_key() -> None:
     config = load_config(ROOT / "config.example.toml", environ={})
-    assert config.shopify.api_version >= "2026-04"
+    assert shopify_settings(config).api_version >= "2026-04"
     assert [s.platform for s in config.shops] == ["shopify", "woocommerce"]
     text = (ROOT / "config.example.toml").read_text()
-    for section in ("app", "database", "redis", "queue", "webhooks", "photos", "shopify", "woocommerce"):
-        settings = getattr(Config(), section)
-        for key in settings.__dataclass_fields__:
+    tables: dict[str, object] = {name: getattr(Config(), name)
+                                 for name in ("app", "database", "redis", "queue", "webhooks", "photos")}
+    platforms = {key: section.settings() for key, section in installed_sections().items()}
+    assert set(platforms) >= {"shopify", "woocommerce"}
+    for section, settings in {**tables, **platforms}.items():
+        assert f"\n[{section}]\n" in text, f"[{section}] is not in config.example.toml"
+        for key in settings.__dataclass_fields__:  # type: ignore[attr-defined]
             assert f"\n{key} = " in text, f"{section}.{key} is not documented in config.example.toml"
 
 

@@ -34,6 +34,7 @@ from demo.scenario import (
     request_return_at_shopify,
 )
 from demo.stack import Stack, start_stack
+from platforms.shopify.settings import settings_of as shopify_settings
 from platforms.woocommerce.client import WooClient
 from tests.reliability.harness import wait_until
 
@@ -140,7 +141,7 @@ def test_a_return_closed_in_shopify_admin_closes_ours(stack: tuple[Stack, str, l
     ours = _open_at_shopify(built, shop_id, order, line_id)
     mutation = "mutation($id: ID!) { returnClose(id: $id) { return { id status } userErrors { message } } }"
     answer = requests.post(
-        f"{built.shopify_url}/admin/api/{built.container.config.shopify.api_version}/graphql.json",
+        f"{built.shopify_url}/admin/api/{shopify_settings(built.container.config).api_version}/graphql.json",
         json={"query": mutation, "variables": {"id": ours.platform_return_id}},
         headers={"X-Shopify-Access-Token": SANDBOX_TOKEN}, timeout=10,
     )
@@ -166,7 +167,7 @@ def test_a_return_shipping_fee_on_the_shopify_request_is_in_our_fees(
                            "returnLineItems": [{"fulfillmentLineItemId": line.fulfillment_line_ids[0], "quantity": 1,
                                                 "returnReason": "SIZE_TOO_SMALL"}]}}
     answer = requests.post(
-        f"{built.shopify_url}/admin/api/{built.container.config.shopify.api_version}/graphql.json",
+        f"{built.shopify_url}/admin/api/{shopify_settings(built.container.config).api_version}/graphql.json",
         json={"query": mutation, "variables": variables}, headers={"X-Shopify-Access-Token": SANDBOX_TOKEN},
         timeout=10,
     ).json()
@@ -222,7 +223,7 @@ def test_a_refund_by_hand_on_the_woocommerce_order_screen_settles_the_open_retur
 
 def _graphql(stack: Stack, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     answer = requests.post(
-        f"{stack.shopify_url}/admin/api/{stack.container.config.shopify.api_version}/graphql.json",
+        f"{stack.shopify_url}/admin/api/{shopify_settings(stack.container.config).api_version}/graphql.json",
         json={"query": query, "variables": variables}, headers={"X-Shopify-Access-Token": SANDBOX_TOKEN}, timeout=10,
     ).json()
     data: dict[str, Any] = answer["data"]

@@ -43,8 +43,6 @@ from connector.config.model import (
     DatabaseSettings,
     QueueSettings,
     RedisSettings,
-    ShopifySettings,
-    WooCommerceSettings,
 )
 from connector.domain.orders import Order, Platform
 from connector.domain.reasons import ReasonCode
@@ -71,7 +69,11 @@ from demo.scenario import (
     request_return_at_shopify,
 )
 from demo.stack import Stack
+from platforms.shopify.settings import KEY as SHOPIFY
+from platforms.shopify.settings import ShopifySettings
 from platforms.woocommerce.markers import markers_in
+from platforms.woocommerce.settings import KEY as WOOCOMMERCE
+from platforms.woocommerce.settings import WooCommerceSettings
 from sandboxes.kit.faults import FaultConfig
 from sandboxes.shopify.cli import start_in_thread as start_shopify
 from sandboxes.shopify.options import SandboxOptions as ShopifyOptions
@@ -191,9 +193,9 @@ class Harness:
                 name=self.queue_name, max_attempts=o.max_attempts, backoff_base_seconds=1, backoff_max_seconds=2,
                 stuck_after_seconds=o.stuck_after_seconds, reconcile_every_seconds=3600,
             ),
-            shopify=ShopifySettings(api_key=SHOPIFY_API_KEY, admin_base_url=self.shopify_proxy.url),
-            woocommerce=WooCommerceSettings(poll_every_seconds=o.woo_poll_every_seconds),
-        )
+        ).with_section(
+            SHOPIFY, ShopifySettings(api_key=SHOPIFY_API_KEY, admin_base_url=self.shopify_proxy.url)
+        ).with_section(WOOCOMMERCE, WooCommerceSettings(poll_every_seconds=o.woo_poll_every_seconds))
 
     def _write_worker_config(self) -> None:
         """Workers read the same settings from a file; the database and Redis URLs come from the environment.

@@ -27,9 +27,9 @@ from graphql import (
     validate,
 )
 
-from connector.config.model import ShopifySettings
 from platforms.shopify import catalogue_queries, queries
 from platforms.shopify.client import GraphQLClient, idempotent_directive
+from platforms.shopify.settings import ShopifySettings
 from sandboxes.shopify import published
 from sandboxes.shopify.schema import load_schema
 from tests.shopify.helpers import ENDPOINT, SHOP, gql_ok

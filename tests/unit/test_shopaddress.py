@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from connector.errors import ConfigError
-from connector.shopaddress import normalize_address, normalize_source, shopify_shop_domain, woocommerce_store_url
+from connector.shopaddress import normalize_source, shopify_shop_domain, woocommerce_store_url
+from platforms.shopify.settings import SECTION as SHOPIFY
+from platforms.woocommerce.settings import SECTION as WOOCOMMERCE
 
 
 @pytest.mark.parametrize(
@@ -68,8 +70,12 @@ def test_shopify_domains_refused(bad: str) -> None:
         shopify_shop_domain(bad)
 
 
-def test_normalize_address_by_platform() -> None:
-    assert normalize_address("shopify", "A.myshopify.com") == "a.myshopify.com"
-    assert normalize_address("woocommerce", "https://A.example/") == "https://a.example"
+def test_each_platform_spells_its_declared_addresses() -> None:
+    """``[[shops]]`` addresses are spelled by their platform's config section, as its other doors spell them."""
+    assert SHOPIFY.spell_address("A.myshopify.com", allow_private=False) == "a.myshopify.com"
+    assert WOOCOMMERCE.spell_address("https://A.example/", allow_private=False) == "https://a.example"
     with pytest.raises(ConfigError):
-        normalize_address("magento", "https://a.example")
+        SHOPIFY.spell_address("https://a.example", allow_private=True)
+    with pytest.raises(ConfigError, match="allow_private_store_urls"):
+        WOOCOMMERCE.spell_address("http://127.0.0.1:8082/", allow_private=False)
+    assert WOOCOMMERCE.spell_address("http://127.0.0.1:8082/", allow_private=True) == "http://127.0.0.1:8082"

@@ -11,13 +11,13 @@ import pytest
 import responses
 
 from connector.config import ConfigError, load_config_text
-from connector.config.model import WooCommerceSettings
 from connector.domain.orders import Platform, Shop
 from connector.errors import RetryableError
 from platforms.shopify.mapping import FINAL_SALE_TAGS
 from platforms.woocommerce.adapter import WooCommerceAdapter
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.products import FinalSaleRule, ProductCatalog, facts_from_product
+from platforms.woocommerce.settings import WooCommerceSettings, settings_of
 from platforms.woocommerce.webhook_source import translate_webhook
 from tests.woocommerce.conftest import API, dump, load, order
 
@@ -161,7 +161,7 @@ def test_config_defaults_are_shopifys_final_sale_tags_and_are_validated() -> Non
     assert frozenset(settings.final_sale_tags) == FINAL_SALE_TAGS
     assert settings.final_sale_meta_key == "_final_sale" and settings.product_cache_seconds == 300
     config = load_config_text('[woocommerce]\nfinal_sale_tags = ["no-returns"]\nfinal_sale_meta_key = ""\n')
-    assert config.woocommerce.final_sale_tags == ("no-returns",) and config.woocommerce.final_sale_meta_key == ""
+    assert settings_of(config).final_sale_tags == ("no-returns",) and settings_of(config).final_sale_meta_key == ""
     for bad, key in [("final_sale_tags = [' ']", "woocommerce.final_sale_tags"),
                      ("final_sale_meta_key = 3", "woocommerce.final_sale_meta_key"),
                      ("product_cache_seconds = -1", "woocommerce.product_cache_seconds")]:

@@ -1,0 +1,84 @@
+"""Shopify's table of the config file (``[shopify]``): the app's key, the env var holding its secret, the pinned
+Admin API version, the scopes asked at install.
+
+It lives with the platform (``SECTION`` is ``PROVIDER.config_section``), so the core validates the table without
+naming Shopify. Platform code reads it with ``settings_of(config)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import ValidationError, fields, validates_schema
+
+from connector.config.model import Config
+from connector.config.schema import ENV_NAME
+from connector.config.sections import ConfigSection, StrictSchema
+from connector.shopaddress import shopify_shop_domain
+
+KEY = "shopify"
+_API_VERSION = re.compile(r"^(\d{4})-(01|04|07|10)$")
+
+
+@dataclass(frozen=True, slots=True)
+class ShopifySettings:
+    api_version: str = "2026-04"
+    api_key: str = ""
+    api_secret_env: str = "SHOPIFY_API_SECRET"  # noqa: S105 - the NAME of the env var, not a secret
+    admin_base_url: str = ""
+    scopes: tuple[str, ...] = (
+        "read_orders",
+        "write_orders",
+        "read_returns",
+        "write_returns",
+        "read_products",
+        "read_customers",
+        "write_store_credit_account_transactions",
+        "write_gift_cards",
+    )
+
+
+class ShopifySchema(StrictSchema):
+    api_version = fields.String()
+    api_key = fields.String()
+    api_secret_env = fields.String(validate=ENV_NAME)
+    admin_base_url = fields.String()
+    scopes = fields.List(fields.String())
+
+    @validates_schema
+    def _version(self, data: dict[str, Any], **_: Any) -> None:
+        version = data.get("api_version")
+        if version is None:
+            return
+        match = _API_VERSION.match(version)
+        if not match:
+            raise ValidationError("must look like 2026-04", "api_version")
+        if version < "2026-04":
+            raise ValidationError(
+                "must be 2026-04 or later (refund idempotency is enforced from 2026-04)", "api_version"
+            )
+
+
+def settings_of(config: Config) -> ShopifySettings:
+    """The ``[shopify]`` table of ``config``, its defaults when it has none."""
+    return config.section(KEY, ShopifySettings)
+
+
+def _spell_address(raw: str, *, allow_private: bool) -> str:
+    """A ``[[shops]]`` shop domain: ``your-shop.myshopify.com`` whatever the flag (Shopify is never internal)."""
+    return shopify_shop_domain(raw)
+
+
+def _warnings(settings: ShopifySettings, config: Config) -> list[str]:
+    """An app key without its secret: installs, webhooks and session tokens would all be refused."""
+    if settings.api_key and not config.secret(settings.api_secret_env):
+        return [f"{KEY}.api_secret_env: environment variable {settings.api_secret_env} is not set"]
+    return []
+
+
+SECTION: ConfigSection[ShopifySettings] = ConfigSection(
+    key=KEY, schema=ShopifySchema, settings=ShopifySettings, spell_address=_spell_address,
+    warnings=_warnings,
+)
