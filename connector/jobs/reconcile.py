@@ -4,7 +4,7 @@ Each pass (1) relays outbox rows never enqueued or enqueued and lost, (2) enqueu
 (retries after backoff, and running ones whose worker vanished), (3) schedules a poll of each active shop
 when its polling interval has passed: for WooCommerce the only source for missed webhooks, (4) forgets
 webhook digests older than the replay horizon, (5) raises an alert on returns whose EU withdrawal refund
-deadline is two days off or past with nothing paid.
+deadline is two days off or past with nothing paid, (6) deletes the photos of portal drafts never confirmed.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 from connector.bootstrap import Container
 from connector.jobs.queue import JobQueue
 from connector.jobs.relay import relay
+from connector.services.draft_photos import prune_draft_photos
 from connector.services.executor import due_actions
 from connector.services.refund_deadlines import watch_refund_deadlines
 from connector.store.outbox_repo import JobKind
@@ -32,6 +33,7 @@ class Pass:
     actions: int
     polls: int
     deadline_alerts: int = 0
+    draft_photos_pruned: int = 0
 
 
 def reconcile(container: Container, queue: JobQueue, *, poll: bool = True) -> Pass:
@@ -60,7 +62,8 @@ def reconcile(container: Container, queue: JobQueue, *, poll: bool = True) -> Pa
         forget_old_digests(uow.connection, now)
         uow.commit()
     alerts = watch_refund_deadlines(container, now)
-    return Pass(relayed, enqueued, polls, len(alerts))
+    pruned = prune_draft_photos(container, now)
+    return Pass(relayed, enqueued, polls, len(alerts), pruned)
 
 
 def _schedule_polls(container: Container, now: datetime) -> int:

@@ -7,13 +7,18 @@ checked, cleaned of its metadata and stored when it is sent, under the draft's i
 draft carries a reference to it (``DraftPhoto.encode``), signed with the rest of the draft. On confirm,
 ``record_draft_photos`` writes those references into ``return_photos`` for the new return.
 
-A draft that is never confirmed leaves its photos in the store, under their own draft's directory.
+A draft that is never confirmed must not keep its photos forever: each stored photo has a row in
+``draft_photos`` until its return records it, and the reconciler (``prune_draft_photos``) deletes the files, then
+the rows, of photos older than a draft can live plus a margin. The margin is generous because every screen seals
+the draft again (its two hours count from the last screen shown), and a return recorded after its photos were
+pruned would point at nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Final
 
 from connector.domain.reasons import ReasonCode
@@ -21,6 +26,13 @@ from connector.photos.checking import EXTENSIONS, PhotoRefused, clean_photo
 from connector.photos.ports import MAX_PER_RETURN, PhotoRef
 from connector.services.deps import Deps
 
+DRAFT_LIFETIME: Final = timedelta(hours=2)
+"""How long a draft's signed value stays valid after a screen sealed it (``connector.pages.portal.draft``)."""
+PRUNE_MARGIN: Final = timedelta(hours=22)
+"""Beyond the draft's lifetime: a customer going back and forth between screens keeps a draft alive longer."""
+PRUNE_AFTER: Final = DRAFT_LIFETIME + PRUNE_MARGIN
+PRUNE_BATCH: Final = 500
+"""Photos pruned per reconciler pass at most: a backlog goes over a few passes, never in one long one."""
 _SEPARATOR: Final = "|"
 _DRAFT_NAMESPACE: Final = "draft:"
 """Stored as if for a return of this id: no return id ever starts so, so the two can never share a folder."""
@@ -67,6 +79,9 @@ def keep_draft_photos(
     try:
         for photo in cleaned:
             stored.append(deps.photos.put(shop_id, _DRAFT_NAMESPACE + draft_id, photo.content, photo.media_type))
+        with deps.uow() as uow:
+            uow.draft_photos.add(shop_id, draft_id, [ref.key for ref in stored], deps.clock())
+            uow.commit()
     except BaseException:
         for ref in stored:
             deps.photos.delete(ref)
@@ -87,5 +102,23 @@ def record_draft_photos(deps: Deps, shop_id: str, return_id: str, photos: Mappin
         for line_id, ref in wanted:
             if ref.key not in known:
                 recorded += len(repo.add(return_id, line_id, [ref], deps.clock()))
+        uow.draft_photos.release(shop_id, [ref.key for _, ref in wanted])
         uow.commit()
     return recorded
+
+
+def prune_draft_photos(deps: Deps, now: datetime, limit: int = PRUNE_BATCH) -> int:
+    """Delete the photos of drafts never confirmed, stored more than ``PRUNE_AFTER`` ago; how many.
+
+    Files first, then rows: a pass stopped between the two finds the rows again next time and deletes the
+    (already missing) files without error, whereas rows deleted first would leave files nobody knows of.
+    """
+    with deps.uow() as uow:
+        stale = uow.draft_photos.stored_before(now - PRUNE_AFTER, limit)
+    for photo in stale:
+        deps.photos.delete(photo.ref)
+    if stale:
+        with deps.uow() as uow:
+            uow.draft_photos.remove([photo.id for photo in stale])
+            uow.commit()
+    return len(stale)

@@ -150,6 +150,20 @@ return_photos = Table(
     Index("ix_return_photos_shop", "shop_id"),
 )
 
+draft_photos = Table(
+    "draft_photos",
+    metadata,
+    # Photos stored for a portal draft not confirmed yet (connector.services.draft_photos): the row goes when the
+    # draft's return records them, or with the files once the draft is long dead (the reconciler).
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("shop_id", String(64), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("draft_id", String(64), nullable=False),
+    Column("ref", String(255), nullable=False),  # the photo store's key (connector.photos)
+    _stamp("created_at"),
+    UniqueConstraint("ref", name="uq_draft_photos_ref"),
+    Index("ix_draft_photos_created", "created_at"),
+)
+
 events = Table(
     "events",
     metadata,
@@ -312,6 +326,7 @@ __all__ = [
     "actions",
     "api_keys",
     "data_requests",
+    "draft_photos",
     "events",
     "idempotency_keys",
     "metadata",

@@ -10,6 +10,7 @@ from connector.store.actions_repo import ActionRepository
 from connector.store.apikeys_repo import ApiKeyRepository
 from connector.store.branding_repo import BrandingRepository
 from connector.store.crypto import CredentialCipher
+from connector.store.draft_photos_repo import DraftPhotoRepository
 from connector.store.idempotency_repo import IdempotencyRepository
 from connector.store.inbox_repo import InboxRepository
 from connector.store.orders_repo import OrderSnapshotRepository
@@ -78,6 +79,10 @@ class UnitOfWork:
 
     def photos(self, shop_id: str) -> PhotoRepository:
         return PhotoRepository(self.connection, shop_id)
+
+    @property
+    def draft_photos(self) -> DraftPhotoRepository:
+        return DraftPhotoRepository(self.connection)
 
     def policies(self, shop_id: str) -> PolicyRepository:
         return PolicyRepository(self.connection, shop_id)

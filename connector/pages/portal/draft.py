@@ -18,12 +18,12 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, Final
 
 from connector.pages.signed import PortalSigner, Purpose, Rejected, SignedValueRejected
+from connector.services.draft_photos import DRAFT_LIFETIME
 
-DRAFT: Final = Purpose("portal-draft", timedelta(hours=2))
+DRAFT: Final = Purpose("portal-draft", DRAFT_LIFETIME)
 """As long as the order access it continues: one sitting, from choosing the lines to confirming."""
 
 MAX_LINES: Final = 250
