@@ -236,7 +236,9 @@ def line_from_woo(
     item_id = str(item.get("id"))
     return OrderLine(
         id=item_id,
-        title=str(item.get("name") or ""),
+        # A variation's ``name`` is "Product - Blue, L", its attributes also being the variant's title: the
+        # product's own name (``parent_name``) keeps them apart, as Shopify's lines do. Simple products have none.
+        title=str(item.get("parent_name") or item.get("name") or ""),
         quantity_ordered=quantity,
         quantity_fulfilled=quantity if fulfilled else 0,
         unit_price=Money(unit, currency),

@@ -38,6 +38,18 @@ def test_lines_variations_discounts_and_taxes() -> None:
     assert variation.platform_ids["item_id"] == "316"
 
 
+def test_a_variation_is_titled_by_its_product_with_the_variant_apart() -> None:
+    """WooCommerce names a variation's line "Product - Blue, L" and gives its attributes as meta as well: titled
+    by that name, the portal showed "Ship Your Idea - Blue, L (Blue / L)". The product's name (``parent_name``)
+    is the title, as on Shopify; a simple product, which has no parent, keeps its own name."""
+    raw = order()
+    raw["line_items"][1]["parent_name"] = "Ship Your Idea"
+    raw["line_items"][0]["parent_name"] = None
+    simple, variation, _socks = order_from_woo(raw, shop_id="s").lines
+    assert (variation.title, variation.variant_title) == ("Ship Your Idea", "Blue / L")
+    assert simple.title == raw["line_items"][0]["name"]
+
+
 def test_unit_price_rounding_never_changes_what_was_paid() -> None:
     socks = order_from_woo(order(), shop_id="s").line("317")
     assert socks.unit_price == usd("3.34")  # 10.00 / 3 rounded up
