@@ -42,6 +42,14 @@ class Milestone:
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentDue:
+    """What the customer still has to pay for an exchange's dearer replacement, and where (the shop's own page)."""
+
+    amount: Money | None
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class TrackedReturn:
     shop: Shop
     request: ReturnRequest
@@ -68,6 +76,21 @@ class TrackedReturn:
     def closed(self) -> bool:
         return self.request.status.is_terminal
 
+    @property
+    def payment_due(self) -> PaymentDue | None:
+        """The exchange order waiting for the customer's payment, while it waits: the executor notes the shop's
+        payment link once (``executor._await_payment``) and the exchange's payment event ends the wait. Without
+        it on this page the customer would learn only by the shop's e-mail that the replacement waits for them."""
+        if self.closed:
+            return None
+        for event in reversed(self.request.events):
+            if event.action == "exchange":
+                return None
+            url = str(event.data.get("payment_url") or "") if event.action == "note" else ""
+            if url.startswith("https://") or url.startswith("http://"):
+                return PaymentDue(_due_amount(str(event.data.get("amount_due") or "")), url)
+        return None
+
 
 def tracked_return(deps: Deps, shop_id: str, return_id: str) -> TrackedReturn | None:
     """The return of ``shop_id`` named ``return_id`` as its customer sees it; None when the shop has none."""
@@ -83,6 +106,15 @@ def tracked_return(deps: Deps, shop_id: str, return_id: str) -> TrackedReturn | 
         if event.action in STEPS or event.action in PAYMENTS
     )
     return TrackedReturn(shop, request, order, timeline)
+
+
+def _due_amount(text: str) -> Money | None:
+    """``"12.50 EUR"`` as the executor notes it; None when it cannot be read (the link is still shown)."""
+    amount, _, currency = text.partition(" ")
+    try:
+        return Money(Decimal(amount), currency.strip()) if currency.strip() else None
+    except (InvalidOperation, ValueError):
+        return None
 
 
 def _amount(event: ReturnEvent, currency: str) -> Money | None:

@@ -114,3 +114,33 @@ def test_a_return_that_does_not_exist_is_not_found(app: Flask, client: FlaskClie
     answer = client.get(f"/portal/{SHOP}/r/{token}", headers=ENGLISH)
     assert answer.status_code == 404
     assert "Page not found" in text_of(answer.get_data(as_text=True))
+
+
+def test_an_exchange_waiting_for_payment_shows_where_to_pay_until_it_is_paid(
+    container: Container, app: Flask, client: FlaskClient
+) -> None:
+    use_policy(container, {"default_action": "review"})
+    location = confirmed(app, client)
+    return_id = the_return_id(container)
+    clock = container.clock
+    assert isinstance(clock, Clock)
+    pay_here = "https://shop.example/checkout/order-pay/77?key=wc_order_x"
+    with container.uow() as uow:  # what the executor notes when the exchange order waits for the customer
+        repo = uow.returns(SHOP)
+        found = repo.get(return_id)
+        assert found is not None
+        found.note(WORKER, clock.now, "awaiting the customer's payment of 12.50 EUR for the exchange order",
+                   {"platform_id": "77", "amount_due": "12.50 EUR", "payment_url": pay_here})
+        repo.save(found)
+        uow.commit()
+    page = client.get(location.split("?", 1)[0], headers=FRENCH).get_data(as_text=True)
+    assert f'href="{pay_here}"' in page
+    assert "il attend votre paiement de 12,50\u00a0€" in text_of(page)
+    with container.uow() as uow:  # the shop marked the order paid: the exchange is recorded, the wait is over
+        repo = uow.returns(SHOP)
+        found = repo.get(return_id)
+        assert found is not None
+        found.record_money_moved(WORKER, clock.now, "exchange", Money("12.50", "EUR"))
+        repo.save(found)
+        uow.commit()
+    assert pay_here not in client.get(location.split("?", 1)[0], headers=ENGLISH).get_data(as_text=True)
