@@ -153,3 +153,18 @@ def test_a_token_less_search_is_refused(container: Container, client: FlaskClien
     answer = client.post(url, data={**CHOSEN, "find": "0"}, content_type="multipart/form-data")
     assert answer.status_code == 400 and "Sweater" not in answer.get_data(as_text=True)
     assert csrf_of(answer.get_data(as_text=True))
+
+
+def test_confirming_opens_the_exchange_for_the_other_product(container: Container, client: FlaskClient) -> None:
+    use_policy(container, ANY_PRODUCT)
+    url, html = searched(client)
+    chosen = send(client, url, html, {**CHOSEN, "l0-pick": "V-SM"})
+    method = client.get(chosen.headers["Location"]).get_data(as_text=True)
+    review_url = send(client, chosen.headers["Location"], method, {"method": "prepaid_label"}).headers["Location"]
+    review = client.get(review_url).get_data(as_text=True)
+    confirmed = send(client, review_url, review, {})
+    assert confirmed.status_code == 303, confirmed.get_data(as_text=True)
+    with container.uow() as uow:
+        [opened] = uow.returns("shop-a").for_order("O1")
+    [line] = opened.lines
+    assert (line.resolution.exchange_variant_id, line.resolution.exchange_product_id) == ("V-SM", "P-2")
