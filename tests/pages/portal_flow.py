@@ -79,6 +79,8 @@ WORDS: dict[str, dict[str, str]] = {
         "done": "Votre retour est enregistré",
         "refused": "Cet article ne peut pas être retourné.",
         "money_paid": "Sommes versées",
+        "track": "suivre mon retour",
+        "your_return": "Votre retour",
         "paid_so_far": "Versé à ce jour : {amount}",
         "why": "Pourquoi ?",
     },
@@ -104,6 +106,8 @@ WORDS: dict[str, dict[str, str]] = {
         "done": "Your return is registered",
         "refused": "This item cannot be returned.",
         "money_paid": "Money paid",
+        "track": "track my return",
+        "your_return": "Your return",
         "paid_so_far": "Paid so far: {amount}",
         "why": "Why?",
     },
@@ -234,8 +238,9 @@ class Customer:
         return self.page.locator("main")
 
     def tracks(self, paid: Money) -> None:
-        """Back on the confirmation's address once the shop has paid: the tracking page says how much was paid."""
-        self.page.reload()
+        """Following the confirmation's tracking link once the shop has paid: the page says how much was paid."""
+        self.page.get_by_role("link", name=self.words["track"]).click()
+        expect(self.page.get_by_role("heading", level=1)).to_have_text(self.words["your_return"])
         expect(self.page.locator("main")).to_contain_text(self.words["money_paid"])
         page_mentions(self.page.locator("main"), self.words["paid_so_far"].format(amount=self.money(paid)))
         assert_accessible(self.page)
