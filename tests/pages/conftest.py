@@ -77,12 +77,22 @@ def locale() -> str:
 
 
 @pytest.fixture
-def page(browser: Browser, viewport: Viewport, locale: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+def javascript() -> bool:
+    """Whether the page runs scripts. The portal works without (progressive enhancement): parametrize with False
+    to prove it. axe-core is a script, so a page without JavaScript cannot be checked by it."""
+    return True
+
+
+@pytest.fixture
+def page(
+    browser: Browser, viewport: Viewport, locale: str, javascript: bool, request: pytest.FixtureRequest
+) -> Iterator[Page]:
     """A new page in its own browser context (no cookie crosses tests); a full-page screenshot is kept whatever
     the outcome, named after the test, since a failing test's screen is the one most worth seeing."""
     context = browser.new_context(
         viewport={"width": viewport.width, "height": viewport.height},
         locale=locale,
+        java_script_enabled=javascript,
         extra_http_headers={"Accept-Language": f"{locale},{locale.split('-')[0]};q=0.9"},
         # axe-core is injected as a script: a page's Content-Security-Policy must not block the check.
         bypass_csp=True,

@@ -46,7 +46,11 @@ LOCALES = ["fr-FR", "en-GB"]
 matrix = pytest.mark.parametrize(("platform", "locale"), [(p, loc) for p in PLATFORMS for loc in LOCALES])
 
 
-@matrix
+@pytest.mark.parametrize(
+    ("platform", "locale", "javascript"),
+    [(p, loc, True) for p in PLATFORMS for loc in LOCALES]
+    + [("shopify", "en-GB", False), ("woocommerce", "fr-FR", False)],  # progressive enhancement: works without
+)
 def test_refund_to_the_original_payment(shops: Shops, customer: Customer, platform: str) -> None:  # noqa: F811
     order, line = shops.take(platform, lambda _order, _line: True)
     paid = line.paid_for(1)
