@@ -10,7 +10,9 @@ rather than guessed. They are shown in the shop's timezone when the page passes 
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,17 +27,33 @@ from connector.domain.money import Money
 
 _UTC: Final = ZoneInfo("UTC")
 _DEFAULT_LOCALE: Final = "en"
+FORMATTED_KEPT: Final = 4096
+"""Texts kept per kind (prices, days): a page's worth for many orders; the least recently used go first."""
 
 
 def format_money(value: Money, locale: str | None = None) -> str:
     """The amount with its currency, in the currency's own number of decimals (JPY none, KWD three)."""
-    return str(format_currency(value.amount, value.currency, locale=_locale(locale)))
+    return _money_text(str(value.amount), value.currency, _locale(locale))
 
 
 def format_day(value: date | datetime, timezone: str | None = None, locale: str | None = None) -> str:
     """A day in words (``5 mars 2026``, ``March 5, 2026``); a datetime is first moved to ``timezone``."""
     day = _in_zone(value, timezone).date() if isinstance(value, datetime) else value
-    return str(babel_format_date(day, "long", locale=_locale(locale)))
+    return _day_text(day, _locale(locale))
+
+
+@functools.lru_cache(maxsize=FORMATTED_KEPT)
+def _money_text(amount: str, currency: str, locale: str) -> str:
+    """Babel's formatting, kept: it depends on nothing but its arguments (CLDR's data ships with Babel), and
+    parsing the locale's pattern each time cost more than the rest of a price's line on a page. The amount
+    is keyed by its exact text, so ``39.9`` and ``39.90`` are formatted on their own."""
+    return str(format_currency(Decimal(amount), currency, locale=locale))
+
+
+@functools.lru_cache(maxsize=FORMATTED_KEPT)
+def _day_text(day: date, locale: str) -> str:
+    """Kept for the same reason as ``_money_text``; a ``datetime`` never gets here (its day is taken first)."""
+    return str(babel_format_date(day, "long", locale=locale))
 
 
 def format_moment(value: datetime, timezone: str | None = None, locale: str | None = None) -> str:

@@ -44,12 +44,24 @@ def portal_settings_for(deps: Deps, shop: Shop, policy: Policy, currency: str | 
     return _settings(deps.config, shop, stored, policy, currency)
 
 
+def portal_branding(deps: Deps, shop: str | Shop) -> Branding:
+    """The shop's effective look alone, for a page that offers no method (the review, the tracking and policy
+    pages): no policy is read for it, and a ``Shop`` its use case has just read is not read again."""
+    with deps.uow() as uow:
+        found = uow.shops.get(shop) if isinstance(shop, str) else shop
+        stored = uow.branding(found.id).get()
+    return _branding(deps.config, found, stored)
+
+
 def _settings(
     config: Config, shop: Shop, stored: BrandingChoices, policy: Policy, currency: str | None
 ) -> PortalSettings:
+    return PortalSettings(_branding(config, shop, stored), tuple(offered_methods(policy, currency or shop.currency)))
+
+
+def _branding(config: Config, shop: Shop, stored: BrandingChoices) -> Branding:
     declared = _declared_branding(config, shop)
-    branding = stored.over(declared.over(default_branding(shop.name or shop.address)))
-    return PortalSettings(branding, tuple(offered_methods(policy, currency or shop.currency)))
+    return stored.over(declared.over(default_branding(shop.name or shop.address)))
 
 
 def save_branding(deps: Deps, shop_id: str, choices: BrandingChoices) -> None:

@@ -81,3 +81,17 @@ def test_the_filters_use_the_pages_language(app: Flask) -> None:
         english = app.jinja_env.from_string(template).render(values)
     assert french == f"12,50{NBSP}€ | 6 mars 2026 | 5 mars 2026, 23:30 | 3 jours restants"
     assert english == f"€12.50 | March 6, 2026 | March 5, 2026, 11:30{NNBSP}PM | 3 days left"
+
+
+def test_kept_texts_stay_apart_by_language_and_amount(app: Flask) -> None:
+    """The formatted prices and days are kept (``_money_text``, ``_day_text``): asked again, in another order of
+    languages and amounts, each still gets its own text."""
+    for _round in range(2):
+        assert format_money(Money("12.50", "EUR"), "en") == "€12.50"
+        assert format_money(Money("12.50", "EUR"), "fr") == f"12,50{NBSP}€"
+        assert format_money(Money("12.50", "USD"), "en") == "$12.50"
+        assert format_money(Money("12.51", "EUR"), "en") == "€12.51"
+        assert format_day(date(2026, 3, 5), locale="fr") == "5 mars 2026"
+        assert format_day(date(2026, 3, 5), locale="en") == "March 5, 2026"
+        with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+            assert format_money(Money("12.50", "EUR")) == f"12,50{NBSP}€"

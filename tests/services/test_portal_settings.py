@@ -14,7 +14,7 @@ from connector.domain import Platform, ReturnMethod
 from connector.domain.money import Money
 from connector.policy import loads
 from connector.services.policies import set_policy
-from connector.services.portal_settings import portal_settings, save_branding
+from connector.services.portal_settings import portal_branding, portal_settings, save_branding
 from connector.store.crypto import CredentialCipher
 from connector.store.errors import UnknownShop
 from connector.store.tables import shop_branding
@@ -134,3 +134,22 @@ def test_a_removed_shop_takes_its_branding_with_it(container: Container) -> None
         uow.commit()
     with container.uow() as uow:
         assert uow.branding(SHOP).get() == BrandingChoices()
+
+
+def test_the_look_alone_is_the_settings_look_without_reading_the_policy(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configured = build(container.engine, Config(shops=(DECLARED,)))
+    save_branding(configured, SHOP, BrandingChoices(accent_colour="#0b6e4f"))
+    expected = portal_settings(configured, SHOP).branding
+    monkeypatch.setattr("connector.services.portal_settings.current_policy", _no_policy_read)
+    with configured.uow() as uow:
+        shop = uow.shops.get(SHOP)
+    assert portal_branding(configured, SHOP) == expected
+    assert portal_branding(configured, shop) == expected
+    with pytest.raises(UnknownShop):
+        portal_branding(configured, "nope")
+
+
+def _no_policy_read(*_args: object) -> None:
+    raise AssertionError("the look alone reads no policy")

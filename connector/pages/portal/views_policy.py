@@ -57,7 +57,7 @@ def sections(summary: Explanation, language: str) -> list[Section]:
 @bp.get("/policy")
 def policy(shop_id: str) -> str:
     page = policy_page(container(), shop_id)
-    show_shop_look(shop_id, page.currency)
+    show_shop_look(shop_id)
     return render_template(
         "portal/policy.html",
         page_title=_("Return policy"),

@@ -92,7 +92,7 @@ def _quoted_page(
         except ExchangesUnavailable:
             return _unavailable_page(access, draft)
     use_order_locale(quote.order.customer.locale if quote.order.customer else None)
-    show_shop_look(shop_id, quote.order.currency)
+    show_shop_look(quote.shop)
     token = sealed(draft)
     page = render_template(
         "portal/review.html",

@@ -27,7 +27,7 @@ def tracking(shop_id: str, tracking: str) -> tuple[str, int] | str:
         return render_template("portal/problem.html", status=404), 404
     order = tracked.order
     use_order_locale(order.customer.locale if order is not None and order.customer else None)
-    show_shop_look(shop_id, tracked.request.currency)
+    show_shop_look(shop_id)
     new = request.args.get("new") == "1"
     return render_template(
         "portal/tracking.html",
