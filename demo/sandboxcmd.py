@@ -1,4 +1,4 @@
-"""``sandbox shopify|woocommerce``: local shops that speak the real APIs, for demos and tests only."""
+"""``sandbox shopify|woocommerce|carrier``: local shops and a carrier on the real APIs, for demos and tests only."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from connector.cli.common import Subparsers
 SANDBOXES = {
     "shopify": "sandboxes.shopify.cli",
     "woocommerce": "sandboxes.woocommerce.cli",
+    "carrier": "sandboxes.carrier.cli",  # Sendcloud's shapes
 }
 
 
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "sandbox",
-        help="run a local sandbox shop (Shopify or WooCommerce)",
+        help="run a local sandbox shop (Shopify or WooCommerce) or carrier (Sendcloud)",
         description="Run a local shop server that speaks the platform's real API, seeded with a deterministic "
         "catalogue and orders, with fault injection. Never used by production code paths.",
     )
