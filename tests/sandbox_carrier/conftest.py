@@ -3,6 +3,9 @@ descriptions, and a receiver that records the webhooks it is pushed (raw body an
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +19,7 @@ from werkzeug.serving import make_server
 
 from sandboxes.carrier.app import start_in_thread
 from sandboxes.carrier.carrier import CarrierOptions
-from tests.sandbox_carrier.openapi import check_response
+from tests.sandbox_carrier.openapi import check_response, check_webhook
 
 PUBLIC = "pk-test"
 SECRET = "sk-test"
@@ -109,5 +112,17 @@ def receiver() -> Iterator[Receiver]:
 def carrier(receiver: Receiver) -> Iterator[Sendcloud]:
     base_url, _app, stop = start_in_thread(CarrierOptions(public_key=PUBLIC, secret_key=SECRET,
                                                           webhook_url=receiver.url))  # fmt: skip
-    yield Sendcloud(base_url)
+    client = Sendcloud(base_url)
+    yield client
+    _check_every_webhook_sent(client)
     stop()
+
+
+def _check_every_webhook_sent(client: Sendcloud) -> None:
+    """Whatever the test did, each webhook the carrier pushed is described and correctly signed."""
+    secret = client.sandbox("GET", "webhooks")["secret"]
+    for delivery in client.sandbox("GET", "webhooks/deliveries"):
+        raw = delivery["body"].encode()
+        check_webhook(json.loads(raw))
+        expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(delivery["headers"]["Sendcloud-Signature"], expected)
