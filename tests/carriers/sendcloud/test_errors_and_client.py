@@ -11,13 +11,16 @@ import hashlib
 import hmac
 
 import pytest
+import requests
+import responses
 
 from carriers.sendcloud import provider
+from carriers.sendcloud.client import SendcloudClient
 from carriers.sendcloud.errors import Problem, error_for_response, problems
 from carriers.sendcloud.ratelimit import TokenBucket, documented_buckets
-from connector.errors import ConfigError, NotFound, PermanentError, RetryableError
+from connector.errors import ConfigError, NotFound, OutcomeUnknown, PermanentError, RetryableError
 from tests.carriers.sendcloud import oas
-from tests.carriers.sendcloud.fixtures import DOCS_V2, RETURNS
+from tests.carriers.sendcloud.fixtures import BASE, DOCS_V2, RETURNS, V3, Sleeps, unlimited
 
 
 def test_the_errors_shape_with_field_message_and_an_integer_code() -> None:
@@ -80,3 +83,29 @@ def test_the_provider_reads_the_keys_from_the_named_environment_variables(monkey
     assert adapter.verify_tracking_webhook(b"{}", {"Sendcloud-Signature": signed})
     with pytest.raises(ConfigError):
         provider.build({"public_key_env": "SC_NOTHING"}, {})
+
+
+@responses.activate
+def test_a_read_that_times_out_is_retried_but_a_write_that_cannot_connect_is_only_retryable() -> None:
+    # A connect timeout sent nothing (no OutcomeUnknown); a read timeout on GET is retried with backoff.
+    responses.get(f"{V3}/returns/1", body=requests.ReadTimeout("slow"))
+    responses.get(f"{V3}/returns/1", json={"ok": True})
+    responses.post(f"{V3}/returns", body=requests.ConnectTimeout("no route"))
+    sleeps = Sleeps()
+    client = SendcloudClient("public", "secret", base_url=BASE, sleep=sleeps, buckets=unlimited())
+
+    assert client.request("GET", "/v3/returns/1", what="return").body == {"ok": True}
+    with pytest.raises(RetryableError) as raised:
+        client.request("POST", "/v3/returns", json={}, what="create")
+    assert not isinstance(raised.value, OutcomeUnknown)
+    assert len(sleeps) == 1 and [c.request.method for c in responses.calls] == ["GET", "GET", "POST"]
+
+
+@responses.activate
+def test_a_retry_after_longer_than_a_worker_should_block_goes_back_to_the_queue() -> None:
+    responses.post(f"{V3}/returns", status=429, headers={"Retry-After": "3600"})
+    client = SendcloudClient("public", "secret", base_url=BASE, sleep=Sleeps(), buckets=unlimited())
+
+    with pytest.raises(RetryableError) as raised:
+        client.request("POST", "/v3/returns", json={}, what="create")
+    assert raised.value.retry_after == 3600 and len(responses.calls) == 1
