@@ -1,0 +1,111 @@
+"""The Sendcloud adapter (carriers/sendcloud) against the sandbox carrier, over real HTTP: the point of the
+sandbox is that the adapter runs on it end to end, lost answers and faults included."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from carriers.sendcloud.provider import build
+from connector.domain.shipping import (
+    CancelResult,
+    LabelRequest,
+    PaperSize,
+    Parcel,
+    PostalAddress,
+    ServicePointQuery,
+    TrackingStatus,
+)
+from connector.ports import CarrierAdapter
+from tests.sandbox_carrier.conftest import PUBLIC, SECRET, Receiver, Sendcloud
+
+CUSTOMER = PostalAddress("Jeanne Client", "Rue de la Roquette", "75011", "Paris", "FR", house_number="5",
+                         email="jeanne@example.com")  # fmt: skip
+WAREHOUSE = PostalAddress("Entrepôt Retours", "ZA des Gones", "69007", "Lyon", "FR", house_number="12",
+                          company="Maison Lumen")  # fmt: skip
+
+
+@pytest.fixture
+def adapter(carrier: Sendcloud) -> Iterator[CarrierAdapter]:
+    section = {"base_url": f"{carrier.base_url}/api", "option_code": "colissimo:return/dropoff",
+               "labelless_option_code": "mondial_relay:return/labelless",
+               "pickup_option_code": "colissimo:return/pickup", "contract": 4242, "announce_polls": 1}  # fmt: skip
+    yield build(section, {"public_key": PUBLIC, "secret_key": SECRET})
+
+
+def _request(key: str = "idem-R1042", method: str = "prepaid_label") -> LabelRequest:
+    return LabelRequest(return_id="R1042", idempotency_key=key, sender=CUSTOMER, recipient=WAREHOUSE,
+                        parcel=Parcel(weight_grams=400), method=method)  # fmt: skip
+
+
+def test_a_label_in_a6_and_a4(carrier: Sendcloud, adapter: CarrierAdapter) -> None:
+    label = adapter.create_return_label(_request(), (PaperSize.A6, PaperSize.A4))
+    made = carrier.sandbox("GET", "returns", params={"external_reference": "idem-R1042"})
+    assert [r["id"] for r in made] == [int(label.carrier_ref)]
+    assert label.tracking_number == made[0]["tracking_number"]
+    assert [d.paper_size for d in label.documents] == [PaperSize.A6, PaperSize.A4]
+    assert all(d.pdf.startswith(b"%PDF-") for d in label.documents)
+
+
+def test_a_lost_answer_makes_one_return_only(carrier: Sendcloud, adapter: CarrierAdapter) -> None:
+    carrier.sandbox("POST", "faults/next", json={"kind": "timeout_after_write", "path_prefix": "/api/v3/returns",
+                                                 "methods": ["POST"]})  # fmt: skip
+    label = adapter.create_return_label(_request(), (PaperSize.A6,))
+    again = adapter.create_return_label(_request(), (PaperSize.A6,))  # a killed worker's retry
+    assert [f["kind"] for f in carrier.sandbox("GET", "faults/fired")] == ["timeout_after_write"]
+    made = carrier.sandbox("GET", "returns", params={"external_reference": "idem-R1042"})
+    assert len(made) == 1 and label.carrier_ref == again.carrier_ref == str(made[0]["id"])
+
+
+def test_labelless_relay_point_return_brings_its_qr(carrier: Sendcloud, adapter: CarrierAdapter) -> None:
+    label = adapter.create_return_label(_request(method="relay_point"), (PaperSize.A6,))
+    assert label.qr_png is not None and label.qr_png.startswith(b"\x89PNG")
+
+
+def test_service_points_near_a_postcode_through_a_503(carrier: Sendcloud, adapter: CarrierAdapter) -> None:
+    carrier.sandbox("POST", "faults/next", json={"kind": "status", "status": 503, "retry_after": 1,
+                                                 "path_prefix": "/api/v3/service-points"})  # fmt: skip
+    points = adapter.find_service_points(ServicePointQuery(country="FR", postal_code="75011", radius_m=3000))
+    assert len(points) >= 4
+    distances = [p.distance_m or 0 for p in points]
+    assert distances == sorted(distances)
+    assert (points[0].name, points[0].opening_hours[1]) == ("Tabac de la Roquette", ("09:00-19:00",))
+    assert 7 not in points[0].opening_hours or not points[0].opening_hours[7]
+    assert [f["status"] for f in carrier.sandbox("GET", "faults/fired")] == [503]
+
+
+def test_webhooks_verify_and_parse_and_a_forged_one_does_not(
+    carrier: Sendcloud, adapter: CarrierAdapter, receiver: Receiver
+) -> None:
+    label = adapter.create_return_label(_request(), (PaperSize.A6,))
+    carrier.sandbox("POST", f"returns/{label.carrier_ref}/advance", json={"steps": 10})
+    statuses = []
+    for raw, headers in receiver.wait_for(6):
+        assert adapter.verify_tracking_webhook(raw, headers)
+        statuses += [event.status for event in adapter.parse_tracking_webhook(raw)]
+        forged = json.dumps(json.loads(raw) | {"timestamp": 1}).encode()
+        assert not adapter.verify_tracking_webhook(forged, headers)
+    assert statuses[0] == TrackingStatus.AWAITING_DROPOFF and statuses[-1] == TrackingStatus.DELIVERED
+    assert set(statuses[1:-1]) == {TrackingStatus.IN_TRANSIT}
+    polled = [event.status for event in adapter.poll_tracking(label.carrier_ref)]
+    assert polled == statuses
+
+
+def test_cancel_before_and_after_the_first_scan(carrier: Sendcloud, adapter: CarrierAdapter) -> None:
+    first = adapter.create_return_label(_request(), (PaperSize.A6,))
+    assert adapter.cancel_label(first.carrier_ref) == CancelResult.REQUESTED
+    carrier.sandbox("POST", f"returns/{first.carrier_ref}/advance")
+    assert adapter.poll_tracking(first.carrier_ref)[-1].status == TrackingStatus.CANCELLED
+    second = adapter.create_return_label(_request("idem-R1043"), (PaperSize.A6,))
+    carrier.sandbox("POST", f"returns/{second.carrier_ref}/advance")
+    assert adapter.cancel_label(second.carrier_ref) == CancelResult.NOT_CANCELLABLE
+
+
+def test_a_pickup_return_is_booked(carrier: Sendcloud, adapter: CarrierAdapter) -> None:
+    label = adapter.create_return_label(_request(method="home_pickup"), (PaperSize.A6,))
+    booking = adapter.book_pickup(label.carrier_ref, CUSTOMER, None)
+    assert booking.carrier_ref == label.carrier_ref
+    carrier.sandbox("POST", f"returns/{label.carrier_ref}/advance", json={"steps": 2})
+    assert adapter.poll_tracking(label.carrier_ref)[-1].carrier_status == "picked-up-by-driver"
