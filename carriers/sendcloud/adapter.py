@@ -62,7 +62,7 @@ from connector.domain.shipping import (
     TrackingEvent,
 )
 from connector.domain.timeutil import utcnow
-from connector.errors import NotFound, OutcomeUnknown, PermanentError
+from connector.errors import NotFound, OutcomeUnknown, PermanentError, RetryableError
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,13 @@ class SendcloudCarrier:
             return_id = found
         else:
             return_id = str(answer.body["return_id"])
-        return self.complete_label(return_id, paper_sizes, polls=self._settings.announce_polls)
+        try:
+            return self.complete_label(return_id, paper_sizes, polls=self._settings.announce_polls)
+        except RetryableError as exc:
+            # The return exists: its id goes back now, to be stored, and the label is completed later.
+            log.warning("sendcloud return %s made, its label not read yet: %s", return_id, exc)
+            return ReturnLabel(carrier=KEY, carrier_ref=return_id, tracking_number="", tracking_url="",
+                               created_at=self._clock())
 
     def return_body(self, request: LabelRequest) -> dict[str, Any]:
         """The ``CreateReturn`` body (v3 returns requestBodies) for a request."""
@@ -324,6 +330,16 @@ class SendcloudCarrier:
         data = (answer.body or {}).get("data") or {}
         points = [mapping.service_point(item) for item in data.get("results") or [] if not item.get("is_expired")]
         return sorted(points, key=lambda point: (point.distance_m is None, point.distance_m or 0))[: query.limit]
+
+    def service_point_available(self, service_point_id: str) -> bool:
+        """Whether a point chosen earlier still takes parcels (``POST /v3/service-points/{id}/check-availability``,
+        live with some carriers): search results may include points no longer available."""
+        answer = self._client.request(
+            "POST", f"/v3/service-points/{int(service_point_id)}/check-availability",
+            what=f"availability of service point {service_point_id}",
+        )
+        data = (answer.body or {}).get("data") or {}
+        return data.get("is_available") is True
 
     def book_pickup(self, carrier_ref: str, address: PostalAddress, window: PickupWindow | None) -> PickupBooking:
         if CarrierCapability.HOME_PICKUP not in self.capabilities:

@@ -235,3 +235,15 @@ def test_our_body_passes_against_the_documented_example_shape() -> None:
     documented = oas.request_example(RETURNS, "Return")
     ours = carrier().return_body(label_request())
     assert set(ours) <= set(documented) | {"delivery_option"}
+
+
+@responses.activate
+def test_a_return_made_whose_label_cannot_be_read_yet_still_hands_its_id_back() -> None:
+    # The id must be stored at once (v3 returns: the duplicate refusal does not say which return it is).
+    responses.post(f"{V3}/returns", json=CREATED, status=201)
+    responses.get(f"{V3}/returns/12345", status=502)
+
+    label = carrier().create_return_label(label_request(), (PaperSize.A6,))
+
+    assert (label.carrier_ref, label.documents) == ("12345", ())
+    assert [call.request.method for call in responses.calls] == ["POST", "GET", "GET", "GET"]

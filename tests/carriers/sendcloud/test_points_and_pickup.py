@@ -127,3 +127,17 @@ def test_a_pickup_return_is_made_with_delivery_option_pickup_and_confirmed() -> 
     with pytest.raises(PermanentError, match="not made for pickup"):
         adapter.book_pickup("12346", home, None)
     validate_sent(responses.mock)
+
+
+@responses.activate
+def test_a_chosen_point_is_checked_for_availability() -> None:
+    # OAS v3 service points post-check_availability, examples Available / NotAvailable.
+    path = "/service-points/{service_point_id}/check-availability"
+    responses.post(f"{V3}/service-points/1000001/check-availability",
+                   json=oas.example(POINTS, path, "post", "200", "Available"))
+    responses.post(f"{V3}/service-points/1000002/check-availability",
+                   json=oas.example(POINTS, path, "post", "200", "NotAvailable"))
+
+    assert carrier().service_point_available("1000001") is True
+    assert carrier().service_point_available("1000002") is False
+    assert validate_sent(responses.mock) == [POINTS, POINTS]
