@@ -109,3 +109,12 @@ def test_a_retry_after_longer_than_a_worker_should_block_goes_back_to_the_queue(
     with pytest.raises(RetryableError) as raised:
         client.request("POST", "/v3/returns", json={}, what="create")
     assert raised.value.retry_after == 3600 and len(responses.calls) == 1
+
+
+def test_sendcloud_registers_under_the_carriers_entry_point_with_every_capability_it_may_declare() -> None:
+    from connector import carriers_registry
+    from connector.domain.shipping import CarrierCapability
+
+    found = carriers_registry.carrier_provider("sendcloud")
+    assert found.adapter_factory is provider.build
+    assert found.capabilities == frozenset(CarrierCapability) - {CarrierCapability.IN_STORE}
