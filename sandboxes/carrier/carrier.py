@@ -19,7 +19,17 @@ from sandboxes.carrier.points import Point, seed_points
 from sandboxes.carrier.scripted_faults import ScriptedFaults
 from sandboxes.carrier.serialize import webhook_payload
 from sandboxes.carrier.state import Return, Store
-from sandboxes.carrier.statuses import ANNOUNCED, CANCEL_REQUESTED, CANCELLED, FINAL, NO_LABEL, TIMELINES, status
+from sandboxes.carrier.statuses import (
+    ANNOUNCED,
+    ANNOUNCEMENT_FAILED,
+    BEING_ANNOUNCED,
+    CANCEL_REQUESTED,
+    CANCELLED,
+    FINAL,
+    NO_LABEL,
+    TIMELINES,
+    status,
+)
 from sandboxes.carrier.webhooks import Dispatcher, WebhookSettings
 from sandboxes.kit.faults import Faults
 
@@ -33,6 +43,7 @@ class CarrierOptions:
     secret_key: str = "sandbox-secret-key"  # noqa: S105 - a public sandbox default
     webhook_url: str | None = None
     webhook_signature_key: str | None = None  # signs webhooks instead of the secret key when set
+    announce: str = "immediate"  # or "manual": returns wait in 1001 until POST /__sandbox/returns/<id>/announce
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
@@ -55,23 +66,42 @@ class Carrier:
         self.keys.pairs[self.options.public_key] = self.options.secret_key
 
     def create(self, body: dict[str, Any], carrier: str, option_code: str, product_code: str) -> Return:
-        """Create and announce at once: the label and tracking number exist when the 201 is sent."""
+        """Create, and announce at once unless announcing is manual (Sendcloud's POST /returns is asynchronous:
+        the label is null until the carrier accepts the parcel, and announcing may fail)."""
         now = self.options.now()
         with self.store.lock:
             return_id, parcel_id = self.store.next_ids()
             option = body.get("delivery_option")
             record = Return(return_id, parcel_id, body, carrier, option_code, product_code, option,
                             body.get("external_reference"), now)  # fmt: skip
-            if option == "in_store":
-                record.events.append(self.store.event(NO_LABEL, now))
-            else:
-                record.tracking_number = f"{_TRACKING_PREFIX.get(carrier, 'SC')}{parcel_id:010d}FR"
-                record.events.append(self.store.event(ANNOUNCED, now))
             record.script = list(TIMELINES.get(option or "drop_off_point", TIMELINES["drop_off_point"]))
             self.store.add(record)
+            if option == "in_store":
+                record.events.append(self.store.event(NO_LABEL, now))
+            elif self.options.announce == "manual":
+                record.events.append(self.store.event(BEING_ANNOUNCED, now))
+            else:
+                self._announce(record, now)
             event = record.events[-1]
         self.dispatcher.push(webhook_payload(self.base_url, record, event))
         return record
+
+    def announce(self, record: Return, failure: str | None = None) -> None:
+        """The carrier's answer to a pending announcement: a label, or 1002 with the carrier's error."""
+        now = self.options.now()
+        with self.store.lock:
+            if failure is None:
+                self._announce(record, now)
+            else:
+                record.errors.append({"status": "400", "code": "parcel_announcement_error", "detail": failure})
+                record.events.append(self.store.event(ANNOUNCEMENT_FAILED, now))
+                record.script = []
+            event = record.events[-1]
+        self.dispatcher.push(webhook_payload(self.base_url, record, event))
+
+    def _announce(self, record: Return, now: datetime) -> None:
+        self.store.track(record, f"{_TRACKING_PREFIX.get(record.carrier, 'SC')}{record.parcel_id:010d}FR")
+        record.events.append(self.store.event(ANNOUNCED, now))
 
     def move(self, record: Return, status_id: int | None = None) -> int | None:
         """Play the next scripted status (or ``status_id``); None when the timeline is over."""

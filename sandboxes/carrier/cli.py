@@ -18,6 +18,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--secret-key", default="sandbox-secret-key", help="Basic auth password; signs webhooks")
     parser.add_argument("--webhook-url", default=None, help="where parcel_status_changed webhooks are pushed")
     parser.add_argument("--webhook-signature-key", default=None, help="sign webhooks with this instead")
+    parser.add_argument(
+        "--announce",
+        choices=("immediate", "manual"),
+        default="immediate",
+        help="manual: labels wait for POST /__sandbox/returns/<id>/announce (which may fail them)",
+    )
     faults = parser.add_argument_group("faults (random; counted faults: POST /__sandbox/faults/next)")
     faults.add_argument("--error-rate", type=float, default=0.0)
     faults.add_argument("--throttle-rate", type=float, default=0.0)
@@ -27,7 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     options = CarrierOptions(public_key=args.public_key, secret_key=args.secret_key, webhook_url=args.webhook_url,
-                             webhook_signature_key=args.webhook_signature_key)  # fmt: skip
+                             webhook_signature_key=args.webhook_signature_key, announce=args.announce)  # fmt: skip
     faults = FaultConfig.from_dict({"error_rate": args.error_rate, "throttle_rate": args.throttle_rate,
                                     "timeout_after_write_rate": args.timeout_after_write_rate,
                                     "seed": args.fault_seed})  # fmt: skip

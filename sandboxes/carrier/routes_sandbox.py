@@ -12,9 +12,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from sandboxes.carrier.carrier import carrier
+from sandboxes.carrier.errors import ApiError
 from sandboxes.carrier.scripted_faults import Rule
 from sandboxes.carrier.serialize import return_object
-from sandboxes.carrier.statuses import STATUSES
+from sandboxes.carrier.state import Return
+from sandboxes.carrier.statuses import BEING_ANNOUNCED, STATUSES
 
 blueprint = Blueprint("carrier_sandbox", __name__, url_prefix="/__sandbox")
 
@@ -28,6 +30,13 @@ def _bad(message: str, status: int = 400) -> Response:
     response = jsonify({"error": message})
     response.status_code = status
     return response
+
+
+def _record(return_id: int) -> Return:
+    record = carrier().store.returns.get(return_id)
+    if record is None:
+        raise ApiError(_bad("no such return", 404))
+    return record
 
 
 @blueprint.get("/returns")
@@ -45,9 +54,7 @@ def returns() -> Response:
 def advance(return_id: int) -> Response:
     """Play the next ``steps`` scripted statuses, or the given ``status`` id (an exception, say)."""
     the_carrier = carrier()
-    record = the_carrier.store.returns.get(return_id)
-    if record is None:
-        return _bad("no such return", 404)
+    record = _record(return_id)
     body = _body()
     played: list[int] = []
     if "status" in body:
@@ -66,6 +73,21 @@ def advance(return_id: int) -> Response:
     if body.get("wait", True):
         the_carrier.dispatcher.wait_idle(float(body.get("timeout", 10)))
     return jsonify({"played": played, "status": record.status_id, "remaining": list(record.script)})
+
+
+@blueprint.post("/returns/<int:return_id>/announce")
+def announce(return_id: int) -> Response:
+    """Settle a pending announcement (``--announce manual``): a label, or ``{"fail": "why"}`` for 1002."""
+    the_carrier = carrier()
+    record = _record(return_id)
+    if record.status_id != BEING_ANNOUNCED:
+        return _bad("this return is not being announced", 409)
+    failure = _body().get("fail")
+    if failure is not None and (not isinstance(failure, str) or not failure):
+        return _bad("fail must be the carrier's error message")
+    the_carrier.announce(record, failure)
+    the_carrier.dispatcher.wait_idle(10)
+    return jsonify(return_object(the_carrier.base_url, record))
 
 
 @blueprint.get("/webhooks")

@@ -64,7 +64,7 @@ def return_object(base: str, record: Return) -> dict[str, Any]:
         "order_number": body.get("order_number") or "",
         "delivery_option": record.delivery_option,
         "customs_invoice_nr": body.get("customs_invoice_nr"),
-        "errors": [],
+        "errors": list(record.errors),
     }
     if "dimensions" in body:
         data["dimensions"] = body["dimensions"]

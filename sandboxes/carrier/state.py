@@ -34,6 +34,7 @@ class Return:
     tracking_number: str | None = None
     events: list[Event] = field(default_factory=list)
     script: list[int] = field(default_factory=list)  # statuses still to play, first next
+    errors: list[dict[str, Any]] = field(default_factory=list)  # carrier announcement errors (JSON:API objects)
 
     @property
     def status_id(self) -> int:
@@ -68,6 +69,10 @@ class Store:
 
     def event(self, status_id: int, at: datetime) -> Event:
         return Event(status_id, at, next(self._history_ids))
+
+    def track(self, record: Return, tracking_number: str) -> None:
+        record.tracking_number = tracking_number
+        self.by_tracking[tracking_number] = record.id
 
     def by_parcel_id(self, parcel_id: int) -> Return | None:
         found = self.by_parcel.get(parcel_id)

@@ -48,11 +48,13 @@ STATUSES: Final[dict[int, Status]] = {s.id: s for s in (
 )}  # fmt: skip
 
 ANNOUNCED: Final = 1
+BEING_ANNOUNCED: Final = 1001
+ANNOUNCEMENT_FAILED: Final = 1002
 NO_LABEL: Final = 999
 CANCEL_REQUESTED: Final = 1999
 CANCELLED: Final = 2000
 DELIVERED: Final = 11
-FINAL: Final = frozenset({DELIVERED, 93, CANCELLED, 1998})
+FINAL: Final = frozenset({DELIVERED, 93, CANCELLED, 1998, ANNOUNCEMENT_FAILED})
 FIRST_SCANS: Final = frozenset({22, 3, 4, 5, 6, 7, 91})
 
 # What ``advance`` plays next for each ``delivery_option`` (after the announcement).

@@ -110,8 +110,18 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def carrier(receiver: Receiver) -> Iterator[Sendcloud]:
-    base_url, _app, stop = start_in_thread(CarrierOptions(public_key=PUBLIC, secret_key=SECRET,
-                                                          webhook_url=receiver.url))  # fmt: skip
+    yield from _serve(CarrierOptions(public_key=PUBLIC, secret_key=SECRET, webhook_url=receiver.url))
+
+
+@pytest.fixture
+def manual_carrier(receiver: Receiver) -> Iterator[Sendcloud]:
+    """A carrier whose announcements wait for ``POST /__sandbox/returns/<id>/announce``."""
+    options = CarrierOptions(public_key=PUBLIC, secret_key=SECRET, webhook_url=receiver.url, announce="manual")
+    yield from _serve(options)
+
+
+def _serve(options: CarrierOptions) -> Iterator[Sendcloud]:
+    base_url, _app, stop = start_in_thread(options)
     client = Sendcloud(base_url)
     yield client
     _check_every_webhook_sent(client)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from carriers.sendcloud.adapter import SendcloudCarrier
 from carriers.sendcloud.provider import build
 from connector.domain.shipping import (
     CancelResult,
@@ -18,6 +19,7 @@ from connector.domain.shipping import (
     ServicePointQuery,
     TrackingStatus,
 )
+from connector.errors import PermanentError
 from connector.ports import CarrierAdapter
 from tests.sandbox_carrier.conftest import PUBLIC, SECRET, Receiver, Sendcloud
 
@@ -109,3 +111,19 @@ def test_a_pickup_return_is_booked(carrier: Sendcloud, adapter: CarrierAdapter) 
     assert booking.carrier_ref == label.carrier_ref
     carrier.sandbox("POST", f"returns/{label.carrier_ref}/advance", json={"steps": 2})
     assert adapter.poll_tracking(label.carrier_ref)[-1].carrier_status == "picked-up-by-driver"
+
+
+def test_a_label_still_being_announced_is_completed_later_or_fails(manual_carrier: Sendcloud) -> None:
+    carrier = manual_carrier
+    section = {"base_url": f"{carrier.base_url}/api", "option_code": "colissimo:return/dropoff", "announce_polls": 1}
+    adapter = build(section, {"public_key": PUBLIC, "secret_key": SECRET})
+    assert isinstance(adapter, SendcloudCarrier)
+    pending = adapter.create_return_label(_request(), (PaperSize.A6,))
+    assert (pending.tracking_number, pending.documents) == ("", ())
+    carrier.sandbox("POST", f"returns/{pending.carrier_ref}/announce")
+    done = adapter.complete_label(pending.carrier_ref, (PaperSize.A6,))
+    assert done.tracking_number and done.documents[0].pdf.startswith(b"%PDF-")
+    failing = adapter.create_return_label(_request("idem-R1043"), (PaperSize.A6,))
+    carrier.sandbox("POST", f"returns/{failing.carrier_ref}/announce", json={"fail": "Postal code not served"})
+    with pytest.raises(PermanentError, match="Postal code not served"):
+        adapter.complete_label(failing.carrier_ref, (PaperSize.A6,))

@@ -142,3 +142,23 @@ def test_basic_auth_is_required(carrier: Sendcloud) -> None:
     answer = carrier.call("GET", "/api/v3/returns/1")
     assert answer.status_code == 401
     assert answer.json()["errors"][0]["code"] == "authentication_failed"
+
+
+def test_an_asynchronous_announcement_leaves_the_label_null_until_the_carrier_answers(
+    manual_carrier: Sendcloud,
+) -> None:
+    carrier = manual_carrier
+    return_id = carrier.create().json()["return_id"]
+    pending = carrier.call("GET", f"/api/v3/returns/{return_id}").json()
+    assert (pending["tracking_number"], pending["label_url"], "label" in pending) == (None, None, False)
+    assert pending["status_history"][-1]["parent_status"] == "announcing"
+    announced = carrier.sandbox("POST", f"returns/{return_id}/announce")
+    assert announced["label"]["label_printer"].endswith("/documents/label")
+    assert carrier.call("GET", f"/api/v3/parcels/tracking/{announced['tracking_number']}").status_code == 200
+    failed_id = carrier.create(external_reference="RET-fails").json()["return_id"]
+    carrier.sandbox("POST", f"returns/{failed_id}/announce", json={"fail": "Postal code not served"})
+    failed = carrier.call("GET", f"/api/v3/returns/{failed_id}").json()
+    assert failed["status_history"][-1]["parent_status"] == "announcement-failed"
+    assert failed["errors"] == [{"status": "400", "code": "parcel_announcement_error",
+                                 "detail": "Postal code not served"}]  # fmt: skip
+    assert carrier.sandbox("POST", f"returns/{failed_id}/advance")["played"] == []
