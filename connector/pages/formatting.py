@@ -16,11 +16,12 @@ from decimal import Decimal
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_date_format, get_datetime_format, get_time_format
 from babel.numbers import format_currency
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale, ngettext
 
 from connector.domain.money import Money
@@ -82,7 +83,27 @@ def _locale(locale: str | None) -> str:
     if locale:
         return locale
     current = get_locale()
-    return str(current) if current is not None else _DEFAULT_LOCALE
+    language = str(current) if current is not None else _DEFAULT_LOCALE
+    header = request.headers.get("Accept-Language", "") if has_request_context() else ""
+    return regional_locale(language, header)
+
+
+@functools.lru_cache(maxsize=256)
+def regional_locale(language: str, accept_language: str) -> str:
+    """The page's language in the browser's region when the browser names one for it: ``en`` with ``en-GB``
+    is ``en_GB`` ("5 March 2026"), with ``en-US`` or none ``en`` ("March 5, 2026"). The catalogue stays the
+    language's (``i18n`` drops regions to pick it); only dates, times and numbers follow the region.
+    Cached: a shop's customers send a handful of different headers."""
+    for part in accept_language.split(","):
+        tag = part.split(";", 1)[0].strip().replace("_", "-")
+        spoken, _, region = tag.partition("-")
+        if spoken.lower() != language or not region.isalpha() or len(region) != 2:
+            continue
+        try:
+            return str(Locale.parse(f"{spoken.lower()}_{region.upper()}"))
+        except (UnknownLocaleError, ValueError):
+            return language
+    return language
 
 
 def _in_zone(value: datetime, timezone: str | None) -> datetime:

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from connector.domain.money import Money
-from connector.pages.formatting import days_left, format_day, format_moment, format_money
+from connector.pages.formatting import days_left, format_day, format_moment, format_money, regional_locale
 from tests.portal.i18n_app import pages_app
 
 NBSP = "\u00a0"
@@ -79,7 +79,8 @@ def test_the_filters_use_the_pages_language(app: Flask) -> None:
         french = app.jinja_env.from_string(template).render(values)
     with app.test_request_context("/", headers={"Accept-Language": "en-US"}):
         english = app.jinja_env.from_string(template).render(values)
-    assert french == f"12,50{NBSP}€ | 6 mars 2026 | 5 mars 2026, 23:30 | 3 jours restants"
+    # Canadian French writes its times "23 h 30": the region the browser named (connector.pages.formatting).
+    assert french == f"12,50{NBSP}€ | 6 mars 2026 | 5 mars 2026, 23 h 30 | 3 jours restants"
     assert english == f"€12.50 | March 6, 2026 | March 5, 2026, 11:30{NNBSP}PM | 3 days left"
 
 
@@ -95,3 +96,25 @@ def test_kept_texts_stay_apart_by_language_and_amount(app: Flask) -> None:
         assert format_day(date(2026, 3, 5), locale="en") == "March 5, 2026"
         with app.test_request_context("/", headers={"Accept-Language": "fr"}):
             assert format_money(Money("12.50", "EUR")) == f"12,50{NBSP}€"
+
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("en-GB,en;q=0.8", "5 March 2026"),
+        ("en-IE", "5 March 2026"),
+        ("en-US", "March 5, 2026"),
+        ("en", "March 5, 2026"),
+        ("fr-FR,en-GB;q=0.5", "5 March 2026"),  # an English page for a browser whose English is British
+        ("en-ZZ", "March 5, 2026"),  # a region Babel does not know: the language's own
+    ],
+)
+def test_english_dates_follow_the_browsers_region(header: str, expected: str) -> None:
+    """The catalogue is the language's; dates follow the region the browser names for that language."""
+    assert format_day(date(2026, 3, 5), locale=regional_locale("en", header)) == expected
+
+
+def test_the_date_filter_follows_the_region_of_a_british_browser(app: Flask) -> None:
+    with app.test_request_context("/", headers={"Accept-Language": "en-GB"}):
+        assert app.jinja_env.from_string("{{ when | date }}").render(when=date(2026, 3, 5)) == "5 March 2026"
