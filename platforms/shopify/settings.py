@@ -37,6 +37,8 @@ class ShopifySettings:
         "read_customers",
         "write_store_credit_account_transactions",
         "write_gift_cards",
+        "write_app_proxy",  # the storefront portal's /apps/returns proxy: "Configuring an app proxy requires the
+        # write_app_proxy access scope" (shopify.dev/apps/build/online-store/display-dynamic-data)
     )
 
 

@@ -29,7 +29,7 @@ REFRESH_TTL: Final = 90 * 24 * 3600
 CODE_TTL: Final = 600
 DEFAULT_SCOPES: Final = (
     "read_orders,write_orders,read_returns,write_returns,read_products,read_customers,"
-    "write_store_credit_account_transactions,write_gift_cards"
+    "write_store_credit_account_transactions,write_gift_cards,write_app_proxy"
 )
 
 
