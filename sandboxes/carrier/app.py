@@ -6,16 +6,15 @@ Hooks run in this order: the kit's random faults, the counted faults, then Basic
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import make_server
 
 from sandboxes.carrier import routes_points, routes_returns, routes_sandbox
 from sandboxes.carrier.carrier import EXTENSION, Carrier, CarrierOptions, carrier_of
 from sandboxes.carrier.errors import ApiError, error_object, json_api
+from sandboxes.kit import serving
 from sandboxes.kit.faults import FaultConfig, Faults
 
 
@@ -53,16 +52,11 @@ def start_in_thread(options: CarrierOptions | None = None,
                     faults: FaultConfig | None = None) -> tuple[str, Flask, Callable[[], None]]:  # fmt: skip
     """Serve on 127.0.0.1:<free port>; returns (base_url, app, stop)."""
     app = create_app(options, faults)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    carrier_of(app).base_url = base_url
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="carrier-sandbox", daemon=True)
-    thread.start()
+    the_carrier = carrier_of(app)
 
-    def stop() -> None:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
-        carrier_of(app).dispatcher.stop()
+    def bound(base_url: str) -> None:
+        the_carrier.base_url = base_url
 
+    base_url, stop = serving.start_in_thread(app, name="carrier-sandbox", on_bound=bound,
+                                             on_stop=the_carrier.dispatcher.stop)  # fmt: skip
     return base_url, app, stop

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from werkzeug.serving import make_server
-
 from sandboxes.carrier.app import create_app
 from sandboxes.carrier.carrier import CarrierOptions, carrier_of
 from sandboxes.kit.faults import FaultConfig
+from sandboxes.kit.serving import bind, serve_until_interrupted
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -38,19 +37,11 @@ def run(args: argparse.Namespace) -> int:
                                     "timeout_after_write_rate": args.timeout_after_write_rate,
                                     "seed": args.fault_seed})  # fmt: skip
     app = create_app(options, faults)
-    server = make_server(args.host, args.port, app, threaded=True)
-    base = f"http://{args.host}:{server.server_port}"
+    server, base = bind(app, args.host, args.port)
     carrier_of(app).base_url = base
     print(f"Carrier sandbox (Sendcloud shapes) on {base}/api/v3/ (Basic {args.public_key}:{args.secret_key})")
     print(f"move parcels: POST {base}/__sandbox/returns/<id>/advance; webhooks: PUT {base}/__sandbox/webhooks")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-        carrier_of(app).dispatcher.stop()
-    return 0
+    return serve_until_interrupted(server, carrier_of(app).dispatcher.stop)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import threading
 from collections.abc import Callable
 
-from werkzeug.serving import make_server
-
+from sandboxes.kit import serving
 from sandboxes.kit.faults import FaultConfig
 from sandboxes.shopify.app import create_app
 from sandboxes.shopify.options import SandboxOptions
@@ -68,32 +66,15 @@ def options_from_args(args: argparse.Namespace) -> SandboxOptions:
 
 def run(args: argparse.Namespace) -> int:
     app = create_app(options_from_args(args))
-    server = make_server(args.host, args.port, app, threaded=True)
-    print(f"Shopify sandbox on http://{args.host}:{server.port} (shop {args.shop_domain})")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-        app.config["SANDBOX_DISPATCHER"].stop()
-    return 0
+    server, base = serving.bind(app, args.host, args.port)
+    print(f"Shopify sandbox on {base} (shop {args.shop_domain})")
+    return serving.serve_until_interrupted(server, app.config["SANDBOX_DISPATCHER"].stop)
 
 
 def start_in_thread(options: SandboxOptions | None = None) -> tuple[str, Callable[[], None]]:
     """Serve on 127.0.0.1 at a free port in a daemon thread; returns (base URL, stop)."""
-    app = create_app(options)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="shopify-sandbox", daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        app.config["SANDBOX_DISPATCHER"].stop()
-
-    return f"http://127.0.0.1:{server.port}", stop
+    app = create_app(options)  # looked up in this module at call time (benchmarks/returns_driver.py counts it)
+    return serving.start_in_thread(app, name="shopify-sandbox", on_stop=app.config["SANDBOX_DISPATCHER"].stop)
 
 
 def main() -> int:  # pragma: no cover - convenience entry point

@@ -6,7 +6,6 @@ adds ``/__sandbox/...`` endpoints so tests can look at the shop's records and sw
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import make_server
 
+from sandboxes.kit import serving
 from sandboxes.kit.faults import Faults
 from sandboxes.woocommerce import (
     routes_coupons,
@@ -126,16 +125,9 @@ def _register_errors(app: Flask) -> None:
 def start_in_thread(options: SandboxOptions | None = None) -> tuple[str, Callable[[], None]]:
     """Serve on 127.0.0.1:<free port>; returns (base_url, stop)."""
     app = create_app(options)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    shop_of(app).home_url = base_url
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="wc-sandbox", daemon=True)
-    thread.start()
+    the_shop = shop_of(app)
 
-    def stop() -> None:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
-        shop_of(app).dispatcher.stop()
+    def bound(base_url: str) -> None:
+        the_shop.home_url = base_url
 
-    return base_url, stop
+    return serving.start_in_thread(app, name="wc-sandbox", on_bound=bound, on_stop=the_shop.dispatcher.stop)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from werkzeug.serving import make_server
-
 from sandboxes.kit.faults import FaultConfig
+from sandboxes.kit.serving import bind, serve_until_interrupted
 from sandboxes.woocommerce.app import create_app
 from sandboxes.woocommerce.shop import SandboxOptions, shop_of
 
@@ -72,18 +71,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     app = create_app(options)
     key, _secret = app.config["WC_DEFAULT_KEY"]
-    server = make_server(args.host, args.port, app, threaded=True)
-    base = f"http://{args.host}:{server.server_port}"
+    server, base = bind(app, args.host, args.port)
     shop_of(app).home_url = base
     print(f"WooCommerce sandbox on {base}/wp-json/wc/v3/ ({options.orders} orders, seed {options.seed})")
     print(f"consumer key {key}; secrets of generated keys: GET {base}/__sandbox/keys")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve_until_interrupted(server)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,6 @@ these live in ``tests/pages/conftest.py``.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +19,8 @@ from typing import Any
 
 from flask import Flask
 from playwright.sync_api import Page
-from werkzeug.serving import make_server
+
+from sandboxes.kit.serving import start_in_thread
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALL_COMMAND = "scripts/install-browser-test-deps (as root, for apt-get)"
@@ -125,15 +125,11 @@ class ScreenCounter:
 def serve_app(app: Flask) -> Iterator[str]:
     """Serve ``app`` over real HTTP on 127.0.0.1 at a free port, in a daemon thread, and yield its base URL: the
     browser needs a real server, and werkzeug's threaded one is what the sandboxes and the demo run on."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name=f"browser-{app.name}", daemon=True)
-    thread.start()
+    base_url, stop = start_in_thread(app, name=f"browser-{app.name}")
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base_url
     finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
+        stop()
 
 
 def artefact_name(nodeid: str) -> str:
