@@ -28,7 +28,7 @@ from connector.domain.errors import DomainError
 from connector.domain.money import Money
 from connector.domain.orders import Order, OrderLine, Platform
 from connector.domain.returns import ReturnRequest
-from connector.pages.formatting import format_money
+from connector.pages.formatting import format_money, regional_locale
 from connector.policy import line_eligibility
 from connector.policy.messages_en import MESSAGES as EXPLAINED_EN
 from connector.policy.messages_fr import MESSAGES as EXPLAINED_FR
@@ -181,7 +181,8 @@ class Customer:
         return WORDS[self.locale]
 
     def money(self, amount: Money) -> str:
-        return format_money(amount, self.locale[:2])
+        """As the page writes it: in the browser's region for its language (en-GB writes US$ for dollars)."""
+        return format_money(amount, regional_locale(self.locale[:2], self.locale))
 
     def screen(self, name: str, heading: str) -> None:
         expect(self.page.get_by_role("heading", level=1)).to_have_text(heading)

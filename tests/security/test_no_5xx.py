@@ -28,6 +28,9 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from connector.bootstrap import Container
+from connector.pages.i18n import SIGNER_EXTENSION
+from connector.pages.portal.tracking_link import tracking_token
+from connector.pages.signed import OrderAccess, PortalSigner
 from tests.api.conftest import APP_SECRET, bearer, customer_token, issue_key, session_token
 from tests.api.test_bad_input import json_values, likely_bodies
 
@@ -96,18 +99,24 @@ class Known:
 
 
 @pytest.fixture
-def known(client: FlaskClient, container: Container, opened: str) -> Known:
+def known(app: Flask, client: FlaskClient, container: Container, opened: str) -> Known:
     with container.uow() as uow:
         creds = uow.shops.credentials("shop-a") or {}
         uow.shops.set_credentials("shop-a", {**creds, "webhook_secret": WOO_SECRET})
         uow.commit()
+        returned = uow.returns("shop-a").get(opened)
+    assert returned is not None
+    signer: PortalSigner = app.extensions[SIGNER_EXTENSION]  # the portal's pages take signed links and drafts
+    access = signer.order_access_token("shop-a", OrderAccess(returned.order_id))
     customer = customer_token(client)
     listed = client.get("/api/v1/portal/shop-a/returns", headers=bearer(customer)).get_json()
     tracking = listed["items"][0]["tracking"]["token"]
     key = issue_key(container, "shop-a")
     return Known(
         params={"shop_id": ["shop-a", "shop-b"], "return_id": [opened], "token": [tracking, customer],
-                "filename": ["x.js"]},
+                "filename": ["x.js"], "access": [access, "not-signed"],
+                "tracking": [tracking_token(signer, "shop-a", opened), "not-signed"],
+                "path": ["", "o/" + access, "policy", "../../etc/passwd"]},
         credentials={"/api/v1/shops/": [{"X-API-Key": key}, bearer(session_token())],
                      "/api/v1/portal/": [bearer(customer)], "/shopify/session": [bearer(session_token())]},
         headers={
