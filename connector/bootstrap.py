@@ -6,7 +6,9 @@ It imports no platform: a shop's adapter comes from its platform's provider, whi
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,13 +17,14 @@ from functools import cached_property
 from redis import Redis
 from sqlalchemy import Engine
 
-from connector.adapter_cache import AdapterCache
+from connector.adapter_cache import AdapterCache, credentials_fingerprint
+from connector.carriers_registry import carrier_provider
 from connector.config.model import Config
 from connector.domain.orders import Shop
 from connector.domain.timeutil import utcnow
 from connector.photos.local import LocalPhotoStore
 from connector.photos.ports import PhotoStore
-from connector.ports import ShopAdapter
+from connector.ports import CarrierAdapter, ShopAdapter
 from connector.providers import AdapterFactory, Capability, PlatformProvider, provider_for
 from connector.store.crypto import CredentialCipher
 from connector.store.engine import make_engine
@@ -41,6 +44,10 @@ class Container:
     """Builds every shop's adapter when set (a test's fake shop); otherwise the shop's platform provider does."""
     _adapters: AdapterCache = field(default_factory=AdapterCache, repr=False)
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    carrier_factory: Callable[[Shop], CarrierAdapter | None] | None = None
+    """Builds every shop's carrier when set (a test's fake carrier); otherwise the shop's stored account does."""
+    _carriers: dict[str, tuple[tuple[str, str], CarrierAdapter]] = field(default_factory=dict, repr=False)
+    _carrier_guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @cached_property
     def engine(self) -> Engine:
@@ -80,6 +87,26 @@ class Container:
             return self.adapter_factory(self, shop, credentials)
         factory = self.provider_for(shop.platform).adapter_factory
         return self._adapters.get_or_build(shop.id, credentials, lambda: factory(self, shop, credentials))
+
+    def carrier_for(self, uow: UnitOfWork, shop: Shop) -> CarrierAdapter | None:
+        """The shop's carrier adapter, built from its stored account and the credentials its environment
+        variables hold; None when the shop has no carrier. Reused while the account and credentials are unchanged,
+        so its HTTP pool is reused too."""
+        if self.carrier_factory is not None:
+            return self.carrier_factory(shop)
+        account = uow.carriers(shop.id).get()
+        if account is None:
+            return None
+        credentials = account.credentials()
+        fingerprint = credentials_fingerprint({**credentials, "_": json.dumps(dict(account.settings), sort_keys=True)})
+        with self._carrier_guard:
+            cached = self._carriers.get(shop.id)
+            if cached is not None and cached[0] == (account.carrier, fingerprint):
+                return cached[1]
+        adapter = carrier_provider(account.carrier).adapter_factory(account.options, credentials)
+        with self._carrier_guard:
+            self._carriers[shop.id] = ((account.carrier, fingerprint), adapter)
+        return adapter
 
     def provider_for(self, platform: str) -> PlatformProvider:
         """The platform's provider, from the plugins installed (``connector.providers``)."""

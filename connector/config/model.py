@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from connector.branding import BrandingChoices
+from connector.envvars import missing_named, read_named
 
 S = TypeVar("S")
 
@@ -72,12 +73,10 @@ class ShopDeclaration:
     """The portal's look (``[shops.branding]``), over the neutral defaults and under what the database holds."""
 
     def credentials(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
-        env = os.environ if environ is None else environ
-        return {key: env[var] for key, var in self.credentials_env.items() if var in env}
+        return read_named(self.credentials_env, environ)
 
     def missing_env(self, environ: Mapping[str, str] | None = None) -> list[str]:
-        env = os.environ if environ is None else environ
-        return [var for var in self.credentials_env.values() if var not in env]
+        return missing_named(self.credentials_env, environ)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Protocol
 from connector.config.model import Config
 from connector.domain.orders import Shop
 from connector.photos.ports import PhotoStore
-from connector.ports import ShopAdapter
+from connector.ports import CarrierAdapter, ShopAdapter
 from connector.providers import Capability, PlatformProvider
 from connector.store.uow import UnitOfWork
 
@@ -35,6 +35,9 @@ class Deps(Protocol):
 
     def adapter_for(self, uow: UnitOfWork, shop: Shop) -> ShopAdapter | None:
         """The shop's adapter (the port to its platform), None while it has no credentials."""
+
+    def carrier_for(self, uow: UnitOfWork, shop: Shop) -> CarrierAdapter | None:
+        """The shop's carrier (the port to its labels, relay points and tracking), None when it has none."""
 
     def provider_for(self, platform: str) -> PlatformProvider:
         """The platform's provider, for what differs by platform."""

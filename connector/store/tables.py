@@ -342,3 +342,7 @@ __all__ = [
     "shops",
     "webhook_inbox",
 ]
+
+# The logistics tables live in their own module on the same metadata; importing them here means whoever reads
+# ``metadata`` (the migrations, their drift test) sees every table.
+from connector.store import logistics_tables as _logistics_tables  # noqa: E402,F401

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 from connector.store.actions_repo import ActionRepository
 from connector.store.apikeys_repo import ApiKeyRepository
 from connector.store.branding_repo import BrandingRepository
+from connector.store.carriers_repo import CarrierRepository
 from connector.store.crypto import CredentialCipher
 from connector.store.draft_photos_repo import DraftPhotoRepository
 from connector.store.idempotency_repo import IdempotencyRepository
@@ -18,6 +19,7 @@ from connector.store.outbox_repo import Outbox
 from connector.store.photos_repo import PhotoRepository
 from connector.store.policies_repo import PolicyRepository
 from connector.store.returns_repo import ReturnRepository
+from connector.store.shipments_repo import ShipmentRepository
 from connector.store.shops_repo import ShopRepository
 from connector.store.states_repo import SingleUseValues
 
@@ -73,6 +75,12 @@ class UnitOfWork:
 
     def actions(self, shop_id: str) -> ActionRepository:
         return ActionRepository(self.connection, shop_id)
+
+    def carriers(self, shop_id: str) -> CarrierRepository:
+        return CarrierRepository(self.connection, shop_id)
+
+    def shipments(self, shop_id: str) -> ShipmentRepository:
+        return ShipmentRepository(self.connection, shop_id)
 
     def branding(self, shop_id: str) -> BrandingRepository:
         return BrandingRepository(self.connection, shop_id)
