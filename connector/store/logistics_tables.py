@@ -1,20 +1,15 @@
 """The logistics tables (issue 19): where a shop's returns go, and each return's parcel.
 
-Kept beside ``tables`` on the same ``metadata`` (imported by the migrations' env), so the shop and return
-tables stay in one readable file and the carrier side in another.
+On the same ``metadata`` as ``tables``, which imports this module, so whoever reads the metadata (the migrations,
+their drift test) sees them; kept apart so the shop and return tables stay one readable file.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, String, Table, Text, UniqueConstraint
 
-from connector.store.tables import metadata
-from connector.store.types import UTCDateTime
-
-
-def _stamp(name: str, nullable: bool = False) -> Column[object]:
-    return Column(name, UTCDateTime(), nullable=nullable)
-
+from connector.store.metadata import metadata
+from connector.store.metadata import stamp as _stamp
 
 shop_carriers = Table(
     "shop_carriers",

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
@@ -19,21 +18,10 @@ from sqlalchemy import (
     false,
 )
 
+from connector.store import logistics_tables as _logistics_tables  # noqa: F401  (its tables, on the same metadata)
+from connector.store.metadata import metadata
+from connector.store.metadata import stamp as _stamp
 from connector.store.types import UTCDateTime
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-metadata = MetaData(naming_convention=NAMING)
-
-
-def _stamp(name: str, nullable: bool = False) -> Column[object]:
-    return Column(name, UTCDateTime(), nullable=nullable)
-
 
 shops = Table(
     "shops",
@@ -342,7 +330,3 @@ __all__ = [
     "shops",
     "webhook_inbox",
 ]
-
-# The logistics tables live in their own module on the same metadata; importing them here means whoever reads
-# ``metadata`` (the migrations, their drift test) sees every table.
-from connector.store import logistics_tables as _logistics_tables  # noqa: E402,F401
