@@ -20,6 +20,7 @@ from connector.domain.messages import Delivery, EmailMessage, OutgoingWebhook
 from connector.domain.money import Money
 from connector.domain.orders import Order
 from connector.domain.returns import ReturnRequest
+from connector.domain.shipments import ShippingAttachment
 from connector.domain.shipping import (
     CancelResult,
     CarrierCapability,
@@ -148,6 +149,22 @@ class ListsShopRefunds(Protocol):
     (ours and those made by hand at the shop)."""
 
     def shop_refunds(self, order_id: str) -> list[ShopRefund]: ...
+
+
+@runtime_checkable
+class AttachesReturnShipping(Protocol):
+    """The adapter of a platform that can show a return's parcel in the shop's own admin: on Shopify a reverse
+    delivery (tracking and label) on the return, on WooCommerce a private order note and order meta. No platform
+    takes an idempotency key for these, so the tracking number is what a retry looks for first: the merchant
+    must not see the parcel twice."""
+
+    def attach_return_shipping(self, attachment: ShippingAttachment) -> str:
+        """Attach the tracking and label link; answers the shop-side id (reverse delivery id, note id)."""
+        ...
+
+    def find_return_shipping(self, attachment: ShippingAttachment) -> str | None:
+        """The shop-side id of an attachment already made for this return's tracking number, or None."""
+        ...
 
 
 class CarrierAdapter(Protocol):
