@@ -15,8 +15,8 @@ Money-moving calls can be retried safely:
 
 One idea per module, joined here as mixins of ``ShopifyAdapter``: ``base`` (the shop, its client, shared
 reads, notes, webhook subscriptions), ``orders``, ``returns`` (the lifecycle), ``refunds`` (``refundCreate``
-and ``returnProcess``), ``store_credit`` (and gift cards), ``exchanges`` and ``catalogue`` (what a line can be
-exchanged for).
+and ``returnProcess``), ``store_credit`` (and gift cards), ``exchanges``, ``catalogue`` (what a line can be
+exchanged for) and ``reverse_deliveries`` (the return parcel's label and tracking, shown on the return).
 """
 
 from __future__ import annotations
@@ -27,19 +27,20 @@ from typing import TYPE_CHECKING
 
 import requests
 
-from connector.ports import ShopAdapter
+from connector.ports import AttachesReturnShipping, ShopAdapter
 from platforms.shopify import product_collections
 from platforms.shopify.adapter.catalogue import ExchangeCatalogue
 from platforms.shopify.adapter.exchanges import Exchanges
 from platforms.shopify.adapter.refunds import Refunds
 from platforms.shopify.adapter.returns import ReturnsLifecycle
+from platforms.shopify.adapter.reverse_deliveries import ReverseDeliveries
 from platforms.shopify.adapter.store_credit import CREDIT_LOOKBACK, StoreCredit
 from platforms.shopify.client import DEFAULT_API_VERSION, GraphQLClient, TokenProvider
 
 __all__ = ["ShopifyAdapter"]
 
 
-class ShopifyAdapter(Exchanges, ExchangeCatalogue, ReturnsLifecycle, Refunds, StoreCredit):
+class ShopifyAdapter(Exchanges, ExchangeCatalogue, ReturnsLifecycle, ReverseDeliveries, Refunds, StoreCredit):
     """One Shopify shop. ``token_provider`` is usually an ``auth.TokenManager`` (refreshes in time)."""
 
     platform = "shopify"
@@ -75,3 +76,4 @@ class ShopifyAdapter(Exchanges, ExchangeCatalogue, ReturnsLifecycle, Refunds, St
 
 if TYPE_CHECKING:  # the adapter must keep satisfying the port
     _port_check: type[ShopAdapter] = ShopifyAdapter
+    _shipping_check: type[AttachesReturnShipping] = ShopifyAdapter
