@@ -186,6 +186,11 @@ class CarrierAdapter(Protocol):
         """Relay points near a postcode, an address or coordinates, nearest first."""
         ...
 
+    def pickup_windows(self, address: PostalAddress, after: datetime) -> list[PickupWindow]:
+        """The collection windows the carrier offers at ``address`` after ``after`` (UTC), earliest first, for the
+        customer to pick one; empty when the carrier collects nothing (no ``HOME_PICKUP``)."""
+        ...
+
     def book_pickup(self, carrier_ref: str, address: PostalAddress, window: PickupWindow | None) -> PickupBooking:
         """Ask the carrier to collect the labelled parcel at the customer's address."""
         ...

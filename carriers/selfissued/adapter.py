@@ -64,6 +64,9 @@ class SelfIssuedCarrier:
     def find_service_points(self, query: ServicePointQuery) -> list[ServicePoint]:
         raise _unsupported("relay points")
 
+    def pickup_windows(self, address: PostalAddress, after: datetime) -> list[PickupWindow]:
+        return []  # no carrier comes: the portal offers no pickup with this one (no HOME_PICKUP declared)
+
     def book_pickup(self, carrier_ref: str, address: PostalAddress, window: PickupWindow | None) -> PickupBooking:
         raise _unsupported("home pickup")
 

@@ -26,7 +26,8 @@ return); the return's id is read from ``id`` when present. When no id can be had
 Pickup: the descriptions have no pickup booking for returns; a return is collected when created with
 ``delivery_option: "pickup"`` and a shipping option with the ``pick_up`` functionality, on a day the carrier
 chooses. So ``HOME_PICKUP`` is declared only when the shop configures a ``pickup_option_code``, and
-``book_pickup`` confirms the return was made for pickup (window None). Likewise ``QR_LABELLESS`` needs a
+``book_pickup`` confirms the return was made for pickup (window None); the windows a customer picks from are the
+shop's configured promise (``pickup``). Likewise ``QR_LABELLESS`` needs a
 ``labelless_option_code`` (``delivery_option: "drop_off_labelless"``). The Returns API body has no service
 point field: a relay point the customer chose is where they drop the parcel, the label is the carrier's.
 """
@@ -37,7 +38,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
@@ -46,6 +47,7 @@ from urllib.parse import parse_qs, urlsplit
 from carriers.sendcloud import mapping, webhooks
 from carriers.sendcloud.client import SendcloudClient
 from carriers.sendcloud.errors import is_duplicate_reference
+from carriers.sendcloud.pickup import PickupSlots
 from connector.domain.money import Money
 from connector.domain.shipping import (
     CancelResult,
@@ -99,6 +101,7 @@ class SendcloudSettings:
     announce_polls: int = 3
     announce_wait_s: float = 1.0
     lookup_window: timedelta = timedelta(days=2)
+    pickup: PickupSlots = field(default_factory=PickupSlots)
 
     @classmethod
     def from_section(cls, section: Mapping[str, Any]) -> SendcloudSettings:
@@ -115,6 +118,7 @@ class SendcloudSettings:
             announce_polls=int(section.get("announce_polls", 3)),
             announce_wait_s=float(section.get("announce_wait_s", 1.0)),
             lookup_window=timedelta(hours=float(section.get("lookup_window_hours", 48))),
+            pickup=PickupSlots.from_section(section),
         )
 
     def capabilities(self) -> frozenset[CarrierCapability]:
@@ -340,6 +344,12 @@ class SendcloudCarrier:
         )
         data = (answer.body or {}).get("data") or {}
         return data.get("is_available") is True
+
+    def pickup_windows(self, address: PostalAddress, after: datetime) -> list[PickupWindow]:
+        """The shop's configured windows (``carriers.sendcloud.pickup``), the same for every address."""
+        if CarrierCapability.HOME_PICKUP not in self.capabilities:
+            return []
+        return self._settings.pickup.windows(after)
 
     def book_pickup(self, carrier_ref: str, address: PostalAddress, window: PickupWindow | None) -> PickupBooking:
         if CarrierCapability.HOME_PICKUP not in self.capabilities:
