@@ -9,6 +9,7 @@ from datetime import datetime
 
 from connector.domain.errors import InvalidReturn
 from connector.domain.money import Money
+from connector.domain.shipping import PostalAddress
 from connector.domain.timeutil import require_utc
 
 
@@ -147,6 +148,9 @@ class Order:
     shipping_refunded: Money | None = None
     """Shipping the shop has already refunded, by anyone (our returns or the merchant by hand); None when the
     shop's answer did not say. A return's shipping refund is capped by what is left of it."""
+    shipping_address: PostalAddress | None = None
+    """Where the order went, so where a return parcel comes from (the label's sender, a pickup's address); None
+    when the shop gave none (a digital order) or the snapshot predates it."""
 
     def __post_init__(self) -> None:
         require_utc(self.created_at)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from connector.domain.money import Money
 from connector.domain.orders import Customer, Order, OrderLine
 from connector.domain.resolutions import LineAmounts, Resolution, ResolutionKind, ReturnAmounts, ReturnFees
+from connector.domain.shipping import PostalAddress
 
 JsonDict = dict[str, Any]
 
@@ -193,6 +195,7 @@ def order_to_json(order: Order) -> JsonDict:
         "gateways": list(order.gateways),
         "platform_ids": dict(order.platform_ids),
         "shipping_refunded": None if order.shipping_refunded is None else money_to_json(order.shipping_refunded),
+        "shipping_address": None if order.shipping_address is None else asdict(order.shipping_address),
     }
 
 
@@ -218,4 +221,5 @@ def order_from_json(data: JsonDict) -> Order:
         gateways=tuple(data.get("gateways", ())),
         platform_ids=dict(data.get("platform_ids", {})),
         shipping_refunded=None if data.get("shipping_refunded") is None else money_from_json(data["shipping_refunded"]),
+        shipping_address=PostalAddress(**data["shipping_address"]) if data.get("shipping_address") else None,
     )

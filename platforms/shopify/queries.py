@@ -19,7 +19,7 @@ fragment OrderHeader on Order {{
   id legacyResourceId name email createdAt updatedAt processedAt closedAt cancelledAt
   currencyCode presentmentCurrencyCode taxesIncluded tags displayFinancialStatus displayFulfillmentStatus returnStatus
   customer {{ id email firstName lastName }}
-  shippingAddress {{ countryCodeV2 }}
+  shippingAddress {{ name firstName lastName company address1 address2 city zip countryCodeV2 phone }}
   totalShippingPriceSet {{ {MONEY} }}
   totalRefundedShippingSet {{ {MONEY} }}
   transactions(first: 20) {{ id kind status gateway amountSet {{ {MONEY} }} parentTransaction {{ id }} }}

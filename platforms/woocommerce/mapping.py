@@ -29,6 +29,7 @@ from typing import Any, Final
 
 from connector.domain.money import Money, minor_units
 from connector.domain.orders import Customer, Order, OrderLine
+from connector.domain.shipping import PostalAddress
 from platforms.woocommerce.markers import LINES_META, meta_value
 
 SHIPPED_STATUSES: Final = frozenset(
@@ -308,6 +309,7 @@ def order_from_woo(
         status=status,
         financial_status=financial_status(raw),
         country=str(shipping.get("country") or billing.get("country") or "") or None,
+        shipping_address=_parcel_address(shipping, email),
         gateways=(str(raw["payment_method"]),) if raw.get("payment_method") else (),
         platform_ids={
             "order_key": str(raw.get("order_key") or ""),
@@ -340,6 +342,21 @@ def _shipping_paid(raw: Mapping[str, Any], currency: str) -> Money:
             if isinstance(line, Mapping)
         ),
         currency,
+    )
+
+
+def _parcel_address(shipping: Mapping[str, Any], email: str) -> PostalAddress | None:
+    """The order's ``shipping`` block, where a return parcel comes from; None without a street, postcode and city
+    (a virtual or downloadable order has no shipping address)."""
+    fields = {key: str(shipping.get(key) or "").strip() for key in (
+        "first_name", "last_name", "company", "address_1", "address_2", "city", "postcode", "country", "phone")}
+    if not (fields["address_1"] and fields["postcode"] and fields["city"]):
+        return None
+    return PostalAddress(
+        name=f"{fields['first_name']} {fields['last_name']}".strip() or fields["company"],
+        street=", ".join(part for part in (fields["address_1"], fields["address_2"]) if part),
+        postal_code=fields["postcode"], city=fields["city"], country=fields["country"].upper(),
+        company=fields["company"], email=email, phone=fields["phone"],
     )
 
 

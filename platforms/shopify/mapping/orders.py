@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from connector.domain.money import Money
 from connector.domain.orders import Customer, Order, OrderLine
+from connector.domain.shipping import PostalAddress
 from platforms.shopify.mapping.scalars import (
     FINAL_SALE_TAGS,
     amount_of,
@@ -82,6 +83,7 @@ def order_from_graphql(
         status=_order_status(node.get("cancelledAt"), node.get("closedAt")),
         financial_status=(str(node["displayFinancialStatus"]).lower() if node.get("displayFinancialStatus") else None),
         country=(node.get("shippingAddress") or {}).get("countryCodeV2"),
+        shipping_address=postal_address(node.get("shippingAddress"), "countryCodeV2"),
         tags=tags_of(node.get("tags")),
         gateways=_gateways(
             (str(t.get("kind", "")).upper(), str(t.get("status", "")).upper(), t.get("gateway"))
@@ -212,6 +214,26 @@ def _customer(node: Mapping[str, Any] | None) -> Customer | None:
     )
 
 
+def postal_address(raw: Mapping[str, Any] | None, country_key: str) -> PostalAddress | None:
+    """A ``MailingAddress`` (GraphQL, camelCase) or a REST ``shipping_address`` (snake_case) as the parcel's
+    address; None without a street, postcode and city (a digital order ships nowhere). Reading the address needs
+    Shopify's protected customer data access (name, address and phone fields)."""
+    if not raw:
+        return None
+
+    def text(*keys: str) -> str:
+        return next((str(raw[key]).strip() for key in keys if raw.get(key)), "")
+
+    street, postal_code, city = text("address1"), text("zip"), text("city")
+    if not (street and postal_code and city):
+        return None
+    name = text("name") or " ".join(filter(None, (text("firstName", "first_name"), text("lastName", "last_name"))))
+    return PostalAddress(
+        name=name, street=", ".join(filter(None, (street, text("address2")))), postal_code=postal_code, city=city,
+        country=text(country_key).upper(), company=text("company"), phone=text("phone"),
+    )
+
+
 def _order_status(cancelled_at: Any, closed_at: Any) -> str:
     if cancelled_at:
         return "cancelled"
@@ -267,6 +289,7 @@ def order_from_rest(payload: Mapping[str, Any], shop_id: str) -> Order:
         status=_order_status(payload.get("cancelled_at"), payload.get("closed_at")),
         financial_status=payload.get("financial_status"),
         country=(payload.get("shipping_address") or {}).get("country_code"),
+        shipping_address=postal_address(payload.get("shipping_address"), "country_code"),
         tags=tags_of(payload.get("tags")),
         gateways=tuple(str(g) for g in payload.get("payment_gateway_names") or []),
         platform_ids={"legacy_id": str(payload["id"])},
