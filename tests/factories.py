@@ -17,6 +17,7 @@ from connector.domain import (
     ReturnMethod,
     ReturnRequest,
 )
+from connector.domain.shipments import ShippingAttachment
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 CUSTOMER = Actor(ActorKind.CUSTOMER, "ana@example.com")
@@ -92,3 +93,26 @@ def return_request(
 
 def money(amount: str | int | Decimal, currency: str = "EUR") -> Money:
     return Money(amount, currency)
+
+
+def shipping_attachment(
+    *,
+    return_id: str = "ret_42",
+    order_id: str = "727",
+    platform_return_id: str | None = None,
+    tracking_number: str = "6A12345678901",
+    carrier: str = "colissimo",
+    label_url: str = "https://returns.example.com/labels/eyJzIjoic2hvcC0xIn0.sig",
+) -> ShippingAttachment:
+    """A return parcel as the shop is told of it; the tracking URL follows the number (none without one)."""
+    tracking_url = f"https://www.laposte.fr/outils/suivre-vos-envois?code={tracking_number}" if tracking_number else ""
+    return ShippingAttachment(
+        return_id=return_id,
+        order_id=order_id,
+        platform_return_id=platform_return_id,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        tracking_url=tracking_url,
+        label_url=label_url,
+        method="prepaid_label",
+    )

@@ -114,7 +114,17 @@ def blueprint(
                 ],
                 "refunds": [gid("Refund", i) for i in r.refunds],
                 "reverse_deliveries": [
-                    {"id": gid("ReverseDelivery", d.id), "tracking_number": d.tracking_number, "label_url": d.label_url}
+                    {
+                        "id": gid("ReverseDelivery", d.id),
+                        "tracking_number": d.tracking_number,
+                        "tracking_url": d.tracking_url,
+                        "label_url": d.label_url,
+                        "notify_customer": d.notify_customer,
+                        "lines": [
+                            {"id": gid("ReverseFulfillmentOrderLineItem", line), "quantity": qty}
+                            for line, qty in d.lines
+                        ],
+                    }
                     for d in (shop.reverse_deliveries[i] for i in r.reverse_deliveries)
                 ],
                 "decline_reason": r.decline_reason,

@@ -329,6 +329,7 @@ class ReturnMutations:
             tracking.get("url"),
             (labelInput or {}).get("fileUrl"),
             utcnow(),
+            notifyCustomer is not False,
         )
         shop.reverse_deliveries[rd.id] = rd
         ret.reverse_deliveries.append(rd.id)

@@ -217,6 +217,7 @@ class ReverseDeliveryState:
     tracking_url: str | None
     label_url: str | None
     created_at: datetime
+    notify_customer: bool = True  # the mutation's default: Shopify e-mails the customer the instructions
 
 
 @dataclass(slots=True)

@@ -19,28 +19,19 @@ from typing import Any
 import pytest
 import responses
 
-from connector.domain.shipments import ShippingAttachment
 from connector.errors import OutcomeUnknown, PermanentError
 from connector.ports import AttachesReturnShipping
 from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.client import GraphQLClient
 from platforms.shopify.errors import ShopifyUserError
+from tests import factories
 from tests.shopify.helpers import ENDPOINT, SHOP, FakeClock, body_of, gql_ok, operation
 
 RETURN_GID = "gid://shopify/Return/945000960"
 RFO_1 = "gid://shopify/ReverseFulfillmentOrder/1001"
 RFO_2 = "gid://shopify/ReverseFulfillmentOrder/1002"
-LABEL = "https://returns.example.com/labels/eyJzIjoic2hvcC0xIn0.abc"
-ATTACHMENT = ShippingAttachment(
-    return_id="ret_42",
-    order_id="gid://shopify/Order/625362839",
-    platform_return_id=RETURN_GID,
-    carrier="colissimo",
-    tracking_number="6A12345678901",
-    tracking_url="https://www.laposte.fr/outils/suivre-vos-envois?code=6A12345678901",
-    label_url=LABEL,
-    method="prepaid_label",
-)
+ATTACHMENT = factories.shipping_attachment(platform_return_id=RETURN_GID)
+LABEL = ATTACHMENT.label_url
 
 
 @pytest.fixture
@@ -149,7 +140,7 @@ def test_a_closed_return_keeps_what_it_had_and_takes_nothing_new(adapter: Shopif
 
 @responses.activate
 def test_a_self_issued_label_has_no_tracking_input_and_is_found_by_its_label(adapter: ShopifyAdapter) -> None:
-    label_only = dataclasses.replace(ATTACHMENT, carrier="selfissued", tracking_number="", tracking_url="")
+    label_only = factories.shipping_attachment(platform_return_id=RETURN_GID, carrier="selfissued", tracking_number="")
     stub_return(rfo(RFO_1, "OPEN", delivery("gid://shopify/ReverseDelivery/5", "1Z999")))
     stub_create("gid://shopify/ReverseDelivery/10")
     adapter.attach_return_shipping(label_only)
