@@ -2,8 +2,8 @@
 
 WooCommerce has no idempotency key anywhere, so every write carries our key where a later read can see it:
 the refund ``reason`` (saved *before* the gateway call) and its ``meta_data`` (saved after), the coupon's
-``meta_data`` (its code is derived from the key, but anyone can take a code first: see ``credit``) and the
-exchange order's ``meta_data``.
+``meta_data`` (its code is derived from the key, but anyone can take a code first: see ``credit``), the
+exchange order's ``meta_data``, and a return parcel's order note (``[rc-ship:<return>:<tracking>]``) and meta.
 """
 
 from __future__ import annotations
@@ -20,12 +20,27 @@ LINES_META: Final = "_returns_connector_lines"
 """On our refunds: JSON ``{order_item_id: quantity}`` of every returned unit, restocked or not."""
 EXCHANGE_FOR_META: Final = "_returns_connector_exchange_for"
 CURRENCY_META: Final = "_returns_connector_currency"
+TRACKING_META_PREFIX: Final = "_returns_connector_tracking_"
+"""On the order, one key per return (``_returns_connector_tracking_<return id>``: WooCommerce keeps one value per
+key written without a row id, so two returns of one order need two keys), valued ``{return_id, carrier,
+tracking_number, tracking_url, label_url, method, note_id}``: the parcel of the return, for other plugins and for
+our own retries."""
 
 _MARKER = re.compile(r"\[rc:([^\]\s]+)\]")
 
 
 def refund_marker(idempotency_key: str) -> str:
     return f"[rc:{idempotency_key}]"
+
+
+def shipping_marker(return_id: str, tracking_number: str) -> str:
+    """What the order note of a return's parcel holds, and nothing else does (no number: a self-issued label)."""
+    return f"[rc-ship:{return_id}:{compact_number(tracking_number) or '-'}]"
+
+
+def compact_number(tracking_number: str) -> str:
+    """A tracking number as carriers print it: spaces and letter case carry no meaning."""
+    return "".join(tracking_number.split()).upper()
 
 
 def markers_in(text: str | None) -> set[str]:

@@ -12,8 +12,8 @@ Each write looks for its own earlier effect first, and ``find_*`` looks for it a
 
 One idea per module, joined here as mixins of ``WooCommerceAdapter``: ``base`` (settings, raw reads, writes,
 notes, echoes, the lifecycle notes), ``orders`` (reads, the poll, stock, prices, webhooks), ``refunds`` (and
-restock), ``store_credit``, ``exchanges`` and ``catalogue`` (what a line can be exchanged for, priced and
-counted by ``pricing``).
+restock), ``store_credit``, ``exchanges``, ``catalogue`` (what a line can be exchanged for, priced and
+counted by ``pricing``) and ``return_shipping`` (a return parcel's note and meta on the order).
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING, Any
 from connector.domain.timeutil import utcnow
 from connector.errors import ConfigError
 from connector.pages.return_link import ReturnLinkNotes
-from connector.ports import ShopAdapter
+from connector.ports import AttachesReturnShipping, ShopAdapter
 from platforms.woocommerce import gateways, variations
 from platforms.woocommerce.adapter.base import StoreCreditMode
 from platforms.woocommerce.adapter.catalogue import ExchangeCatalogue
 from platforms.woocommerce.adapter.exchanges import Exchanges
 from platforms.woocommerce.adapter.refunds import Refunds
+from platforms.woocommerce.adapter.return_shipping import ReturnShipping
 from platforms.woocommerce.adapter.store_credit import StoreCredit
 from platforms.woocommerce.client import WooClient
 from platforms.woocommerce.echo import EchoRegistry, InMemoryEchoRegistry
@@ -40,7 +41,7 @@ from platforms.woocommerce.products import DEFAULT_TTL_SECONDS, FinalSaleRule, P
 __all__ = ["WooCommerceAdapter"]
 
 
-class WooCommerceAdapter(Exchanges, ExchangeCatalogue, Refunds, StoreCredit):
+class WooCommerceAdapter(Exchanges, ExchangeCatalogue, Refunds, StoreCredit, ReturnShipping):
     """One WooCommerce shop seen through the common model (see module docstring)."""
 
     platform: str = "woocommerce"
@@ -96,3 +97,4 @@ class WooCommerceAdapter(Exchanges, ExchangeCatalogue, Refunds, StoreCredit):
 
 if TYPE_CHECKING:  # the adapter must keep satisfying the port
     _port_check: type[ShopAdapter] = WooCommerceAdapter
+    _shipping_check: type[AttachesReturnShipping] = WooCommerceAdapter

@@ -77,12 +77,11 @@ class WooAdapterBase:
         """A write. WordPress's fatal-error answer (500 ``internal_server_error``, "There has been a critical
         error on this website") means PHP died, possibly after the write was saved: an unknown outcome, to be
         looked for before any retry, not a refusal that fails the action for good."""
-        try:
-            return self.client.post(path, body)
-        except WooApiError as exc:
-            if exc.status == 500 and exc.code == WP_FATAL_ERROR:
-                raise OutcomeUnknown(str(exc)) from exc
-            raise
+        return _written(lambda: self.client.post(path, body))
+
+    def _put(self, path: str, body: Any) -> Any:
+        """A replacing write (an order's meta), its failures read as ``_post`` reads them."""
+        return _written(lambda: self.client.put(path, body))
 
     def add_order_note(self, order_id: str, note: str) -> None:
         """A private note (the customer is not emailed): the merchant's history inside WooCommerce."""
@@ -133,3 +132,12 @@ class WooAdapterBase:
     def cancel_return(self, request: ReturnRequest) -> None:
         self._note_quietly(request.order_id, f"Return {request.id} cancelled.")
 
+
+def _written(write: Callable[[], Any]) -> Any:
+    """Run a write; WordPress's fatal-error answer is an unknown outcome (see ``WooAdapterBase._post``)."""
+    try:
+        return write()
+    except WooApiError as exc:
+        if exc.status == 500 and exc.code == WP_FATAL_ERROR:
+            raise OutcomeUnknown(str(exc)) from exc
+        raise
