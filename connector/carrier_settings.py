@@ -13,11 +13,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector.domain.shipping import PostalAddress
+from connector.domain.resolutions import ReturnMethod
+from connector.domain.shipping import CarrierCapability, PostalAddress
 from connector.envvars import missing_named, read_named
+
+FROM_CONFIG = "config"
+"""``ShopCarrier.source`` of an account synced from the config's ``[shops.carrier]``: a sync replaces it."""
+FROM_CLI = "cli"
+"""``ShopCarrier.source`` of an account set with ``returns-connector carriers add``: no sync touches it."""
 
 DEFAULT_COUNTRY = "default"
 """The ``methods`` entry for a country not named."""
+
+LABELS = frozenset({CarrierCapability.LABEL_PDF, CarrierCapability.QR_LABELLESS})
+"""Either way of sending a parcel: a printed label, or a QR code the counter prints it from."""
+
+METHOD_NEEDS: Mapping[ReturnMethod, tuple[frozenset[CarrierCapability], ...]] = {
+    ReturnMethod.PREPAID_LABEL: (LABELS,),
+    ReturnMethod.RELAY_POINT: (frozenset({CarrierCapability.SERVICE_POINTS}), LABELS),
+    ReturnMethod.HOME_PICKUP: (frozenset({CarrierCapability.HOME_PICKUP}), LABELS),
+    ReturnMethod.IN_STORE: (),  # the customer brings the parcel: no carrier is involved
+}
+"""What a carrier must be able to do to serve each return method: one capability of every group."""
+
+
+def can_serve(method: ReturnMethod, capabilities: frozenset[CarrierCapability]) -> bool:
+    """Whether a carrier with ``capabilities`` can carry out ``method``."""
+    return all(group & capabilities for group in METHOD_NEEDS[method])
+
+
+def missing_for(method: ReturnMethod, capabilities: frozenset[CarrierCapability]) -> str:
+    """What is lacking to serve ``method``, in words (``service_points``, ``label_pdf or qr_labelless``)."""
+    lacking = [group for group in METHOD_NEEDS[method] if not group & capabilities]
+    return ", ".join(" or ".join(sorted(c.value for c in group)) for group in lacking)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +57,7 @@ class ShopCarrier:
     carrier: str
     settings: Mapping[str, Any] = field(default_factory=dict)
     credentials_env: Mapping[str, str] = field(default_factory=dict)
-    source: str = "cli"
+    source: str = FROM_CLI
 
     @property
     def options(self) -> Mapping[str, Any]:

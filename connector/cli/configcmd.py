@@ -30,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
     for index, shop in enumerate(config.shops):
         for var in shop.missing_env():
             warnings.append(f"shops[{index}].credentials_env: environment variable {var} is not set")
+        for var in shop.carrier.missing_env() if shop.carrier else ():
+            warnings.append(f"shops[{index}].carrier.credentials_env: environment variable {var} is not set")
     for section in config_sections().values():
         warnings.extend(section.warnings_for(config))
     print(f"ok: {source} is valid")

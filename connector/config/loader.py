@@ -17,6 +17,8 @@ from typing import Any
 from marshmallow import ValidationError
 
 from connector.branding import BrandingChoices
+from connector.carrier_settings import FROM_CONFIG
+from connector.config.carrier_schema import carrier_from
 from connector.config.locate import key_lines, line_of
 from connector.config.model import (
     AppSettings,
@@ -93,23 +95,25 @@ def load_config_text(text: str, filename: str = "<config>", environ: Mapping[str
     except ValidationError as exc:
         lines = key_lines(text)
         problems = [
-            Problem(path, message, filename, line_of(path, lines)) for path, message in _flatten(exc.messages)
+            Problem(path, message, filename, line_of(path, lines)) for path, message in error_paths(exc.messages)
         ]
         raise ConfigError(problems) from exc
     config = _build(data, Path(filename), known)
     return _with_env(config, environ)
 
 
-def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
+def error_paths(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Marshmallow's nested messages as ``(dotted.key[index], message)`` pairs, sorted: how every error names its
+    key (``carriers add`` names the table's keys the same way)."""
     out: list[tuple[str, str]] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
             path = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else str(key))
-            out.extend(_flatten(value, path))
+            out.extend(error_paths(value, path))
     elif isinstance(messages, list):
         for item in messages:
             if isinstance(item, dict | list):
-                out.extend(_flatten(item, prefix))
+                out.extend(error_paths(item, prefix))
             else:
                 out.append((prefix or "(root)", str(item)))
     else:
@@ -128,6 +132,7 @@ def _build(data: dict[str, Any], source: Path, sections: Sections) -> Config:
             credentials_env=dict(item.get("credentials_env", {})),
             policy_file=item.get("policy_file"),
             branding=BrandingChoices(shop_name=item.get("name") or None, **item.get("branding", {})),
+            carrier=carrier_from(item["carrier"], FROM_CONFIG) if "carrier" in item else None,
         )
         for item in data.get("shops", [])
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from connector.branding import BrandingChoices
+from connector.carrier_settings import ShopCarrier
 from connector.envvars import missing_named, read_named
 
 S = TypeVar("S")
@@ -71,6 +72,9 @@ class ShopDeclaration:
     policy_file: str | None = None
     branding: BrandingChoices = field(default_factory=BrandingChoices)
     """The portal's look (``[shops.branding]``), over the neutral defaults and under what the database holds."""
+    carrier: ShopCarrier | None = None
+    """The shop's carrier account (``[shops.carrier]``, source ``config``), synced into the database with the
+    shop; one set with ``returns-connector carriers add`` wins over it."""
 
     def credentials(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
         return read_named(self.credentials_env, environ)

@@ -8,12 +8,13 @@ from typing import Any, cast
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from connector.branding import InvalidBranding, check_accent_colour, check_url
+from connector.config.carrier_schema import CarrierSchema
+from connector.config.sections import ENV_NAME as ENV_NAME  # the platforms' schemas import it from here
 from connector.config.sections import ConfigSection, StrictSchema
 from connector.errors import ConfigError as AddressError
 
 _CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="must be an ISO 4217 code such as EUR")
 HTTP_TIMEOUT_MARGIN = 30  # seconds: the longest platform HTTP call (connect + read timeouts) and then some
-ENV_NAME = validate.Regexp(r"^[A-Z_][A-Z0-9_]*$", error="must be an environment variable name")
 
 
 
@@ -96,6 +97,7 @@ class ShopSchema(StrictSchema):
     credentials_env = fields.Dict(keys=fields.String(), values=fields.String(validate=ENV_NAME))
     policy_file = fields.String()
     branding = fields.Nested(BrandingSchema)
+    carrier = fields.Nested(CarrierSchema)
 
     @validates("platform")
     def _known_platform(self, value: str, **_: Any) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
-from marshmallow import RAISE, Schema
+from marshmallow import RAISE, Schema, validate
 
 from connector.config.model import Config
 from connector.plugins import EntryPointPlugins
@@ -28,6 +28,9 @@ PLATFORM_PLUGIN_GROUP = "returns_connector.platforms"
 """The entry-point group a platform package registers its ``PROVIDER`` under (``pyproject.toml``)."""
 
 S = TypeVar("S")
+
+ENV_NAME = validate.Regexp(r"^[A-Z_][A-Z0-9_]*$", error="must be an environment variable name")
+"""How a table names the environment variable holding a secret (shops', platforms' and carriers' alike)."""
 
 
 class StrictSchema(Schema):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from connector.carrier_settings import ShopCarrier
 from connector.domain.orders import Platform, Shop
+from connector.services.carriers import sync_declared_carrier
 from connector.services.deps import Deps
 from connector.store.errors import UnknownShop
 
@@ -13,15 +15,17 @@ log = logging.getLogger("connector.shops")
 
 
 def sync_declared_shops(deps: Deps, environ: Mapping[str, str] | None = None) -> int:
-    """Register every ``[[shops]]`` entry that is not known yet; refresh credentials from the environment."""
+    """Register every ``[[shops]]`` entry that is not known yet; refresh credentials from the environment; make
+    each shop's carrier account the one its ``[shops.carrier]`` declares (one set by hand is kept)."""
     added = 0
     with deps.uow() as uow:
+        carriers: dict[str, ShopCarrier | None] = {shop.id: None for shop in uow.shops.list()}
         for declared in deps.config.shops:
             platform = Platform.key(declared.platform)
             credentials = declared.credentials(environ)
             existing = uow.shops.find(platform, declared.address)
             if existing is None:
-                uow.shops.add(
+                existing = uow.shops.add(
                     platform,
                     admit_address(deps, platform, declared.address),
                     currency=declared.currency,
@@ -34,6 +38,9 @@ def sync_declared_shops(deps: Deps, environ: Mapping[str, str] | None = None) ->
                 log.info("shops.declared-added", extra={"platform": str(platform), "address": declared.address})
             elif credentials:
                 uow.shops.set_credentials(existing.id, credentials)
+            carriers[existing.id] = declared.carrier
+        for shop_id, carrier in carriers.items():  # a shop no longer declared keeps no account of the config's
+            sync_declared_carrier(uow, shop_id, carrier, deps.clock())
         uow.commit()
     return added
 
@@ -64,6 +71,12 @@ def admit_address(deps: Deps, platform: str, raw: str) -> str:
 def list_shops(deps: Deps) -> list[Shop]:
     with deps.uow() as uow:
         return uow.shops.list()
+
+
+def find_shop(deps: Deps, shop_id_or_address: str) -> Shop:
+    """The shop a command names by id or address; ``UnknownShop`` when none is."""
+    with deps.uow() as uow:
+        return _resolve(uow.shops.list(), shop_id_or_address)
 
 
 def remove_shop(deps: Deps, shop_id_or_address: str) -> Shop:
