@@ -16,6 +16,7 @@ from typing import Protocol
 from connector import logconfig
 from connector.cli import (
     apikeyscmd,
+    carrierscmd,
     configcmd,
     dbcmd,
     jobscmd,
@@ -37,7 +38,8 @@ class Command(Protocol):
 
 def core_commands(shop_actions: Sequence[shopscmd.ShopAction] = ()) -> tuple[Command, ...]:
     """connector's commands in their ``--help`` order, the ``shops`` group with the platforms' own actions."""
-    return (workercmd, dbcmd, configcmd, shopscmd.ShopsCommand(tuple(shop_actions)), apikeyscmd, policycmd, jobscmd)
+    return (workercmd, dbcmd, configcmd, shopscmd.ShopsCommand(tuple(shop_actions)), carrierscmd,
+            apikeyscmd, policycmd, jobscmd)
 
 
 COMMANDS = core_commands()
