@@ -11,6 +11,7 @@ errors naming the key, not surprises on the first return.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, time
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
@@ -73,8 +74,8 @@ class CarrierSchema(StrictSchema):
         for name, option in value.items():
             if not _passes(_OPTION_NAME, name):
                 problems[name] = [str(_OPTION_NAME.error)]
-            elif isinstance(option, dict | list):
-                problems[name] = ["must be a text, a number or a boolean"]
+            elif not _plain(option):
+                problems[name] = ["must be a text, a number, a boolean, a date or a list of them"]
         if problems:
             raise ValidationError(problems)
 
@@ -99,6 +100,23 @@ class CarrierSchema(StrictSchema):
             problems["methods"] = unserved
         if problems:
             raise ValidationError(problems)
+
+
+_SCALARS = (str, bool, int, float, date, time)  # a TOML datetime is a date
+
+
+def _plain(option: Any) -> bool:
+    """An option the store can keep as JSON once its dates are written out: a carrier reads nothing deeper."""
+    if isinstance(option, list):
+        return all(isinstance(item, _SCALARS) for item in option)
+    return isinstance(option, _SCALARS)
+
+
+def _stored(option: Any) -> Any:
+    """The option as JSON holds it: a TOML date or time as its ISO text (``pickup_closed_dates``)."""
+    if isinstance(option, list):
+        return [_stored(item) for item in option]
+    return option.isoformat() if isinstance(option, date | time) else option
 
 
 def _passes(check: validate.Validator, value: str) -> bool:
@@ -144,7 +162,7 @@ def carrier_from(table: Mapping[str, Any], source: str) -> ShopCarrier:
     return ShopCarrier(
         carrier=table["key"],
         settings={
-            "options": dict(table.get("options") or {}),
+            "options": {name: _stored(option) for name, option in (table.get("options") or {}).items()},
             "return_address": dict(table["return_address"]) if table.get("return_address") else None,
             "methods": {country: list(dict.fromkeys(m)) for country, m in (table.get("methods") or {}).items()},
             "refund_on_first_scan": bool(table.get("refund_on_first_scan", False)),

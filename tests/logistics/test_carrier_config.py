@@ -4,6 +4,7 @@ config error does), checked against what the carrier can do, and synced into ``s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -81,7 +82,7 @@ def test_the_carrier_table_is_read_as_the_shops_config_account() -> None:
         (('"ACME_SC_SECRET"', '"acme-secret"'), "shops[0].carrier.credentials_env.secret_key", 7,
          "environment variable name"),
         (('contract = 4242', 'contract = { id = 4242 }'), "shops[0].carrier.options.contract", 8,
-         "a text, a number or a boolean"),
+         "a text, a number, a boolean, a date"),
         (('refund_on_first_scan = true', 'refund_on_first_scan = "yes"'), "shops[0].carrier.refund_on_first_scan",
          9, "Not a valid boolean"),
         (('refund_on_first_scan = true', 'webhook = true'), "shops[0].carrier.webhook", 9, "Unknown field"),
@@ -119,10 +120,31 @@ def test_what_the_carrier_cannot_do_is_refused_by_key(text: str, key: str, line:
     assert (problem.key, problem.line) == (key, line) and message in problem.message
 
 
+def test_options_are_kept_as_json_holds_them_dates_as_text() -> None:
+    text = SENDCLOUD.replace("contract = 4242", 'contract = 4242, pickup_closed_dates = [2026-12-25, "2027-01-01"]')
+    carrier = load_config_text(text, "shops.toml", environ={}).shops[0].carrier
+    assert carrier is not None and carrier.options["pickup_closed_dates"] == ["2026-12-25", "2027-01-01"]
+
+
 def test_a_self_issued_carrier_may_offer_labels_and_the_store() -> None:
     text = SELF_ISSUED + 'methods = { default = ["prepaid_label", "in_store"] }\n'
     carrier = load_config_text(text, "shops.toml", environ={}).shops[0].carrier
     assert carrier is not None and carrier.methods_for("DE") == ("prepaid_label", "in_store")
+
+
+def test_the_examples_commented_carrier_is_valid_once_uncommented() -> None:
+    """The commented ``[shops.carrier]`` of config.example.toml, uncommented, is a valid Sendcloud account."""
+    text = (Path(__file__).parents[2] / "config.example.toml").read_text(encoding="utf-8")
+    start = text.index("# [shops.carrier]\n")
+    end = text.index("\n[[shops]]", start)
+    block = "\n".join(re.sub(r"^# (\[shops\.carrier|[a-z_]+ = |FR = |default = )", r"\1", line)
+                      for line in text[start:end].splitlines())
+    uncommented = text[:start] + block + text[end:]
+    assert uncommented.count("\n[shops.carrier") == 3
+    carrier = load_config_text(uncommented, "config.example.toml", environ={}).shops[0].carrier
+    assert carrier is not None and carrier.carrier == "sendcloud"
+    assert carrier.options["base_url"] == "http://127.0.0.1:8083/api"
+    assert carrier.return_address is not None and carrier.methods_for("FR") is not None
 
 
 def test_check_config_warns_of_a_carrier_credential_not_set(tmp_path: Path, capsys: pytest.CaptureFixture[str],
