@@ -79,6 +79,11 @@ def install_filters(app: Flask) -> None:
     app.jinja_env.filters.update(money=format_money, date=format_day, datetime=format_moment, days_left=days_left)
 
 
+def page_locale() -> str:
+    """The locale the page's numbers and dates are written in (its language, in the browser's region)."""
+    return _locale(None)
+
+
 def _locale(locale: str | None) -> str:
     if locale:
         return locale

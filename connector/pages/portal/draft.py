@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from connector.domain.shipping import PickupWindow, ServicePoint
+from connector.pages.portal.draft_logistics import point_from_json, point_json, window_from_json, window_json
 from connector.pages.signed import PortalSigner, Purpose, Rejected, SignedValueRejected
 from connector.services.draft_photos import DRAFT_LIFETIME
 
@@ -69,6 +71,10 @@ class Draft:
     lines: tuple[DraftLine, ...]
     method: str | None = None
     """A ``ReturnMethod`` value, once chosen on screen 3."""
+    point: ServicePoint | None = None
+    """The relay point chosen after ``relay_point`` (``views_relay``), when the shop's carrier lists points."""
+    pickup: PickupWindow | None = None
+    """The collection window chosen after ``home_pickup`` (``views_pickup``), when the carrier offers windows."""
 
 
 def new_draft_id() -> str:
@@ -111,6 +117,7 @@ def _to_json(draft: Draft) -> dict[str, Any]:
             }
             for line in draft.lines
         ],
+        **_logistics_json(draft),
     }
 
 
@@ -126,6 +133,8 @@ def _from_json(data: Any, shop_id: str, order_id: str) -> Draft:
         order_id=order_id,
         lines=tuple(_line(raw) for raw in raw_lines),
         method=_optional_text(data.get("m")),
+        point=point_from_json(data.get("sp")),
+        pickup=window_from_json(data.get("pw")),
     )
 
 
@@ -159,6 +168,16 @@ def _exchange_json(line: DraftLine) -> dict[str, Any]:
         found["xp"] = line.exchange_product_id
     if any(line.exchange_title):
         found["xt"] = list(line.exchange_title)
+    return found
+
+
+def _logistics_json(draft: Draft) -> dict[str, Any]:
+    """The point and window, only once chosen (most drafts carry neither)."""
+    found: dict[str, Any] = {}
+    if draft.point is not None:
+        found["sp"] = point_json(draft.point)
+    if draft.pickup is not None:
+        found["pw"] = window_json(draft.pickup)
     return found
 
 

@@ -2,6 +2,9 @@
 
 A return where every line is kept has nothing to send back, so the screen steps aside and hands over to the
 review with the shop's first method recorded (the policy charges no return shipping for kept goods).
+
+A method whose shop's carrier offers a choice leads to it first (``picks.next_screen``): a relay point to pick, a
+pickup window. Changing the method forgets the point or window chosen for the other one.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from connector.pages.portal.draft import Draft
 from connector.pages.portal.forms import form_token, form_token_valid, order_subject
 from connector.pages.portal.layout import show_branding
 from connector.pages.portal.links import portal_url
+from connector.pages.portal.picks import next_screen
 from connector.policy.methods import MethodOffer
 from connector.services.portal_methods import MethodChoices, return_methods
 
@@ -46,7 +50,8 @@ def method(shop_id: str, access: str) -> Response | tuple[str, int] | str:
     if not _offered(offers, picked):
         errors = {FIELD: _("Choose how you will send the items back.")}
         return _page(shop_id, access, draft, choices, None, errors=errors), 422
-    return _to_review(access, replace(draft, method=picked))
+    kept = draft if draft.method == picked else replace(draft, method=picked, point=None, pickup=None)
+    return redirect(portal_url(next_screen(shop_id, kept), access=access, d=sealed(kept)), 303)
 
 
 def _offered(offers: tuple[MethodOffer, ...], picked: str) -> bool:

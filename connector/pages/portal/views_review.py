@@ -3,6 +3,9 @@
 The figures are the policy's quote (``connector.services.portal_quote``), computed as the return will be opened
 and saved nowhere. Confirm sends the form token and the draft; the return is opened once per draft
 (``connector.services.portal_confirm``), so a second tap, a reload or the back button lands on the same return.
+
+The relay point or pickup window picked after the method is shown with a way to change it; a draft still lacking
+the pick its shop's carrier asks for goes back to that screen (``picks.missing_pick``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from werkzeug.wrappers import Response
 from connector.domain.events import Actor, ActorKind
 from connector.domain.resolutions import ReturnMethod
 from connector.pages.i18n import current_language, use_order_locale
-from connector.pages.portal import bp
+from connector.pages.portal import bp, logistics_words  # noqa: F401 - the filters the template uses
 from connector.pages.portal.asked import AskedReturn, asked_return, chosen_method
 from connector.pages.portal.carried import carried_draft, sealed
 from connector.pages.portal.current import container, signer
@@ -22,9 +25,11 @@ from connector.pages.portal.draft import Draft
 from connector.pages.portal.forms import form_token, form_token_valid, order_subject
 from connector.pages.portal.links import portal_url
 from connector.pages.portal.look import show_shop_look
+from connector.pages.portal.picks import missing_pick
 from connector.pages.portal.tracking_link import tracking_token
 from connector.pages.signed import OrderAccess
 from connector.services.portal_confirm import Confirmation, Confirmed, confirm_return
+from connector.services.portal_logistics import display_zone, order_country
 from connector.services.portal_quote import Quote, quote_return
 from connector.services.portal_return import ExchangesUnavailable, InvalidLines
 
@@ -33,8 +38,9 @@ from connector.services.portal_return import ExchangesUnavailable, InvalidLines
 def review(shop_id: str, access: str) -> Response | tuple[str, int] | str:
     order, draft = carried_draft(shop_id, access)
     method = chosen_method(draft)
-    if method is None:
-        return redirect(portal_url("method", access=access, d=sealed(draft)), 303)
+    screen = "method" if method is None else missing_pick(shop_id, draft)
+    if method is None or screen is not None:
+        return redirect(portal_url(screen or "method", access=access, d=sealed(draft)), 303)
     return _quoted_page(shop_id, access, order, draft, method)
 
 
@@ -42,8 +48,9 @@ def review(shop_id: str, access: str) -> Response | tuple[str, int] | str:
 def confirm(shop_id: str, access: str) -> Response | tuple[str, int] | str:
     order, draft = carried_draft(shop_id, access)
     method = chosen_method(draft)
-    if method is None:
-        return redirect(portal_url("method", access=access, d=sealed(draft)), 303)
+    screen = "method" if method is None else missing_pick(shop_id, draft)
+    if method is None or screen is not None:
+        return redirect(portal_url(screen or "method", access=access, d=sealed(draft)), 303)
     if not form_token_valid(shop_id, order_subject(order.order_id)):
         problem = _("This page was open for too long. Check your return again, then confirm it.")
         return _quoted_page(shop_id, access, order, draft, method, problem=problem, status=400)
@@ -107,6 +114,11 @@ def _quoted_page(
         action=portal_url("review", access=access, d=token),
         items_url=portal_url("lines", access=access, d=token),
         method_url=portal_url("method", access=access, d=token),
+        point=draft.point,
+        pickup=draft.pickup,
+        pickup_zone=display_zone(order_country(quote.order) or "", quote.policy.timezone),
+        point_url=portal_url("relay_point", access=access, d=token),
+        pickup_url=portal_url("pickup", access=access, d=token),
     )
     return (page, status) if status != 200 else page
 
