@@ -26,6 +26,7 @@ from connector.photos.local import LocalPhotoStore
 from connector.photos.ports import PhotoStore
 from connector.ports import CarrierAdapter, ShopAdapter
 from connector.providers import AdapterFactory, Capability, PlatformProvider, provider_for
+from connector.shipping_texts import LabelTexts
 from connector.store.crypto import CredentialCipher
 from connector.store.engine import make_engine
 from connector.store.uow import UnitOfWork
@@ -48,6 +49,9 @@ class Container:
     """Builds every shop's carrier when set (a test's fake carrier); otherwise the shop's stored account does."""
     _carriers: dict[str, tuple[tuple[str, str], CarrierAdapter]] = field(default_factory=dict, repr=False)
     _carrier_guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    label_texts: LabelTexts | None = None
+    """A label's words and signed links (``connector.pages.labels.PageLabelTexts``): set by whoever builds the
+    process (the web app, the CLI, the worker), since the pages that make them cannot be imported from here."""
 
     @cached_property
     def engine(self) -> Engine:

@@ -210,6 +210,15 @@ class CarrierAdapter(Protocol):
     def cancel_label(self, carrier_ref: str) -> CancelResult: ...
 
 
+@runtime_checkable
+class CompletesLabels(Protocol):
+    """A carrier that announces labels after answering (Sendcloud's asynchronous returns): it reads the label of a
+    return it already made, by the reference ``create_return_label`` handed back without documents, so the label
+    job completes it later without asking for it again."""
+
+    def complete_label(self, carrier_ref: str, paper_sizes: tuple[PaperSize, ...]) -> ReturnLabel: ...
+
+
 class Notifier(Protocol):
     """Delivers rendered messages: e-mail to customers and agents, webhooks to the merchant's systems.
 

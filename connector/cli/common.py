@@ -9,6 +9,7 @@ from connector import logconfig
 from connector.bootstrap import Container
 from connector.config.loader import load_config
 from connector.config.model import Config
+from connector.pages.labels import install_label_texts
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -24,4 +25,7 @@ def config_from(args: argparse.Namespace) -> Config:
 
 
 def container_from(args: argparse.Namespace) -> Container:
-    return Container(config_from(args))
+    """The process's container, with the label's words and links (the worker makes labels)."""
+    container = Container(config_from(args))
+    install_label_texts(container)
+    return container

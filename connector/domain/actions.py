@@ -32,6 +32,14 @@ class ActionKind(enum.StrEnum):
     RETURN_LINK_NOTE = "return_link_note"
     """The portal's "Request a return" link, written once on a received order as a note the shop e-mails to
     the customer (no return yet: the action belongs to the order)."""
+    CREATE_LABEL = "create_label"
+    """The return's label, asked of the shop's carrier once with the shipment's key (``ret:<id>:label``)."""
+    ATTACH_SHIPPING = "attach_shipping"
+    """The label and tracking shown in the shop's own admin (Shopify reverse delivery, WooCommerce note)."""
+    BOOK_PICKUP = "book_pickup"
+    """A home pickup of the labelled parcel, booked with the carrier."""
+    CANCEL_LABEL = "cancel_label"
+    """The label of a canceled return, cancelled at the carrier (when it can cancel)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import threading
 
 from connector.bootstrap import Container
 from connector.config.loader import load_config
+from connector.pages.labels import install_label_texts
 
 _lock = threading.Lock()
 _container: Container | None = None
@@ -16,6 +17,7 @@ def worker_container() -> Container:
     with _lock:
         if _container is None:
             _container = Container(load_config())
+            install_label_texts(_container)  # the label job's words and links, from the pages
         return _container
 
 

@@ -216,6 +216,11 @@ ORDERED_BEFORE: Mapping[ActionKind, frozenset[ActionKind]] = MappingProxyType(
         ActionKind.CLOSE: frozenset({ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE}),
         # After the refund: both write the order's refunds, and WooCommerce caps each by what the other left.
         ActionKind.RESTOCK: frozenset({ActionKind.CREATE_RETURN, ActionKind.APPROVE, ActionKind.REFUND}),
+        # The carrier's actions (services.carrier_actions) on the label once it exists; the shop's admin shows it on
+        # the return made there (Shopify's reverse delivery needs the return's reverse fulfilment orders).
+        ActionKind.ATTACH_SHIPPING: frozenset({ActionKind.CREATE_LABEL, ActionKind.CREATE_RETURN, ActionKind.APPROVE}),
+        ActionKind.BOOK_PICKUP: frozenset({ActionKind.CREATE_LABEL}),
+        ActionKind.CANCEL_LABEL: frozenset({ActionKind.CREATE_LABEL, ActionKind.BOOK_PICKUP}),
     }
 )
 """The kinds an action waits for on the same return, when they were recorded before it and are not done."""

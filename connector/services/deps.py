@@ -18,6 +18,7 @@ from connector.domain.orders import Shop
 from connector.photos.ports import PhotoStore
 from connector.ports import CarrierAdapter, ShopAdapter
 from connector.providers import Capability, PlatformProvider
+from connector.shipping_texts import LabelTexts
 from connector.store.uow import UnitOfWork
 
 
@@ -38,6 +39,10 @@ class Deps(Protocol):
 
     def carrier_for(self, uow: UnitOfWork, shop: Shop) -> CarrierAdapter | None:
         """The shop's carrier (the port to its labels, relay points and tracking), None when it has none."""
+
+    @property
+    def label_texts(self) -> LabelTexts | None:
+        """A label's words and signed links (``connector.shipping_texts``); None where the process set none."""
 
     def provider_for(self, platform: str) -> PlatformProvider:
         """The platform's provider, for what differs by platform."""

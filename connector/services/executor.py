@@ -26,6 +26,13 @@ from connector.errors import ConfigError, OutcomeUnknown, PermanentError, Retrya
 from connector.ports import ShopAdapter
 from connector.services import instructions
 from connector.services.action_table import ORDERED_BEFORE, ActionCall, find_earlier_effect, perform
+from connector.services.carrier_actions import (
+    CARRIER_KINDS,
+    CarrierCall,
+    LabelPending,
+    alert_failure,
+    run_carrier_action,
+)
 from connector.services.deps import Deps
 from connector.services.orders import current_order
 from connector.services.returns import ReturnService, record_planned
@@ -73,13 +80,12 @@ class ActionExecutor:
                 shop = uow.shops.get(shop_id)
                 adapter = self.deps.adapter_for(uow, shop)
                 request = uow.returns(shop_id).get(record.return_id) if record.return_id else None
-            if adapter is None:
-                raise ConfigError(f"shop {shop.address} has no credentials")
-            effect = find_earlier_effect(adapter, record, request) if claim.uncertain else None
-            if effect is None:
-                effect = settled_at_shop(request, record.kind)  # a merchant refunded it by hand: never pay twice
-            if effect is None:
-                effect = self._perform(adapter, shop, record, request)
+            if record.kind in CARRIER_KINDS:
+                effect = run_carrier_action(CarrierCall(self.deps, shop, record, request, adapter, claim.uncertain))
+            else:
+                effect = self._at_shop(adapter, shop, record, request, claim.uncertain)
+        except LabelPending as exc:
+            return self._wait_for_carrier(shop_id, record, exc)
         except OutcomeUnknown as exc:
             return self._retry(shop_id, record, ActionState.UNKNOWN, exc)
         except RetryableError as exc:
@@ -130,6 +136,19 @@ class ActionExecutor:
         )
 
     # -- the platform call ---------------------------------------------------------------------------
+
+    def _at_shop(
+        self, adapter: ShopAdapter | None, shop: Shop, record: ActionRecord, request: ReturnRequest | None,
+        uncertain: bool,
+    ) -> PlatformEffect:
+        if adapter is None:
+            raise ConfigError(f"shop {shop.address} has no credentials")
+        effect = find_earlier_effect(adapter, record, request) if uncertain else None
+        if effect is None:
+            effect = settled_at_shop(request, record.kind)  # a merchant refunded it by hand: never pay twice
+        if effect is None:
+            effect = self._perform(adapter, shop, record, request)
+        return effect
 
     def _perform(
         self, adapter: ShopAdapter, shop: Shop, record: ActionRecord, request: ReturnRequest | None
@@ -213,6 +232,18 @@ class ActionExecutor:
         log.info("executor.awaiting-payment", extra={"action": record.id, "platform_id": effect.platform_id})
         return ActionState.PENDING
 
+    def _wait_for_carrier(self, shop_id: str, record: ActionRecord, exc: LabelPending) -> ActionState:
+        """A label the carrier has not announced yet: looked at again after ``exc.wait``, without counting as a
+        failure (the label job gives up itself after ``carrier_actions.PENDING_LIMIT``)."""
+        with self.deps.uow() as uow:
+            uow.actions(shop_id).transition(
+                record.id, ActionState.RUNNING, ActionState.PENDING, error=_describe(exc),
+                next_attempt_at=self.deps.clock() + exc.wait,
+            )
+            uow.commit()
+        log.info("executor.label-pending", extra={"action": record.id, "wait_s": exc.wait.total_seconds()})
+        return ActionState.PENDING
+
     def _retry(self, shop_id: str, record: ActionRecord, state: ActionState, exc: Exception) -> ActionState:
         attempts = record.attempts + 1
         if attempts >= self.settings.max_attempts:
@@ -241,6 +272,8 @@ class ActionExecutor:
             uow.actions(shop_id).transition(record.id, None, ActionState.FAILED, error=_describe(exc), result=result)
             uow.commit()
         log.error("executor.action-failed", extra={"action": record.id, "error": _describe(exc)})
+        if record.kind in CARRIER_KINDS:
+            alert_failure(self.deps, shop_id, record, _describe(exc))
         return ActionState.FAILED
 
 

@@ -35,6 +35,7 @@ from connector.services.policies import current_policy
 from connector.services.refundable import check_override, check_payable, order_and_left_to_refund
 from connector.services.replaced import replaced_ids
 from connector.services.retrying import on_concurrent_update
+from connector.services.shipments import LogisticsChoice, plan_logistics
 from connector.services.shipping_refunded import shipping_refunded
 from connector.services.verdicts import POLICY, apply_decision
 from connector.services.verdicts import KeepItemRefused as KeepItemRefused
@@ -117,6 +118,7 @@ class ReturnService:
         order: Order | None = None,
         shop_shipping_fee: Money | None = None,
         declined_at_shop: str | None = None,
+        logistics: LogisticsChoice | None = None,
     ) -> Outcome:
         """Open a return, evaluate the shop's policy, and apply its decision at once.
 
@@ -125,7 +127,7 @@ class ReturnService:
 
         ``shop_shipping_fee`` is the return shipping fee the shop charges the customer (it replaces the
         policy's); ``declined_at_shop`` opens a return the merchant already declined in the shop's admin, in
-        that state and with that reason, telling the shop nothing."""
+        that state and with that reason, telling the shop nothing. ``logistics``: the portal's relay point or pickup."""
         now = self.container.clock()
         from_platform = platform_return_id is not None
         known = None if order is not None else self._already_opened(shop_id, platform_return_id)
@@ -158,6 +160,7 @@ class ReturnService:
             repo.add(request)
             repo.set_evaluation(request.id, evaluation_document(evaluation))
             planned = self._steps_after_opening(repo, request, order, shop, now, from_platform, declined_at_shop)
+            planned += plan_logistics(uow, request, None, now, logistics)  # the label of an approved return
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()
         return Outcome(request, evaluation, action_ids, outbox_ids)
@@ -389,6 +392,7 @@ class ReturnService:
                 and request.platform_return_id
             ):
                 planned = [simple_action(request, ActionKind.CANCEL)]
+            planned += plan_logistics(uow, request, before, now)  # approved: its label; canceled: the label's cancel
             uow.returns(shop_id).save(request)
             action_ids, outbox_ids = record_planned(uow, shop_id, request, planned)
             uow.commit()

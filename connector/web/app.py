@@ -15,6 +15,7 @@ from connector.config.model import Config
 from connector.jobs.queue import make_queue
 from connector.pages.i18n import install_i18n
 from connector.pages.keys import portal_keys
+from connector.pages.labels import install_labels
 from connector.pages.portal import install_portal
 from connector.pages.signed import PortalSigner
 from connector.pages.store import install_store
@@ -35,6 +36,7 @@ def create_core_app(config: Config | None = None, container: Container | None = 
     # The portal's links expire by the container's clock, the one the use cases (and the tests) move.
     install_i18n(app, container.config, PortalSigner(lambda: portal_keys(container.config), clock=container.clock))
     install_portal(app)  # the customer portal's pages, under /portal/<shop_id>
+    install_labels(app, container)  # the label link, /labels/<token>, and the label texts of in-process jobs
     install_store(app)  # the store counter's return page, under /store/<shop_id>
     app.extensions["connector.queue"] = make_queue(container)
     return app

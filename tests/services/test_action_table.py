@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from connector.domain.actions import ActionKind
 from connector.services.action_table import ACTIONS, ORDERED_BEFORE, nothing_to_find
+from connector.services.carrier_actions import CARRIER_KINDS
 
 FOUND_BY_KEY = {ActionKind.REFUND, ActionKind.STORE_CREDIT, ActionKind.EXCHANGE, ActionKind.RESTOCK}
 """Kinds that move money or stock: repeated blindly they would pay or restock twice."""
@@ -13,7 +14,8 @@ takes a key for a note)."""
 
 
 def test_every_action_kind_has_an_entry() -> None:
-    assert set(ACTIONS) == set(ActionKind)
+    """In the shop's table, or the carrier's (``services.carrier_actions``), never both."""
+    assert set(ACTIONS) | CARRIER_KINDS == set(ActionKind) and not set(ACTIONS) & CARRIER_KINDS
 
 
 def test_kinds_whose_repetition_would_harm_look_for_an_earlier_effect() -> None:
@@ -23,4 +25,5 @@ def test_kinds_whose_repetition_would_harm_look_for_an_earlier_effect() -> None:
 
 def test_the_order_between_kinds_names_only_known_kinds_and_never_a_kind_before_itself() -> None:
     for kind, before in ORDERED_BEFORE.items():
-        assert kind in ACTIONS and before <= set(ACTIONS) and kind not in before
+        known = set(ACTIONS) | CARRIER_KINDS
+        assert kind in known and before <= known and kind not in before
