@@ -73,9 +73,13 @@ def choose_logistics(
     *,
     at: datetime,
 ) -> Shipment:
-    """Keep the customer's choices on the return's shipment, made now if it has none, changed while the carrier
-    has made no label (``LabelAlreadyMade`` after). Called in the caller's transaction (the portal's confirm, or
-    ``plan_logistics`` on approval): the label is made from what is stored here."""
+    """Keep the customer's choices on the return's shipment, made now if it has none. Called in the caller's
+    transaction (the portal's confirm, or ``plan_logistics`` on approval): the label is made from what is stored.
+
+    Once the carrier made the label, the method and carrier stay (``LabelAlreadyMade`` for another method); the
+    relay point and the pickup window are still kept until the pickup is booked, since neither is printed on a
+    carrier's label (Sendcloud's returns name no point) and the pickup is booked after the label: a choice
+    stored just after an approved return's label job ran still counts."""
     repo = uow.shipments(shop_id)
     carrier = NO_CARRIER if method is ReturnMethod.IN_STORE else carrier_key
     status = TrackingStatus.AWAITING_DROPOFF if method is ReturnMethod.IN_STORE else TrackingStatus.LABEL_PENDING
@@ -87,9 +91,12 @@ def choose_logistics(
         )  # fmt: skip
         repo.add(shipment, at)
         return shipment
-    if shipment.has_label:
-        raise LabelAlreadyMade(f"return {return_id}: the label is made, its choices can no longer change")
-    shipment.carrier, shipment.method, shipment.status = carrier, method.value, status
+    if shipment.has_label and shipment.method != method.value:
+        raise LabelAlreadyMade(f"return {return_id}: its {shipment.method} label is made, the method cannot change")
+    if shipment.pickup_ref:
+        return shipment  # booked: the carrier comes when it was asked to
+    if not shipment.has_label:
+        shipment.carrier, shipment.method, shipment.status = carrier, method.value, status
     shipment.service_point, shipment.pickup_window = service_point, pickup_window
     repo.save(shipment, at)
     return shipment
