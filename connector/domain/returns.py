@@ -184,6 +184,25 @@ class ReturnRequest:
 
     def receive(self, actor: Actor, at: datetime, quantities: Mapping[str, int], reason: str = "") -> None:
         """Record units arriving; may be called again for a later parcel (partial receipt)."""
+        self._check_receivable(quantities)
+        self._guard("receive")
+        for line_id, quantity in quantities.items():
+            self.line(line_id).received_quantity += quantity
+        self._move("receive", actor, at, reason, {"quantities": dict(quantities)})
+
+    def receive_after_first_scan(self, actor: Actor, at: datetime, quantities: Mapping[str, int]) -> None:
+        """The parcel of a return paid at first scan reached the warehouse: its units count as received and the
+        state (resolved, or closed once paid) is kept, so nothing is decided or paid again."""
+        paid_early = any(event.action == "resolve_at_first_scan" for event in self.events)
+        if self.status not in (ReturnStatus.RESOLVED, ReturnStatus.CLOSED) or not paid_early:
+            raise IllegalTransition(self.status, "receive_after_first_scan", "it was not paid at first scan")
+        self._check_receivable(quantities)
+        for line_id, quantity in quantities.items():
+            self.line(line_id).received_quantity += quantity
+        self._record(actor, at, "receive_after_first_scan", self.status, self.status, "",
+                     {"quantities": dict(quantities)})
+
+    def _check_receivable(self, quantities: Mapping[str, int]) -> None:
         if not quantities or any(q <= 0 for q in quantities.values()):
             raise InvalidReturn("receive at least one unit on each line named")
         for line_id, quantity in quantities.items():
@@ -192,10 +211,6 @@ class ReturnRequest:
                 raise InvalidReturn(
                     f"line {line_id}: {line.received_quantity + quantity} received, {line.quantity} expected"
                 )
-        self._guard("receive")
-        for line_id, quantity in quantities.items():
-            self.line(line_id).received_quantity += quantity
-        self._move("receive", actor, at, reason, {"quantities": dict(quantities)})
 
     def inspect(
         self,
@@ -223,6 +238,14 @@ class ReturnRequest:
         if self.status is ReturnStatus.APPROVED and not self.keep_item:
             raise IllegalTransition(self.status, "resolve", "the goods have not been received and inspected")
         self._move("resolve", actor, at, reason, data)
+
+    def resolve_at_first_scan(
+        self, actor: Actor, at: datetime, reason: str = "", data: Mapping[str, Any] | None = None
+    ) -> None:
+        """Pay out once the carrier has scanned the parcel, before it reaches the warehouse (the shop's "refund on
+        first scan", for returns worth no more than its policy's limit: the service checks that). Only from
+        in_transit: the carrier then holds the goods, which are received later without a decision."""
+        self._move("resolve_at_first_scan", actor, at, reason, data)
 
     def close(self, actor: Actor, at: datetime, reason: str = "") -> None:
         self._move("close", actor, at, reason)
@@ -267,6 +290,11 @@ class ReturnRequest:
         self._record(actor, at, alert_action(risk), self.status, self.status,
                      f"EU withdrawal: refund due by {due.isoformat()}", {"refund_due_by": due.isoformat()})
         return risk
+
+    def alert_tracking(self, actor: Actor, at: datetime, message: str, data: Mapping[str, Any] | None = None) -> None:
+        """The carrier reports a problem (failed delivery, lost, sent back): agents see it in the history, and the
+        state is kept, since the parcel may still arrive."""
+        self._record(actor, at, "tracking_alert", self.status, self.status, message or "carrier exception", data)
 
     def note(self, actor: Actor, at: datetime, text: str, data: Mapping[str, Any] | None = None) -> None:
         """Add to the history without changing state (agent notes, amount overrides)."""

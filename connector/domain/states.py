@@ -2,6 +2,7 @@
 
 requested → approved | declined
 approved → in_transit → received → inspected → resolved → closed
+in_transit → resolved when the shop refunds on the carrier's first scan (``resolve_at_first_scan``)
 canceled is reachable only before goods or money have moved (see ``ReturnRequest.cancel``).
 Partial receipt keeps a return in ``received`` until every expected unit is received or written off.
 """
@@ -43,6 +44,8 @@ TRANSITIONS: Final[dict[str, Transition]] = {
     "inspect": Transition(frozenset({S.RECEIVED, S.INSPECTED}), S.INSPECTED),
     # APPROVED → RESOLVED only for keep-the-item returns (checked by the aggregate).
     "resolve": Transition(frozenset({S.INSPECTED, S.APPROVED}), S.RESOLVED),
+    # The shop's "refund on first scan": paid once the carrier holds the parcel, below the policy's value limit.
+    "resolve_at_first_scan": Transition(frozenset({S.IN_TRANSIT}), S.RESOLVED),
     "close": Transition(frozenset({S.RESOLVED}), S.CLOSED),
     "cancel": Transition(frozenset({S.REQUESTED, S.APPROVED}), S.CANCELED),
     # What the merchant did in the shop's admin, which we follow rather than judge (and do not tell the shop

@@ -243,6 +243,9 @@ class Policy:
     eu_withdrawal: EuWithdrawal | None = None
     methods: frozenset[ReturnMethod] = frozenset({ReturnMethod.PREPAID_LABEL})
     """The ways back the shop offers its customers; the portal offers only these, with ``fees.return_fee``."""
+    refund_on_first_scan_max: Amounts | None = None
+    """The most a return may be worth (refund, credit and exchange together) to be paid at the carrier's first scan,
+    when the shop's carrier account has ``refund_on_first_scan``; a currency missing here is never paid early."""
     # Written once by connector.policy.schema.fingerprint: the model does not know its canonical form.
     _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 

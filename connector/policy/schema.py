@@ -267,6 +267,7 @@ class PolicySchema(_Base):
         validate=validate.Length(min=1),
         load_default=frozenset({ReturnMethod.PREPAID_LABEL}),
     )
+    refund_on_first_scan_max = AmountsField(load_default=None)
 
     @validates_schema
     def _fees_of_offered_methods(self, data: dict[str, Any], **kw: Any) -> None:
