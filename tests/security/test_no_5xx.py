@@ -112,13 +112,15 @@ def known(app: Flask, client: FlaskClient, container: Container, opened: str) ->
     listed = client.get("/api/v1/portal/shop-a/returns", headers=bearer(customer)).get_json()
     tracking = listed["items"][0]["tracking"]["token"]
     key = issue_key(container, "shop-a")
+    store_session = _store_session(client, key)
     return Known(
         params={"shop_id": ["shop-a", "shop-b"], "return_id": [opened], "token": [tracking, customer],
                 "filename": ["x.js"], "access": [access, "not-signed"],
                 "tracking": [tracking_token(signer, "shop-a", opened), "not-signed"],
                 "path": ["", "o/" + access, "policy", "../../etc/passwd"]},
         credentials={"/api/v1/shops/": [{"X-API-Key": key}, bearer(session_token())],
-                     "/api/v1/portal/": [bearer(customer)], "/shopify/session": [bearer(session_token())]},
+                     "/api/v1/portal/": [bearer(customer)], "/shopify/session": [bearer(session_token())],
+                     "/store/": [{"Cookie": f"store_session={store_session}"}]},
         headers={
             "Authorization": [f"Bearer {tracking}", "Bearer ", f"Basic {base64.b64encode(b'ck:cs').decode()}"],
             "X-API-Key": [key[:-1]],
@@ -135,6 +137,15 @@ def known(app: Flask, client: FlaskClient, container: Container, opened: str) ->
         query=["https://shop.example", "http://127.0.0.1:1", "http://[::1]:8080", SHOPIFY_DOMAIN, "1", "0", "-1",
                "fr", "approved", "2026-01-01", "ana@example.com"],
     )
+
+
+def _store_session(client: FlaskClient, key: str) -> str:
+    """A store counter's session of shop-a, signed in with the shop's key (``connector.pages.store``)."""
+    form = client.get("/store/shop-a/sign-in").get_data(as_text=True)
+    token = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    answer = client.post("/store/shop-a/sign-in", data={"csrf": token, "api_key": key})
+    cookie = answer.headers["Set-Cookie"]
+    return cookie.split("store_session=", 1)[1].split(";", 1)[0]
 
 
 def _signed(path: str, body: bytes, headers: dict[str, str]) -> dict[str, str]:

@@ -90,6 +90,7 @@ def test_errors_speak_french_to_a_french_browser(signed_in: FlaskClient) -> None
 
 def test_control_characters_anywhere_are_a_page_not_found(signed_in: FlaskClient) -> None:
     """PostgreSQL refuses a NUL in any text: none reaches it, from the path or the field."""
-    for path in ("/store/shop-a/returns/R%00", "/store/shop%00/", "/store/shop-a/c/R%00.x", "/store/shop-a/find?q=R%00"):
+    for path in ("/store/shop-a/returns/R%00", "/store/shop%00/", "/store/shop-a/c/R%00.x",
+                 "/store/shop-a/find?q=R%00"):
         answer = signed_in.get(path)
         assert answer.status_code in (303, 404), path
