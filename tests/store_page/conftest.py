@@ -2,7 +2,7 @@
 
 Shop ``shop-a`` (WooCommerce) has order ``#1001`` (O1: L1 of 2 units, L2 of 1); shop ``shop-b`` (Shopify) has its
 own ``#1001`` (B1), so a leak between shops would show. Both approve every return and offer the return in store.
-Staff sign in with an API key issued as ``returns-connector api-keys create`` does.
+Staff sign in with an API key issued as ``returns-connector api-keys issue`` does.
 """
 
 from __future__ import annotations

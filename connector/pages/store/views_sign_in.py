@@ -1,4 +1,4 @@
-"""Signing in at the counter with one of the shop's API keys (``returns-connector api-keys create``), and out.
+"""Signing in at the counter with one of the shop's API keys (``returns-connector api-keys issue``), and out.
 
 A key is pasted or typed once per shift (a password manager may fill it: the field is a password field, paste
 allowed, WCAG 3.3.8), with the staff member's name or initials if they like: it goes into the history of every
