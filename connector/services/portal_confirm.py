@@ -30,6 +30,7 @@ from connector.services.draft_photos import record_draft_photos
 from connector.services.portal_quote import Quote, quote_return
 from connector.services.portal_return import AskedLine, ask_for_return
 from connector.services.returns import KeepItemRefused
+from connector.services.shipments import LogisticsChoice
 from connector.store.idempotency_repo import ClaimState
 
 SCOPE: Final = "portal-confirm"
@@ -74,13 +75,15 @@ def confirm_return(
     *,
     keep_item: bool,
     photos: Mapping[str, Sequence[str]] | None = None,
+    logistics: LogisticsChoice | None = None,
 ) -> Confirmed:
     """Open the return of draft ``draft_id`` unless a submit of that draft already did.
 
     The key covers the draft, not its content: going back to change the method and confirming again after the
     return was opened finds that return, it does not open another. Errors (``InvalidLines``, a shop that cannot
     be asked) free the key, so the corrected form can be sent again. ``photos`` are the draft's stored photos
-    (``connector.services.draft_photos``) by order line, recorded on the return once it is opened.
+    (``connector.services.draft_photos``) by order line, recorded on the return once it is opened. ``logistics``
+    is the relay point or pickup window picked, kept on the return's shipment as it opens.
     """
     fingerprint = draft_fingerprint(shop_id, order_id, draft_id)
     with deps.uow() as uow:
@@ -97,7 +100,7 @@ def confirm_return(
             refused = quote.keep_item_refused is not None and quote.decision is not Decision.DECLINE
             status = Confirmation.KEEP_ITEM_REFUSED if refused else Confirmation.DECLINED
             return Confirmed(status, quote=quote)
-        done = ask_for_return(deps, shop_id, order_id, asked, method, actor, keep_item=keep_item)
+        done = ask_for_return(deps, shop_id, order_id, asked, method, actor, keep_item=keep_item, logistics=logistics)
     except BaseException:
         _release(deps, shop_id, draft_id)
         raise

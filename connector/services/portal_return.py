@@ -24,6 +24,7 @@ from connector.services.deps import Deps
 from connector.services.opening import LineInput
 from connector.services.orders import order_at_hand
 from connector.services.returns import KeepItemRefused, Outcome, ReturnService
+from connector.services.shipments import LogisticsChoice
 
 Problems = dict[str, list[str]]
 """Field errors by the request's field path (``lines.0.quantity``), each with why."""
@@ -72,9 +73,12 @@ def ask_for_return(
     actor: Actor,
     *,
     keep_item: bool,
+    logistics: LogisticsChoice | None = None,
 ) -> Asked:
     """Check the lines against the order and the shop, then open the return; when the customer asked to keep
-    the goods and the policy does not grant it, nothing is opened and ``Asked.refused`` says why."""
+    the goods and the policy does not grant it, nothing is opened and ``Asked.refused`` says why. ``logistics``
+    (the relay point or pickup window picked) is kept on the return's shipment in the transaction that opens it,
+    so an approved return's label is made for it (``connector.services.shipments.plan_logistics``)."""
     found = order_at_hand(deps, shop_id, order_id, fresh=True)
     with deps.uow() as uow:
         pending = uow.returns(shop_id).pending_quantities(found.order.id)
@@ -91,7 +95,7 @@ def ask_for_return(
     ]
     try:
         outcome = ReturnService(deps).open_return(
-            shop_id, found.order.id, inputs, method, actor, order=found.order, keep_item=keep_item
+            shop_id, found.order.id, inputs, method, actor, order=found.order, keep_item=keep_item, logistics=logistics
         )
     except KeepItemRefused as refused:
         return Asked(found.shop, found.order, None, refused)

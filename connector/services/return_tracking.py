@@ -4,6 +4,9 @@ Why a use case of its own: the portal's tracking page must keep working for as l
 returns included, and must show the customer only what is theirs to see: the steps of the return and the
 money, never agents' notes, internal retries or the platform's ids. The choice of what a customer sees is made
 here, once, over the domain's events, so every page that shows a return's history shows the same.
+
+The return's parcel (``Shipment``) comes with it when there is one: the relay point or pickup window chosen, the
+tracking number and the parcel's state, and the label's paper sizes once it is stored (the page links to them).
 """
 
 from __future__ import annotations
@@ -17,8 +20,12 @@ from connector.domain.events import ReturnEvent
 from connector.domain.money import Money
 from connector.domain.orders import Order, Shop
 from connector.domain.returns import ReturnRequest
+from connector.domain.shipments import Shipment
 from connector.domain.states import ReturnStatus
 from connector.services.deps import Deps
+from connector.services.policies import current_policy
+from connector.services.portal_logistics import display_zone, order_country
+from connector.store.uow import UnitOfWork
 
 STEPS: Final = frozenset(
     {
@@ -55,6 +62,10 @@ class TrackedReturn:
     request: ReturnRequest
     order: Order | None
     timeline: tuple[Milestone, ...]
+    shipment: Shipment | None = None
+    """The return's parcel, once the portal or the approval made it (no carrier, kept items: none)."""
+    pickup_zone: str = "UTC"
+    """The zone a pickup window is shown in (``portal_logistics.display_zone``), when there is one."""
 
     @property
     def payments(self) -> tuple[Milestone, ...]:
@@ -98,6 +109,8 @@ def tracked_return(deps: Deps, shop_id: str, return_id: str) -> TrackedReturn | 
         shop = uow.shops.get(shop_id)
         request = uow.returns(shop_id).get(return_id)
         order = uow.orders(shop_id).get(request.order_id) if request is not None else None
+        shipment = uow.shipments(shop_id).for_return(return_id) if request is not None else None
+        zone = _pickup_zone(uow, shop_id, order, shipment)
     if request is None:
         return None
     timeline = tuple(
@@ -105,7 +118,15 @@ def tracked_return(deps: Deps, shop_id: str, return_id: str) -> TrackedReturn | 
         for event in request.events
         if event.action in STEPS or event.action in PAYMENTS
     )
-    return TrackedReturn(shop, request, order, timeline)
+    return TrackedReturn(shop, request, order, timeline, shipment, zone)
+
+
+def _pickup_zone(uow: UnitOfWork, shop_id: str, order: Order | None, shipment: Shipment | None) -> str:
+    """The customer's clock for a pickup window; the policy is read only for a return that has one."""
+    if shipment is None or shipment.pickup_window is None:
+        return "UTC"
+    country = order_country(order) if order is not None else None
+    return display_zone(country or "", current_policy(uow, shop_id).timezone)
 
 
 def _due_amount(text: str) -> Money | None:

@@ -43,7 +43,9 @@ def carrier_url() -> Iterator[str]:
 def sendcloud_account(carrier_url: str, **options: object) -> ShopCarrier:
     section = {"base_url": f"{carrier_url}/api", "option_code": "colissimo:return/dropoff",
                "pickup_option_code": "colissimo:return/pickup", "pickup_days": 3, "announce_polls": 1, **options}
-    return ShopCarrier("sendcloud", {"options": section},
+    warehouse = {"name": "Entrepôt Retours", "street": "ZA des Gones", "house_number": "12", "postal_code": "69007",
+                 "city": "Lyon", "country": "FR"}  # fmt: skip
+    return ShopCarrier("sendcloud", {"options": section, "return_address": warehouse},
                        credentials_env={"public_key": PUBLIC_ENV, "secret_key": SECRET_ENV})
 
 

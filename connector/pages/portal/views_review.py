@@ -32,6 +32,7 @@ from connector.services.portal_confirm import Confirmation, Confirmed, confirm_r
 from connector.services.portal_logistics import display_zone, order_country
 from connector.services.portal_quote import Quote, quote_return
 from connector.services.portal_return import ExchangesUnavailable, InvalidLines
+from connector.services.shipments import LogisticsChoice
 
 
 @bp.get("/o/<access>/review")
@@ -58,7 +59,7 @@ def confirm(shop_id: str, access: str) -> Response | tuple[str, int] | str:
     actor = Actor(ActorKind.CUSTOMER, order.customer_id or "")
     try:
         done = confirm_return(container(), shop_id, order.order_id, draft.draft_id, asked.lines, method, actor,
-                              keep_item=asked.keep_item, photos=asked.photos)
+                              keep_item=asked.keep_item, photos=asked.photos, logistics=_logistics(draft))
     except InvalidLines:
         return _changed_page(access), 409
     except ExchangesUnavailable:
@@ -121,6 +122,13 @@ def _quoted_page(
         pickup_url=portal_url("pickup", access=access, d=token),
     )
     return (page, status) if status != 200 else page
+
+
+def _logistics(draft: Draft) -> LogisticsChoice | None:
+    """The point or window picked, for the return's shipment (the label is made for it)."""
+    if draft.point is None and draft.pickup is None:
+        return None
+    return LogisticsChoice(service_point=draft.point, pickup_window=draft.pickup)
 
 
 def _replacement_names(draft: Draft) -> list[str]:
