@@ -171,7 +171,7 @@ def normalized_postcode(text: str) -> str:
 
 
 def postcode_valid(postcode: str, country: str) -> bool:
-    return re.fullmatch(POSTCODE_FORMS.get(country, ANY_POSTCODE), postcode) is not None
+    return re.fullmatch(POSTCODE_FORMS.get(country, ANY_POSTCODE), postcode, re.ASCII) is not None
 
 
 def display_zone(country: str, shop_zone: str) -> str:
