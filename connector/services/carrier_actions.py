@@ -122,6 +122,8 @@ def _attach_shipping(call: CarrierCall, request: ReturnRequest) -> PlatformEffec
     if not shipment.has_label:
         return _done(call, "", "no label to show")
     adapter = call.shop_adapter
+    if adapter is None:
+        raise ConfigError(f"shop {call.shop.address} has no credentials")
     if not isinstance(adapter, AttachesReturnShipping):
         return _done(call, "", "the shop's platform shows no return shipping")
     texts = required_texts(call.deps)
