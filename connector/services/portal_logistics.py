@@ -99,12 +99,27 @@ class PickupOffer:
     unavailable: bool = False
 
 
-def carrier_picks(deps: Deps, shop_id: str) -> frozenset[CarrierCapability]:
-    """The capabilities of the shop's carrier that call for a pick (none without a carrier, or when its adapter
-    cannot be built here: the label job meets the same problem and alerts an agent, not the customer)."""
+def carrier_picks(deps: Deps, shop_id: str, order_id: str) -> frozenset[CarrierCapability]:
+    """What the shop's carrier can do for this order's parcel, as the pick screens judge it: none without a
+    carrier, or when its adapter cannot be built here (the label job meets the same problem and alerts an agent,
+    not the customer); no relay points when the parcel's country is unknown (there is nowhere to search)."""
+    found = order_at_hand(deps, shop_id, order_id)
+    capabilities = _capabilities(_carrier(deps, found.shop))
+    if parcel_country(deps, shop_id, found.order) is None:
+        return capabilities - {CarrierCapability.SERVICE_POINTS}
+    return capabilities
+
+
+def parcel_country(deps: Deps, shop_id: str, order: Order) -> str | None:
+    """Where the parcel leaves from: the order's shipping country, else the warehouse's (a shop's returns come
+    mostly from its own country, and the customer searches by postcode there)."""
+    found = order_country(order)
+    if found:
+        return found
     with deps.uow() as uow:
-        shop = uow.shops.get(shop_id)
-    return _capabilities(_carrier(deps, shop))
+        account = uow.carriers(shop_id).get()
+    warehouse = account.return_address if account is not None else None
+    return warehouse.country.upper() if warehouse is not None and warehouse.country else None
 
 
 def order_country(order: Order) -> str | None:
@@ -120,7 +135,7 @@ def relay_points(deps: Deps, shop_id: str, order_id: str, postal_code: str | Non
     order, shop = found.order, found.shop
     carrier = _carrier(deps, shop)
     branding = portal_branding(deps, shop)
-    country = order_country(order) or ""
+    country = parcel_country(deps, shop_id, order) or ""
     pick = pick_for(ReturnMethod.RELAY_POINT, _capabilities(carrier)) if country else None
     asked = postal_code if postal_code is not None else (order.shipping_address or _NOWHERE).postal_code
     searched = normalized_postcode(asked)

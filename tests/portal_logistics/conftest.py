@@ -58,9 +58,11 @@ def use_carrier(container: Container, account: ShopCarrier | None) -> None:
         uow.commit()
 
 
-def shop_with(address: PostalAddress | None = HOME, locale: str | None = "fr-FR") -> FakeShop:
+def shop_with(
+    address: PostalAddress | None = HOME, locale: str | None = "fr-FR", country: str | None = "FR"
+) -> FakeShop:
     source = order(order_line("L1", ordered=2, fulfilled=2), order_line("L2", ordered=1, fulfilled=1))
-    source = replace(source, country="FR", shipping_address=address,
+    source = replace(source, country=country, shipping_address=address,
                      customer=Customer(id="C1", email=source.email, locale=locale))
     return FakeShop(orders={source.id: source})
 

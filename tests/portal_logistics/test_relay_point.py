@@ -5,15 +5,26 @@ near another postcode; a malformed or unknown postcode marked on the form; the p
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine
 
 from connector.bootstrap import Container
 from sandboxes.carrier.points import POSTCODES, distance_m, seed_points
-from tests.portal.review.portal_app import SHOP, access, draft, text_of
-from tests.portal_logistics.conftest import use_carrier
+from tests.portal.review.portal_app import SHOP, access, draft, make_container, portal_app, text_of, use_policy
+from tests.portal_logistics.conftest import (
+    METHODS,
+    PUBLIC_ENV,
+    SECRET_ENV,
+    sendcloud_account,
+    shop_with,
+    use_carrier,
+)
 from tests.portal_logistics.flow import choose_method, draft_of, post_form, radio_values, with_query
 
 WORDS = {
@@ -152,3 +163,26 @@ def test_a_carrier_that_does_not_answer_says_so_without_an_error_page(
 def test_a_draft_for_another_method_is_sent_back_to_the_method_screen(app: Flask, client: FlaskClient) -> None:
     answer = client.get(f"/portal/{SHOP}/o/{access(app)}/relay-point", query_string={"d": draft(app)})
     assert answer.status_code == 303 and "/method?" in answer.headers["Location"]
+
+
+def test_an_order_without_address_searches_in_the_warehouses_country(
+    engine: Engine, tmp_path: Path, carrier_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PUBLIC_ENV, "pk-portal")
+    monkeypatch.setenv(SECRET_ENV, "sk-portal")
+    built = make_container(engine, shop_with(address=None, country=None, locale="en-GB"), tmp_path)
+    use_policy(built, {"methods": METHODS})
+    use_carrier(built, sendcloud_account(carrier_url))
+    app = portal_app(built)
+    client = app.test_client()
+    location = choose_method(app, client, "relay_point")
+    first = client.get(location)
+    assert first.status_code == 200 and 'name="point"' not in first.get_data(as_text=True), "no postcode yet"
+    assert 'id="postcode" name="postcode" type="text" value=""' in first.get_data(as_text=True)
+    assert radio_values(client.get(with_query(location, postcode="75011")).get_data(as_text=True), "point")
+
+    use_carrier(built, replace(sendcloud_account(carrier_url), settings={"options": {
+        "base_url": f"{carrier_url}/api", "option_code": "colissimo:return/dropoff"}}))  # no warehouse: no country
+    review = choose_method(app, client, "relay_point")
+    assert "/review?" in review, "nowhere to search: nothing to pick"
+    assert client.get(review).status_code == 200, "and the review does not send it back"

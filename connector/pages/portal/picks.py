@@ -24,7 +24,7 @@ def pick_of(shop_id: str, draft: Draft) -> Pick | None:
     method = chosen_method(draft)
     if method is None or any(line.outcome == KEEP for line in draft.lines):
         return None
-    return pick_for(method, carrier_picks(container(), shop_id))
+    return pick_for(method, carrier_picks(container(), shop_id, draft.order_id))
 
 
 def next_screen(shop_id: str, draft: Draft) -> str:
