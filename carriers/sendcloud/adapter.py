@@ -35,12 +35,10 @@ point field: a relay point the customer chose is where they drop the parcel, the
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 
@@ -48,7 +46,6 @@ from carriers.sendcloud import mapping, webhooks
 from carriers.sendcloud.client import SendcloudClient
 from carriers.sendcloud.errors import is_duplicate_reference
 from carriers.sendcloud.pickup import PickupSlots
-from connector.domain.money import Money
 from connector.domain.shipping import (
     CancelResult,
     CarrierCapability,
@@ -86,7 +83,6 @@ METHOD_OPTIONS: Final = {
     "home_pickup": "pickup",
 }
 LIST_DATE_FORMAT: Final = "%Y-%m-%d %H:%M:%S"  # the v3 list's from_date/to_date example: '2022-04-06 00:00:00'
-_PARCEL_IN_URL: Final = re.compile(r"/parcels/(\d+)/documents/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +241,7 @@ class SendcloudCarrier:
 
     def _label(self, carrier_ref: str, details: Mapping[str, Any], sizes: tuple[PaperSize, ...]) -> ReturnLabel:
         label = details.get("label") or {}
-        parcel_id = _parcel_id(label)
+        parcel_id = mapping.parcel_id(label)
         documents: tuple[LabelDocument, ...] = ()
         qr_png = None
         if parcel_id is not None:
@@ -262,7 +258,7 @@ class SendcloudCarrier:
             tracking_url=str(details.get("tracking_url") or ""),
             documents=documents,
             qr_png=qr_png,
-            price=_money(cost),
+            price=mapping.label_cost(cost),
             created_at=mapping.parse_time(details.get("created_at")) or self._clock(),
         )
 
@@ -393,20 +389,3 @@ class SendcloudCarrier:
         )
         return CancelResult.NOT_CANCELLABLE if answer.status == 409 else CancelResult.REQUESTED
 
-
-def _parcel_id(label: Mapping[str, Any]) -> str | None:
-    for url in [label.get("label_printer"), *(label.get("normal_printer") or [])]:
-        found = _PARCEL_IN_URL.search(str(url or ""))
-        if found:
-            return found.group(1)
-    return None
-
-
-def _money(cost: Any) -> Money | None:
-    """``label_cost`` (``{value, currency}``, a JSON number) as Money, through its decimal text."""
-    if not isinstance(cost, Mapping) or cost.get("value") is None or not cost.get("currency"):
-        return None
-    try:
-        return Money(Decimal(str(cost["value"])), str(cost["currency"]))
-    except (InvalidOperation, ValueError):
-        return None

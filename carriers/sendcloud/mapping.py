@@ -20,8 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+from connector.domain.money import Money
 from connector.domain.shipping import (
     PostalAddress,
     ServicePoint,
@@ -61,6 +63,7 @@ PARENT_STATUSES: Final[Mapping[str, TrackingStatus]] = {
     "ready-to-ship": S.AWAITING_DROPOFF,
 }
 
+PARCEL_IN_URL: Final = re.compile(r"/parcels/(\d+)/documents/")
 WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -147,3 +150,22 @@ def service_point(item: Mapping[str, Any]) -> ServicePoint:
         distance_m=int(distance) if isinstance(distance, int | float) else None,
         opening_hours=hours,
     )
+
+
+def parcel_id(label: Mapping[str, Any]) -> str | None:
+    """The parcel id in a Return's ``label`` URLs (``.../parcels/{id}/documents/label``), where its documents are."""
+    for url in [label.get("label_printer"), *(label.get("normal_printer") or [])]:
+        found = PARCEL_IN_URL.search(str(url or ""))
+        if found:
+            return found.group(1)
+    return None
+
+
+def label_cost(cost: Any) -> Money | None:
+    """``label_cost`` (``{value, currency}``, a JSON number) as Money, through its decimal text."""
+    if not isinstance(cost, Mapping) or cost.get("value") is None or not cost.get("currency"):
+        return None
+    try:
+        return Money(Decimal(str(cost["value"])), str(cost["currency"]))
+    except (InvalidOperation, ValueError):
+        return None
