@@ -309,6 +309,13 @@ class Harness:
 
     def candidates(self, platform: Platform, count: int, skip: int = 0) -> list[tuple[Order, str]]:
         """Orders with a line the policy lets a customer return today (one line each), as a portal shows them."""
+        found = self.returnable(platform)
+        if len(found) < skip + count:
+            raise AssertionError(f"only {len(found)} returnable {platform.value} orders; raise Options.orders")
+        return found[skip:skip + count]
+
+    def returnable(self, platform: Platform) -> list[tuple[Order, str]]:
+        """Every order with a line the policy lets a customer return today, with that line, by order id."""
         shop_id = self.shop_id(platform)
         found: list[tuple[Order, str]] = []
         now = self.container.clock()
@@ -322,9 +329,7 @@ class Harness:
                 if line.eligible and line.returnable_quantity >= 1 and usable:
                     found.append((order, line.line_id))
                     break
-        if len(found) < skip + count:
-            raise AssertionError(f"only {len(found)} returnable {platform.value} orders; raise Options.orders")
-        return found[skip:skip + count]
+        return found
 
     def portal_return(self, platform: Platform, order: Order, line_id: str, kind: ResolutionKind) -> Tracked:
         line = order.line(line_id)
