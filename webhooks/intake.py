@@ -28,7 +28,7 @@ from webhooks.intake_store import IntakeStore
 
 log = logging.getLogger("connector.webhooks")
 
-_STORE_ERRORS = (DBAPIError, psycopg.OperationalError, sqlite3.OperationalError)
+STORE_ERRORS = (DBAPIError, psycopg.OperationalError, sqlite3.OperationalError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,7 @@ class Intake:
         try:
             with self.store.arriving():
                 return self._receive(platform, source, headers, body)
-        except _STORE_ERRORS as exc:  # the database is away: the platform will retry
+        except STORE_ERRORS as exc:  # the database is away: the platform will retry
             log.error("webhooks.store-unavailable", extra={"platform": platform, "error": type(exc).__name__})
             return Answer(503, "store_unavailable", "the delivery could not be stored; please retry")
 

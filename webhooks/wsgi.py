@@ -1,4 +1,5 @@
-"""``POST /webhooks/<platform>`` as plain WSGI, in front of the Flask app.
+"""``POST /webhooks/<platform>`` and ``POST /carriers/<carrier>/tracking/<shop_id>`` as plain WSGI, in front of
+the Flask app.
 
 Webhooks are the one endpoint whose cost is all hot path: a shop can send thousands in a burst. Flask's
 request machinery (context, routing, hooks, response object) costs more CPU than our whole intake minus the
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from webhooks.intake import Answer, Intake
+from webhooks.tracking import TrackingIntake
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("connector.webhooks")
 
 PREFIX = "/webhooks/"
+CARRIER_PREFIX = "/carriers/"
 _STATUS = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 404: "404 Not Found",
            405: "405 Method Not Allowed", 413: "413 Request Entity Too Large", 500: "500 Internal Server Error",
            503: "503 Service Unavailable"}
@@ -61,17 +64,32 @@ def _header_name(environ_key: str) -> str:
 
 
 class WebhookIntake:
-    """WSGI middleware: answers ``/webhooks/<platform>`` itself and hands every other path to ``app``."""
+    """WSGI middleware: answers ``/webhooks/<platform>`` and, with ``tracking``, the carriers' tracking webhooks
+    itself, and hands every other path to ``app``."""
 
-    def __init__(self, app: WSGIApplication, intake: Intake) -> None:
+    def __init__(self, app: WSGIApplication, intake: Intake, tracking: TrackingIntake | None = None) -> None:
         self.app = app
         self.intake = intake
+        self.tracking = tracking
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO", "")
+        if path.startswith(CARRIER_PREFIX) and self.tracking is not None:
+            parts = path[len(CARRIER_PREFIX):].split("/")  # <carrier>/tracking/<shop_id>
+            if len(parts) == 3 and parts[1] == "tracking" and parts[0] and parts[2]:
+                carrier, _, shop_id = parts
+                tracker = self.tracking
+                return self._deliver(environ, start_response, carrier,
+                                     lambda body: tracker.receive(carrier, shop_id, EnvironHeaders(environ), body))
         if not path.startswith(PREFIX) or "/" in path[len(PREFIX):] or len(path) == len(PREFIX):
             return self.app(environ, start_response)
         platform = path[len(PREFIX):]
+        return self._deliver(environ, start_response, platform,
+                             lambda body: self.intake.receive(platform, EnvironHeaders(environ), body))
+
+    def _deliver(self, environ: WSGIEnvironment, start_response: StartResponse, sender: str,
+                 receive: Callable[[bytes | None], Answer]) -> Iterable[bytes]:
+        """Read the body (or refuse it) and answer what ``receive`` decides, never with a stack trace."""
         if environ.get("REQUEST_METHOD") != "POST":
             answer = Answer(405, "method_not_allowed", "webhooks are delivered with POST")
             return _respond(start_response, answer, [("Allow", "POST")])
@@ -82,9 +100,9 @@ class WebhookIntake:
         except OSError:  # the client went away mid-body (gunicorn's NoMoreData is an IOError): nothing to store
             return _respond(start_response, Answer(400, "incomplete_body", "the body ended before its length"))
         try:
-            answer = self.intake.receive(platform, EnvironHeaders(environ), body)
-        except Exception:  # never a stack trace to the caller; the platform retries a 5xx
-            log.exception("webhooks.unhandled-error", extra={"platform": platform})
+            answer = receive(body)
+        except Exception:  # never a stack trace to the caller; the sender retries a 5xx
+            log.exception("webhooks.unhandled-error", extra={"platform": sender})
             answer = Answer(500, "internal_error", "something went wrong on our side; it has been logged")
         return _respond(start_response, answer)
 

@@ -14,6 +14,7 @@ from connector.providers import registered
 from connector.web.app import create_core_app
 from webhooks.intake import Intake
 from webhooks.intake_store import IntakeStore
+from webhooks.tracking import TrackingIntake
 from webhooks.wsgi import WebhookIntake
 
 
@@ -35,4 +36,5 @@ def _register_platform_routes(app: Flask, container: Container) -> None:
 
 def _mount_intake(app: Flask, container: Container) -> None:
     app.extensions["connector.intake"] = store = IntakeStore(container)
-    app.wsgi_app = WebhookIntake(app.wsgi_app, Intake(container, store))  # type: ignore[method-assign]
+    tracking = TrackingIntake(container)
+    app.wsgi_app = WebhookIntake(app.wsgi_app, Intake(container, store), tracking)  # type: ignore[method-assign]

@@ -30,6 +30,8 @@ CUSTOMER_ACTIONS = frozenset(
         "receive",
         "inspect",
         "resolve",
+        "resolve_at_first_scan",
+        "receive_after_first_scan",
         "close",
         "cancel",
         "refund",

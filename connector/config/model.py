@@ -46,6 +46,7 @@ class QueueSettings:
     stuck_after_seconds: int = 300
     reconcile_every_seconds: int = 300
     relay_every_seconds: float = 0.2
+    tracking_poll_after_seconds: int = 6 * 3600
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class QueueSchema(StrictSchema):
     stuck_after_seconds = fields.Integer(strict=True, validate=validate.Range(min=10))
     reconcile_every_seconds = fields.Integer(strict=True, validate=validate.Range(min=10))
     relay_every_seconds = fields.Float(validate=validate.Range(min=0.01, max=60))
+    tracking_poll_after_seconds = fields.Integer(strict=True, validate=validate.Range(min=60))
 
     @validates_schema
     def _no_second_worker_while_the_first_runs(self, data: dict[str, Any], **_: Any) -> None:

@@ -22,6 +22,8 @@ TASKS = {
     JobKind.EVENT: "connector.jobs.tasks.handle_event",
     JobKind.ACTION: "connector.jobs.tasks.run_action",
     JobKind.SYNC: "connector.jobs.tasks.sync_shop",
+    JobKind.TRACKING: "connector.jobs.tasks.track_shipment",
+    JobKind.TRACKING_POLL: "connector.jobs.tasks.poll_shipment",
 }
 RESULT_TTL = 60
 FAILURE_TTL = 7 * 24 * 3600

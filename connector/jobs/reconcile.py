@@ -4,7 +4,8 @@ Each pass (1) relays outbox rows never enqueued or enqueued and lost, (2) enqueu
 (retries after backoff, and running ones whose worker vanished), (3) schedules a poll of each active shop
 when its polling interval has passed: for WooCommerce the only source for missed webhooks, (4) forgets
 webhook digests older than the replay horizon, (5) raises an alert on returns whose EU withdrawal refund
-deadline is two days off or past with nothing paid, (6) deletes the photos of portal drafts never confirmed.
+deadline is two days off or past with nothing paid, (6) deletes the photos of portal drafts never confirmed,
+(7) schedules a tracking poll of each labelled parcel the carrier has been quiet about for a while.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from connector.jobs.relay import relay
 from connector.services.draft_photos import prune_draft_photos
 from connector.services.executor import due_actions
 from connector.services.refund_deadlines import watch_refund_deadlines
+from connector.services.tracking_poll import schedule_tracking_polls
 from connector.store.outbox_repo import JobKind
 from connector.store.replays_repo import forget_old_digests
 
@@ -34,6 +36,7 @@ class Pass:
     polls: int
     deadline_alerts: int = 0
     draft_photos_pruned: int = 0
+    tracking_polls: int = 0
 
 
 def reconcile(container: Container, queue: JobQueue, *, poll: bool = True) -> Pass:
@@ -56,14 +59,15 @@ def reconcile(container: Container, queue: JobQueue, *, poll: bool = True) -> Pa
             break
         enqueued += 1
     polls = _schedule_polls(container, now) if poll else 0
-    if polls:
+    tracking_polls = schedule_tracking_polls(container, now) if poll else 0
+    if polls or tracking_polls:
         relayed += relay(container, queue)
     with container.uow() as uow:
         forget_old_digests(uow.connection, now)
         uow.commit()
     alerts = watch_refund_deadlines(container, now)
     pruned = prune_draft_photos(container, now)
-    return Pass(relayed, enqueued, polls, len(alerts), pruned)
+    return Pass(relayed, enqueued, polls, len(alerts), pruned, tracking_polls)
 
 
 def _schedule_polls(container: Container, now: datetime) -> int:

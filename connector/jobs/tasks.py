@@ -12,6 +12,8 @@ from connector.ports import IncomingEvent
 from connector.services.executor import ActionExecutor
 from connector.services.incoming import IncomingEventHandler
 from connector.services.sync import sync_shop_orders
+from connector.services.tracking import apply_tracking
+from connector.services.tracking_poll import poll_tracking
 from connector.store.inbox_repo import Delivery, InboxState
 
 log = logging.getLogger("connector.tasks")
@@ -80,3 +82,15 @@ def sync_shop(shop_id: str, ref_id: str, outbox_id: int | None = None) -> int:
     count = sync_shop_orders(worker_container(), shop_id)
     _done(outbox_id)
     return count
+
+
+def track_shipment(shop_id: str, shipment_id: str, outbox_id: int | None = None) -> str:
+    """Apply a shipment's pending tracking events to it and to its return (its outbox row done with them)."""
+    return apply_tracking(worker_container(), shop_id, shipment_id, outbox_id)
+
+
+def poll_shipment(shop_id: str, shipment_id: str, outbox_id: int | None = None) -> int:
+    """Ask the carrier for a quiet shipment's events; the new ones are applied by a ``track_shipment`` job."""
+    stored = poll_tracking(worker_container(), shop_id, shipment_id)
+    _done(outbox_id)
+    return stored

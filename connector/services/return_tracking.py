@@ -30,7 +30,7 @@ from connector.store.uow import UnitOfWork
 STEPS: Final = frozenset(
     {
         "request", "approve", "decline", "decline_at_shop", "mark_in_transit", "receive", "inspect", "resolve",
-        "close", "close_at_shop", "cancel",
+        "close", "close_at_shop", "cancel", "resolve_at_first_scan", "receive_after_first_scan",
     }
 )  # fmt: skip
 """The return's own steps, as its state machine names them."""

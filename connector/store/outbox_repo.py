@@ -27,6 +27,8 @@ class JobKind(enum.StrEnum):
     EVENT = "event"  # handle a webhook inbox row
     ACTION = "action"  # execute an action against the shop
     SYNC = "sync"  # poll a shop for changes
+    TRACKING = "tracking"  # apply a shipment's tracking events to it and its return
+    TRACKING_POLL = "tracking_poll"  # ask the carrier for a shipment's events (its webhooks may be missed)
 
 
 def insert_pending_sql(select: str, returning: str = "id") -> str:

@@ -99,15 +99,18 @@ class ShipmentRepository:
         named = or_(shipments.c.carrier_ref == reference, shipments.c.tracking_number == reference)
         return self._one(and_(shipments.c.carrier == carrier, named))
 
-    def open_with_label(self, limit: int = 500) -> list[Shipment]:
-        """Shipments with a label whose parcel has not reached the warehouse: what a poll looks at."""
+    def open_with_label(self, limit: int = 500, idle_before: datetime | None = None) -> list[Shipment]:
+        """Shipments with a label whose parcel has not reached the warehouse: what a poll looks at. With
+        ``idle_before``, only those nobody saved since (no event applied, no poll scheduled), oldest first."""
         done = [TrackingStatus.DELIVERED.value, TrackingStatus.CANCELLED.value]
+        idle = [] if idle_before is None else [shipments.c.updated_at < idle_before]
         rows = self._conn.execute(
             select(shipments)
             .where(
                 shipments.c.shop_id == self.shop_id,
                 shipments.c.carrier_ref.is_not(None),
                 shipments.c.status.not_in(done),
+                *idle,
             )
             .order_by(shipments.c.updated_at)
             .limit(limit)
@@ -170,9 +173,10 @@ class ShipmentRepository:
         except IntegrityError:
             return None
 
-    def pending_events(self, shipment_id: str) -> list[tuple[int, TrackingEvent]]:
-        """Events stored and not applied yet, oldest first: the order they are applied in."""
-        shipment = self.get(shipment_id)
+    def pending_events(self, shipment_id: str, shipment: Shipment | None = None) -> list[tuple[int, TrackingEvent]]:
+        """Events stored and not applied yet, oldest first: the order they are applied in. ``shipment``: the
+        shipment, when the caller has just read it (one read less)."""
+        shipment = shipment if shipment is not None and shipment.id == shipment_id else self.get(shipment_id)
         if shipment is None:
             return []
         rows = self._conn.execute(
