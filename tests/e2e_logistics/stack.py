@@ -46,6 +46,8 @@ POLICY = {**DEMO_POLICY, "methods": METHODS, "refund_on_first_scan_max": FIRST_S
 WAREHOUSE = {"name": "Entrepôt Retours", "company": "Maison Lumen", "street": "ZA des Gones", "house_number": "12",
              "postal_code": "69007", "city": "Lyon", "country": "FR"}  # fmt: skip
 TERMINAL = {"succeeded"}
+RELAY_OPTION = "mondial_relay:return/dropoff"
+"""The account's relay-point returns go with Mondial Relay (``option_codes``); post returns with Colissimo."""
 
 
 @dataclass
@@ -98,8 +100,8 @@ class LogisticsStack:
     def account(self, platform: Platform, **settings: Any) -> ShopCarrier:
         carrier = self.carriers[platform]
         options = {"base_url": f"{carrier.url}/api", "option_code": "colissimo:return/dropoff",
-                   "pickup_option_code": "colissimo:return/pickup", "pickup_days": 3, "announce_polls": 2,
-                   "announce_wait_s": 0.2}  # fmt: skip
+                   "option_codes": {"relay_point": RELAY_OPTION}, "pickup_option_code": "colissimo:return/pickup",
+                   "pickup_days": 3, "announce_polls": 2, "announce_wait_s": 0.2}  # fmt: skip
         return ShopCarrier("sendcloud", {"options": options, "return_address": WAREHOUSE, **settings}, carrier.env)
 
     def use_carrier(self, platform: Platform, **settings: Any) -> None:
