@@ -37,6 +37,7 @@ from connector.services.shipments import LogisticsChoice
 from demo.scenario import AGENT, CUSTOMER, DEMO_POLICY
 from sandboxes.carrier.app import start_in_thread as start_carrier
 from sandboxes.carrier.carrier import CarrierOptions
+from tests.e2e.demo_stack import portal_post, portal_token
 from tests.reliability.harness import Harness, Options, Tracked, wait_until
 
 METHODS = ["prepaid_label", "relay_point", "in_store", "home_pickup"]
@@ -134,6 +135,19 @@ class LogisticsStack:
         )
         assert outcome.request.status is ReturnStatus.APPROVED, outcome.request.status
         return Tracked(platform, shop_id, picked.id, Resolution.refund().kind, return_id=outcome.request.id)
+
+    def open_by_portal(self, platform: Platform, method: ReturnMethod) -> Tracked:
+        """A refund return the customer asks for through the portal's API, over HTTP (order number and e-mail,
+        then the request); the policy approves it at once."""
+        order, line_id = self.order(platform)
+        shop_id = self.h.shop_id(platform)
+        token = portal_token(self.h.stack, shop_id, order.name, order.email)
+        line = {"order_line_id": line_id, "quantity": 1, "reason": "style", "resolution": {"kind": "refund"}}
+        answer = portal_post(self.h.stack, shop_id, token, {"lines": [line], "method": method.value})
+        assert answer.status_code == 201, answer.text
+        created = answer.json()["return"]
+        assert (created["status"], created["method"]) == ("approved", method.value), created
+        return Tracked(platform, shop_id, order.id, Resolution.refund().kind, return_id=created["id"])
 
     def open_settled(self, platform: Platform, method: ReturnMethod, logistics: LogisticsChoice | None = None,
                      order: tuple[Order, str] | None = None) -> tuple[Tracked, str]:  # fmt: skip

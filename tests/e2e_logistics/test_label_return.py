@@ -1,8 +1,9 @@
 """Issue 19: a label return from approval to closed, on both sandbox shops with the sandbox carrier, over real HTTP.
 
-Approval makes the label at the carrier once (its record under our key), the shop shows it (Shopify: a reverse
-delivery on the return; WooCommerce: a private order note and order meta), and from then on the carrier's signed
-webhooks alone move the return: first scan -> in transit, delivered -> received. The agent inspects and resolves;
+The customer asks through the portal's API; the policy's approval makes the label at the carrier once (its
+record under our key), the shop shows it (Shopify: a reverse delivery on the return; WooCommerce: a private order
+note and order meta), and from then on the carrier's signed webhooks alone move the return: first scan -> in
+transit, delivered -> received. The agent inspects and resolves;
 the refund lands in the shop's records and the return closes. With refund on first scan (the shop's carrier
 account asks for it, under the policy's cap) tracking alone takes the return to closed: paid at the first scan,
 and the later delivery records the units without paying anything more.
@@ -61,7 +62,9 @@ def check_label_made_once_and_shown(stack: LogisticsStack, item: Tracked) -> Non
 def test_a_label_return_goes_from_approved_to_closed_moved_by_tracking(
     stack: LogisticsStack, platform: Platform
 ) -> None:
-    item, return_id = stack.open_settled(platform, ReturnMethod.PREPAID_LABEL)  # the label made, shown at the shop
+    item = stack.open_by_portal(platform, ReturnMethod.PREPAID_LABEL)  # the customer asks, over HTTP
+    return_id = str(item.return_id)
+    stack.settled(item)  # the label made, shown at the shop
     check_label_made_once_and_shown(stack, item)
     assert stack.shipment(item).status.value == "awaiting_dropoff"
 
