@@ -21,9 +21,11 @@ def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "demo",
         help="run the whole thing locally: two sandbox shops, the app, a worker, real returns",
-        description="Start a Shopify and a WooCommerce sandbox shop (seeded orders), the web app and a worker; "
-        "install/connect both shops through their real OAuth and wc-auth flows; open returns (a customer request "
-        "at Shopify, and portal returns on both shops) and carry them to refund, store credit and exchange. "
+        description="Start a Shopify and a WooCommerce sandbox shop (seeded orders), a sandbox carrier (Sendcloud's "
+        "shapes) for each, the web app and a worker; install/connect both shops through their real OAuth and "
+        "wc-auth flows; open returns (a customer request at Shopify, and portal returns on both shops), one per way "
+        "back (prepaid label, relay point, in store, home pickup), move their parcels through the carrier's "
+        "tracking or the store page, and carry them to refund, store credit and exchange. "
         "With no REDIS_URL the queue is embedded (nothing else to run); with REDIS_URL, worker processes use it. "
         "DATABASE_URL, if set, replaces the demo's SQLite file.",
     )

@@ -1,9 +1,12 @@
-"""The demo scenario: connect both shops, open returns the way real customers would, let webhooks and the
-worker carry them, act as a support agent, and check the outcome in the shops' own records.
+"""The demo scenario: connect both shops, give each its carrier, open returns the way real customers would, let
+webhooks, the carrier's tracking and the worker carry them, act as a support agent and as the store's staff, and
+check the outcome in the shops' and the carrier's own records.
 
 Shopify: one return is requested by the customer at Shopify (``returnRequest``), so a real
 ``returns/request`` webhook starts it; others come from our portal and are created at Shopify by a job.
-WooCommerce has no return object, so its returns come through the connector's own return service.
+WooCommerce has no return object, so its returns come through the connector's own return service. Each shop has
+one return per way back (``orders.PLAN``): prepaid label, relay point, in store, home pickup; their parcels are
+moved as ``logistics`` tells.
 """
 
 from __future__ import annotations
@@ -11,27 +14,28 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import requests
 
 from connector.domain.events import Actor, ActorKind
-from connector.domain.orders import Order, Platform, Shop
+from connector.domain.orders import Order, Platform
 from connector.domain.reasons import TO_SHOPIFY_ENUM, ReasonCode
-from connector.domain.resolutions import Condition, Disposition, Resolution, ResolutionKind, ReturnMethod
+from connector.domain.resolutions import Condition, Disposition, Resolution, ResolutionKind
 from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
-from connector.policy import line_eligibility
 from connector.policy.schema import policy_from_dict
-from connector.services.policies import current_policy, set_policy
+from connector.services.policies import set_policy
 from connector.services.returns import LineInput, ReturnService
 from connector.services.sync import sync_shop_orders
 from connector.store.actions_repo import ActionState
 from demo import report
+from demo.carrier import tracking_address, use_carriers
+from demo.counter import Counter
 from demo.customer import follow_tracking_links
-from demo.portal_urls import portal_lines
-from demo.records import raw_records
+from demo.logistics import METHOD_WORDS, Parcels, customer_choice, issue_store_keys, shipment_of
+from demo.orders import Fitted, Planned, _candidates, _load, _shop, orders_for_plan
 from demo.stack import Stack
+from demo.summary import Summary, summarise
 from platforms.shopify.settings import settings_of as shopify_settings
 
 log = logging.getLogger("connector.demo")
@@ -44,42 +48,14 @@ DEMO_POLICY = {
     # The sandboxes' orders span six months: a year lets even `--orders 5` offer three returnable orders a shop.
     "windows": {"days": 365},
     "bonus": {"kind": "percent", "percent": "10", "outcomes": ["store_credit", "exchange"]},
+    # Every way back; each shop's carrier narrows them per country (demo.carrier.METHODS).
+    "methods": ["prepaid_label", "relay_point", "in_store", "home_pickup"],
 }
-
-
-@dataclass
-class Planned:
-    platform: Platform
-    resolution: ResolutionKind
-    via: str  # "shopify-customer" | "portal"
-    order_id: str
-    return_id: str | None = None
-    platform_return_id: str | None = None
-    order_name: str = ""
-
-
-@dataclass
-class Summary:
-    """What the demo prints at the end: ``lines`` (each shop and its returns), one outcome per return
-    (``outcomes``, so the counts add up), and what the shops themselves recorded (``records``)."""
-
-    received: int = 0
-    approved: int = 0
-    closed: int = 0
-    failed: int = 0
-    expected: int = 0
-    lines: list[str] = field(default_factory=list)
-    outcomes: list[str] = field(default_factory=list)
-    records: dict[str, int] = field(default_factory=dict)
-    try_it: list[str] = field(default_factory=list)
-
-    @property
-    def counts(self) -> str:
-        return report.counts_line(self.outcomes, self.expected)
-
-    @property
-    def ok(self) -> bool:
-        return self.expected > 0 and self.closed == self.expected and self.failed == 0
+__all__ = [  # with what the tests and benchmarks that drive the demo's stack import from here
+    "AGENT", "CUSTOMER", "DEMO_POLICY", "SANDBOX_TOKEN", "Planned", "_candidates", "_load", "_ready_for_agent",
+    "_track_customer_returns", "act_as_agent", "connect_shops", "first_sync", "request_return_at_shopify",
+    "run_scenario",
+]  # fmt: skip
 
 
 def run_scenario(stack: Stack, *, timeout: float = 120.0, echo: Callable[[str], None] = print) -> Summary:
@@ -91,6 +67,7 @@ def run_scenario(stack: Stack, *, timeout: float = 120.0, echo: Callable[[str], 
         uow.commit()
     for shop_id in (shopify_id, woo_id):
         echo(f"synced {first_sync(stack, shop_id)} orders from {_shop(stack, shop_id).address}")
+    parcels = Parcels(Counter(stack.app_url, set_up_logistics(stack, shopify_id, woo_id, echo)))
     planned = open_returns(stack, shopify_id, woo_id, echo)
     deadline = time.monotonic() + timeout
     agent_done: set[str] = set()
@@ -100,8 +77,9 @@ def run_scenario(stack: Stack, *, timeout: float = 120.0, echo: Callable[[str], 
             request = _load(stack, shopify_id if item.platform is Platform.SHOPIFY else woo_id, item.return_id)
             if request is None or item.return_id in agent_done:
                 continue
-            if _ready_for_agent(stack, request):
-                act_as_agent(stack, request)
+            parcels.move(stack, request)
+            if parcels.ready_for_agent(stack, request):
+                act_as_agent(stack, _load(stack, request.shop_id, request.id) or request)
                 agent_done.add(request.id)
         if _all_settled(stack, planned, shopify_id, woo_id):
             break
@@ -146,76 +124,52 @@ def first_sync(stack: Stack, shop_id: str, wait: float = 90.0) -> int:
     return sync_shop_orders(stack.container, shop_id)
 
 
+def set_up_logistics(stack: Stack, shopify_id: str, woo_id: str, echo: Callable[[str], None]) -> dict[str, str]:
+    """Each shop's Sendcloud account at its sandbox carrier, and an API key for its store page (by shop id)."""
+    carriers = {shopify_id: stack.carriers[Platform.SHOPIFY], woo_id: stack.carriers[Platform.WOOCOMMERCE]}
+    use_carriers(stack.container, stack.app_url, carriers)
+    for shop_id, carrier in carriers.items():
+        echo(f"carrier of {_shop(stack, shop_id).address}: Sendcloud (sandbox {carrier.url}), tracking webhooks "
+             f"to {tracking_address(stack.app_url, shop_id)}")
+    return issue_store_keys(stack, {shop_id: _shop(stack, shop_id).address for shop_id in carriers})
+
+
 # -- opening returns -----------------------------------------------------------------------------------
 
 
-def _candidates(stack: Stack, shop_id: str, count: int, *, needs_fulfillment_ids: bool) -> list[tuple[Order, str]]:
-    """Orders with a line the policy lets the customer return today, as a portal would show them."""
-    found: list[tuple[Order, str]] = []
-    now = stack.container.clock()
-    with stack.container.uow() as uow:
-        policy = current_policy(uow, shop_id)
-        orders = uow.orders(shop_id).recent(limit=500)
-    for order in orders:
-        for line in line_eligibility(policy, order, now):
-            source = order.line(line.line_id)
-            usable = source.variant_id and (source.fulfillment_line_ids or not needs_fulfillment_ids)
-            if line.eligible and line.returnable_quantity >= 1 and usable:
-                found.append((order, line.line_id))
-                break
-        if len(found) >= count:
-            break
-    return found
-
-
-def _three_returns(stack: Stack, shop_id: str, *, needs_fulfillment_ids: bool) -> list[tuple[Order, str]]:
-    """Three candidates, the last one (the exchange) for a variant in stock: as the portal, which offers an
-    exchange only for a variant the shop can send (the exchange is refused at release otherwise)."""
-    found = _candidates(stack, shop_id, 12, needs_fulfillment_ids=needs_fulfillment_ids)
-    with stack.container.uow() as uow:
-        adapter = stack.container.adapter_for(uow, uow.shops.get(shop_id))
-    for index, (order, line_id) in enumerate(found[2:], start=2):
-        variant = order.line(line_id).variant_id
-        stock = adapter.available_stock(variant) if adapter is not None and variant else None
-        if stock is None or stock >= 1:
-            return [*found[:2], found[index]]
-    return found[:2]
-
-
 def open_returns(stack: Stack, shopify_id: str, woo_id: str, echo: Callable[[str], None]) -> list[Planned]:
+    """One return per way back on each shop (``orders.PLAN``); on Shopify the first is asked for at Shopify."""
     planned: list[Planned] = []
     service = ReturnService(stack.container)
-    shopify_orders = _three_returns(stack, shopify_id, needs_fulfillment_ids=True)
-    woo_orders = _three_returns(stack, woo_id, needs_fulfillment_ids=False)
-    if len(shopify_orders) < 3 or len(woo_orders) < 3:
-        raise RuntimeError("the sandboxes have too few returnable orders; try more --orders")
-    order, line_id = shopify_orders[0]
-    platform_id = request_return_at_shopify(stack, order, line_id, ReasonCode.SIZE_TOO_SMALL)
+    shopify_orders = orders_for_plan(stack, shopify_id, needs_fulfillment_ids=True)
+    woo_orders = orders_for_plan(stack, woo_id, needs_fulfillment_ids=False)
+    order = shopify_orders[0].order
+    platform_id = request_return_at_shopify(stack, order, shopify_orders[0].line_id, ReasonCode.SIZE_TOO_SMALL)
     planned.append(Planned(Platform.SHOPIFY, ResolutionKind.REFUND, "shopify-customer", order.id,
                            platform_return_id=platform_id, order_name=order.name))
     echo(f"customer asked Shopify to return a line of {order.name} (returns/request webhook on its way)")
-    kinds = (ResolutionKind.STORE_CREDIT, ResolutionKind.EXCHANGE)
-    for (order, line_id), kind in zip(shopify_orders[1:], kinds, strict=True):
-        planned.append(_portal_return(service, shopify_id, Platform.SHOPIFY, order, line_id, kind))
-    for (order, line_id), kind in zip(woo_orders, (ResolutionKind.REFUND, *kinds), strict=True):
-        planned.append(_portal_return(service, woo_id, Platform.WOOCOMMERCE, order, line_id, kind))
+    for fitted in shopify_orders[1:]:
+        planned.append(_portal_return(stack, service, shopify_id, Platform.SHOPIFY, fitted))
+    for fitted in woo_orders:
+        planned.append(_portal_return(stack, service, woo_id, Platform.WOOCOMMERCE, fitted))
+    shop_ids = {Platform.SHOPIFY: shopify_id, Platform.WOOCOMMERCE: woo_id}
     for item in planned[1:]:
         platform = report.PLATFORM_NAMES[item.platform]
         wants = item.resolution.value.replace("_", " ")
         label = report.order_name_label(item.order_name)
-        echo(f"portal return {item.return_id} on {platform} order {label}: the customer wants {wants}")
+        echo(f"portal return {item.return_id} on {platform} order {label}: the customer wants {wants}, "
+             f"{METHOD_WORDS[item.method]}{_picked(stack, shop_ids[item.platform], item)}")
     followed = sum(
-        follow_tracking_links(stack.app_url, shop_id, order)
+        follow_tracking_links(stack.app_url, shop_id, fitted.order)
         for shop_id, candidates in ((shopify_id, shopify_orders[1:]), (woo_id, woo_orders))
-        for order, _line in candidates
+        for fitted in candidates
     )
     echo(f"customers opened {followed} tracking links from the portal")
     return planned
 
 
-def _portal_return(
-    service: ReturnService, shop_id: str, platform: Platform, order: Order, line_id: str, kind: ResolutionKind
-) -> Planned:
+def _portal_return(stack: Stack, service: ReturnService, shop_id: str, platform: Platform, fitted: Fitted) -> Planned:
+    order, line_id, kind, method = fitted.order, fitted.line_id, fitted.kind, fitted.method
     line = order.line(line_id)
     resolution = {
         ResolutionKind.REFUND: Resolution.refund(),
@@ -223,9 +177,22 @@ def _portal_return(
         ResolutionKind.EXCHANGE: Resolution.exchange(variant_id=line.variant_id, product_id=line.product_id),
     }[kind]
     reason = ReasonCode.DEFECTIVE if kind is ResolutionKind.EXCHANGE else ReasonCode.STYLE
+    choice = customer_choice(stack.container, shop_id, order.id, method)
     outcome = service.open_return(shop_id, order.id, [LineInput(line_id, 1, reason, resolution, "demo")],
-                                  ReturnMethod.RELAY_POINT, CUSTOMER)
-    return Planned(platform, kind, "portal", order.id, return_id=outcome.request.id, order_name=order.name)
+                                  method, CUSTOMER, logistics=choice)
+    return Planned(platform, kind, "portal", order.id, return_id=outcome.request.id, order_name=order.name,
+                   method=method)
+
+
+def _picked(stack: Stack, shop_id: str, item: Planned) -> str:
+    """`` at <relay point>`` or `` collected <window>``: what the customer picked, as the shipment keeps it."""
+    request = _load(stack, shop_id, item.return_id)
+    shipment = shipment_of(stack, request) if request is not None else None
+    if shipment is not None and shipment.service_point is not None:
+        return f" at {shipment.service_point.name} ({shipment.service_point.address.postal_code})"
+    if shipment is not None and shipment.pickup_window is not None:
+        return f" collected {shipment.pickup_window.starts_at:%a %d %b from %H:%M} UTC"
+    return ""
 
 
 def request_return_at_shopify(stack: Stack, order: Order, line_id: str, reason: ReasonCode) -> str:
@@ -261,13 +228,6 @@ def _track_customer_returns(stack: Stack, shop_id: str, planned: list[Planned]) 
                 item.return_id = found.id
 
 
-def _load(stack: Stack, shop_id: str, return_id: str | None) -> ReturnRequest | None:
-    if return_id is None:
-        return None
-    with stack.container.uow() as uow:
-        return uow.returns(shop_id).get(return_id)
-
-
 def _ready_for_agent(stack: Stack, request: ReturnRequest) -> bool:
     """Approved, and the shop knows the return (Shopify) or has its note (WooCommerce)."""
     if request.status is not ReturnStatus.APPROVED:
@@ -278,11 +238,19 @@ def _ready_for_agent(stack: Stack, request: ReturnRequest) -> bool:
 
 
 def act_as_agent(stack: Stack, request: ReturnRequest) -> None:
+    """Take the return from where it is (approved, in transit, received or inspected) to resolved: by hand what
+    the carrier's tracking or the store counter did not do, the parcel's real tracking number when it has one."""
     service = ReturnService(stack.container)
-    service.mark_in_transit(request.shop_id, request.id, AGENT, tracking="6A00000000001")
-    service.receive(request.shop_id, request.id, AGENT, {line.id: line.quantity for line in request.lines})
-    for line in request.lines:
-        service.inspect(request.shop_id, request.id, AGENT, line.id, Condition.NEW, Disposition.RESTOCK)
+    status = request.status
+    if status is ReturnStatus.APPROVED:
+        shipment = shipment_of(stack, request)
+        tracking = shipment.tracking_number if shipment is not None and shipment.tracking_number else "6A00000000001"
+        service.mark_in_transit(request.shop_id, request.id, AGENT, tracking=tracking)
+    if status in (ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT):
+        service.receive(request.shop_id, request.id, AGENT, {line.id: line.quantity for line in request.lines})
+    if status is not ReturnStatus.INSPECTED:
+        for line in request.lines:
+            service.inspect(request.shop_id, request.id, AGENT, line.id, Condition.NEW, Disposition.RESTOCK)
     service.resolve(request.shop_id, request.id, AGENT, reason="inspected, as new")
 
 
@@ -300,58 +268,3 @@ def _all_settled(stack: Stack, planned: list[Planned], shopify_id: str, woo_id: 
         if states - {ActionState.SUCCEEDED}:
             return False
     return True
-
-
-# -- the outcome, read from the shops --------------------------------------------------------------------
-
-
-def order_to_try(stack: Stack, shop_id: str, planned: list[Planned]) -> Order | None:
-    """An order with a line a customer may return today that none of the demo's returns took."""
-    taken = {item.order_id for item in planned}
-    fresh = [order for order, _line in _candidates(stack, shop_id, 20, needs_fulfillment_ids=False)
-             if order.id not in taken]
-    return fresh[0] if fresh else None
-
-
-def _shop(stack: Stack, shop_id: str) -> Shop:
-    with stack.container.uow() as uow:
-        return uow.shops.get(shop_id)
-
-
-def summarise(stack: Stack, planned: list[Planned], shopify_id: str, woo_id: str) -> Summary:
-    """Each shop and its returns as a merchant reads them (see ``report``), and the counts."""
-    summary = Summary(expected=len(planned))
-    for shop_id, platform in ((shopify_id, Platform.SHOPIFY), (woo_id, Platform.WOOCOMMERCE)):
-        shop = _shop(stack, shop_id)
-        summary.lines.append(report.shop_heading(shop))
-        example: ReturnRequest | None = None
-        for item in (p for p in planned if p.platform is platform):
-            request = _load(stack, shop_id, item.return_id)
-            if request is None:
-                summary.lines.append(f"  {item.order_name or item.order_id}: the {item.via} return never reached "
-                                     "the connector")
-                continue
-            summary.received += 1
-            example = example or request
-            summary.outcomes.append(report.outcome(request))
-            if any(e.action == "approve" for e in request.events):
-                summary.approved += 1
-            with stack.container.uow() as uow:
-                actions = uow.actions(shop_id).for_return(request.id)
-            summary.failed += 1 if any(a.state is ActionState.FAILED for a in actions) else 0
-            summary.closed += 1 if request.status is ReturnStatus.CLOSED else 0
-            summary.lines.append("  " + report.return_line(request, actions))
-        summary.try_it += report.try_it(stack.app_url, stack.container.config.database.url, shop, example)
-        summary.try_it += portal_lines(stack.app_url, stack.storefront_url, shop, order_to_try(stack, shop_id, planned))
-    summary.records = shop_records(stack)
-    return summary
-
-
-def shop_records(stack: Stack) -> dict[str, int]:
-    """Count what the shops themselves recorded (their introspection endpoints), not our own tables.
-
-    Shopify lists refunds, store-credit transactions, gift cards and exchange fulfillment orders; the
-    WooCommerce sandbox counts refunds, coupons and orders. Counted since the demo started.
-    """
-    now = raw_records(stack.shopify_url, stack.woo_url)
-    return {key: now[key] - stack.baseline.get(key, 0) for key in now}

@@ -1,4 +1,5 @@
-"""The demo's moving parts: both sandbox shops, the web app and the worker, all on 127.0.0.1.
+"""The demo's moving parts: both sandbox shops, a sandbox carrier for each, the web app and the worker, all on
+127.0.0.1.
 
 With no REDIS_URL the worker is RQ's own worker in a thread on an in-process Redis (the embedded queue);
 with REDIS_URL it is ``returns-connector worker`` processes on the real Redis, plus a reconciler thread.
@@ -21,12 +22,14 @@ from werkzeug.serving import make_server
 from connector import logconfig
 from connector.bootstrap import Container
 from connector.config.model import AppSettings, Config, DatabaseSettings, QueueSettings, RedisSettings
+from connector.domain.orders import Platform
 from connector.jobs.embedded import EmbeddedRunner
 from connector.jobs.queue import JobQueue
 from connector.jobs.reconcile import reconcile
 from connector.jobs.runtime import use_container
 from connector.private_files import private_dir
 from connector.store.migrate import upgrade
+from demo.carrier import DemoCarrier, start_carrier
 from demo.records import raw_records
 from demo.storefront import start_storefront
 from platforms.shopify.settings import KEY as SHOPIFY
@@ -54,6 +57,8 @@ class Stack:
     baseline: dict[str, int]
     storefront_url: str = ""
     """The Shopify shop's storefront with the app proxy, simulated (``demo.storefront``)."""
+    carriers: dict[str, DemoCarrier] = field(default_factory=dict)
+    """Each shop's sandbox Sendcloud account (``demo.carrier``) by platform, made its carrier by the scenario."""
     _stops: list[Callable[[], None]] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -123,6 +128,9 @@ def start_stack(
     storefront_url, stop_storefront = start_storefront(stack.app_url, stack.shopify_domain, SHOPIFY_SECRET)
     stack.storefront_url = storefront_url
     stack._stops += [stop_shopify, stop_woo, server.shutdown, stop_storefront]
+    for platform in (Platform.SHOPIFY, Platform.WOOCOMMERCE):
+        stack.carriers[platform], stop_carrier = start_carrier(platform.value)
+        stack._stops.append(stop_carrier)
     if queue.embedded:
         runner = EmbeddedRunner(container, queue, reconcile_every=0.5)
         runner.start()

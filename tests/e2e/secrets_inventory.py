@@ -5,10 +5,11 @@
   secret, webhook secrets);
 - every OAuth ``state`` and wc-auth ``user_id`` (``oauth_states``);
 - every portal token and tracking link the run can have handed out: they are signatures of
-  ``{shop, order|return, exp}``, so they are rebuilt for each second of the run's window.
+  ``{shop, order|return, exp}``, so they are rebuilt for each second of the run's window;
+- the API keys the demo issued for the shops' store pages (``store-keys.txt``, beside the database).
 
-OAuth codes are used once and stored nowhere, and session tokens and API keys are not created by the demo:
-those are checked by shape instead (``UNMASKED``), which catches any of them, whatever its value.
+OAuth codes are used once and stored nowhere, and session tokens are not created by the demo: those are checked
+by shape instead (``UNMASKED``), which catches any of them, whatever its value, and any other API key.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy import create_engine, text
 from connector.api.settings import CUSTOMER_TOKEN_TTL, TRACKING_TOKEN_TTL
 from connector.api.tokens import TokenKind, derive_signing_key
 from connector.store.crypto import CredentialCipher
+from demo.logistics import STORE_KEYS
 
 UNMASKED: Final = {
     "an OAuth code, state, hmac or other secret query value": re.compile(
@@ -65,6 +67,9 @@ def secrets_of_run(data_dir: Path, key: str, started: float, ended: float) -> It
         rows = list(returns)
     engine.dispose()
     yield from _signed_tokens(signing_key, rows, started, ended)
+    keys = data_dir / STORE_KEYS
+    for line in keys.read_text().splitlines() if keys.exists() else ():
+        yield Secret("store page API key", line.rsplit(": ", 1)[1])
 
 
 def _signed_tokens(signing_key: str, rows: list[tuple[str, str, str, str]], started: float,

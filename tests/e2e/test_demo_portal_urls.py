@@ -1,7 +1,12 @@
 """``returns-connector demo`` without ``--exit-when-done``, as a person runs it to try the portal: it prints,
 for each shop, the portal with an order and e-mail to find, the return policy page and, on Shopify, the
 storefront's app proxy (simulated), then keeps running. Every printed address answers while it runs, and a
-return can be started through the simulated storefront with the printed order and e-mail."""
+return can be started through the simulated storefront with the printed order and e-mail.
+
+It also prints, for each shop, a label link, the store page with where its API key is, and the shop's account at
+the sandbox carrier: the label is the carrier's A6 PDF of that return (read back with pdftotext), the carrier's
+own records hold one label per return with the tracking number the summary shows, and the key signs in to the
+store page, which finds the in-store return."""
 
 from __future__ import annotations
 
@@ -13,12 +18,18 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 import requests
 
+from connector.services.shipments import label_key
+from tests.carriers.readback import page_size_points, require_tools, text_of
+from tests.e2e.demo_output import returns_shown, shops_to_try
+
 pytestmark = pytest.mark.e2e
+A6_POINTS = (297.6, 419.5)
 
 READY = "Ctrl-C to stop"
 PORTAL = re.compile(r"^ +return portal: (\S+)   \(order (\S+), e-mail (\S+)\)$", re.MULTILINE)
@@ -87,3 +98,54 @@ def test_a_return_starts_through_the_simulated_storefront_with_the_printed_order
     assert location.startswith("/apps/returns/o/"), location
     items = requests.get(urljoin(visitor, location), timeout=20)
     assert items.status_code == 200, items.text[:2000]
+
+
+def test_each_printed_label_link_serves_the_carriers_a6_label_of_that_return(running_demo: str) -> None:
+    require_tools()
+    shown = returns_shown(running_demo)
+    for shop in shops_to_try(running_demo):
+        assert shop.label is not None, running_demo[-4000:]
+        return_id, _method, url = shop.label
+        tracking = next(r.tracking for r in shown[shop.platform] if r.return_id == return_id)
+        answer = requests.get(url, timeout=20)
+        assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/pdf", answer.text[:500]
+        text = " ".join(text_of(answer.content).split())
+        assert tracking and tracking in text and label_key(return_id) in text, text
+        assert page_size_points(answer.content) == pytest.approx(A6_POINTS, abs=1), "not an A6 page"
+
+
+def test_the_carrier_made_one_label_per_parcel_with_the_tracking_number_shown(running_demo: str) -> None:
+    shown = returns_shown(running_demo)
+    for shop in shops_to_try(running_demo):
+        for parcel in (r for r in shown[shop.platform] if r.method != "in store"):
+            records = requests.get(f"{shop.carrier_url}/__sandbox/returns",
+                                   params={"external_reference": label_key(parcel.return_id)}, timeout=20).json()
+            assert len(records) == 1, (parcel, records)
+            record = records[0]
+            assert record["tracking_number"] == parcel.tracking and record["delivered_at_iso"], (parcel, record)
+            expected = "pickup" if parcel.method == "home pickup" else "drop_off_point"
+            assert record["delivery_option"] == expected, (parcel, record)
+        in_store = next(r for r in shown[shop.platform] if r.method == "in store")
+        nothing = requests.get(f"{shop.carrier_url}/__sandbox/returns",
+                               params={"external_reference": label_key(in_store.return_id)}, timeout=20).json()
+        assert nothing == [], "an in-store return needs no label"
+
+
+def test_the_store_page_signs_in_with_the_issued_key_and_finds_the_in_store_return(running_demo: str) -> None:
+    shown = returns_shown(running_demo)
+    for shop in shops_to_try(running_demo):
+        assert shop.store_url and shop.keys_file, running_demo[-4000:]
+        key = re.search(rf"\(shop id {shop.shop_id}\): (\S+)", Path(shop.keys_file).read_text())
+        assert key is not None
+        staff = requests.Session()
+        form = staff.get(shop.store_url, timeout=20)  # not signed in: the sign-in form
+        assert form.status_code == 200 and "/sign-in" in form.url, form.url
+        token = CSRF.search(form.text)
+        assert token is not None, form.text[:2000]
+        signed_in = staff.post(form.url.split("?")[0], data={"csrf": token.group(1), "api_key": key.group(1)},
+                               allow_redirects=False, timeout=20)
+        assert signed_in.status_code == 303, signed_in.text[:2000]
+        in_store = next(r for r in shown[shop.platform] if r.method == "in store")
+        page = staff.get(urljoin(shop.store_url, "find"), params={"q": in_store.return_id}, timeout=20)
+        assert page.status_code == 200 and page.url.endswith(f"/returns/{in_store.return_id}"), page.url
+        assert in_store.return_id in page.text
