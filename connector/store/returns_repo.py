@@ -53,10 +53,13 @@ class ReturnFilter:
     offset: int = 0
 
 
-def _deadline_clauses(risk: DeadlineRisk | Literal["at_risk"], now: datetime) -> list[ColumnElement[bool]]:
-    """The SQL form of ``refund_deadline.deadline_risk``: a deadline, nothing paid, still open, and near or past."""
+def deadline_clauses(risk: DeadlineRisk | Literal["at_risk"], now: datetime) -> list[ColumnElement[bool]]:
+    """The SQL form of ``refund_deadline.deadline_risk``: a deadline, nothing paid, still open, and near or past.
+
+    ``money_moved = false`` spelt as the partial index ``ix_returns_shop_refund_due`` spells it, so both databases
+    see that the index holds every candidate."""
     clauses: list[ColumnElement[bool]] = [
-        returns.c.refund_due_by.is_not(None), returns.c.money_moved.is_(false()),
+        returns.c.refund_due_by.is_not(None), returns.c.money_moved == false(),
         returns.c.status.not_in([status.value for status in SETTLED]),
     ]
     if risk == DeadlineRisk.OVERDUE:  # equal to its value: the API passes the plain string
@@ -170,7 +173,7 @@ class ReturnRepository:
             )
             query = query.where(returns.c.id.in_(with_reason))
         if criteria.refund_deadline is not None:
-            query = query.where(*_deadline_clauses(criteria.refund_deadline, criteria.as_of or utcnow()))
+            query = query.where(*deadline_clauses(criteria.refund_deadline, criteria.as_of or utcnow()))
         query = query.order_by(returns.c.created_at.desc(), returns.c.id).limit(criteria.limit)
         return self._many(query.offset(criteria.offset))
 
@@ -247,6 +250,7 @@ class ReturnRepository:
             "refund_due_by": request.refund_due_by,
             "fees": None if request.fees is None else codec.fees_to_json(request.fees),
             "amounts": None if request.amounts is None else codec.amounts_to_json(request.amounts),
+            "value_minor": None if request.amounts is None else request.amounts.paid.to_minor(),  # the queue's
             "updated_at": request.updated_at or request.created_at,
         }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -15,7 +16,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     false,
+    func,
 )
 
 from connector.store import logistics_tables as _logistics_tables  # noqa: F401  (its tables, on the same metadata)
@@ -95,9 +98,34 @@ returns = Table(
     Column("version", Integer, nullable=False, default=0),
     _stamp("created_at"),
     _stamp("updated_at"),
+    # What the returned lines cost the customer (ReturnAmounts.paid) in minor units of ``currency``: the agents'
+    # queue filters on it (connector.services.return_queue); NULL while the return has no amounts.
+    Column("value_minor", BigInteger, nullable=True),
     UniqueConstraint("shop_id", "platform_return_id", name="uq_returns_shop_platform_return"),
-    Index("ix_returns_shop_status", "shop_id", "status"),
     Index("ix_returns_shop_order", "shop_id", "order_id"),
+    # The agents' queue (migration 0014): newest first with the id as tiebreak, per shop and per status, so a
+    # page is read from where the last one ended (keyset) and the status counts from the index alone.
+    Index("ix_returns_shop_created", "shop_id", "created_at", "id"),
+    Index("ix_returns_shop_status_created", "shop_id", "status", "created_at", "id"),
+    Index("ix_returns_shop_order_name", "shop_id", "order_name"),
+)
+# The queue's search by e-mail, equality or prefix, on the lower-cased address. text_pattern_ops on PostgreSQL
+# so that a prefix range compares bytes whatever the database's collation (the search uses its ~>=~ and ~<~
+# operators; SQLite's comparisons are bytewise already).
+Index(
+    "ix_returns_shop_email",
+    returns.c.shop_id,
+    func.lower(returns.c.customer_email).label("email"),
+    postgresql_ops={"email": "text_pattern_ops"},
+)
+# Unpaid returns with an EU refund deadline: the only candidates for "overdue under EU rules".
+_UNPAID_WITH_DEADLINE = and_(returns.c.refund_due_by.is_not(None), returns.c.money_moved == false())
+Index(
+    "ix_returns_shop_refund_due",
+    returns.c.shop_id,
+    returns.c.refund_due_by,
+    postgresql_where=_UNPAID_WITH_DEADLINE,
+    sqlite_where=_UNPAID_WITH_DEADLINE,
 )
 
 return_lines = Table(
@@ -118,6 +146,7 @@ return_lines = Table(
     Column("disposition", String(32), nullable=True),
     Column("platform_line_id", String(128), nullable=True),
     Index("ix_return_lines_return", "return_id"),
+    Index("ix_return_lines_shop_reason", "shop_id", "reason", "return_id"),  # the queue's reason filter (0014)
 )
 
 return_photos = Table(
