@@ -61,7 +61,8 @@ class SimulationReport:
         return "\n".join(lines)
 
 
-def _differences(old: Evaluation, new: Evaluation) -> tuple[str, ...]:
+def differences(old: Evaluation, new: Evaluation) -> tuple[str, ...]:
+    """What differs between two evaluations of one return, by name (see ``ChangedCase.changes``)."""
     found: list[str] = []
     if old.decision is not new.decision:
         found.append("decision")
@@ -110,7 +111,7 @@ def simulate(
                 _add(sums[f"{tag}_c"], result.amounts.currency, result.amounts.store_credit.amount)
         if before.decision is not after.decision:
             transitions[(before.decision, after.decision)] += 1
-        diffs = _differences(before, after)
+        diffs = differences(before, after)
         if "outcomes" in diffs:
             outcomes_changed += 1
         if diffs:
