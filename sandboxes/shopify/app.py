@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify
 
 from sandboxes.kit.faults import Faults
 from sandboxes.kit.seed import orders
-from sandboxes.shopify import admin, admin_catalogue, oauth
+from sandboxes.shopify import admin, admin_catalogue, admin_frame, oauth
 from sandboxes.shopify.cost import LeakyBucket
 from sandboxes.shopify.graphql_endpoint import GraphQLEndpoint, throttled_body
 from sandboxes.shopify.options import SandboxOptions
@@ -56,4 +56,6 @@ def create_app(options: SandboxOptions | None = None) -> Flask:
     app.register_blueprint(oauth.blueprint(tokens, options.api_key, options.api_secret, options.shop_domain))
     app.register_blueprint(admin.blueprint(shop, dispatcher, tokens, bucket, options.api_key, options.api_secret))
     app.register_blueprint(admin_catalogue.blueprint(shop))
+    app.register_blueprint(admin_frame.blueprint(options))
+    app.config[admin_frame.APP_URL_KEY] = options.app_url
     return app

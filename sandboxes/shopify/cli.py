@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from sandboxes.kit import serving
 from sandboxes.kit.faults import FaultConfig
+from sandboxes.shopify import admin_frame
 from sandboxes.shopify.app import create_app
 from sandboxes.shopify.options import SandboxOptions
 
@@ -33,6 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="revoke a refresh token as soon as it is used (default: when its successor is first used)",
     )
+    add("--app-url", default="", help="the embedded app's URL, framed by the admin page /store/<name>/apps/<key>")
     add("--compliance-uri", default=None, help="endpoint for customers/data_request, customers/redact, shop/redact")
     add("--error-rate", type=float, default=0.0)
     add("--throttle-rate", type=float, default=0.0)
@@ -60,14 +62,16 @@ def options_from_args(args: argparse.Namespace) -> SandboxOptions:
         orders=args.orders, products=args.products, api_key=args.api_key, api_secret=args.api_secret,
         access_token=args.access_token or None, bucket_size=args.bucket_size, restore_rate=args.restore_rate,
         token_ttl=args.token_ttl, strict_refresh_rotation=args.strict_refresh_rotation,
-        webhook_retry_schedule=schedule, compliance_uri=args.compliance_uri, faults=faults,
+        webhook_retry_schedule=schedule, compliance_uri=args.compliance_uri, faults=faults, app_url=args.app_url,
     )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
-    app = create_app(options_from_args(args))
+    options = options_from_args(args)
+    app = create_app(options)
     server, base = serving.bind(app, args.host, args.port)
     print(f"Shopify sandbox on {base} (shop {args.shop_domain})")
+    print(f"Its admin framing the app (--app-url, or PUT /__sandbox/app): {base}{admin_frame.admin_path(options)}")
     return serving.serve_until_interrupted(server, app.config["SANDBOX_DISPATCHER"].stop)
 
 

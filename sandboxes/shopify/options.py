@@ -26,6 +26,7 @@ class SandboxOptions:
     min_api_version: str = "2026-04"
     webhook_retry_schedule: tuple[float, ...] = (1.0, 2.0, 4.0)
     webhook_timeout: float = 5.0
+    app_url: str = ""  # the embedded app's application_url, framed by /store/<name>/apps/<api key> (admin_frame)
     compliance_uri: str | None = None  # app-wide (TOML-like) subscription for the compliance topics
     faults: FaultConfig = field(default_factory=FaultConfig)
     now: datetime | None = None  # seed "now"; the wall clock when None
