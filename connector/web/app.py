@@ -21,6 +21,7 @@ from connector.pages.signed import PortalSigner
 from connector.pages.store import install_store
 from connector.web import json_provider
 from connector.web.errors import register_error_handlers
+from connector.web.framing import install_framing_default
 from connector.web.health import bp as health_bp
 
 
@@ -31,6 +32,7 @@ def create_core_app(config: Config | None = None, container: Container | None = 
     json_provider.install(app)  # every get_json refuses too-deep JSON with a 400 naming it
     app.extensions["connector"] = container
     register_error_handlers(app)
+    install_framing_default(app)  # frame-ancestors 'none' on every HTML page a platform does not frame itself
     app.register_blueprint(health_bp)
     register_api(app)
     # The portal's links expire by the container's clock, the one the use cases (and the tests) move.

@@ -19,8 +19,9 @@ from connector.shopaddress import shopify_shop_domain
 from connector.store.credentials import DbCredentialStore
 from platforms.shopify.adapter import ShopifyAdapter
 from platforms.shopify.auth import TokenManager
+from platforms.shopify.embedded import create_embedded_blueprint
 from platforms.shopify.factory import token_endpoint
-from platforms.shopify.install import install_blueprints
+from platforms.shopify.install import install_blueprints, shopify_flow
 from platforms.shopify.proxy_views import create_proxy_blueprint
 from platforms.shopify.session_token import read_session_token
 from platforms.shopify.settings import SECTION, settings_of
@@ -62,8 +63,10 @@ def build_adapter(container: ProcessResources, shop: Shop, credentials: dict[str
 
 
 def shopify_blueprints(resources: ProcessResources) -> Sequence[Blueprint]:
-    """The install routes and the storefront portal through the app proxy (``/proxy``)."""
-    return (*install_blueprints(resources), create_proxy_blueprint(resources))
+    """The install routes, the storefront portal through the app proxy (``/proxy``) and the embedded admin (the
+    app's URL, its bounce pages and the admin pages' authenticator)."""
+    embedded = create_embedded_blueprint(resources, lambda: shopify_flow(resources))
+    return (*install_blueprints(resources), create_proxy_blueprint(resources), embedded)
 
 
 def _poll_interval(config: Config) -> int:

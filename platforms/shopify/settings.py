@@ -1,5 +1,5 @@
 """Shopify's table of the config file (``[shopify]``): the app's key, the env var holding its secret, the pinned
-Admin API version, the scopes asked at install.
+Admin API version, the scopes asked at install, the scripts of the embedded admin (App Bridge, Polaris).
 
 It lives with the platform (``SECTION`` is ``PROVIDER.config_section``), so the core validates the table without
 naming Shopify. Platform code reads it with ``settings_of(config)``.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from marshmallow import ValidationError, fields, validates_schema
 
@@ -20,6 +20,13 @@ from connector.shopaddress import shopify_shop_domain
 
 KEY = "shopify"
 _API_VERSION = re.compile(r"^(\d{4})-(01|04|07|10)$")
+APP_BRIDGE_URL: Final = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
+"""App Bridge as Shopify serves it (it updates itself; shopify.dev/docs/api/app-bridge-library)."""
+POLARIS_URL: Final = "https://cdn.shopify.com/shopifycloud/polaris-1.js"
+"""Polaris web components, the stable channel of version 1 (shopify.dev/docs/api/app-home/v1.0/web-components:
+"polaris-1.js ... the newest stable release in Polaris 1"). Both are settings so that tests and the demo load a
+local stand-in (the Shopify sandbox serves one) and nothing reaches the internet; empty leaves Polaris out (the
+pages' custom elements then show their plain HTML children)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +35,8 @@ class ShopifySettings:
     api_key: str = ""
     api_secret_env: str = "SHOPIFY_API_SECRET"  # noqa: S105 - the NAME of the env var, not a secret
     admin_base_url: str = ""
+    app_bridge_url: str = APP_BRIDGE_URL
+    polaris_url: str = POLARIS_URL
     scopes: tuple[str, ...] = (
         "read_orders",
         "write_orders",
@@ -42,11 +51,26 @@ class ShopifySettings:
     )
 
 
+def _script_url(value: str) -> None:
+    """A script the admin's pages load: https (or http on this machine, for the sandbox's stand-in), or empty."""
+    if value and not re.match(r"^(https://[^\s/]+|http://(127\.0\.0\.1|localhost)(:\d+)?)/\S*$", value):
+        raise ValidationError("must be an https:// URL (http:// only for 127.0.0.1 or localhost)")
+
+
+def _app_bridge_url(value: str) -> None:
+    """App Bridge cannot be left out: without it the page gets no ID token."""
+    if not value:
+        raise ValidationError("must not be empty: the embedded admin needs App Bridge")
+    _script_url(value)
+
+
 class ShopifySchema(StrictSchema):
     api_version = fields.String()
     api_key = fields.String()
     api_secret_env = fields.String(validate=ENV_NAME)
     admin_base_url = fields.String()
+    app_bridge_url = fields.String(validate=_app_bridge_url)
+    polaris_url = fields.String(validate=_script_url)
     scopes = fields.List(fields.String())
 
     @validates_schema

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def extracted() -> Catalog:
-    """What ``scripts/i18n`` extracts: the texts of connector/pages's Python and templates (babel.cfg)."""
+    """What ``scripts/i18n`` extracts: the texts of connector/pages's Python and templates, and of the pages a
+    platform serves itself (babel.cfg)."""
     with (ROOT / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     catalog = Catalog()
@@ -39,7 +40,8 @@ def test_the_extraction_sees_the_pages_texts() -> None:
     found = extracted()
     assert found.get("Skip to content") is not None  # base.html
     assert found.get(("%(num)d day left", "%(num)d days left")) is not None  # formatting.py
-    assert all(location[0].startswith("connector/pages/") for message in found for location in message.locations)
+    pages = ("connector/pages/", "platforms/shopify/embedded/templates/")  # and the embedded admin's own pages
+    assert all(location[0].startswith(pages) for message in found for location in message.locations)
 
 
 def test_every_text_of_the_pages_has_a_french_translation() -> None:
