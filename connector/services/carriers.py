@@ -148,6 +148,12 @@ def carrier_summaries(deps: Deps) -> list[CarrierSummary]:
         return [_summary(deps, uow, shop) for shop in uow.shops.list()]
 
 
+def carrier_summary(deps: Deps, shop_id: str) -> CarrierSummary:
+    """One shop's, for its settings page."""
+    with deps.uow() as uow:
+        return _summary(deps, uow, uow.shops.get(shop_id))
+
+
 def _summary(deps: Deps, uow: UnitOfWork, shop: Shop) -> CarrierSummary:
     account = uow.carriers(shop.id).get()
     enabled = current_policy(uow, shop.id).methods

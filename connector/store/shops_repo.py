@@ -115,6 +115,10 @@ class ShopRepository:
     def set_currency(self, shop_id: str, currency: str) -> None:
         self._update(shop_id, currency=currency.upper())
 
+    def set_locale(self, shop_id: str, locale: str) -> None:
+        """The shop's own language (the settings page): its customers' texts when theirs is not known."""
+        self._update(shop_id, locale=locale)
+
     def set_credentials(self, shop_id: str, credentials: Mapping[str, str]) -> None:
         self._update(shop_id, credentials=self._cipher.encrypt(credentials))
 

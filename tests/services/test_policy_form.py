@@ -50,7 +50,8 @@ from connector.services.policy_settings.spec import (
     Rows,
     Section,
 )
-from connector.services.policy_settings.text import CODES, Refused, amounts
+from connector.services.policy_settings.text import Refused, amounts
+from connector.services.settings_form import CODES
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
 

@@ -12,12 +12,12 @@ returns before it is saved, then saved as the shop's next version.
 Everything here is plain use cases over ``Deps``; the pages (``connector.pages.admin.settings``) only show them.
 """
 
-from connector.services.policy_settings.form import BASE_VERSION, FORM_PROBLEM, FormData, PolicyForm
+from connector.services.policy_settings.form import BASE_VERSION, PolicyForm
 from connector.services.policy_settings.reading import read_form
 from connector.services.policy_settings.saving import PolicyChanged, SavedPolicy, policy_version, save_policy
 from connector.services.policy_settings.simulation import DraftSimulation, ReturnChange, simulate_draft
-from connector.services.policy_settings.text import Problem
 from connector.services.policy_settings.writing import form_of, with_eu_preset
+from connector.services.settings_form import FORM_PROBLEM, FormData, Problem
 
 __all__ = [
     "BASE_VERSION",

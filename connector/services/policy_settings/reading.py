@@ -17,14 +17,7 @@ from marshmallow import ValidationError
 
 from connector.policy.model import Policy
 from connector.policy.schema import PolicySchema
-from connector.services.policy_settings.form import (
-    FORM_PROBLEM,
-    FormData,
-    PolicyForm,
-    row_indices,
-    rows_sent,
-    sent_version,
-)
+from connector.services.policy_settings.form import PolicyForm, rows_sent, sent_version
 from connector.services.policy_settings.spec import (
     EU_SWITCH,
     REMOVE,
@@ -37,7 +30,6 @@ from connector.services.policy_settings.spec import (
 )
 from connector.services.policy_settings.text import (
     MAX_TEXT,
-    Problem,
     Refused,
     amounts,
     calendar_date,
@@ -47,6 +39,7 @@ from connector.services.policy_settings.text import (
     refuse,
     words,
 )
+from connector.services.settings_form import FORM_PROBLEM, FormData, Problem, row_indices
 
 _RULE_ID: Final = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _MISSING: Final = object()
@@ -116,7 +109,7 @@ class _Reader:
         return found
 
     def fail(self, name: str, problem: Problem) -> None:
-        self.form.errors.setdefault(name, problem)
+        self.form.fail(name, problem)
 
     def field(self, name: str, item: Field, path: Path) -> Any:
         """The document's value of one field, ``_MISSING`` to leave it to the schema's default (or when wrong)."""

@@ -1,9 +1,5 @@
 """One form field's text and the policy document's value, both ways: whole numbers, decimals, amounts per
-currency, lists of words or countries, dates, and the refusal of each with a code the page words.
-
-Why codes and not sentences: the merchant reads the form in their language, and the service cannot know it
-(``connector.services`` never imports the pages, where the catalogues are). A ``Problem`` is a code and its
-values; the settings page turns it into a sentence in the admin's language.
+currency, lists of words or countries, dates, and the refusal of each as a ``Problem`` the page words.
 
 Why text for every value, amounts included: an HTML form sends text, and the same field must come back exactly
 as typed when something is wrong. The French decimal comma is read as well as the point (``4,90 EUR``).
@@ -13,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
 from typing import Final, TypeVar
 
 from connector.domain.money import minor_units
+from connector.services.settings_form import Problem
 
 MAX_TEXT: Final = 2000
 """The longest value a field takes: a policy's field never needs more, and parsing stays cheap."""
@@ -30,47 +25,6 @@ _COUNTRY: Final = re.compile(r"^[A-Z]{2}$")
 _SPLIT: Final = re.compile(r"[,\n;]")
 _SEPARATORS: Final = (";", ",")
 N = TypeVar("N", int, Decimal)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """What is wrong with a field: ``code`` (see ``CODES``) and the values its sentence names."""
-
-    code: str
-    params: Mapping[str, str | int] = field(default_factory=lambda: MappingProxyType({}))
-
-    @classmethod
-    def of(cls, code: str, **params: str | int) -> Problem:
-        assert code in CODES, code
-        return cls(code, MappingProxyType(dict(params)))
-
-
-CODES: Final = frozenset(
-    {
-        "required",  # the field needs a value
-        "too_long",  # {max}
-        "integer",  # not a whole number
-        "number",  # not a number
-        "at_least",  # {min}
-        "at_most",  # {max}
-        "amounts",  # {entry}: not "EUR 4.90"
-        "currency",  # {entry}: not an ISO 4217 code
-        "decimals",  # {currency}, {places}: more decimals than the currency has
-        "currency_twice",  # {currency}
-        "country",  # {entry}: not an ISO 3166-1 alpha-2 code
-        "date",  # not a date written 2026-12-31
-        "not_before_start",  # a holiday's end before its start
-        "not_before_end",  # a holiday's "until" before its end
-        "choice",  # not one of the choices offered
-        "choose_one",  # at least one box must be ticked
-        "timezone",  # not a known IANA time zone
-        "rule_id",  # not lower-case letters, digits, "_", "." or "-"
-        "rule_id_twice",  # two rules share an id
-        "method_not_offered",  # a fee for a method the shop does not offer
-        "changed",  # the policy was saved by someone else since this form was opened
-        "invalid",  # {detail}: the policy's own check refused it (English, from the schema)
-    }
-)
 
 
 class Refused(ValueError):

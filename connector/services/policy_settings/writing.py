@@ -18,9 +18,10 @@ from connector.policy.schema import (
     KeepItemSchema,
     policy_to_dict,
 )
-from connector.services.policy_settings.form import FormData, PolicyForm, rows_sent, sent_version
+from connector.services.policy_settings.form import PolicyForm, rows_sent, sent_version
 from connector.services.policy_settings.spec import EU_SWITCH, EU_WITHDRAWAL, SECTIONS, Field, Kind, Rows, name_of
 from connector.services.policy_settings.text import amounts_text, words_text
+from connector.services.settings_form import FormData
 
 
 def _without(document: Mapping[str, Any], key: str) -> dict[str, Any]:
