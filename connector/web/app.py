@@ -13,6 +13,7 @@ from connector.api import register_api
 from connector.bootstrap import Container
 from connector.config.model import Config
 from connector.jobs.queue import make_queue
+from connector.pages.admin import install_admin
 from connector.pages.i18n import install_i18n
 from connector.pages.keys import portal_keys
 from connector.pages.labels import install_labels
@@ -40,5 +41,6 @@ def create_core_app(config: Config | None = None, container: Container | None = 
     install_portal(app)  # the customer portal's pages, under /portal/<shop_id>
     install_labels(app, container)  # the label link, /labels/<token>, and the label texts of in-process jobs
     install_store(app)  # the store counter's return page, under /store/<shop_id>
+    install_admin(app)  # the agents' admin, under /admin/<shop_id> (its ways in are registered by the platforms)
     app.extensions["connector.queue"] = make_queue(container)
     return app

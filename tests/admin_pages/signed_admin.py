@@ -34,7 +34,8 @@ def admin_header(
     return {HEADER: value}
 
 
-def _form_token(shop_id: str, user: str) -> str:
+def form_token(shop_id: str, user: str = "alice") -> str:
+    """The hidden field the pages render for ``user`` of ``shop_id`` (what a form sends back)."""
     return URLSafeSerializer(KEY, salt=_FORM_SALT).dumps([shop_id, user])
 
 
@@ -48,7 +49,7 @@ def signed_header_admin(request: Request, shop_id: str) -> AdminContext | Respon
         claims = URLSafeSerializer(KEY, salt=_HEADER_SALT).loads(raw)
     except BadSignature:
         return None
-    token = _form_token(claims["s"], claims["u"])
+    token = form_token(claims["s"], claims["u"])
     if request.method == "POST" and request.form.get(FORM_FIELD) != token:
         return Response("the form lost its test_form field", 403)
     return AdminContext(

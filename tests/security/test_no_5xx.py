@@ -31,6 +31,7 @@ from connector.bootstrap import Container
 from connector.pages.i18n import SIGNER_EXTENSION
 from connector.pages.portal.tracking_link import tracking_token
 from connector.pages.signed import OrderAccess, PortalSigner
+from tests.admin_pages.signed_admin import admin_header, install_test_admin
 from tests.api.conftest import APP_SECRET, bearer, customer_token, issue_key, session_token
 from tests.api.test_bad_input import json_values, likely_bodies
 
@@ -58,7 +59,8 @@ bodies = deep_json.map(str.encode) | st.one_of(  # half of them deep: the way a 
 CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded",
                  "application/json; charset=latin-1"]
 QUERY_NAMES = ["store_url", "shop", "hmac", "code", "state", "timestamp", "host", "success", "user_id", "locale",
-               "status", "limit", "offset", "email", "order_id", "created_from", "created_to", "reason"]
+               "status", "limit", "offset", "email", "order_id", "created_from", "created_to", "reason",
+               "q", "from", "to", "min", "max", "size", "cursor", "method", "review", "overdue", "done"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ def known(app: Flask, client: FlaskClient, container: Container, opened: str) ->
     tracking = listed["items"][0]["tracking"]["token"]
     key = issue_key(container, "shop-a")
     store_session = _store_session(client, key)
+    install_test_admin(app)  # the agents' admin, entered as the platforms' authenticators would let an agent in
     return Known(
         params={"shop_id": ["shop-a", "shop-b"], "return_id": [opened], "token": [tracking, customer],
                 "filename": ["x.js"], "access": [access, "not-signed"],
@@ -120,7 +123,8 @@ def known(app: Flask, client: FlaskClient, container: Container, opened: str) ->
                 "path": ["", "o/" + access, "policy", "../../etc/passwd"]},
         credentials={"/api/v1/shops/": [{"X-API-Key": key}, bearer(session_token())],
                      "/api/v1/portal/": [bearer(customer)], "/shopify/session": [bearer(session_token())],
-                     "/store/": [{"Cookie": f"store_session={store_session}"}]},
+                     "/store/": [{"Cookie": f"store_session={store_session}"}],
+                     "/admin/": [admin_header("shop-a"), admin_header("shop-b", locale="fr")]},
         headers={
             "Authorization": [f"Bearer {tracking}", "Bearer ", f"Basic {base64.b64encode(b'ck:cs').decode()}"],
             "X-API-Key": [key[:-1]],
