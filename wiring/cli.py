@@ -13,11 +13,12 @@ from collections.abc import Sequence
 
 from connector.cli import main as connector_cli
 from platforms.woocommerce import cli as woocommerce_cli
+from platforms.woocommerce import plugin_cli as woocommerce_plugin_cli
 from wiring import servecmd
 
 COMMANDS: tuple[connector_cli.Command, ...] = (
     servecmd,
-    *connector_cli.core_commands(shop_actions=(woocommerce_cli.CONNECT,)),
+    *connector_cli.core_commands(shop_actions=(woocommerce_cli.CONNECT, woocommerce_plugin_cli.PLUGIN)),
 )
 
 

@@ -1,11 +1,13 @@
-"""Single-use values (OAuth ``state``, wc-auth ``user_id``): issued once, consumed at most once."""
+"""Single-use values (OAuth ``state``, wc-auth ``user_id``): issued once, consumed at most once; and values
+issued elsewhere (the WordPress plugin's token nonces) that are accepted once (``use_once``)."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, delete, insert, update
+from sqlalchemy.exc import IntegrityError
 
 from connector.domain.timeutil import utcnow
 from connector.store.tables import oauth_states
@@ -38,3 +40,20 @@ class SingleUseValues:
             conditions.append(oauth_states.c.subject == subject)
         result = self._conn.execute(update(oauth_states).where(*conditions).values(used_at=now))
         return result.rowcount == 1
+
+    def use_once(self, value: str, subject: str = "") -> bool:
+        """True the first time ``value`` is seen for this purpose, False ever after (or while it is remembered:
+        values older than ``max_age`` are forgotten here, so the caller must refuse anything that old itself,
+        as a signed token's expiry does). For values we did not issue, such as a token's nonce."""
+        now = utcnow()
+        self._conn.execute(
+            delete(oauth_states).where(oauth_states.c.purpose == self._purpose,
+                                       oauth_states.c.created_at <= now - self._max_age)
+        )
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(insert(oauth_states).values(
+                    value=value, purpose=self._purpose, subject=subject, created_at=now, used_at=now))
+        except IntegrityError:
+            return False
+        return True

@@ -16,6 +16,7 @@ from connector.providers import ProcessResources
 from connector.shopaddress import woocommerce_store_url
 from connector.store.credentials import DbCredentialStore, DbSingleUse, UnitOfWorkFactory
 from platforms.woocommerce import views
+from platforms.woocommerce.plugin_entry import plugin_blueprint
 from platforms.woocommerce.settings import settings_of
 
 
@@ -42,7 +43,8 @@ class _StoreBoundStates(DbSingleUse):
 
 
 def connect_blueprints(resources: ProcessResources) -> Sequence[Blueprint]:
-    """``/woocommerce/connect``, ``/woocommerce/callback`` and ``/woocommerce/return``."""
+    """``/woocommerce/connect``, ``/woocommerce/callback`` and ``/woocommerce/return``; and the WordPress
+    plugin's entries, ``/admin/enter/woocommerce`` and ``/portal/enter/woocommerce`` (``plugin_entry``)."""
     config = resources.config
     base = config.app.base_url.rstrip("/")
     return (
@@ -54,4 +56,5 @@ def connect_blueprints(resources: ProcessResources) -> Sequence[Blueprint]:
             app_name=settings_of(config).app_name,
             allow_private=config.app.allow_private_store_urls,
         ),
+        plugin_blueprint(),
     )

@@ -5,17 +5,10 @@ cookies; this page is served on the app's own address only, to staff at a counte
 cookie holds ids only (the key's id, the staff member's name if given, a random session id, the sign-in time),
 signed with the pages' keys (``PortalSigner``), never the key itself.
 
-Why it cannot outlive its use:
-
-- idle: the signature's own time is checked against ``SESSION.ttl`` on every request, and the cookie is signed
-  again on each page (a sliding hour), so a counter left alone for an hour asks again;
-- absolute: ``MAX_SESSION`` after sign-in, however busy, about one working shift;
-- revocation: every request checks that the key is still active and the shop still installed
-  (``store_counter.key_still_valid``); revoking the key ends every session opened with it.
-
-The cookie is ``HttpOnly``, ``SameSite=Lax`` (a form posted from another site carries none), ``Secure`` in
-production and over HTTPS, and scoped to ``/store/<shop_id>``: a session of one shop is not even sent to
-another's pages, and one that is (a forged path) is refused by its signed shop. Forms carry a token bound to
+What it is made of is ``connector.pages.cookie_session`` (the WordPress link-out into the admin uses the same):
+idle for ``SESSION.ttl`` (signed again on each page), ``MAX_SESSION`` at most after sign-in, and revoked with
+its key: every request checks that the key is still active and the shop still installed
+(``store_counter.key_still_valid``). The cookie is scoped to ``/store/<shop_id>``. Forms carry a token bound to
 the session id as well (``forms``).
 """
 
@@ -23,18 +16,17 @@ from __future__ import annotations
 
 import functools
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar, cast
 
 from flask import Response, g, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from connector.domain.events import Actor, ActorKind
-from connector.errors import ConfigError
-from connector.pages.signed import Purpose, SignedValueRejected
+from connector.pages.cookie_session import CookieSession, SignedCookie, new_session, secure_cookies
+from connector.pages.signed import Purpose
 from connector.pages.store.current import container, signer
 from connector.pages.store.links import store_path
 from connector.services.store_counter import key_still_valid
@@ -48,6 +40,7 @@ MAX_SESSION: Final = timedelta(hours=8)
 STAFF_NAME: Final = re.compile(r"^[\w.@:+-]{1,40}$")
 """The API's ``X-Agent-Id`` hint, shorter: it goes after the key's id in the history's actor."""
 _STAFF: Final = "connector_store_staff"
+_COOKIE: Final = SignedCookie(COOKIE, SESSION, MAX_SESSION, store_path)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -69,41 +62,22 @@ class StaffSession:
 
 
 def open_session(shop_id: str, record: ApiKeyRecord, staff_name: str) -> StaffSession:
-    return StaffSession(
-        shop_id, record.id, record.label, staff_name, secrets.token_urlsafe(12), container().clock()
-    )
-
-
-def _cookie_value(session: StaffSession) -> str:
-    claims = {
-        "k": session.key_id,
-        "u": session.staff_name,
-        "n": session.session_id,
-        "t": str(int(session.signed_in_at.timestamp())),
-    }
-    return signer().dumps(SESSION, session.shop_id, claims)
+    opened = new_session(shop_id, container().clock(), {})
+    return StaffSession(shop_id, record.id, record.label, staff_name, opened.session_id, opened.signed_in_at)
 
 
 def read_session(shop_id: str) -> StaffSession | None:
     """The valid session of this shop the request carries; None for none, another shop's, an expired or forged
     one, or one whose key was revoked since."""
-    raw = request.cookies.get(COOKIE, "")
-    if not raw:
+    found = _COOKIE.read(signer(), shop_id, container().clock())
+    if found is None or not found.claims.get("k"):
         return None
-    try:
-        claims = signer().loads(SESSION, raw, shop_id)
-        signed_in_at = datetime.fromtimestamp(int(claims.get("t", "")), UTC)
-    except (SignedValueRejected, ConfigError, ValueError, OverflowError, OSError):
-        return None
-    now = container().clock()
-    if not claims.get("k") or not claims.get("n") or signed_in_at > now or now - signed_in_at > MAX_SESSION:
-        return None
-    record = key_still_valid(container(), shop_id, claims["k"])
+    record = key_still_valid(container(), shop_id, found.claims["k"])
     if record is None:
         return None
-    name = claims.get("u", "")
+    name = found.claims.get("u", "")
     return StaffSession(shop_id, record.id, record.label, name if STAFF_NAME.match(name) else "",
-                        claims["n"], signed_in_at)
+                        found.session_id, found.signed_in_at)
 
 
 def current_staff() -> StaffSession | None:
@@ -130,26 +104,17 @@ def staff_required(view: F) -> F:
 
 def keep_session(response: BaseResponse, session: StaffSession) -> BaseResponse:
     """Set (or sign again: the idle hour starts anew) the session's cookie on ``response``."""
-    left = MAX_SESSION - (container().clock() - session.signed_in_at)
-    response.set_cookie(
-        COOKIE,
-        _cookie_value(session),
-        max_age=max(0, int(left.total_seconds())),
-        path=store_path(session.shop_id),
-        secure=_secure(),
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+    claims = {"k": session.key_id, "u": session.staff_name}
+    cookie = CookieSession(session.shop_id, session.session_id, session.signed_in_at, claims)
+    return _COOKIE.write(response, signer(), cookie, container().clock(), secure=_secure())
 
 
 def end_session(response: BaseResponse, shop_id: str) -> BaseResponse:
-    response.delete_cookie(COOKIE, path=store_path(shop_id), secure=_secure(), httponly=True, samesite="Lax")
-    return response
+    return _COOKIE.delete(response, shop_id, secure=_secure())
 
 
 def _secure() -> bool:
-    return container().config.is_production or request.is_secure
+    return secure_cookies(container().config.is_production)
 
 
 def forget_staff() -> None:

@@ -1,0 +1,33 @@
+<?php
+// Made by scripts/wp-plugin-i18n from the .po beside it; do not edit.
+return array(
+	'domain' => 'returns-connector',
+	'language' => 'fr_FR',
+	'plural-forms' => 'nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;',
+	'messages' => array(
+		'(opens in a new tab)' => '(s’ouvre dans un nouvel onglet)',
+		'A secret is stored. Leave this empty to keep it; it is never shown again.' => 'Un secret est enregistré. Laissez ce champ vide pour le garder ; il n’est plus jamais affiché.',
+		'Connector address' => 'Adresse du connecteur',
+		'No secret is stored yet.' => 'Aucun secret n’est encore enregistré.',
+		'Nothing was saved:' => 'Rien n’a été enregistré :',
+		'Open the returns' => 'Ouvrir les retours',
+		'Open the settings' => 'Ouvrir les réglages',
+		'Open this order\'s returns' => 'Ouvrir les retours de cette commande',
+		'Request a return' => 'Demander un retour',
+		'Returns' => 'Retours',
+		'Returns are handled in the returns connector: approve, receive, inspect and refund them there.' => 'Les retours se traitent dans le connecteur de retours : c’est là qu’on les accepte, les réceptionne, les contrôle et les rembourse.',
+		'Returns settings' => 'Réglages des retours',
+		'Run "returns-connector shops plugin --url <this store>" where the connector runs: it gives the three values below.' => 'Lancez « returns-connector shops plugin --url <cette boutique> » là où tourne le connecteur : il donne les trois valeurs ci-dessous.',
+		'Save settings' => 'Enregistrer les réglages',
+		'Settings' => 'Réglages',
+		'Settings saved.' => 'Réglages enregistrés.',
+		'Shared secret' => 'Secret partagé',
+		'Shop ID' => 'Identifiant de la boutique',
+		'The connection to the returns connector is not set up yet.' => 'La connexion au connecteur de retours n’est pas encore réglée.',
+		'The connector address must be an http or https address, such as https://returns.example.com.' => 'L’adresse du connecteur doit être une adresse http ou https, par exemple https://returns.example.com.',
+		'The shared secret is the one the connector gave: at least 32 characters, without spaces.' => 'Le secret partagé est celui qu’a donné le connecteur : au moins 32 caractères, sans espace.',
+		'The shop ID is the one the connector gave: letters, digits, "-" and "_" only.' => 'L’identifiant de la boutique est celui qu’a donné le connecteur : lettres, chiffres, « - » et « _ » uniquement.',
+		'You are not allowed to change these settings.' => 'Vous n’avez pas le droit de modifier ces réglages.',
+		'You are not allowed to open the returns.' => 'Vous n’avez pas le droit d’ouvrir les retours.',
+	),
+);
