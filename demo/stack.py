@@ -78,7 +78,11 @@ def _config(data_dir: Path, port: int, shopify_url: str, log_level: str) -> Conf
         redis=RedisSettings(os.environ.get("REDIS_URL", "")),
         queue=replace(QueueSettings(), name="returns-demo", backoff_base_seconds=1, backoff_max_seconds=4,
                       job_timeout_seconds=60, stuck_after_seconds=120),
-    ).with_section(SHOPIFY, ShopifySettings(api_key=SHOPIFY_API_KEY, admin_base_url=shopify_url))
+    ).with_section(SHOPIFY, ShopifySettings(
+        api_key=SHOPIFY_API_KEY, admin_base_url=shopify_url,
+        # The embedded admin loads the sandbox's App Bridge and Polaris stand-ins: nothing from Shopify's CDN.
+        app_bridge_url=f"{shopify_url}/__sandbox/app-bridge.js", polaris_url=f"{shopify_url}/__sandbox/polaris.js",
+    ))
 
 
 def _write_config(config: Config, path: Path) -> None:
@@ -95,6 +99,7 @@ def _write_config(config: Config, path: Path) -> None:
         f"job_timeout_seconds = {config.queue.job_timeout_seconds}\n"
         f"stuck_after_seconds = {config.queue.stuck_after_seconds}\n"
         f'[shopify]\napi_key = "{shopify.api_key}"\nadmin_base_url = "{shopify.admin_base_url}"\n'
+        f'app_bridge_url = "{shopify.app_bridge_url}"\npolaris_url = "{shopify.polaris_url}"\n'
     )
 
 
@@ -110,10 +115,12 @@ def start_stack(
     if log_file:
         logconfig.to_file(data_dir / log_file)
     os.environ["SHOPIFY_API_SECRET"] = SHOPIFY_SECRET
-    shopify_url, stop_shopify = start_shopify(ShopifyOptions(orders=orders, seed=seed))
-    woo_url, stop_woo = start_woo(WooOptions(orders=orders, seed=seed + 1))
     server = make_server("127.0.0.1", port, None, threaded=True)  # type: ignore[arg-type]
     app_port = server.server_port
+    # The sandbox's admin frames the app's URL (its /store/<name>/apps/<key> page), as Shopify's admin does.
+    shopify_url, stop_shopify = start_shopify(
+        ShopifyOptions(orders=orders, seed=seed, app_url=f"http://127.0.0.1:{app_port}/"))
+    woo_url, stop_woo = start_woo(WooOptions(orders=orders, seed=seed + 1))
     config = _config(data_dir, app_port, shopify_url, log_level)
     container = Container(config)
     upgrade(container.engine)

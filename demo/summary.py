@@ -14,11 +14,12 @@ from connector.domain.states import ReturnStatus
 from connector.pages.labels import label_url
 from connector.store.actions_repo import ActionState
 from demo import report
+from demo.admin_urls import admin_lines
 from demo.logistics import METHOD_WORDS, parcel_line, shipment_of, store_keys_path
 from demo.orders import Planned, _candidates, _load, _shop
 from demo.portal_urls import portal_lines
 from demo.records import raw_records
-from demo.stack import Stack
+from demo.stack import SHOPIFY_API_KEY, Stack
 
 PARCEL_INDENT = " " * 10
 """Under the return's id on the line above."""
@@ -87,6 +88,7 @@ def summarise(stack: Stack, planned: list[Planned], shopify_id: str, woo_id: str
         summary.try_it += report.try_it(stack.app_url, stack.container.config.database.url, shop, example)
         summary.try_it += portal_lines(stack.app_url, stack.storefront_url, shop, order_to_try(stack, shop_id, planned))
         summary.try_it += logistics_lines(stack, shop, labelled)
+        summary.try_it += admin_lines(stack.shopify_url, SHOPIFY_API_KEY, shop)
     summary.records = shop_records(stack)
     return summary
 

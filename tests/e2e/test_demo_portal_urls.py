@@ -10,6 +10,7 @@ store page, which finds the in-store return."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import signal
@@ -37,6 +38,8 @@ POLICY = re.compile(r"^ +return policy page: (\S+)$", re.MULTILINE)
 STOREFRONT = re.compile(r"^ +the storefront's app proxy \(SIMULATED.*\): (\S+)$", re.MULTILINE)
 LOGGED_IN = re.compile(r"^ +\.\.\. logged in as that order's customer: (\S+)$", re.MULTILINE)
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+ADMIN = re.compile(r"^ +returns admin \(agents\), inside the sandbox's Shopify admin: (\S+)", re.MULTILINE)
+IFRAME = re.compile(r'<iframe id="app" title="Returns" src="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +152,20 @@ def test_the_store_page_signs_in_with_the_issued_key_and_finds_the_in_store_retu
         page = staff.get(urljoin(shop.store_url, "find"), params={"q": in_store.return_id}, timeout=20)
         assert page.status_code == 200 and page.url.endswith(f"/returns/{in_store.return_id}"), page.url
         assert in_store.return_id in page.text
+
+
+def test_the_printed_shopify_admin_frames_the_embedded_admin_which_opens_on_the_queue(running_demo: str) -> None:
+    """The sandbox's admin page, as a browser gets it: the app's URL framed with a signed ID token, which lands on
+    the shop's queue; the queue may be framed by that admin (the rest of the way, in Chromium:
+    tests/pages/test_embedded_admin_browser.py)."""
+    [admin] = ADMIN.findall(running_demo)
+    page = requests.get(admin, timeout=20)
+    framed = IFRAME.search(page.text)
+    assert page.status_code == 200 and framed is not None, page.text[:2000]
+    entry = requests.get(html.unescape(framed.group(1)), allow_redirects=False, timeout=20)
+    assert entry.status_code == 302 and "/admin/" in entry.headers["Location"], entry.text[:2000]
+    queue = requests.get(urljoin(framed.group(1), entry.headers["Location"]), timeout=20)
+    assert queue.status_code == 200, queue.text[:2000]
+    admin_origin = admin.split("/store/", 1)[0]
+    assert admin_origin in queue.headers["Content-Security-Policy"]
+    assert 'name="shopify-api-key"' in queue.text
