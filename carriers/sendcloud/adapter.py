@@ -28,8 +28,14 @@ Pickup: the descriptions have no pickup booking for returns; a return is collect
 chooses. So ``HOME_PICKUP`` is declared only when the shop configures a ``pickup_option_code``, and
 ``book_pickup`` confirms the return was made for pickup (window None); the windows a customer picks from are the
 shop's configured promise (``pickup``). Likewise ``QR_LABELLESS`` needs a
-``labelless_option_code`` (``delivery_option: "drop_off_labelless"``). The Returns API body has no service
-point field: a relay point the customer chose is where they drop the parcel, the label is the carrier's.
+``labelless_option_code`` (``delivery_option: "drop_off_labelless"``).
+
+Relay points: the ``CreateReturn`` body has no service point field, so the point the customer chose is where they
+drop the parcel, and the label must be one that point takes: the shipping option of the point's own network
+(``carriers.sendcloud.relay``: ``relay_option_codes`` per network, else the single relay option for its own
+network). The search asks only for those networks, and a point of another network gets no label
+(``PermanentError`` naming it). The point's network comes with the request (``service_point_carrier``, as the
+search listed it), else from ``GET /v3/service-points/{id}``.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
@@ -45,7 +51,8 @@ from urllib.parse import parse_qs, urlsplit
 from carriers.sendcloud import mapping, webhooks
 from carriers.sendcloud.client import SendcloudClient
 from carriers.sendcloud.errors import is_duplicate_reference
-from carriers.sendcloud.pickup import PickupSlots
+from carriers.sendcloud.relay import RelayOption
+from carriers.sendcloud.settings import KEY, SendcloudSettings
 from connector.domain.shipping import (
     CancelResult,
     CarrierCapability,
@@ -65,65 +72,12 @@ from connector.errors import NotFound, OutcomeUnknown, PermanentError, Retryable
 
 log = logging.getLogger(__name__)
 
-KEY: Final = "sendcloud"
-ALWAYS: Final = frozenset(
-    {
-        CarrierCapability.LABEL_PDF,
-        CarrierCapability.SERVICE_POINTS,
-        CarrierCapability.TRACKING_WEBHOOKS,
-        CarrierCapability.CANCEL,
-    }
-)
-CAPABILITIES: Final = ALWAYS | {CarrierCapability.QR_LABELLESS, CarrierCapability.HOME_PICKUP}
-"""Everything a Sendcloud adapter may do; each one declares the part its shop's configuration allows."""
-
 METHOD_OPTIONS: Final = {
     "prepaid_label": "drop_off_point",
     "relay_point": "drop_off_point",
     "home_pickup": "pickup",
 }
 LIST_DATE_FORMAT: Final = "%Y-%m-%d %H:%M:%S"  # the v3 list's from_date/to_date example: '2022-04-06 00:00:00'
-
-
-@dataclass(frozen=True, slots=True)
-class SendcloudSettings:
-    """One shop's Sendcloud section (config.toml ``[shops.x.carrier]``), credentials apart."""
-
-    option_code: str = ""  # shipping_option_code of the default return label, e.g. "dpd:return/return"
-    labelless_option_code: str = ""
-    pickup_option_code: str = ""
-    contract: int | None = None
-    brand_id: int | None = None
-    announce_polls: int = 3
-    announce_wait_s: float = 1.0
-    lookup_window: timedelta = timedelta(days=2)
-    pickup: PickupSlots = field(default_factory=PickupSlots)
-
-    @classmethod
-    def from_section(cls, section: Mapping[str, Any]) -> SendcloudSettings:
-        def number(key: str) -> int | None:
-            value = section.get(key)
-            return None if value is None or value == "" else int(value)
-
-        return cls(
-            option_code=str(section.get("option_code", "")),
-            labelless_option_code=str(section.get("labelless_option_code", "")),
-            pickup_option_code=str(section.get("pickup_option_code", "")),
-            contract=number("contract"),
-            brand_id=number("brand_id"),
-            announce_polls=int(section.get("announce_polls", 3)),
-            announce_wait_s=float(section.get("announce_wait_s", 1.0)),
-            lookup_window=timedelta(hours=float(section.get("lookup_window_hours", 48))),
-            pickup=PickupSlots.from_section(section),
-        )
-
-    def capabilities(self) -> frozenset[CarrierCapability]:
-        found = set(ALWAYS)
-        if self.labelless_option_code:
-            found.add(CarrierCapability.QR_LABELLESS)
-        if self.pickup_option_code:
-            found.add(CarrierCapability.HOME_PICKUP)
-        return frozenset(found)
 
 
 class SendcloudCarrier:
@@ -218,14 +172,30 @@ class SendcloudCarrier:
             if not settings.pickup_option_code:
                 raise PermanentError("Sendcloud: this shop has no pickup_option_code: home pickup is not offered")
             return request.option_code or settings.pickup_option_code, "pickup"
+        if request.method == "relay_point":
+            chosen = self.relay_option(request)
+            return chosen.code, chosen.delivery_option
         if request.method not in METHOD_OPTIONS:
             raise PermanentError(f"Sendcloud makes no label for the return method {request.method!r}")
         option = request.option_code or settings.option_code
-        if request.method == "relay_point" and settings.labelless_option_code and not request.option_code:
-            return settings.labelless_option_code, "drop_off_labelless"
         if not option:
             raise PermanentError("Sendcloud: no shipping option code configured (option_code)")
         return option, METHOD_OPTIONS[request.method]
+
+    def relay_option(self, request: LabelRequest) -> RelayOption:
+        """The option of the chosen point's network (``carriers.sendcloud.relay``): a point takes only its own
+        network's parcels; ``PermanentError`` naming the network when the shop has no option for it."""
+        return self._settings.relay.option_for(
+            self._point_network(request), request.option_code, point=request.service_point_id or ""
+        )
+
+    def _point_network(self, request: LabelRequest) -> str | None:
+        """The chosen point's network: as the request carries it, else as Sendcloud describes the point."""
+        if request.service_point_carrier:
+            return request.service_point_carrier
+        if not request.service_point_id:
+            return None
+        return self.service_point(request.service_point_id).carrier
 
     def complete_label(self, carrier_ref: str, paper_sizes: tuple[PaperSize, ...], polls: int = 1) -> ReturnLabel:
         """The label of a return already made: its PDFs (and QR) once announced, else the pending label."""
@@ -324,12 +294,40 @@ class SendcloudCarrier:
     # -- relay points, pickup, tracking, cancel ---------------------------------------------------------
 
     def find_service_points(self, query: ServicePointQuery) -> list[ServicePoint]:
+        """Points near the query's reference point; when it names no carrier, those of the networks the shop
+        ships relay returns with, and only those (Sendcloud may answer a superseded carrier's points under
+        another code: they are left out and logged, as no label would be made for them)."""
+        networks = self._settings.relay.networks
+        if not query.carriers and not networks:
+            return []
+        asked = query if query.carriers else replace(query, carriers=networks)
         answer = self._client.request(
-            "GET", "/v3/service-points", params=mapping.service_point_params(query), what="service points"
+            "GET", "/v3/service-points", params=mapping.service_point_params(asked), what="service points"
         )
         data = (answer.body or {}).get("data") or {}
         points = [mapping.service_point(item) for item in data.get("results") or [] if not item.get("is_expired")]
+        if not query.carriers:
+            others = sorted({point.carrier for point in points} - set(networks))
+            if others:
+                log.warning("sendcloud service points of %s left out: no relay option for them", ", ".join(others))
+            points = [point for point in points if point.carrier in networks]
         return sorted(points, key=lambda point: (point.distance_m is None, point.distance_m or 0))[: query.limit]
+
+    def service_point(self, service_point_id: str) -> ServicePoint:
+        """One point by its id (``GET /v3/service-points/{id}``), expired or not; ``PermanentError`` when
+        Sendcloud knows no such point."""
+        if not service_point_id.isdigit():
+            raise PermanentError(f"Sendcloud: {service_point_id!r} is not a service point id")
+        try:
+            answer = self._client.request(
+                "GET", f"/v3/service-points/{int(service_point_id)}", what=f"service point {service_point_id}"
+            )
+        except NotFound as exc:
+            raise PermanentError(f"Sendcloud knows no service point {service_point_id}: {exc}") from exc
+        data = (answer.body or {}).get("data") if isinstance(answer.body, Mapping) else None
+        if not isinstance(data, Mapping):
+            raise PermanentError(f"Sendcloud service point {service_point_id}: the answer has no data")
+        return mapping.service_point(data)
 
     def service_point_available(self, service_point_id: str) -> bool:
         """Whether a point chosen earlier still takes parcels (``POST /v3/service-points/{id}/check-availability``,

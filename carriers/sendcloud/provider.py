@@ -12,8 +12,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from carriers.sendcloud.adapter import CAPABILITIES, KEY, SendcloudCarrier, SendcloudSettings
+from carriers.sendcloud.adapter import SendcloudCarrier
 from carriers.sendcloud.client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, SendcloudClient
+from carriers.sendcloud.settings import CAPABILITIES, KEY, SendcloudSettings
 from connector.carriers_registry import CarrierProvider
 from connector.errors import ConfigError
 from connector.ports import CarrierAdapter

@@ -70,12 +70,15 @@ class CarrierSchema(StrictSchema):
 
     @validates("options")
     def _options(self, value: Mapping[str, Any], **_: Any) -> None:
-        problems: dict[str, list[str]] = {}
+        problems: dict[str, Any] = {}
         for name, option in value.items():
             if not _passes(_OPTION_NAME, name):
                 problems[name] = [str(_OPTION_NAME.error)]
+            elif isinstance(option, Mapping):
+                if found := _table_problems(option):
+                    problems[name] = found
             elif not _plain(option):
-                problems[name] = ["must be a text, a number, a boolean, a date or a list of them"]
+                problems[name] = ["must be a text, a number, a boolean, a date, a list of them, or a table of texts"]
         if problems:
             raise ValidationError(problems)
 
@@ -110,6 +113,18 @@ def _plain(option: Any) -> bool:
     if isinstance(option, list):
         return all(isinstance(item, _SCALARS) for item in option)
     return isinstance(option, _SCALARS)
+
+
+def _table_problems(table: Mapping[str, Any]) -> dict[str, list[str]]:
+    """An option that is a table (Sendcloud's ``relay_option_codes``, ``option_codes``): names to texts, one level,
+    as a carrier reads nothing deeper."""
+    problems: dict[str, list[str]] = {}
+    for key, value in table.items():
+        if not _passes(_OPTION_NAME, key):
+            problems[key] = [str(_OPTION_NAME.error)]
+        elif not isinstance(value, str):
+            problems[key] = ["must be a text (a table option maps names to texts)"]
+    return problems
 
 
 def _stored(option: Any) -> Any:

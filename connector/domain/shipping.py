@@ -96,7 +96,9 @@ class LabelWording:
 class LabelRequest:
     """One return's label, asked for once: ``idempotency_key`` lets a retry find the label already made.
 
-    ``service_point_id`` is the relay point the customer chose, for drop-off methods. ``lines``,
+    ``service_point_id`` is the relay point the customer chose, for drop-off methods, and
+    ``service_point_carrier`` its network (``ServicePoint.carrier``): a point takes only its own network's
+    parcels, so a carrier aggregating several picks the label's option by it (None: unknown). ``lines``,
     ``verification_url`` and ``wording`` are for a label the connector draws itself: the URL is signed by the
     core, so a carrier prints it without holding the secret; carriers that print their own labels ignore them.
     """
@@ -112,6 +114,7 @@ class LabelRequest:
     lines: tuple[PackingLine, ...] = ()
     verification_url: str = ""
     wording: LabelWording | None = None
+    service_point_carrier: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ def label_request(
         method=shipment.method,
         option_code=str(_mapping(options.get("option_codes")).get(shipment.method) or ""),
         service_point_id=shipment.service_point.id if shipment.service_point else None,
+        service_point_carrier=(shipment.service_point.carrier or None) if shipment.service_point else None,
         lines=packing_lines(request, order),
         verification_url=texts.verification_url(request.shop_id, request.id),
         wording=texts.wording(locale),

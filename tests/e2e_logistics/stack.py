@@ -48,7 +48,9 @@ WAREHOUSE = {"name": "Entrepôt Retours", "company": "Maison Lumen", "street": "
              "postal_code": "69007", "city": "Lyon", "country": "FR"}  # fmt: skip
 TERMINAL = {"succeeded"}
 RELAY_OPTION = "mondial_relay:return/dropoff"
-"""The account's relay-point returns go with Mondial Relay (``option_codes``); post returns with Colissimo."""
+RELAY_OPTIONS = {"mondial_relay": RELAY_OPTION, "colissimo": "colissimo:return/relay"}
+"""The account's relay-point returns go with the chosen point's network, Mondial Relay or Colissimo
+(``relay_option_codes``; the sandbox's Chronopost points are never offered); prepaid labels with Colissimo."""
 
 
 @dataclass
@@ -101,7 +103,7 @@ class LogisticsStack:
     def account(self, platform: Platform, **settings: Any) -> ShopCarrier:
         carrier = self.carriers[platform]
         options = {"base_url": f"{carrier.url}/api", "option_code": "colissimo:return/dropoff",
-                   "option_codes": {"relay_point": RELAY_OPTION}, "pickup_option_code": "colissimo:return/pickup",
+                   "relay_option_codes": RELAY_OPTIONS, "pickup_option_code": "colissimo:return/pickup",
                    "pickup_days": 3, "announce_polls": 2, "announce_wait_s": 0.2}  # fmt: skip
         return ShopCarrier("sendcloud", {"options": options, "return_address": WAREHOUSE, **settings}, carrier.env)
 

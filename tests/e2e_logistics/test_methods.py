@@ -1,8 +1,9 @@
 """Issue 19: the other ways back, on both sandbox shops with the sandbox carrier, over real HTTP.
 
 - Relay point: the customer's point comes from the shop's carrier (the portal's own search), is stored on the
-  return's parcel, and the label is made at the carrier for a drop-off with the account's relay option, the
-  point's carrier (Sendcloud's v3 return has no field naming the point: it stays in our records).
+  return's parcel, and the label is made at the carrier for a drop-off with the account's relay option for the
+  point's own network (Sendcloud's v3 return has no field naming the point: it stays in our records); the search
+  lists only the networks the account has a relay option for.
 - Home pickup: a window among those the carrier's account offers, the label made for a pickup
   (``delivery_option: pickup`` in the carrier's record), the pickup booked after it; the window stays in our
   records (no field for it in Sendcloud's v3 return either); the driver's steps move the return.
@@ -26,7 +27,7 @@ from connector.services.portal_logistics import Pick, pickup_offer, relay_points
 from connector.services.returns import ReturnService
 from connector.services.shipments import LogisticsChoice
 from demo.scenario import AGENT
-from tests.e2e_logistics.stack import RELAY_OPTION, LogisticsStack
+from tests.e2e_logistics.stack import RELAY_OPTION, RELAY_OPTIONS, LogisticsStack
 from tests.reliability.harness import Tracked, assert_shop_invariants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.postgres]
@@ -47,7 +48,7 @@ def test_a_relay_point_return(stack: LogisticsStack, platform: Platform) -> None
     search = relay_points(stack.container, stack.h.shop_id(platform), order.id, "75011")
     assert search.pick is Pick.RELAY_POINT and search.problem is None, search
     carriers = {point.carrier for point in search.points}
-    assert carriers >= {"mondial_relay", "colissimo"}, carriers  # the search lists every carrier's points
+    assert carriers == set(RELAY_OPTIONS), carriers  # the networks the account ships relay returns with, only
     chosen = [point for point in search.points if point.carrier == "mondial_relay"][1]  # not simply the nearest
     choice = LogisticsChoice(service_point=chosen)
     item, _ = stack.open_settled(platform, ReturnMethod.RELAY_POINT, choice, (order, line_id))

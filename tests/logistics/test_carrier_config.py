@@ -81,8 +81,12 @@ def test_the_carrier_table_is_read_as_the_shops_config_account() -> None:
          "must be a list of return methods"),
         (('"ACME_SC_SECRET"', '"acme-secret"'), "shops[0].carrier.credentials_env.secret_key", 7,
          "environment variable name"),
-        (('contract = 4242', 'contract = { id = 4242 }'), "shops[0].carrier.options.contract", 8,
+        (('contract = 4242', 'contract = [{ id = 4242 }]'), "shops[0].carrier.options.contract", 8,
          "a text, a number, a boolean, a date"),
+        (('contract = 4242', 'relay_option_codes = { colissimo = 4242 }'),
+         "shops[0].carrier.options.relay_option_codes.colissimo", 8, "must be a text"),
+        (('contract = 4242', 'relay_option_codes = { "Mondial Relay" = "mondial_relay:return/dropoff" }'),
+         "shops[0].carrier.options.relay_option_codes.Mondial Relay", 8, "must be a name"),
         (('refund_on_first_scan = true', 'refund_on_first_scan = "yes"'), "shops[0].carrier.refund_on_first_scan",
          9, "Not a valid boolean"),
         (('refund_on_first_scan = true', 'webhook = true'), "shops[0].carrier.webhook", 9, "Unknown field"),
@@ -124,6 +128,15 @@ def test_options_are_kept_as_json_holds_them_dates_as_text() -> None:
     text = SENDCLOUD.replace("contract = 4242", 'contract = 4242, pickup_closed_dates = [2026-12-25, "2027-01-01"]')
     carrier = load_config_text(text, "shops.toml", environ={}).shops[0].carrier
     assert carrier is not None and carrier.options["pickup_closed_dates"] == ["2026-12-25", "2027-01-01"]
+
+
+def test_a_table_of_relay_options_per_network_is_kept() -> None:
+    relays = ('relay_option_codes = { mondial_relay = "mondial_relay:return/dropoff", '
+              'colissimo = "colissimo:return/relay" }')
+    text = SENDCLOUD.replace("contract = 4242", relays)
+    carrier = load_config_text(text, "shops.toml", environ={}).shops[0].carrier
+    assert carrier is not None and carrier.options["relay_option_codes"] == {
+        "mondial_relay": "mondial_relay:return/dropoff", "colissimo": "colissimo:return/relay"}
 
 
 def test_a_self_issued_carrier_may_offer_labels_and_the_store() -> None:

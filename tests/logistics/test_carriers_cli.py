@@ -99,14 +99,16 @@ def test_a_sendcloud_account_added_by_hand_is_listed_and_answers_the_test(run: R
     assert row["missing_env"] == []
     code, out, err = run("carriers", "test", "cli.myshopify.com")
     assert code == 0, err
-    assert out.startswith("OK: cli.myshopify.com: sendcloud answered: 5 relay point(s) near 69007 FR; nearest ")
+    # Colissimo's points only: the account's relay returns go with its one option, colissimo:return/dropoff.
+    assert out.startswith("OK: cli.myshopify.com: sendcloud answered: 2 relay point(s) near 69007 FR; nearest ")
 
 
 def test_a_carrier_that_refuses_or_cannot_be_reached_fails_the_test_cleanly(run: Run, carrier_url: str) -> None:
     assert _sendcloud(run, carrier_url)[0] == 0
     assert run("carriers", "add", "cli.myshopify.com", "--carrier", "sendcloud",
                "--credential", "public_key=ACME_SC_PUBLIC", "--credential", "secret_key=ACME_SC_WRONG",
-               "--option", f"base_url={carrier_url}", "--return-address-file", "warehouse.toml")[0] == 0
+               "--option", f"base_url={carrier_url}", "--option", "option_code=colissimo:return/dropoff",
+               "--return-address-file", "warehouse.toml")[0] == 0
     code, out, err = run("carriers", "test", "cli.myshopify.com")
     assert (code, out) == (1, "")
     assert err.startswith("FAILED: cli.myshopify.com: ") and "401" in err

@@ -45,10 +45,12 @@ def deps(engine: Engine) -> Iterator[Container]:
     yield container
 
 
-def _sendcloud(monkeypatch: pytest.MonkeyPatch, *, pickup: bool = False, **settings: object) -> ShopCarrier:
+def _sendcloud(monkeypatch: pytest.MonkeyPatch, *, pickup: bool = False, relay: bool = True,
+               **settings: object) -> ShopCarrier:  # fmt: skip
     monkeypatch.setenv("ACME_SC_PUBLIC", "pk")
     monkeypatch.setenv("ACME_SC_SECRET", "sk")
-    options = {"base_url": "http://127.0.0.1:9/api", **({"pickup_option_code": "dpd:return/pickup"} if pickup else {})}
+    options = {"base_url": "http://127.0.0.1:9/api", **({"pickup_option_code": "dpd:return/pickup"} if pickup else {}),
+               **({"option_code": "colissimo:return/dropoff"} if relay else {})}  # fmt: skip
     return ShopCarrier("sendcloud", {"options": options, "return_address": WAREHOUSE, **settings},
                        {"public_key": "ACME_SC_PUBLIC", "secret_key": "ACME_SC_SECRET"}, FROM_CLI)
 
@@ -70,6 +72,14 @@ def test_sendcloud_offers_pickup_only_when_its_account_has_a_pickup_option(deps:
     assert offered_methods(deps, SHOP, "FR") == (LABEL, RELAY, STORE)
     set_carrier(deps, SHOP, _sendcloud(monkeypatch, pickup=True))
     assert offered_methods(deps, SHOP, "FR") == EVERY
+
+
+def test_sendcloud_offers_relay_points_only_with_an_option_for_a_relay_network(
+    deps: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No option code names a network whose points would take the parcel: no relay point to offer.
+    set_carrier(deps, SHOP, _sendcloud(monkeypatch, relay=False))
+    assert offered_methods(deps, SHOP, "FR") == (LABEL, STORE)
 
 
 def test_the_accounts_methods_per_country_narrow_the_offer(deps: Container, monkeypatch: pytest.MonkeyPatch) -> None:

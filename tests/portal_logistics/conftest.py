@@ -40,9 +40,15 @@ def carrier_url() -> Iterator[str]:
     stop()
 
 
+RELAY_OPTIONS = {"mondial_relay": "mondial_relay:return/dropoff", "colissimo": "colissimo:return/dropoff",
+                 "chronopost": "chronopost:return/dropoff"}
+"""A relay option for each network the sandbox carrier seeds points of, so every point near 75011 is offered."""
+
+
 def sendcloud_account(carrier_url: str, **options: object) -> ShopCarrier:
     section = {"base_url": f"{carrier_url}/api", "option_code": "colissimo:return/dropoff",
-               "pickup_option_code": "colissimo:return/pickup", "pickup_days": 3, "announce_polls": 1, **options}
+               "relay_option_codes": RELAY_OPTIONS, "pickup_option_code": "colissimo:return/pickup", "pickup_days": 3,
+               "announce_polls": 1, **options}  # fmt: skip
     warehouse = {"name": "Entrepôt Retours", "street": "ZA des Gones", "house_number": "12", "postal_code": "69007",
                  "city": "Lyon", "country": "FR"}  # fmt: skip
     return ShopCarrier("sendcloud", {"options": section, "return_address": warehouse},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -21,6 +22,7 @@ from connector.domain.shipping import (
 )
 from connector.errors import PermanentError
 from connector.ports import CarrierAdapter
+from sandboxes.carrier.points import seed_points
 from tests.sandbox_carrier.conftest import PUBLIC, SECRET, Receiver, Sendcloud
 
 CUSTOMER = PostalAddress("Jeanne Client", "Rue de la Roquette", "75011", "Paris", "FR", house_number="5",
@@ -76,6 +78,28 @@ def test_service_points_near_a_postcode_through_a_503(carrier: Sendcloud, adapte
     assert (points[0].name, points[0].opening_hours[1]) == ("Tabac de la Roquette", ("09:00-19:00",))
     assert 7 not in points[0].opening_hours or not points[0].opening_hours[7]
     assert [f["status"] for f in carrier.sandbox("GET", "faults/fired")] == [503]
+
+
+def test_a_relay_label_goes_with_the_network_of_the_point_found_by_its_id(carrier: Sendcloud) -> None:
+    # Near 75002 the sandbox lists a Mondial Relay, a Colissimo and a Chronopost point; this shop ships relay
+    # returns with the first two. The request names the point by id only: its network is asked of the carrier.
+    relays = {"mondial_relay": "mondial_relay:return/dropoff", "colissimo": "colissimo:return/relay"}
+    section = {"base_url": f"{carrier.base_url}/api", "option_code": "dpd:return/return",
+               "relay_option_codes": relays, "announce_polls": 1}  # fmt: skip
+    adapter = build(section, {"public_key": PUBLIC, "secret_key": SECRET})
+    points = adapter.find_service_points(ServicePointQuery(country="FR", postal_code="75002", radius_m=1000))
+    assert {point.carrier for point in points} == set(relays)
+    colissimo = next(point for point in points if point.carrier == "colissimo")
+
+    adapter.create_return_label(replace(_request(method="relay_point"), service_point_id=colissimo.id), (PaperSize.A6,))
+
+    [made] = carrier.sandbox("GET", "returns", params={"external_reference": "idem-R1042"})
+    assert (made["shipping_option"]["code"], made["delivery_option"]) == ("colissimo:return/relay", "drop_off_point")
+    chronopost = next(str(point.id) for point in seed_points() if point.carrier == "chronopost")
+    with pytest.raises(PermanentError, match=f"relay point {chronopost} is a chronopost point"):
+        adapter.create_return_label(replace(_request("idem-R1043", "relay_point"), service_point_id=chronopost),
+                                    (PaperSize.A6,))  # fmt: skip
+    assert carrier.sandbox("GET", "returns", params={"external_reference": "idem-R1043"}) == []
 
 
 def test_webhooks_verify_and_parse_and_a_forged_one_does_not(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import responses
 
-from carriers.sendcloud.adapter import SendcloudCarrier, SendcloudSettings
+from carriers.sendcloud.adapter import SendcloudCarrier
 from carriers.sendcloud.client import SendcloudClient
 from carriers.sendcloud.ratelimit import TokenBucket
+from carriers.sendcloud.settings import SendcloudSettings
 from connector.domain.shipping import LabelRequest, PackingLine, Parcel, PostalAddress
 from tests.carriers.sendcloud import oas
 
@@ -40,8 +42,10 @@ def unlimited() -> tuple[TokenBucket, TokenBucket]:
 def carrier(sleeps: Sleeps | None = None, **settings: Any) -> SendcloudCarrier:
     wait = sleeps if sleeps is not None else Sleeps()
     client = SendcloudClient("public", "secret", base_url=BASE, sleep=wait, buckets=unlimited())
-    options = {"option_code": "dpd:return/return", "contract": 123456, "announce_polls": 1, **settings}
-    return SendcloudCarrier(client, SendcloudSettings(**options), SECRET, clock=lambda: NOW, sleep=wait)
+    section = {"option_code": "dpd:return/return", "contract": 123456, "announce_polls": 1, **settings}
+    built = {name: section.pop(name) for name in ("pickup",) if name in section}  # already-built values
+    options = replace(SendcloudSettings.from_section(section), **built)
+    return SendcloudCarrier(client, options, SECRET, clock=lambda: NOW, sleep=wait)
 
 
 def label_request(method: str = "prepaid_label") -> LabelRequest:

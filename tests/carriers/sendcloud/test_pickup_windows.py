@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from carriers.selfissued.adapter import SelfIssuedCarrier
-from carriers.sendcloud.adapter import SendcloudSettings
 from carriers.sendcloud.pickup import PickupSlots
+from carriers.sendcloud.settings import SendcloudSettings
 from connector.domain.shipping import PostalAddress
 from connector.errors import ConfigError
 from tests.carriers.sendcloud.fixtures import carrier

@@ -34,7 +34,10 @@ def test_points_near_a_postcode_come_nearest_first_with_their_opening_hours() ->
     # OAS v3 service points, 200 example ServicePointList.
     responses.get(f"{V3}/service-points", json=oas.example(POINTS, LIST, "get", "200", "ServicePointList"))
 
-    points = carrier().find_service_points(ServicePointQuery(country="nl", postal_code="5611 EM", limit=5))
+    relays = {"dhl": "dhl:return/dropoff", "postnl": "postnl:standard/return"}
+
+    points = carrier(relay_option_codes=relays).find_service_points(
+        ServicePointQuery(country="nl", postal_code="5611 EM", limit=5))
 
     assert [p.id for p in points] == ["1000001", "1000002"]
     first = points[0]
@@ -42,8 +45,8 @@ def test_points_near_a_postcode_come_nearest_first_with_their_opening_hours() ->
     assert first.opening_hours[1] == ("09:00-17:00",) and 6 not in first.opening_hours
     assert first.address.postal_code == "5611 EM"
     sent = responses.calls[0].request.params
-    assert (sent["country_code"], sent["address_postal_code"], sent["use_integration_carriers"]) == (
-        "NL", "5611 EM", "true")
+    assert (sent["country_code"], sent["address_postal_code"]) == ("NL", "5611 EM")
+    assert "carrier_code=dhl&carrier_code=postnl" in (responses.calls[0].request.url or "")
     assert validate_sent(responses.mock) == [POINTS]
 
 
@@ -94,7 +97,8 @@ def test_a_read_throttled_429_without_retry_after_backs_off_and_succeeds() -> No
     responses.get(f"{V3}/service-points", json=oas.example(POINTS, LIST, "get", "200", "ServicePointList"))
     sleeps = Sleeps()
 
-    assert carrier(sleeps).find_service_points(ServicePointQuery(country="NL", postal_code="5611 EM"))
+    query = ServicePointQuery(country="NL", postal_code="5611 EM", carriers=("dhl",))
+    assert carrier(sleeps).find_service_points(query)
     assert len(sleeps) == 1 and 0 <= sleeps[0] <= 8
 
 
