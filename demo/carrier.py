@@ -41,6 +41,9 @@ METHODS: Final = {
 elsewhere."""
 OPTIONS: Final = {
     "option_code": "colissimo:return/dropoff",
+    # A relay point takes only its own network's parcels: the portal lists these two networks' points (not the
+    # sandbox's Chronopost ones), and a relay label goes with the option of the chosen point's network.
+    "relay_option_codes": {"mondial_relay": "mondial_relay:return/dropoff", "colissimo": "colissimo:return/relay"},
     "pickup_option_code": "colissimo:return/pickup",  # without it, Sendcloud offers no pickup
     "pickup_days": 5,
     "pickup_hours": "09:00-13:00,14:00-18:00",

@@ -14,8 +14,17 @@ Where the descriptions and ``shared/reference/carriers.md`` disagree, the descri
   ``air-waybill``; the ``qr`` type is described in v2, so it is read there, and a 404 means "no QR".
 * Pickup: ``CreateReturn`` has no ``first_mile``; a pickup is ``delivery_option: "pickup"`` with a shipping
   option that has ``pick_up``, on a day the carrier picks (no slots described).
-* Service points: v3 only (``/v3/service-points``, ``carrier_code`` or ``use_integration_carriers``); the
-  ``CreateReturn`` body has no service point field, so the chosen point is where the customer drops the parcel.
+* The v3 create-return body (``CreateReturn``) has no field for the chosen service point nor for a pickup
+  window. The point is where the customer drops the parcel, kept in our records (the shipment) and shown to
+  them, never sent; the pickup window the customer picked is our record only (the carrier comes on its day).
+* Service points: v3 only (``/v3/service-points``, ``carrier_code`` or ``use_integration_carriers``). A point
+  takes only its own network's parcels, while ``use_integration_carriers`` lists every carrier of the account:
+  the search names the networks the shop has a relay option for (``carrier_code``; ``relay_option_codes``, or the
+  network the single relay option's code starts with, ``<carrier>:<product>`` as sendcloud.dev/api/v3/
+  shipping-options writes them), and the label uses the option of the chosen point's network (``relay.py``),
+  found by the point's ``carrier.code`` (``GET /v3/service-points/{id}`` when the request does not carry it). The
+  description warns that ``carrier.code`` "may differ from the requested carrier_code" (a superseded carrier):
+  such points are left out and logged, since no option of the shop serves them.
 * Rate limits: no rate-limit headers are described (a 429 comes with an empty body), so the client paces itself
   to the documented budget and honours ``Retry-After`` only when sent.
 * Parcel status 1: "Announced" in carriers.md, "Ready to send" in the webhook example; both come before the

@@ -153,10 +153,11 @@ def test_the_examples_commented_carrier_is_valid_once_uncommented() -> None:
     block = "\n".join(re.sub(r"^# (\[shops\.carrier|[a-z_]+ = |FR = |default = )", r"\1", line)
                       for line in text[start:end].splitlines())
     uncommented = text[:start] + block + text[end:]
-    assert uncommented.count("\n[shops.carrier") == 3
+    assert uncommented.count("\n[shops.carrier") == 4
     carrier = load_config_text(uncommented, "config.example.toml", environ={}).shops[0].carrier
     assert carrier is not None and carrier.carrier == "sendcloud"
     assert carrier.options["base_url"] == "http://127.0.0.1:8083/api"
+    assert set(carrier.options["relay_option_codes"]) == {"mondial_relay", "colissimo"}
     assert carrier.return_address is not None and carrier.methods_for("FR") is not None
 
 
