@@ -98,6 +98,10 @@ class SettingsForm:
         """The row indices to show for a list: those sent or stored, and ``NEW_ROWS`` empty ones."""
         return range(self.row_counts.get(rows_name, 0) + NEW_ROWS)
 
+    def marked(self, prefix: str) -> bool:
+        """Whether a field whose name starts with ``prefix`` is wrong (a folded part of the form opens then)."""
+        return any(name.startswith(prefix) for name in self.errors)
+
     def fail(self, name: str, problem: Problem) -> None:
         """Mark ``name`` (its first problem is the one shown)."""
         self.errors.setdefault(name, problem)

@@ -14,7 +14,13 @@ Everything here is plain use cases over ``Deps``; the pages (``connector.pages.a
 
 from connector.services.policy_settings.form import BASE_VERSION, PolicyForm
 from connector.services.policy_settings.reading import read_form
-from connector.services.policy_settings.saving import PolicyChanged, SavedPolicy, policy_version, save_policy
+from connector.services.policy_settings.saving import (
+    PolicyChanged,
+    SavedPolicy,
+    policy_in_force,
+    policy_version,
+    save_policy,
+)
 from connector.services.policy_settings.simulation import DraftSimulation, ReturnChange, simulate_draft
 from connector.services.policy_settings.writing import form_of, with_eu_preset
 from connector.services.settings_form import FORM_PROBLEM, FormData, Problem
@@ -30,6 +36,7 @@ __all__ = [
     "ReturnChange",
     "SavedPolicy",
     "form_of",
+    "policy_in_force",
     "policy_version",
     "read_form",
     "save_policy",

@@ -17,7 +17,7 @@ from connector.domain.events import Actor
 from connector.errors import ConnectorError
 from connector.policy.model import Policy
 from connector.services.deps import Deps
-from connector.services.policies import set_policy
+from connector.services.policies import current_policy, set_policy
 
 log = logging.getLogger("connector.policy_settings")
 
@@ -40,10 +40,16 @@ class SavedPolicy:
 
 def policy_version(deps: Deps, shop_id: str) -> int:
     """The version in force, 0 while the shop has the built-in default."""
+    return policy_in_force(deps, shop_id)[1]
+
+
+def policy_in_force(deps: Deps, shop_id: str) -> tuple[Policy, int]:
+    """The policy in force and its version (0: the built-in default), read together."""
     with deps.uow() as uow:
-        uow.shops.get(shop_id)
+        uow.shops.get(shop_id)  # an unknown shop fails here, loudly
         stamp = uow.policies(shop_id).current_stamp()
-    return 0 if stamp is None else stamp.version
+        policy = current_policy(uow, shop_id)
+    return policy, 0 if stamp is None else stamp.version
 
 
 def save_policy(deps: Deps, shop_id: str, draft: Policy, base_version: int, actor: Actor) -> SavedPolicy:
