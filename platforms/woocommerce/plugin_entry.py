@@ -26,13 +26,14 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from connector.bootstrap import Container
 from connector.errors import ConnectorError
+from connector.pages.admin.links import admin_path
 from connector.pages.i18n import LANG_PARAM, SIGNER_EXTENSION, supported_language
 from connector.pages.return_link import link_path
 from connector.pages.signed import PortalSigner
 from connector.services.orders import order_at_hand
 from connector.store.errors import UnknownShop
 from platforms.woocommerce.plugin_check import check_plugin_token
-from platforms.woocommerce.plugin_session import WpAgent, admin_path, install_session, open_session
+from platforms.woocommerce.plugin_session import WpAgent, install_session, open_session
 from platforms.woocommerce.plugin_token import Audience, PluginTokenError, TokenRejected
 
 ADMIN_ENTRY: Final = "/admin/enter/woocommerce"

@@ -30,6 +30,7 @@ from connector.domain.events import Actor, ActorKind
 from connector.errors import ConfigError
 from connector.pages.admin.auth import register_admin_authenticator
 from connector.pages.admin.context import ROLE_ADMINISTRATOR, ROLE_SHOP_MANAGER, AdminContext
+from connector.pages.admin.links import admin_path
 from connector.pages.cookie_session import CookieSession, SignedCookie, new_session, secure_cookies
 from connector.pages.i18n import SIGNER_EXTENSION, supported_language
 from connector.pages.signed import PortalSigner, Purpose, SignedValueRejected
@@ -49,12 +50,6 @@ CSRF_FIELD: Final = "csrf"
 LOGIN: Final = re.compile(r"^[\w.@+-]{1,60}$")
 USER_ID: Final = re.compile(r"^[1-9][0-9]{0,19}$")
 _CURRENT: Final = "connector_woocommerce_admin_session"
-
-
-def admin_path(shop_id: str) -> str:
-    """``/admin/<shop_id>``: the shop's admin pages, where the cookie is sent and nowhere else."""
-    return f"/admin/{shop_id}"
-
 
 _COOKIE: Final = SignedCookie(COOKIE, SESSION, MAX_SESSION, admin_path)
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})

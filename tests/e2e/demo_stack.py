@@ -20,14 +20,14 @@ from typing import Any
 import pytest
 import requests
 
-from connector.domain.orders import Platform, Shop
+from connector.domain.orders import Order, Platform, Shop
 from connector.domain.returns import ReturnRequest
 from connector.domain.states import ReturnStatus
 from connector.policy.schema import policy_from_dict
 from connector.services.policies import set_policy
 from connector.store.actions_repo import ActionState
 from demo import stack as demo_stack
-from demo.scenario import connect_shops, first_sync
+from demo.scenario import _candidates, connect_shops, first_sync
 from platforms.woocommerce.client import WooClient
 from sandboxes.shopify.options import SandboxOptions
 
@@ -144,3 +144,18 @@ def portal_post(stack: demo_stack.Stack, shop_id: str, token: str, body: Mapping
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
         timeout=30,
     )
+
+
+def requested_return(stack: demo_stack.Stack, shop_id: str, method: str, *,
+                     needs_fulfillment_ids: bool = False) -> tuple[str, Order, str]:
+    """A return of one unit of an order the policy lets the customer return, asked for by the customer through
+    the portal's API (``method``, a refund) and waiting for an agent: its id, the order, the line."""
+    ((order, line_id),) = _candidates(stack, shop_id, 1, needs_fulfillment_ids=needs_fulfillment_ids)
+    token = portal_token(stack, shop_id, order.name, order.email)
+    body = {"lines": [{"order_line_id": line_id, "quantity": 1, "reason": "size_too_small",
+                       "resolution": {"kind": "refund"}}], "method": method}
+    answer = portal_post(stack, shop_id, token, body)
+    assert answer.status_code == 201, answer.text
+    created: dict[str, Any] = answer.json()["return"]
+    assert created["status"] == "requested", created
+    return str(created["id"]), order, line_id

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -23,27 +22,13 @@ from playwright.sync_api import Frame, Locator, Page, Request, expect
 from connector.domain.events import ActorKind
 from connector.domain.orders import Order
 from demo.admin_urls import admin_lines
-from demo.scenario import _candidates
 from demo.stack import SHOPIFY_API_KEY, Stack
-from tests.e2e.demo_stack import connected, portal_post, portal_token, running_stack, shopify_state, wait_until_closed
+from tests.e2e.demo_stack import connected, requested_return, running_stack, shopify_state, wait_until_closed
 from tests.pages.browser import DESKTOP, assert_accessible
 from tests.pages.conftest import Screenshot
 
 REVIEW_POLICY = {"name": "Every return reviewed by an agent", "default_action": "review", "windows": {"days": 365}}
 STAFF = "4242"
-
-
-def _requested_return(stack: Stack, shop_id: str) -> tuple[str, Order, str]:
-    """A return of one unit asked for by the customer through the portal's API: its id, the order, the line."""
-    ((order, line_id),) = _candidates(stack, shop_id, 1, needs_fulfillment_ids=True)
-    token = portal_token(stack, shop_id, order.name, order.email)
-    body = {"lines": [{"order_line_id": line_id, "quantity": 1, "reason": "size_too_small",
-                       "resolution": {"kind": "refund"}}], "method": "relay_point"}
-    answer = portal_post(stack, shop_id, token, body)
-    assert answer.status_code == 201, answer.text
-    created: dict[str, Any] = answer.json()["return"]
-    assert created["status"] == "requested", created
-    return str(created["id"]), order, line_id
 
 
 def _printed_admin_url(stack: Stack, shop_id: str) -> str:
@@ -79,7 +64,7 @@ def test_an_agent_carries_a_return_from_review_to_closed_inside_shopifys_admin(
 ) -> None:
     with running_stack(tmp_path / "demo", monkeypatch, 12) as stack:
         shop_id, _woo = connected(stack, REVIEW_POLICY)
-        return_id, order, line_id = _requested_return(stack, shop_id)
+        return_id, order, line_id = requested_return(stack, shop_id, "relay_point", needs_fulfillment_ids=True)
         bounces: list[str] = []
         posted: list[Request] = []
         page.on("request", lambda r: bounces.append(r.url) if "/auth/session-token" in r.url else None)
