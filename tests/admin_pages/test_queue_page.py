@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from connector.bootstrap import Container
 from connector.domain.states import ReturnStatus
 from tests.admin_pages.conftest import L1, L2, SHOP, Agent, open_return, page_text, review_everything
+from tests.admin_pages.signed_admin import admin_header
 from tests.factories import order, return_request
 
 QUEUE = f"/admin/{SHOP}/"
@@ -92,3 +93,12 @@ def test_the_admin_speaks_the_agents_language(client: FlaskClient) -> None:
     open_return(client)
     page = page_text(french.get(QUEUE))
     assert '<html lang="fr"' in page and "Filtres" in page and "Rechercher : numéro de retour" in page
+
+
+def test_the_settings_are_linked_for_those_who_may_change_them(client: FlaskClient) -> None:
+    """Settings pages are the merchant's (``settings/``, nested in the admin): linked for a shop manager or an
+    administrator once they are installed, never for an agent who handles returns only."""
+    settings = "admin.settings.index" in client.application.view_functions
+    for role, linked in (("shop_manager", settings), ("administrator", settings), ("agent", False)):
+        page = page_text(client.get(QUEUE, headers=admin_header(SHOP, role=role)))
+        assert (f'href="/admin/{SHOP}/settings/"' in page) is linked, role

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Final
 
-from flask import Response, abort, request, send_from_directory, url_for
+from flask import Response, abort, current_app, request, send_from_directory, url_for
 
 from connector.pages.admin import bp
 from connector.pages.admin.auth import admin_context, current_admin
@@ -26,6 +26,7 @@ from connector.pages.admin.links import admin_url
 
 STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
 STATIC_MAX_AGE: Final = 3600
+SETTINGS: Final = "admin.settings.index"
 PUBLIC_ENDPOINTS: Final = frozenset({"admin.static", "admin.photo"})
 """Reached without the agent's credential: the same files for every shop, and photos behind a signed link."""
 
@@ -72,4 +73,13 @@ def _layout() -> dict[str, Any]:
         "stylesheet_url": url_for("admin.static", shop_id=shop_id, filename="base.css"),
         "admin_stylesheet_url": url_for("admin.static", shop_id=shop_id, filename="admin.css"),
         "queue_url": admin_url("admin.queue", shop_id=shop_id) if context else "",
+        "settings_url": _settings_url(shop_id),
     }
+
+
+def _settings_url(shop_id: str) -> str:
+    """The merchant's settings (``settings/``, nested in the admin), for those who may change them."""
+    context = admin_context()
+    if context is None or not context.may_change_settings or SETTINGS not in current_app.view_functions:
+        return ""
+    return admin_url(SETTINGS, shop_id=shop_id)
