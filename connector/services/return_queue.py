@@ -44,6 +44,7 @@ from connector.store.uow import UnitOfWork
 
 PAGE_SIZES: Final = (25, 50, 100)
 DEFAULT_PAGE_SIZE: Final = 25
+COUNT_CAP: Final = 1000
 MAX_SEARCH: Final = 320  # the longest e-mail address we store
 _RETURN_NUMBER: Final = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -91,9 +92,13 @@ class QueueRow:
 class QueuePage:
     rows: tuple[QueueRow, ...]
     counts: Mapping[ReturnStatus, int]
-    """Returns per status under every filter but the status (every status present, 0 included)."""
+    """Returns per status under every filter but the status (every status present, 0 included), each exact up to
+    ``COUNT_CAP``: a status in ``over_cap`` has more (show "1,000+"). Counting stops there so that a page costs
+    the same at 100,000 returns as at 1,000 (closed returns pile up; the open ones are the agents' work)."""
+    over_cap: frozenset[ReturnStatus]
     total: int
-    """Returns under the whole query: this page and every other."""
+    """Returns under the whole query, this page and every other: exact unless ``total_over_cap`` (then at least)."""
+    total_over_cap: bool
     page_size: int
     next_cursor: str | None  # None: this is the last page
     prev_cursor: str | None  # None: this is the first page
@@ -183,13 +188,16 @@ def _page(
     has_prev: bool, has_next: bool,
 ) -> QueuePage:
     lines = repo.lines([row.id for row in rows])
-    counted = repo.counts(where)
-    counts = {status: counted.get(status.value, 0) for status in ReturnStatus}
-    total = counts[query.status] if query.status is not None else sum(counts.values())
+    counted = repo.counts(where, COUNT_CAP)
+    counts = {status: min(counted[status.value], COUNT_CAP) for status in ReturnStatus}
+    over = frozenset(status for status in ReturnStatus if counted[status.value] > COUNT_CAP)
+    shown = [query.status] if query.status is not None else list(ReturnStatus)
     return QueuePage(
         rows=tuple(_row(row, lines[row.id], now) for row in rows),
         counts=counts,
-        total=total,
+        over_cap=over,
+        total=sum(counts[status] for status in shown),
+        total_over_cap=bool(over.intersection(shown)),
         page_size=size,
         next_cursor=write_cursor("next", _key(rows[-1])) if rows and has_next else None,
         prev_cursor=write_cursor("prev", _key(rows[0])) if rows and has_prev else None,
@@ -221,6 +229,7 @@ def _row(row: Any, lines: Sequence[tuple[str, int]], now: datetime) -> QueueRow:
 
 
 __all__ = [
+    "COUNT_CAP",
     "DEFAULT_PAGE_SIZE",
     "PAGE_SIZES",
     "QueuePage",

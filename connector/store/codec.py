@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from connector.domain.money import Money
 from connector.domain.orders import Customer, Order, OrderLine
+from connector.domain.reasons import ReasonCode
 from connector.domain.resolutions import LineAmounts, Resolution, ResolutionKind, ReturnAmounts, ReturnFees
 from connector.domain.shipping import PostalAddress
 
 JsonDict = dict[str, Any]
+
+REASON_BITS: Final[dict[ReasonCode, int]] = {
+    ReasonCode.SIZE_TOO_SMALL: 1 << 0,
+    ReasonCode.SIZE_TOO_LARGE: 1 << 1,
+    ReasonCode.COLOUR: 1 << 2,
+    ReasonCode.STYLE: 1 << 3,
+    ReasonCode.NOT_AS_DESCRIBED: 1 << 4,
+    ReasonCode.DEFECTIVE: 1 << 5,
+    ReasonCode.DAMAGED_IN_TRANSIT: 1 << 6,
+    ReasonCode.WRONG_ITEM: 1 << 7,
+    ReasonCode.UNWANTED: 1 << 8,
+    ReasonCode.ARRIVED_LATE: 1 << 9,
+    ReasonCode.OTHER: 1 << 10,
+}
+"""A return's reasons as one integer (``returns.reason_bits``), so the queue filters on a reason without joining
+its lines. Stored: a code's bit never changes; a new code takes the next one (migration 0014 fills the column)."""
+
+
+def reason_bits(reasons: Iterable[ReasonCode]) -> int:
+    found = 0
+    for reason in reasons:
+        found |= REASON_BITS[reason]
+    return found
 
 
 def money_to_json(value: Money) -> JsonDict:

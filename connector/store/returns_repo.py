@@ -12,19 +12,19 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Connection, Select, false, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, func, insert, select, update
 
 from connector.domain.events import Actor, ActorKind, ReturnEvent
 from connector.domain.order_numbers import stored_spellings
 from connector.domain.reasons import ReasonCode
-from connector.domain.refund_deadline import SETTLED, WARN_BEFORE, DeadlineRisk
+from connector.domain.refund_deadline import WARN_BEFORE, DeadlineRisk
 from connector.domain.resolutions import Condition, Disposition, ReturnAmounts, ReturnMethod
 from connector.domain.returns import ReturnLine, ReturnRequest, credit_bonus
 from connector.domain.states import ReturnStatus
 from connector.domain.timeutil import utcnow
 from connector.store import codec
 from connector.store.errors import ConcurrentUpdate
-from connector.store.tables import events, return_lines, returns
+from connector.store.tables import UNPAID_WITH_DEADLINE, events, return_lines, returns
 
 OPEN_STATUSES = frozenset(
     {
@@ -54,14 +54,9 @@ class ReturnFilter:
 
 
 def deadline_clauses(risk: DeadlineRisk | Literal["at_risk"], now: datetime) -> list[ColumnElement[bool]]:
-    """The SQL form of ``refund_deadline.deadline_risk``: a deadline, nothing paid, still open, and near or past.
-
-    ``money_moved = false`` spelt as the partial index ``ix_returns_shop_refund_due`` spells it, so both databases
-    see that the index holds every candidate."""
-    clauses: list[ColumnElement[bool]] = [
-        returns.c.refund_due_by.is_not(None), returns.c.money_moved == false(),
-        returns.c.status.not_in([status.value for status in SETTLED]),
-    ]
+    """The SQL form of ``refund_deadline.deadline_risk``: a deadline, nothing paid, still open, and near or past;
+    the first three as the partial index ``ix_returns_shop_refund_due`` spells them, so that it is used."""
+    clauses: list[ColumnElement[bool]] = [UNPAID_WITH_DEADLINE]
     if risk == DeadlineRisk.OVERDUE:  # equal to its value: the API passes the plain string
         clauses.append(returns.c.refund_due_by <= now)
     elif risk == DeadlineRisk.DUE_SOON:
@@ -250,7 +245,9 @@ class ReturnRepository:
             "refund_due_by": request.refund_due_by,
             "fees": None if request.fees is None else codec.fees_to_json(request.fees),
             "amounts": None if request.amounts is None else codec.amounts_to_json(request.amounts),
-            "value_minor": None if request.amounts is None else request.amounts.paid.to_minor(),  # the queue's
+            # The queue's filters (connector.store.queue_repo).
+            "value_minor": None if request.amounts is None else request.amounts.paid.to_minor(),
+            "reason_bits": codec.reason_bits(line.reason for line in request.lines),
             "updated_at": request.updated_at or request.created_at,
         }
 

@@ -19,8 +19,11 @@ from sqlalchemy import (
     and_,
     false,
     func,
+    literal,
+    text,
 )
 
+from connector.domain.refund_deadline import SETTLED
 from connector.store import logistics_tables as _logistics_tables  # noqa: F401  (its tables, on the same metadata)
 from connector.store.metadata import metadata
 from connector.store.metadata import stamp as _stamp
@@ -98,17 +101,31 @@ returns = Table(
     Column("version", Integer, nullable=False, default=0),
     _stamp("created_at"),
     _stamp("updated_at"),
-    # What the returned lines cost the customer (ReturnAmounts.paid) in minor units of ``currency``: the agents'
-    # queue filters on it (connector.services.return_queue); NULL while the return has no amounts.
+    # What the returned lines cost the customer (ReturnAmounts.paid) in minor units of ``currency``, and its lines'
+    # reasons as bits (codec.REASON_BITS): the agents' queue filters on them (connector.services.return_queue)
+    # from the status index alone. value_minor is NULL while the return has no amounts.
     Column("value_minor", BigInteger, nullable=True),
+    Column("reason_bits", Integer, nullable=False, default=0, server_default=text("0")),
     UniqueConstraint("shop_id", "platform_return_id", name="uq_returns_shop_platform_return"),
     Index("ix_returns_shop_order", "shop_id", "order_id"),
     # The agents' queue (migration 0014): newest first with the id as tiebreak, per shop and per status, so a
-    # page is read from where the last one ended (keyset) and the status counts from the index alone.
+    # page is read from where the last one ended (keyset). The status index's trailing columns are the queue's
+    # other filters: its counts by status under them are read from the index alone (an index-only scan).
     Index("ix_returns_shop_created", "shop_id", "created_at", "id"),
-    Index("ix_returns_shop_status_created", "shop_id", "status", "created_at", "id"),
+    Index(
+        "ix_returns_shop_status_created",
+        "shop_id", "status", "created_at", "id", "method", "reason_bits", "currency", "value_minor",
+    ),
     Index("ix_returns_shop_order_name", "shop_id", "order_name"),
 )
+SETTLED_STATUSES = tuple(sorted(status.value for status in SETTLED))
+UNPAID_WITH_DEADLINE = and_(
+    returns.c.refund_due_by.is_not(None),
+    returns.c.money_moved == false(),
+    returns.c.status.not_in([literal(status, literal_execute=True) for status in SETTLED_STATUSES]),
+)
+"""Still owed, with a deadline: the SQL form of the first test of ``refund_deadline.deadline_risk``. The statuses are
+literals, as in the partial index below, so both databases see that the index holds every row a query asks."""
 # The queue's search by e-mail, equality or prefix, on the lower-cased address. text_pattern_ops on PostgreSQL
 # so that a prefix range compares bytes whatever the database's collation (the search uses its ~>=~ and ~<~
 # operators; SQLite's comparisons are bytewise already).
@@ -118,14 +135,15 @@ Index(
     func.lower(returns.c.customer_email).label("email"),
     postgresql_ops={"email": "text_pattern_ops"},
 )
-# Unpaid returns with an EU refund deadline: the only candidates for "overdue under EU rules".
-_UNPAID_WITH_DEADLINE = and_(returns.c.refund_due_by.is_not(None), returns.c.money_moved == false())
+# Open, unpaid returns with an EU refund deadline: every candidate for "overdue under EU rules" (a backlog, not the
+# shop's history), by deadline and with the status, so the queue's counts of them read this index alone.
 Index(
     "ix_returns_shop_refund_due",
     returns.c.shop_id,
     returns.c.refund_due_by,
-    postgresql_where=_UNPAID_WITH_DEADLINE,
-    sqlite_where=_UNPAID_WITH_DEADLINE,
+    returns.c.status,
+    postgresql_where=UNPAID_WITH_DEADLINE,
+    sqlite_where=UNPAID_WITH_DEADLINE,
 )
 
 return_lines = Table(
@@ -146,7 +164,6 @@ return_lines = Table(
     Column("disposition", String(32), nullable=True),
     Column("platform_line_id", String(128), nullable=True),
     Index("ix_return_lines_return", "return_id"),
-    Index("ix_return_lines_shop_reason", "shop_id", "reason", "return_id"),  # the queue's reason filter (0014)
 )
 
 return_photos = Table(

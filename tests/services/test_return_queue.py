@@ -277,3 +277,18 @@ def test_page_size_is_clamped_and_value_bounds_share_a_currency(
     assert _page(engine, cipher, QueueQuery(page_size=10_000)).page_size == 100
     with pytest.raises(ValueError, match="two currencies"):
         _page(engine, cipher, QueueQuery(value_min=Money(1, "EUR"), value_max=Money(2, "USD")))
+
+
+def test_counts_stop_at_the_cap_and_say_so(
+    engine: Engine, cipher: CredentialCipher, world: list[Seed], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("connector.services.return_queue.COUNT_CAP", 5)
+    exact = {status: sum(s.status is status for s in world) for status in ReturnStatus}
+    page = _page(engine, cipher, QueueQuery())
+    assert page.counts == {status: min(n, 5) for status, n in exact.items()}
+    assert page.over_cap == {status for status, n in exact.items() if n > 5} != set()
+    assert page.total_over_cap and page.total == sum(min(n, 5) for n in exact.values())
+    few = min((status for status in ReturnStatus if 0 < exact[status] <= 5), key=exact.__getitem__)
+    one_status = _page(engine, cipher, QueueQuery(status=few))
+    assert (one_status.total, one_status.total_over_cap) == (exact[few], False)
+    assert len(_all_ids(engine, cipher, QueueQuery(page_size=7))) == len(world)  # pages are not capped
