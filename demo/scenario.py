@@ -29,6 +29,7 @@ from connector.services.returns import LineInput, ReturnService
 from connector.services.sync import sync_shop_orders
 from connector.store.actions_repo import ActionState
 from demo import report
+from demo.admin_urls import link_wordpress_plugin
 from demo.carrier import tracking_address, use_carriers
 from demo.counter import Counter
 from demo.customer import follow_tracking_links
@@ -105,6 +106,8 @@ def connect_shops(stack: Stack, echo: Callable[[str], None]) -> tuple[str, str]:
         raise RuntimeError("a shop did not finish connecting")
     echo(f"installed Shopify shop {shopify.address} (OAuth, webhooks subscribed)")
     echo(f"connected WooCommerce shop {woo.address} (wc-auth, {connected.text.strip()})")
+    link_wordpress_plugin(stack.container.uow, stack.app_url, woo)
+    echo(f"WordPress plugin of {woo.address} set up (its shared secret stored encrypted)")
     return shopify.id, woo.id
 
 

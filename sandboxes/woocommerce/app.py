@@ -22,6 +22,7 @@ from sandboxes.woocommerce import (
     routes_gateways,
     routes_index,
     routes_orders,
+    routes_plugin,
     routes_products,
     routes_refunds,
     routes_sandbox,
@@ -98,7 +99,7 @@ def _payload(the_shop: Shop, resource: str, resource_id: int) -> dict[str, Any] 
 def _register_routes(app: Flask) -> None:
     for module in (routes_schema, routes_index, routes_orders, routes_refunds, routes_coupons, routes_products,
                    routes_customers, routes_webhooks, routes_sandbox, routes_settings, routes_gateways,
-                   routes_uploads, wcauth):  # fmt: skip
+                   routes_uploads, routes_plugin, wcauth):  # fmt: skip
         app.register_blueprint(module.blueprint)
 
 

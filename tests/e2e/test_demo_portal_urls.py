@@ -39,6 +39,7 @@ STOREFRONT = re.compile(r"^ +the storefront's app proxy \(SIMULATED.*\): (\S+)$"
 LOGGED_IN = re.compile(r"^ +\.\.\. logged in as that order's customer: (\S+)$", re.MULTILINE)
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ADMIN = re.compile(r"^ +returns admin \(agents\), inside the sandbox's Shopify admin: (\S+)", re.MULTILINE)
+WORDPRESS = re.compile(r"^ +returns admin \(agents\), from the sandbox's WordPress Returns button: (\S+)", re.MULTILINE)
 IFRAME = re.compile(r'<iframe id="app" title="Returns" src="([^"]+)"')
 
 
@@ -169,3 +170,18 @@ def test_the_printed_shopify_admin_frames_the_embedded_admin_which_opens_on_the_
     admin_origin = admin.split("/store/", 1)[0]
     assert admin_origin in queue.headers["Content-Security-Policy"]
     assert 'name="shopify-api-key"' in queue.text
+
+
+def test_the_printed_wordpress_button_opens_the_woocommerce_shops_admin(running_demo: str) -> None:
+    """The sandbox's stand-in for the plugin's Returns button signs a fresh token on every visit: a browser
+    following it lands on the WooCommerce shop's queue with a session cookie, listing the shop's returns, and
+    again in French (the rest of the way, in Chromium: tests/pages/test_wordpress_admin_browser.py)."""
+    [button] = WORDPRESS.findall(running_demo)
+    shown = returns_shown(running_demo)
+    for locale, heading in (("en_US", ">Returns</h1>"), ("fr_FR", ">Retours</h1>")):
+        browser = requests.Session()
+        queue = browser.get(f"{button}&locale={locale}", timeout=20)
+        assert queue.status_code == 200 and re.search(r"/admin/[0-9a-f]+/$", queue.url), queue.url
+        assert heading in queue.text, queue.text[:2000]
+        assert all(r.return_id in queue.text for r in shown["WooCommerce"]), queue.text[:4000]
+        assert [c.name for c in browser.cookies] == ["wp_admin_session"]

@@ -49,6 +49,6 @@ def test_a_debug_demo_logs_no_secret(tmp_path: Path) -> None:
     for kind, shape in UNMASKED.items():
         leaked[f"{kind} (by shape)"] += len(shape.findall(output))
     expected = {"shopify access_token", "woocommerce consumer_secret", "shopify-oauth single-use value",
-                "tracking link", "store page API key"}
+                "tracking link", "store page API key", "woocommerce plugin_secret"}
     assert expected <= set(created), f"the run's secrets were not all found: {sorted(created)}"
     assert not +leaked, f"secrets in the demo's output and logs: {dict(+leaked)}"

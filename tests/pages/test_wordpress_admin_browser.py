@@ -54,7 +54,8 @@ def test_an_agent_from_wordpress_carries_a_return_from_review_to_closed(
     with running_stack(tmp_path / "demo", monkeypatch, 12) as stack:
         _shopify, shop_id = connected(stack, REVIEW_POLICY)
         shop, merchant = woo_shop_and_merchant(stack)
-        secret = issue_plugin_secret(DbCredentialStore(stack.container.uow, Platform.WOOCOMMERCE), shop.address)
+        secret = issue_plugin_secret(DbCredentialStore(stack.container.uow, Platform.WOOCOMMERCE), shop.address,
+                                     rotate=True)  # a new one, pasted into WordPress as the plugin's settings
         assert secret is not None
         return_id, order, _line = requested_return(stack, shop_id, "prepaid_label")
 
