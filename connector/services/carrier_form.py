@@ -108,7 +108,8 @@ def read_carrier_form(data: FormData) -> CarrierForm:
     """The form as sent, checked: ``account`` when every field is right, else the fields marked."""
     form = CarrierForm(values={name: tuple(values) for name, values in data.items()})
     indices = row_indices(data, METHODS_ROWS)
-    form.row_counts[METHODS_ROWS] = indices[-1] + 1 if indices else 0
+    held = [i for i in indices if first(data, f"{METHODS_ROWS}-{i}-country") or data.get(f"{METHODS_ROWS}-{i}-methods")]
+    form.row_counts[METHODS_ROWS] = held[-1] + 1 if held else 0
     key = first(data, "carrier")
     if key not in carrier_keys():
         form.fail("carrier", Problem.of("choice" if key else "required"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from connector.policy.model import Policy
-from connector.services.policy_settings.spec import all_rows, rows_name
+from connector.services.policy_settings.spec import SEP, Rows, all_rows, rows_name
 from connector.services.settings_form import FormData, SettingsForm, row_indices
 
 BASE_VERSION: Final = "base_version"
@@ -29,12 +29,23 @@ class PolicyForm(SettingsForm):
 
 
 def rows_sent(data: FormData) -> dict[str, int]:
-    """Rows to show again for each list: up to the highest index sent."""
+    """Rows to show again for each list: up to the last one sent holding something (an empty row sent back is the
+    one ``NEW_ROWS`` adds again, not one more)."""
     counts: dict[str, int] = {}
     for section, rows in all_rows():
-        indices = row_indices(data, rows_name(section, rows))
-        counts[rows_name(section, rows)] = indices[-1] + 1 if indices else 0
+        prefix = rows_name(section, rows)
+        held = [i for i in row_indices(data, prefix) if not row_is_empty(data, f"{prefix}{SEP}{i}", rows)]
+        counts[prefix] = held[-1] + 1 if held else 0
     return counts
+
+
+def row_is_empty(data: FormData, prefix: str, rows: Rows) -> bool:
+    """Whether the row's fields hold nothing but what a new row shows (``365`` days of history)."""
+    for item in rows.fields:
+        sent = [value.strip() for value in data.get(f"{prefix}{SEP}{SEP.join(item.path)}", ())]
+        if any(value and value != item.new_row for value in sent):
+            return False
+    return True
 
 
 def sent_version(data: FormData) -> int:

@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 
 from connector.policy.model import Policy
 from connector.policy.schema import PolicySchema
-from connector.services.policy_settings.form import PolicyForm, rows_sent, sent_version
+from connector.services.policy_settings.form import PolicyForm, row_is_empty, rows_sent, sent_version
 from connector.services.policy_settings.spec import (
     EU_SWITCH,
     REMOVE,
@@ -161,19 +161,12 @@ class _Reader:
         for index in row_indices(self.data, name_of(*prefix)):
             row_prefix = (*prefix, str(index))
             removed = bool(self.raw(name_of(*row_prefix, REMOVE)))
-            if removed or self._blank(row_prefix, rows):
+            if removed or row_is_empty(self.data, name_of(*row_prefix), rows):
                 for item in rows.fields:
                     self.raw(name_of(*row_prefix, *item.path))
                 continue
             items.append(self.table(row_prefix, rows.fields, (*prefix, len(items))))
         return items
-
-    def _blank(self, prefix: tuple[str, ...], rows: Rows) -> bool:
-        for item in rows.fields:
-            raw = [v.strip() for v in self.data.get(name_of(*prefix, *item.path), ())]
-            if any(v and v != item.new_row for v in raw):
-                return False
-        return True
 
     def section(self, section: Section) -> dict[str, Any] | None:
         """The section's table; None for an optional one left off (its fields are kept as sent, unchecked)."""
