@@ -9,9 +9,9 @@
     (``PortalSigner.woo_return_link_token``, the link the order's note carries), which the portal checks again
     and opens on the order's "choose items" page, in the customer's WordPress language.
 
-A refused token answers a page saying where to open the admin (or the portal's "this link is not valid"), 403,
-with the reason logged and never the token. The answers are never cached and send no Referer onwards, since
-the token is in the address.
+A refused token answers a page saying where to open the admin (403), or, for a customer, the portal's own "this
+link is not valid" page of the shop, with the reason logged and never the token. The answers are never cached and
+send no Referer onwards, since the token is in the address.
 """
 
 from __future__ import annotations
@@ -34,12 +34,13 @@ from connector.services.orders import order_at_hand
 from connector.store.errors import UnknownShop
 from platforms.woocommerce.plugin_check import check_plugin_token
 from platforms.woocommerce.plugin_session import WpAgent, install_session, open_session
-from platforms.woocommerce.plugin_token import Audience, PluginTokenError, TokenRejected
+from platforms.woocommerce.plugin_token import Audience, PluginTokenError, TokenRejected, unverified_claims
 
 ADMIN_ENTRY: Final = "/admin/enter/woocommerce"
 PORTAL_ENTRY: Final = "/portal/enter/woocommerce"
 MAX_SEARCH: Final = 40
 ORDER_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,40}")
+SHOP_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 log = logging.getLogger("platforms.woocommerce.plugin")
 
 
@@ -54,8 +55,22 @@ def _private(response: BaseResponse) -> BaseResponse:
 
 
 def _refused(reason: TokenRejected, audience: Audience) -> BaseResponse:
+    """The agent's refusal: the page saying where the admin is opened from (403). A customer's is the portal's
+    own "this link is not valid" page of the shop the token names (a link the portal refuses), with its order
+    lookup one click away; without a shop we could name, the same 403 page."""
     log.info("woocommerce.plugin.token-refused", extra={"reason": reason.value, "audience": audience.value})
+    shop_id = _claimed_shop(request.args.get("token", ""))
+    if audience is Audience.RETURN and shop_id:
+        return _private(redirect(link_path(shop_id, "invalid"), 303))
     return _private(Response(render_template("admin/signed_out.html"), 403))
+
+
+def _claimed_shop(token: str) -> str:
+    try:
+        shop = unverified_claims(token).get("shop")
+    except PluginTokenError:
+        return ""
+    return shop if isinstance(shop, str) and SHOP_ID.fullmatch(shop) else ""
 
 
 def enter_admin() -> BaseResponse:

@@ -163,13 +163,22 @@ def test_request_a_return_opens_the_order_in_the_portal(customers_order: None, c
     page = client.get(link.headers["Location"])
     assert page.status_code == 200
     assert 'lang="fr"' in page.get_data(as_text=True)
-    assert client.get("/portal/enter/woocommerce", query_string={"token": token}).status_code == 403  # once
+    replayed = client.get("/portal/enter/woocommerce", query_string={"token": token})  # once only
+    assert replayed.status_code == 303 and replayed.headers["Location"] == f"/portal/{SHOP}/w/invalid"
 
 
-@pytest.mark.parametrize("claims", [{"customer": 4}, {"customer": 0}, {"order": "../O1"}])
+@pytest.mark.parametrize("claims", [{"customer": 4}, {"customer": 0}, {"order": "../O1"}, {"secret": "x" * 40}])
 def test_request_a_return_of_someone_elses_order_opens_nothing(claims: dict[str, object], customers_order: None,
                                                                client: FlaskClient, clock: Clock) -> None:
+    """The customer gets the portal's "this link is not valid" page of the shop, which offers the lookup."""
     token = php_token(clock, "return", **{"order": "O1", "customer": 3, **claims})
     answer = client.get("/portal/enter/woocommerce", query_string={"token": token})
-    assert answer.status_code == 403
-    assert "/w/" not in answer.headers.get("Location", "")
+    assert answer.status_code == 303 and answer.headers["Location"] == f"/portal/{SHOP}/w/invalid"
+    page = client.get(answer.headers["Location"])
+    assert page.status_code == 400 and "This link is not valid" in page.get_data(as_text=True)
+    assert f'href="/portal/{SHOP}/"' in page.get_data(as_text=True)
+
+
+def test_a_customers_token_naming_no_shop_gets_a_page(client: FlaskClient) -> None:
+    answer = client.get("/portal/enter/woocommerce", query_string={"token": "garbage"})
+    assert answer.status_code == 403 and "Location" not in answer.headers
