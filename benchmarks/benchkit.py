@@ -104,22 +104,24 @@ def postgres_base_url() -> str | None:
 
 
 @contextmanager
-def postgres_schema(base_url: str) -> Iterator[str]:
-    """A scratch schema reached through ``search_path``; dropped afterwards."""
+def postgres_schema(base_url: str, name: str | None = None, keep: bool = False) -> Iterator[str]:
+    """A scratch schema reached through ``search_path``; dropped afterwards. ``name``: that schema, made when
+    missing (a benchmark reusing what it seeded there), and left in place with ``keep``."""
     from sqlalchemy import text
 
     from connector.store.engine import make_engine
 
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    schema = name or f"bench_{uuid.uuid4().hex[:10]}"
     admin = make_engine(base_url)
     with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     sep = "&" if "?" in base_url else "?"
     try:
         yield f"{base_url}{sep}options={quote(f'-csearch_path={schema}')}"
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if not keep:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
