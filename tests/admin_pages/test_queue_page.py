@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask.testing import FlaskClient
 
 from connector.bootstrap import Container
@@ -102,3 +103,18 @@ def test_the_settings_are_linked_for_those_who_may_change_them(client: FlaskClie
     for role, linked in (("shop_manager", settings), ("administrator", settings), ("agent", False)):
         page = page_text(client.get(QUEUE, headers=admin_header(SHOP, role=role)))
         assert (f'href="/admin/{SHOP}/settings/"' in page) is linked, role
+
+
+def test_counts_past_the_cap_say_so(agent: Agent, container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counting stops at ``COUNT_CAP`` (a page costs the same at 100,000 returns): a count that reached it is shown
+    as "N+" and the heading says "More than N", never an exact-looking number that is wrong."""
+    monkeypatch.setattr("connector.services.return_queue.COUNT_CAP", 3)
+    with container.uow() as uow:
+        for number in range(5):
+            uow.returns(SHOP).add(return_request(order(), return_id=f"R{number:03d}"))
+        uow.commit()
+    page = page_text(agent.get(QUEUE))
+    assert "Requested: waiting for review (3+)" in page and "All (3+)" in page
+    assert "More than 3 returns" in page
+    french = page_text(Agent(agent.web, locale="fr").get(QUEUE))
+    assert "Plus de 3 retours" in french
