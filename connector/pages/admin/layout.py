@@ -14,18 +14,16 @@ defined (the WordPress link-out loads no Polaris; a browser without JavaScript).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Final
 
-from flask import Response, abort, current_app, request, send_from_directory, url_for
+from flask import Response, abort, current_app, request, url_for
 
 from connector.pages.admin import bp
 from connector.pages.admin.auth import admin_context, current_admin
 from connector.pages.admin.current import container, current_shop, remember_shop
 from connector.pages.admin.links import admin_url
+from connector.pages.static_files import send_static
 
-STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
-STATIC_MAX_AGE: Final = 3600
 SETTINGS: Final = "admin.settings.index"
 PUBLIC_ENDPOINTS: Final = frozenset({"admin.static", "admin.photo"})
 """Reached without the agent's credential: the same files for every shop, and photos behind a signed link."""
@@ -54,9 +52,7 @@ def _private(response: Response) -> Response:
 @bp.get("/static/<path:filename>")
 def static(shop_id: str, filename: str) -> Response:
     del shop_id  # the same files for every shop
-    response = send_from_directory(STATIC_DIR, filename, max_age=STATIC_MAX_AGE)
-    response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
-    return response
+    return send_static(filename)
 
 
 @bp.app_context_processor

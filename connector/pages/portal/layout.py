@@ -9,10 +9,9 @@ rebuilds the URL under the proxy's prefix). No CDN, no cookie: the file is the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
 
-from flask import Response, current_app, g, send_from_directory
+from flask import Response, current_app, g
 
 from connector.branding import Branding
 from connector.pages.i18n import SUPPORTED
@@ -25,10 +24,8 @@ from connector.pages.portal.links import (
     remember_shop,
     serving_portal,
 )
+from connector.pages.static_files import send_static
 
-STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
-STATIC_MAX_AGE: Final = 3600
-"""An hour: the file has no content hash in its name yet, so a new release must reach browsers the same day."""
 NEUTRAL_ACCENT: Final = "#334155"
 """Slate grey, 10.4:1 on white: the sober default until the shop sets its own colour."""
 _LOOK: Final = "connector_portal_look"
@@ -82,7 +79,7 @@ def _carried_language() -> str | None:
 @bp.get("/static/<path:filename>")
 def static(shop_id: str, filename: str) -> Response:
     del shop_id  # the same file for every shop
-    return send_from_directory(STATIC_DIR, filename, max_age=STATIC_MAX_AGE)
+    return send_static(filename)
 
 
 @bp.app_context_processor

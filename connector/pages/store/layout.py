@@ -8,21 +8,18 @@ else the app's default. Staff at a French shop with an English browser get Engli
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Final
 
-from flask import Response, abort, request, send_from_directory, url_for
+from flask import Response, abort, request, url_for
 
 from connector.pages.i18n import accepted_language, chosen_language, use_order_locale
+from connector.pages.static_files import send_static
 from connector.pages.store import bp
 from connector.pages.store.current import container, current_shop, remember_shop
 from connector.pages.store.forms import form_token, session_subject
 from connector.pages.store.session import current_staff, refresh_cookie
 from connector.services.store_counter import printable
 
-STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
-STATIC_MAX_AGE: Final = 3600
-"""As the portal's: no content hash in the names yet, so a release must reach the counters the same day."""
 _STATIC_ENDPOINT: Final = "store.static"
 
 
@@ -52,9 +49,7 @@ def _keep_session(response: Response) -> Response:
 @bp.get("/static/<path:filename>")
 def static(shop_id: str, filename: str) -> Response:
     del shop_id  # the same files for every shop
-    response = send_from_directory(STATIC_DIR, filename, max_age=STATIC_MAX_AGE)
-    response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
-    return response
+    return send_static(filename)
 
 
 @bp.app_context_processor
